@@ -1,0 +1,174 @@
+"""The `assistant` command: parse, call the engine, print. AssistantError -> message + exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.models import check_model, fetch_model, load_manifest
+from assistant.pipeline import Assistant, search_json
+from assistant.retrieval import Filters
+
+logger = logging.getLogger("assistant")
+
+EXIT_ERROR = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = Settings()
+        return int(args.handler(args, settings) or 0)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Questions and answers over the Rencontres franco-japonaises de la coopération décentralisée.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.set_defaults(handler=lambda args, settings: parser.print_help())
+    sub = parser.add_subparsers(title="commands")
+
+    models = sub.add_parser("models", help="fetch and check the local models")
+    models_sub = models.add_subparsers(title="models commands")
+    fetch = models_sub.add_parser("fetch", help="download and verify the models of the manifest")
+    fetch.add_argument("names", nargs="*", help="only these models (default: all)")
+    fetch.set_defaults(handler=cmd_models_fetch)
+    listing = models_sub.add_parser("list", help="show which models are present and verified")
+    listing.add_argument("--deep", action="store_true", help="re-hash every file instead of trusting the marker")
+    listing.set_defaults(handler=cmd_models_list)
+    models.set_defaults(handler=lambda args, settings: models.print_help())
+
+    index = sub.add_parser("index", help="build or refresh the index from the corpus folder")
+    index.add_argument("--rebuild", action="store_true", help="embed everything again")
+    index.set_defaults(handler=cmd_index)
+
+    docs = sub.add_parser("docs", help="list the indexed documents")
+    docs.add_argument("--json", action="store_true", help="print a JSON list")
+    docs.set_defaults(handler=cmd_docs)
+
+    search = sub.add_parser("search", help="show the passages that match one or more questions")
+    search.add_argument("questions", nargs="+", metavar="QUESTION")
+    search.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
+    search.add_argument("--top-k", type=int, default=None, help="how many passages (default: settings)")
+    _add_filters(search)
+    search.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default=None)
+    search.set_defaults(handler=cmd_search)
+    return parser
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--doc", action="append", default=[], help="only this document (id or file name)")
+    parser.add_argument("--edition", action="append", type=int, default=[], help="only this edition (e.g. 7)")
+    parser.add_argument("--year", action="append", type=int, default=[], help="only this year (e.g. 2022)")
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(doc_ids=tuple(args.doc), editions=tuple(args.edition), years=tuple(args.year))
+
+
+def _progress_bar(desc: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    from tqdm import tqdm
+
+    bar: dict[str, tqdm] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, leave=False)
+        bar["bar"].total = total
+        bar["bar"].n = done
+        bar["bar"].refresh()
+
+    def close() -> None:
+        if "bar" in bar:
+            bar["bar"].close()
+
+    return update, close
+
+
+def cmd_models_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    manifest = load_manifest()
+    unknown = [n for n in args.names if n not in manifest]
+    if unknown:
+        raise AssistantError(f"Unknown model(s) {', '.join(unknown)}; known: {', '.join(manifest)}.")
+    from tqdm import tqdm
+
+    for spec in (manifest[n] for n in args.names or manifest):
+        status = check_model(spec, settings.models_dir)
+        if status.state == "verified":
+            print(f"{spec.name}: present and verified")
+            continue
+        with tqdm(total=len(spec.parts), desc=spec.name, unit="part", file=sys.stderr, leave=False) as bar:
+            fetch_model(spec, settings.models_dir, progress=lambda i, n: bar.update(1))
+        print(f"{spec.name}: fetched and verified ({spec.licence})")
+    return 0
+
+
+def cmd_models_list(args: argparse.Namespace, settings: Settings) -> int:
+    for spec in load_manifest().values():
+        status = check_model(spec, settings.models_dir, deep=args.deep)
+        detail = f" ({status.detail})" if status.detail else ""
+        print(f"{spec.name:40} {spec.role:9} {status.state:9} {spec.licence:20} {status.path}{detail}")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = Assistant(settings)
+    update, close = _progress_bar("embedding")
+    try:
+        report = assistant.index(rebuild=args.rebuild, progress=update)
+    finally:
+        close()
+    if report.rebuilt_because:
+        print(f"Rebuilt the index: {report.rebuilt_because}.")
+    for source, error in report.failures:
+        print(f"skipped {source}: {error}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
+    documents = Assistant(settings).documents()
+    if args.json:
+        print(json.dumps(documents, ensure_ascii=False))
+        return 0
+    for d in documents:
+        print(f"{d['doc_id']}  {d['source']:32} {d['chunks']:4} chunks  {d['title']}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = Assistant(settings)
+    for question in args.questions:
+        started = time.perf_counter()
+        passages = assistant.search(question, top_k=args.top_k, filters=_filters(args), mode=args.mode)
+        if args.json:
+            print(json.dumps(search_json(question, passages, started), ensure_ascii=False), flush=True)
+            continue
+        print(f"\n? {question}")
+        for p in passages:
+            snippet = " ".join(p.chunk.text.split())[:160]
+            print(f"  {p.rank}. [{p.score:.4f}] {p.title} ({p.source} {p.chunk.start}-{p.chunk.end})\n     {snippet}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

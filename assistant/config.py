@@ -1,0 +1,62 @@
+"""Settings: the one place that reads the environment (prefix ``ASSISTANT_``, or a ``.env`` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant, with defaults that work on a 2-core CPU.
+
+    Build one in each entry point and pass it down; nothing else reads ``os.environ``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    # Where things live. Relative paths are taken from the working directory.
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    models_dir: Path = Path("models")
+    data_dir: Path = Path("data")
+
+    # Embeddings: a name from the model manifest, a sentence-transformers folder, or a hub id.
+    embedding_model: str = "embeddinggemma-300m"
+    embedding_batch_size: int = Field(default=8, ge=1)
+    embedding_threads: int = Field(default=2, ge=1)
+
+    # Chroma: embedded (PersistentClient under index_dir) unless a server host is given.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    chroma_ssl: bool = False
+    collection_prefix: str = "rencontres"
+
+    # Chunking (characters). Chosen by the sweep in eval/README.md.
+    chunk_size: int = Field(default=600, ge=100)
+    chunk_overlap_sentences: int = Field(default=1, ge=0)
+
+    # Retrieval.
+    top_k: int = Field(default=5, ge=1, le=50)
+    candidates: int = Field(default=30, ge=1)  # per method, before fusion
+    rrf_k: int = Field(default=60, ge=1)
+    retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
+
+    # Generation: llama.cpp in-process by default, or any OpenAI-compatible server.
+    chat_backend: Literal["llamacpp", "openai", "none"] = "llamacpp"
+    chat_model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"  # manifest name or a .gguf path
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_model: str = "default"
+    openai_api_key: str = "not-needed"
+    n_ctx: int = Field(default=4096, ge=512)
+    n_threads: int = Field(default=2, ge=1)
+    max_tokens: int = Field(default=256, ge=16)
+    temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+    generation_timeout_s: float = Field(default=60.0, gt=0)
+
+    # Input limits.
+    max_question_chars: int = Field(default=2000, ge=10)
+    max_upload_mb: float = Field(default=20.0, gt=0)
+    uploads_enabled: bool = True

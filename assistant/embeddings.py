@@ -1,0 +1,90 @@
+"""Embedders: text -> unit vectors, with separate calls for queries and documents."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from assistant.errors import ModelError, ModelNotFoundError
+
+logger = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    """What retrieval and citing need from an embedding model."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, loaded on first use, run on the CPU.
+
+    ``encode_query`` / ``encode_document`` apply the model's own prompts (EmbeddingGemma needs
+    them); for models without prompts they are plain ``encode``. Vectors are L2-normalised, so a dot
+    product is the cosine similarity.
+    """
+
+    def __init__(self, model: str, *, model_id: str | None = None, batch_size: int = 8, threads: int = 2) -> None:
+        self._model_path = model
+        self._model_id = model_id or model
+        self._batch_size = batch_size
+        self._threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    def warm_up(self) -> None:
+        self._load()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder must never reach for a hub
+                import torch
+                from sentence_transformers import SentenceTransformer
+
+                torch.set_num_threads(self._threads)
+                try:
+                    self._model = SentenceTransformer(self._model_path, device="cpu")
+                except OSError as exc:
+                    raise ModelNotFoundError(
+                        f"Cannot load embedding model {self._model_path!r} ({exc}). "
+                        "Run `assistant models fetch`, or set ASSISTANT_EMBEDDING_MODEL to a model folder."
+                    ) from exc
+                logger.info("embedding model loaded: %s", self._model_id)
+        return self._model
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._encode("encode_query", texts)
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._encode("encode_document", texts)
+
+    def _encode(self, method: str, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        model = self._load()
+        try:
+            vectors = getattr(model, method)(
+                list(texts), batch_size=self._batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
+        except RuntimeError as exc:
+            raise ModelError(f"The embedding model failed: {exc}") from exc
+        return [v.tolist() for v in vectors]

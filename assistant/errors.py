@@ -1,0 +1,39 @@
+"""The exceptions the engine raises; each message says what went wrong and what to do."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class: entry points turn these into a message and exit code 2, never a traceback."""
+
+
+class ConfigError(AssistantError):
+    """A setting is missing or has a value that cannot work."""
+
+
+class ModelNotFoundError(AssistantError):
+    """A model's files are not where the settings say."""
+
+
+class ModelFetchError(AssistantError):
+    """A model could not be downloaded or failed its checksum."""
+
+
+class ModelError(AssistantError):
+    """A model failed while running (crash, time-out, server error)."""
+
+
+class IndexNotBuiltError(AssistantError):
+    """No usable index exists yet."""
+
+
+class IndexMismatchError(AssistantError):
+    """The index was built with other settings than the ones in force."""
+
+
+class DocumentError(AssistantError):
+    """A document cannot be read: unsupported type, corrupt file, no text, too large."""
+
+
+class QuestionError(AssistantError):
+    """A question cannot be answered as asked: empty or too long."""

@@ -1,0 +1,101 @@
+"""Hybrid search: dense (Chroma) and BM25 rankings fused by reciprocal rank, with filters."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.embeddings import Embedder
+from assistant.indexing import IndexCatalog
+from assistant.store import ChromaStore
+from assistant.types import Passage
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Limit a search to some documents (id or source path), editions or years."""
+
+    doc_ids: tuple[str, ...] = ()
+    editions: tuple[int, ...] = ()
+    years: tuple[int, ...] = ()
+
+
+def fuse_rankings(rankings: Sequence[Sequence[str]], *, rrf_k: int) -> dict[str, float]:
+    """Reciprocal rank fusion: each list gives ``1 / (rrf_k + rank)`` to its items (rank from 1)."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (rrf_k + rank)
+    return scores
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        catalog: IndexCatalog,
+        store: ChromaStore,
+        embedder: Embedder,
+        *,
+        candidates: int = 30,
+        rrf_k: int = 60,
+    ) -> None:
+        self.catalog = catalog
+        self._store = store
+        self._embedder = embedder
+        self._candidates = candidates
+        self._rrf_k = rrf_k
+
+    def search(
+        self,
+        query: str,
+        *,
+        top_k: int,
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+        query_vector: Sequence[float] | None = None,
+    ) -> list[Passage]:
+        filters = filters or Filters()
+        doc_ids = self.catalog.select_documents(
+            doc_ids=filters.doc_ids, editions=filters.editions, years=filters.years
+        )
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = query_vector if query_vector is not None else self._embedder.embed_query(query)
+            dense = self._store.query(self.catalog.collection, vector, top_k=self._candidates, doc_ids=doc_ids)
+            dense = [(cid, s) for cid, s in dense if cid in self.catalog.chunks]
+        if mode in ("hybrid", "lexical"):
+            allowed = None
+            if doc_ids is not None:
+                wanted = set(doc_ids)
+                allowed = {cid for cid, c in self.catalog.chunks.items() if c.doc_id in wanted}
+            lexical = self.catalog.bm25.search(query, top_k=self._candidates, allowed=allowed)
+
+        dense_scores, lexical_scores = dict(dense), dict(lexical)
+        if mode == "dense":
+            ranked = sorted(dense_scores.items(), key=lambda kv: -kv[1])
+        elif mode == "lexical":
+            ranked = sorted(lexical_scores.items(), key=lambda kv: -kv[1])
+        else:
+            fused = fuse_rankings([[c for c, _ in dense], [c for c, _ in lexical]], rrf_k=self._rrf_k)
+            ranked = sorted(fused.items(), key=lambda kv: (-kv[1], -dense_scores.get(kv[0], -1.0)))
+        return [
+            self._passage(cid, score, rank, dense_scores.get(cid), lexical_scores.get(cid))
+            for rank, (cid, score) in enumerate(ranked[:top_k], start=1)
+        ]
+
+    def embed_query(self, query: str) -> list[float]:
+        return self._embedder.embed_query(query)
+
+    def _passage(self, chunk_id: str, score: float, rank: int, dense: float | None, lexical: float | None) -> Passage:
+        chunk = self.catalog.chunks[chunk_id]
+        record = self.catalog.documents[chunk.doc_id]
+        return Passage(chunk=chunk, title=record.title, source=record.source, score=score, rank=rank,
+                       dense_score=dense, lexical_score=lexical)
+

@@ -1,0 +1,151 @@
+"""Chroma behind a small interface: collections of chunk vectors, cosine space, similarity out.
+
+The store holds vectors and enough metadata to filter; the chunk texts and offsets live in the
+index catalog (see ``indexing``). Chroma's distances are turned into similarities here and nowhere
+else: ``similarity = 1 - cosine distance``, higher is better.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from assistant.embeddings import Embedder
+from assistant.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+Metadata = Mapping[str, str | int | float | bool]
+
+
+@register_embedding_function
+class AssistantEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Hands Chroma the assistant's own embedder, so Chroma never falls back to its default model."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        import numpy as np
+
+        return [np.asarray(v, dtype=np.float32) for v in self._embedder.embed_documents(list(input))]
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        import numpy as np
+
+        return [np.asarray(v, dtype=np.float32) for v in self._embedder.embed_queries(list(input))]
+
+    @staticmethod
+    def name() -> str:
+        return "rencontres-assistant"
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_id": self._embedder.model_id}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> AssistantEmbeddingFunction:
+        raise ConfigError(
+            f"This collection was embedded with {config.get('model_id')!r}; open it through the assistant."
+        )
+
+
+class ChromaStore:
+    """One Chroma client (embedded or server) and the collections of the index's generations."""
+
+    def __init__(self, client: Any, embedder: Embedder) -> None:
+        self._client = client
+        self._function = AssistantEmbeddingFunction(embedder)
+
+    @classmethod
+    def persistent(cls, path: Path, embedder: Embedder) -> ChromaStore:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+        return cls(client, embedder)
+
+    @classmethod
+    def server(cls, host: str, port: int, embedder: Embedder, *, ssl: bool = False) -> ChromaStore:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=ChromaSettings(anonymized_telemetry=False))
+        return cls(client, embedder)
+
+    def _collection(self, name: str) -> Any:
+        return self._client.get_or_create_collection(
+            name,
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=self._function,
+        )
+
+    def collection_names(self) -> list[str]:
+        return [c if isinstance(c, str) else c.name for c in self._client.list_collections()]
+
+    def drop(self, name: str) -> None:
+        if name in self.collection_names():
+            self._client.delete_collection(name)
+
+    def count(self, name: str) -> int:
+        return int(self._collection(name).count())
+
+    def add(
+        self,
+        name: str,
+        ids: Sequence[str],
+        embeddings: Sequence[Sequence[float]],
+        metadatas: Sequence[Metadata],
+        documents: Sequence[str],
+        *,
+        batch_size: int = 256,
+    ) -> None:
+        collection = self._collection(name)
+        for i in range(0, len(ids), batch_size):
+            sl = slice(i, i + batch_size)
+            collection.upsert(
+                ids=list(ids[sl]),
+                embeddings=[list(e) for e in embeddings[sl]],
+                metadatas=[dict(m) for m in metadatas[sl]],
+                documents=list(documents[sl]),
+            )
+
+    def embeddings(self, name: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Stored vectors of the given ids that exist in the collection."""
+        if not ids or name not in self.collection_names():
+            return {}
+        got = self._collection(name).get(ids=list(ids), include=["embeddings"])
+        return {cid: [float(x) for x in vec] for cid, vec in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def query(
+        self,
+        name: str,
+        embedding: Sequence[float],
+        *,
+        top_k: int,
+        doc_ids: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """``(chunk_id, cosine similarity)`` of the nearest chunks, best first."""
+        collection = self._collection(name)
+        total = collection.count()
+        if total == 0 or (doc_ids is not None and not doc_ids):
+            return []
+        where: dict[str, Any] | None = None
+        if doc_ids is not None:
+            where = {"doc_id": {"$in": list(doc_ids)}}
+        result = collection.query(
+            query_embeddings=[list(embedding)],
+            n_results=min(top_k, total),
+            where=where,
+            include=["distances"],
+        )
+        ids, distances = result["ids"][0], result["distances"][0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]

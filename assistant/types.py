@@ -1,0 +1,87 @@
+"""The data that flows between stages: frozen, plain, and carrying exact source offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range ``[start, end)`` into a document's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document as loaded: ``text`` is what every offset points into.
+
+    ``content`` lists the spans of ``text`` that carry content, in order: web-page chrome and
+    extraction debris fall between them and never reach a chunk.
+    """
+
+    doc_id: str
+    source: str  # path relative to the corpus folder
+    title: str
+    text: str
+    content: tuple[Span, ...]
+    sha256: str  # of the file's bytes: what changes when the document changes
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable piece of a document; ``text == document.text[start:end]`` always holds."""
+
+    chunk_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    heading_path: tuple[str, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk found for a query; ``score`` is higher-is-better whatever the method."""
+
+    chunk: Chunk
+    title: str
+    source: str
+    score: float
+    rank: int
+    dense_score: float | None = None  # cosine similarity in [-1, 1]
+    lexical_score: float | None = None  # BM25
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote of a source document, at offsets checked against its text."""
+
+    n: int
+    doc_id: str
+    title: str
+    source: str
+    start: int
+    end: int
+    quote: str
+    passage: Passage
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says: text with [n] markers, the citations they point to, and how."""
+
+    question: str
+    language: str
+    text: str
+    citations: tuple[Citation, ...]
+    refused: bool
+    passages: tuple[Passage, ...] = ()
+    extractive: bool = False  # quoted source sentences, no model wrote this
+    standalone_question: str | None = None
+    dropped_sentences: tuple[str, ...] = ()  # model sentences the sources did not support
+    timings_ms: dict[str, float] = field(default_factory=dict)
