@@ -46,8 +46,8 @@ class Unit:
 
 
 def normalize_text(text: str) -> str:
-    """Collapse layout whitespace and re-join words a PDF hyphenated at a line end."""
-    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+    """Collapse layout whitespace; a hyphen at a line end is kept ("franco-\njaponaises")."""
+    text = re.sub(r"(\w)-\n\s*(\w)", r"\1-\2", text)
     return _WS.sub(" ", text).strip()
 
 

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
 
     # Retrieval.
     top_k: int = Field(default=5, ge=1, le=50)
-    candidates: int = Field(default=30, ge=1)  # per method, before fusion
+    candidates: int = Field(default=10, ge=1)  # per ranking, before fusion (sweep: eval/README.md)
     rrf_k: int = Field(default=60, ge=1)
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
 

@@ -23,7 +23,9 @@ class Embedder(Protocol):
 
     def embed_queries(self, texts: Sequence[str]) -> list[list[float]]: ...
 
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
+    def embed_documents(self, texts: Sequence[str], *, titles: Sequence[str] | None = None) -> list[list[float]]:
+        """Vectors of passages; ``titles`` (their documents' titles) help models trained with them."""
+        ...
 
 
 class SentenceTransformerEmbedder:
@@ -73,7 +75,14 @@ class SentenceTransformerEmbedder:
     def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
         return self._encode("encode_query", texts)
 
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+    def embed_documents(self, texts: Sequence[str], *, titles: Sequence[str] | None = None) -> list[list[float]]:
+        model = self._load() if texts else None
+        prompt = (getattr(model, "prompts", None) or {}).get("document", "")
+        if titles is not None and "title: none" in prompt:
+            # EmbeddingGemma was trained on "title: {title} | text: {passage}"; its stock document
+            # prompt says "none" for want of a title. Give it the real one.
+            inputs = [prompt.replace("title: none", f"title: {t}") + x for t, x in zip(titles, texts, strict=True)]
+            return self._encode("encode", inputs)
         return self._encode("encode_document", texts)
 
     def _encode(self, method: str, texts: Sequence[str]) -> list[list[float]]:

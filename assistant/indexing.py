@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.chunking import normalize_text, split_document
+from assistant.chunking import normalize_text, segment_document, split_document
 from assistant.config import Settings
 from assistant.embeddings import Embedder
 from assistant.errors import AssistantError, IndexNotBuiltError
@@ -36,7 +36,7 @@ from assistant.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "3"  # bump when chunking or the embedded text changes: it forces a rebuild
 CURRENT = "CURRENT"
 GENERATIONS = "generations"
 
@@ -80,7 +80,8 @@ class IndexReport:
         )
         if not self.changed:
             return f"Index up to date: {counts}; 0 chunks embedded."
-        return f"Indexed: {counts}; {self.embedded} chunks embedded, {self.reused} reused, {self.chunks} in all."
+        return (f"Indexed: {counts}; {self.embedded} passages and sentences embedded, {self.reused} reused; "
+                f"{self.chunks} chunks in all.")
 
 
 def index_params(settings: Settings) -> dict[str, Any]:
@@ -95,11 +96,14 @@ def index_params(settings: Settings) -> dict[str, Any]:
     }
 
 
-def embedding_text(chunk: Chunk, title: str) -> str:
-    """What is embedded and BM25-indexed for a chunk: its document's title, section, and text."""
+def embedding_text(chunk: Chunk) -> str:
+    """What is embedded for a chunk: its section heading (unless the chunk opens with it) and text.
+
+    The document's title goes to the embedder separately, and to BM25 in front of this text.
+    """
     body = normalize_text(chunk.text)
     section = " / ".join(h for h in chunk.heading_path if not body.startswith(h))
-    return "\n".join(part for part in (title, section, body) if part)
+    return f"{section}\n{body}" if section else body
 
 
 def open_store(settings: Settings, embedder: Embedder) -> ChromaStore:
@@ -114,16 +118,43 @@ def open_store(settings: Settings, embedder: Embedder) -> ChromaStore:
 class IndexCatalog:
     """One committed generation: its documents, chunks, BM25 index and collection name."""
 
-    def __init__(self, folder: Path, manifest: dict[str, Any], chunks: dict[str, Chunk], bm25: BM25Index) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        manifest: dict[str, Any],
+        chunks: dict[str, Chunk],
+        sentences: dict[str, Chunk],
+        bm25: BM25Index,
+        texts: dict[str, str],
+    ) -> None:
         self.folder = folder
         self.manifest = manifest
         self.generation: str = manifest["generation"]
         self.collection: str = manifest["collection"]
+        self.sentence_collection: str = manifest["sentence_collection"]
         self.params: dict[str, Any] = manifest["params"]
         self.documents = {d["doc_id"]: DocumentRecord(**d) for d in manifest["documents"]}
         self.chunks = chunks
+        self.sentences = sentences
         self.bm25 = bm25
-        self._texts: dict[str, str] = {}
+        self._texts = texts
+        # Which chunks hold each sentence (two, where chunks overlap).
+        self.chunks_of_sentence: dict[str, list[str]] = {}
+        by_doc: dict[str, list[Chunk]] = {}
+        for c in chunks.values():
+            by_doc.setdefault(c.doc_id, []).append(c)
+        for sid, s in sentences.items():
+            self.chunks_of_sentence[sid] = [
+                c.chunk_id for c in by_doc.get(s.doc_id, []) if c.start <= s.start and s.end <= c.end
+            ]
+
+    def sentences_of(self, chunk: Chunk) -> list[Chunk]:
+        """The sentences (and headings) inside a chunk, in order."""
+        return sorted(
+            (s for s in self.sentences.values()
+             if s.doc_id == chunk.doc_id and chunk.start <= s.start and s.end <= chunk.end),
+            key=lambda s: s.start,
+        )
 
     @classmethod
     def load(cls, index_dir: Path) -> IndexCatalog:
@@ -132,29 +163,15 @@ class IndexCatalog:
             raise IndexNotBuiltError(f"Index not built in {index_dir}: run `assistant index`.")
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-            texts = {}
-            chunks = {}
-            with (folder / "chunks.jsonl").open(encoding="utf-8") as f:
-                for line in f:
-                    row = json.loads(line)
-                    doc_id = row["doc_id"]
-                    if doc_id not in texts:
-                        texts[doc_id] = _read_text(folder / "texts" / f"{doc_id}.txt")
-                    chunks[row["chunk_id"]] = Chunk(
-                        chunk_id=row["chunk_id"],
-                        doc_id=doc_id,
-                        start=row["start"],
-                        end=row["end"],
-                        text=texts[doc_id][row["start"] : row["end"]],
-                        heading_path=tuple(row["heading_path"]),
-                        metadata={"embed_sha": row["embed_sha"]},
-                    )
+            texts = {r["doc_id"]: _read_text(folder / "texts" / f"{r['doc_id']}.txt") for r in manifest["documents"]}
+            chunks = _read_units(folder / "chunks.jsonl", texts)
+            sentences = _read_units(folder / "sentences.jsonl", texts)
             bm25 = BM25Index.load(folder / "bm25")
         except (OSError, ValueError, KeyError) as exc:
-            raise IndexNotBuiltError(f"The index in {index_dir} is damaged ({exc}): run `assistant index --rebuild`.") from exc
-        catalog = cls(folder, manifest, chunks, bm25)
-        catalog._texts = texts
-        return catalog
+            raise IndexNotBuiltError(
+                f"The index in {index_dir} is damaged ({exc}): run `assistant index --rebuild`."
+            ) from exc
+        return cls(folder, manifest, chunks, sentences, bm25, texts)
 
     def text(self, doc_id: str) -> str:
         """The full text of an indexed document: what every offset of its chunks points into."""
@@ -190,6 +207,19 @@ def current_generation(index_dir: Path) -> Path | None:
         return None
     folder = index_dir / GENERATIONS / pointer.read_text(encoding="utf-8").strip()
     return folder if (folder / "manifest.json").is_file() else None
+
+
+def _read_units(path: Path, texts: dict[str, str]) -> dict[str, Chunk]:
+    units = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            units[row["chunk_id"]] = Chunk(
+                chunk_id=row["chunk_id"], doc_id=row["doc_id"], start=row["start"], end=row["end"],
+                text=texts[row["doc_id"]][row["start"] : row["end"]], heading_path=tuple(row["heading_path"]),
+                metadata={"embed_sha": row["embed_sha"]},
+            )
+    return units
 
 
 def _read_text(path: Path) -> str:
@@ -234,15 +264,21 @@ def build_index(
         _remove_leftovers(index_dir, store, settings.collection_prefix)
         documents, failures = load_corpus(settings.corpus_dir)
         params = index_params(settings)
-        previous = IndexCatalog.load(index_dir) if current_generation(index_dir) else None
-
         reason = None
+        previous = None
+        if current_generation(index_dir) is not None:
+            try:
+                previous = IndexCatalog.load(index_dir)
+            except IndexNotBuiltError as exc:
+                reason = f"the previous index could not be read ({exc})"
         if previous is not None and previous.params != params:
             changed = sorted(k for k in params if previous.params.get(k) != params[k])
             reason = "settings changed since the last build: " + ", ".join(changed)
         elif rebuild:
             reason = "rebuild requested"
-        if previous is not None and previous.collection not in store.collection_names():
+        if previous is not None and not {previous.collection, previous.sentence_collection} <= set(
+            store.collection_names()
+        ):
             reason = "the vector store has lost the index's collection"
 
         old = {} if reason or previous is None else {r.source: r for r in previous.documents.values()}
@@ -261,11 +297,39 @@ def build_index(
         )
         _commit(index_dir, generation)
         logger.info("index generation %s committed", generation)
-        if previous is not None:
-            store.drop(previous.collection)
-            shutil.rmtree(previous.folder, ignore_errors=True)
+        _remove_leftovers(index_dir, store, settings.collection_prefix)  # the previous generation, now unused
         return IndexReport(added, updated, removed, unchanged, report[0], report[1], report[2], generation,
                            rebuilt_because=reason, failures=failures)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One vector to store: a chunk, or a sentence of a document."""
+
+    chunk: Chunk
+    title: str
+    text: str  # what is embedded (the title goes beside it)
+    sha: str  # of title and text: equal shas share a vector across generations
+
+
+def _entries(chunks: list[Chunk], titles: dict[str, str]) -> list[_Entry]:
+    out = []
+    for c in chunks:
+        text = embedding_text(c)
+        title = titles[c.doc_id]
+        out.append(_Entry(c, title, text, hashlib.sha256(f"{title}\0{text}".encode()).hexdigest()))
+    return out
+
+
+def document_sentences(document: Document) -> list[Chunk]:
+    """Each sentence and heading of a document as a span, to be embedded on its own."""
+    out = []
+    for unit in segment_document(document):
+        text = document.text[unit.start : unit.end]
+        digest = hashlib.sha256(f"{document.doc_id}\0{unit.start}\0{unit.end}\0{text}".encode()).hexdigest()
+        out.append(Chunk(chunk_id=digest[:32], doc_id=document.doc_id, start=unit.start, end=unit.end,
+                         text=text, heading_path=unit.heading_path))
+    return out
 
 
 def _write_generation(
@@ -280,52 +344,53 @@ def _write_generation(
 ) -> tuple[int, int, int]:
     folder = settings.index_dir / GENERATIONS / f"{generation}.tmp"
     (folder / "texts").mkdir(parents=True)
-    collection = f"{settings.collection_prefix}-{generation}"
-
+    titles = {d.doc_id: d.title for d in documents}
     chunks: list[Chunk] = []
-    titles: dict[str, str] = {}
+    sentences: list[Chunk] = []
     for document in documents:
-        titles[document.doc_id] = document.title
         _write_text(folder / "texts" / f"{document.doc_id}.txt", document.text)
         chunks += split_document(document, chunk_size=settings.chunk_size,
                                  overlap_sentences=settings.chunk_overlap_sentences)
-    texts = [embedding_text(c, titles[c.doc_id]) for c in chunks]
-    shas = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        sentences += document_sentences(document)
+    chunk_entries, sentence_entries = _entries(chunks, titles), _entries(sentences, titles)
 
-    reusable: dict[str, list[float]] = {}
+    # Vectors whose text did not change are copied from the previous generation.
+    vectors: dict[str, list[float]] = {}
     if previous is not None:
-        by_sha = {c.metadata["embed_sha"]: cid for cid, c in previous.chunks.items()}
-        wanted = [by_sha[s] for s in set(shas) if s in by_sha]
-        stored = store.embeddings(previous.collection, wanted)
-        reusable = {previous.chunks[cid].metadata["embed_sha"]: vec for cid, vec in stored.items()}
-
-    todo = [i for i, s in enumerate(shas) if s not in reusable]
-    vectors: dict[str, list[float]] = dict(reusable)
+        for old_units, old_collection in ((previous.chunks, previous.collection),
+                                          (previous.sentences, previous.sentence_collection)):
+            by_sha = {u.metadata["embed_sha"]: uid for uid, u in old_units.items()}
+            wanted = {e.sha for e in chunk_entries + sentence_entries} & by_sha.keys()
+            stored = store.embeddings(old_collection, [by_sha[sha] for sha in wanted])
+            vectors.update({old_units[uid].metadata["embed_sha"]: vec for uid, vec in stored.items()})
+    todo = list({e.sha: e for e in chunk_entries + sentence_entries if e.sha not in vectors}.values())
     batch = max(1, settings.embedding_batch_size)
     if progress:
         progress(0, len(todo))
     for done in range(0, len(todo), batch):
         part = todo[done : done + batch]
-        for i, vec in zip(part, embedder.embed_documents([texts[i] for i in part]), strict=True):
-            vectors[shas[i]] = vec
+        embedded = embedder.embed_documents([e.text for e in part], titles=[e.title for e in part])
+        vectors.update({e.sha: vec for e, vec in zip(part, embedded, strict=True)})
         if progress:
             progress(min(done + batch, len(todo)), len(todo))
 
     by_doc = {d.doc_id: d for d in documents}
-    store.drop(collection)
-    store.add(
-        collection,
-        ids=[c.chunk_id for c in chunks],
-        embeddings=[vectors[s] for s in shas],
-        metadatas=[_chunk_metadata(c, by_doc[c.doc_id]) for c in chunks],
-        documents=texts,
-    )
-    BM25Index.build([c.chunk_id for c in chunks], texts).save(folder / "bm25")
-    with (folder / "chunks.jsonl").open("w", encoding="utf-8") as f:
-        for chunk, sha in zip(chunks, shas, strict=True):
-            row = {"chunk_id": chunk.chunk_id, "doc_id": chunk.doc_id, "start": chunk.start, "end": chunk.end,
-                   "heading_path": list(chunk.heading_path), "embed_sha": sha}
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    collection = f"{settings.collection_prefix}-{generation}"
+    sentence_collection = f"{collection}-sentences"
+    for name, entries in ((collection, chunk_entries), (sentence_collection, sentence_entries)):
+        store.drop(name)
+        store.add(
+            name,
+            ids=[e.chunk.chunk_id for e in entries],
+            embeddings=[vectors[e.sha] for e in entries],
+            metadatas=[_chunk_metadata(e.chunk, by_doc[e.chunk.doc_id]) for e in entries],
+            documents=[e.text for e in entries],
+        )
+    BM25Index.build([e.chunk.chunk_id for e in chunk_entries],
+                    [f"{e.title}\n{e.text}" for e in chunk_entries]).save(folder / "bm25")
+    _write_units(folder / "chunks.jsonl", chunk_entries)
+    _write_units(folder / "sentences.jsonl", sentence_entries)
+
     now = datetime.now(UTC).isoformat(timespec="seconds")
     counts: dict[str, int] = {}
     for c in chunks:
@@ -340,11 +405,20 @@ def _write_generation(
         )
         for d in documents
     ]
-    manifest = {"generation": generation, "collection": collection, "params": params, "created_at": now,
-                "documents": [asdict(r) for r in records]}
+    manifest = {"generation": generation, "collection": collection, "sentence_collection": sentence_collection,
+                "params": params, "created_at": now, "documents": [asdict(r) for r in records]}
     _write_text(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     folder.rename(folder.with_suffix(""))
-    return len(todo), len(chunks) - len(todo), len(chunks)
+    embedded = len(todo)
+    return embedded, len(chunk_entries) + len(sentence_entries) - embedded, len(chunks)
+
+
+def _write_units(path: Path, entries: list[_Entry]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for e in entries:
+            row = {"chunk_id": e.chunk.chunk_id, "doc_id": e.chunk.doc_id, "start": e.chunk.start,
+                   "end": e.chunk.end, "heading_path": list(e.chunk.heading_path), "embed_sha": e.sha}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _chunk_metadata(chunk: Chunk, document: Document) -> dict[str, str | int]:
@@ -373,10 +447,11 @@ def _remove_leftovers(index_dir: Path, store: ChromaStore, prefix: str) -> None:
         for folder in generations.iterdir():
             if folder != keep:
                 shutil.rmtree(folder, ignore_errors=True)
-    keep_collection = None
+    keep_collections: set[str] = set()
     if keep is not None:
-        keep_collection = json.loads((keep / "manifest.json").read_text(encoding="utf-8"))["collection"]
+        manifest = json.loads((keep / "manifest.json").read_text(encoding="utf-8"))
+        keep_collections = {manifest.get("collection", ""), manifest.get("sentence_collection", "")}
     for name in store.collection_names():
-        if name.startswith(prefix + "-") and name != keep_collection:
+        if name.startswith(prefix + "-") and name not in keep_collections:
             logger.info("removing collection %s left by an interrupted run", name)
             store.drop(name)

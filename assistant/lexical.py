@@ -107,6 +107,18 @@ class BM25Index:
         chunk_ids = json.loads((folder / "chunk_ids.json").read_text(encoding="utf-8"))
         return cls(chunk_ids, retriever)
 
+    def coverage(self, query: str) -> float:
+        """Share of the query's tokens that occur in the indexed texts (0 when it has none).
+
+        A French question scores near 1; an English or Japanese one only through its names and
+        numbers, which tells fusion how much to trust this ranking.
+        """
+        tokens = tokenize(query)
+        if not tokens:
+            return 0.0
+        vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
+        return sum(t in vocab for t in tokens) / len(tokens)
+
     def search(self, query: str, *, top_k: int, allowed: Collection[str] | None = None) -> list[tuple[str, float]]:
         """The best ``top_k`` chunks with a positive score, as ``(chunk_id, score)``, best first."""
         tokens = tokenize(query)

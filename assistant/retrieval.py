@@ -26,12 +26,15 @@ class Filters:
     years: tuple[int, ...] = ()
 
 
-def fuse_rankings(rankings: Sequence[Sequence[str]], *, rrf_k: int) -> dict[str, float]:
-    """Reciprocal rank fusion: each list gives ``1 / (rrf_k + rank)`` to its items (rank from 1)."""
+def fuse_rankings(
+    rankings: Sequence[Sequence[str]], *, rrf_k: int, weights: Sequence[float] | None = None
+) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: list j gives ``weights[j] / (rrf_k + rank)`` to its items."""
+    weights = weights if weights is not None else [1.0] * len(rankings)
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights, strict=True):
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (rrf_k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (rrf_k + rank)
     return scores
 
 
@@ -65,11 +68,14 @@ class HybridRetriever:
             doc_ids=filters.doc_ids, editions=filters.editions, years=filters.years
         )
         dense: list[tuple[str, float]] = []
+        by_sentence: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             vector = query_vector if query_vector is not None else self._embedder.embed_query(query)
             dense = self._store.query(self.catalog.collection, vector, top_k=self._candidates, doc_ids=doc_ids)
             dense = [(cid, s) for cid, s in dense if cid in self.catalog.chunks]
+        if mode == "hybrid":
+            by_sentence = self._best_sentence_ranking(vector, doc_ids)
         if mode in ("hybrid", "lexical"):
             allowed = None
             if doc_ids is not None:
@@ -78,17 +84,35 @@ class HybridRetriever:
             lexical = self.catalog.bm25.search(query, top_k=self._candidates, allowed=allowed)
 
         dense_scores, lexical_scores = dict(dense), dict(lexical)
+        for cid, sim in by_sentence:  # a chunk's similarity is that of its best-matching part
+            dense_scores[cid] = max(sim, dense_scores.get(cid, -1.0))
         if mode == "dense":
             ranked = sorted(dense_scores.items(), key=lambda kv: -kv[1])
         elif mode == "lexical":
             ranked = sorted(lexical_scores.items(), key=lambda kv: -kv[1])
         else:
-            fused = fuse_rankings([[c for c, _ in dense], [c for c, _ in lexical]], rrf_k=self._rrf_k)
+            # BM25 counts as much as the share of the query's words the corpus knows: a question in
+            # another language than the documents' leaves it little to go on but names and numbers.
+            lexical_weight = self.catalog.bm25.coverage(query)
+            fused = fuse_rankings(
+                [[c for c, _ in dense], [c for c, _ in by_sentence], [c for c, _ in lexical]],
+                rrf_k=self._rrf_k,
+                weights=[1.0, 1.0, lexical_weight],
+            )
             ranked = sorted(fused.items(), key=lambda kv: (-kv[1], -dense_scores.get(kv[0], -1.0)))
         return [
             self._passage(cid, score, rank, dense_scores.get(cid), lexical_scores.get(cid))
             for rank, (cid, score) in enumerate(ranked[:top_k], start=1)
         ]
+
+    def _best_sentence_ranking(self, vector: Sequence[float], doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        """Chunks ranked by their best sentence: finds the one line that answers inside a long chunk."""
+        hits = self._store.query(self.catalog.sentence_collection, vector, top_k=self._candidates, doc_ids=doc_ids)
+        best: dict[str, float] = {}
+        for sid, sim in hits:
+            for cid in self.catalog.chunks_of_sentence.get(sid, []):
+                best[cid] = max(sim, best.get(cid, -1.0))
+        return sorted(best.items(), key=lambda kv: -kv[1])
 
     def embed_query(self, query: str) -> list[float]:
         return self._embedder.embed_query(query)

@@ -1,0 +1,72 @@
+"""The gold set: questions, where their answer is in the sources, and the facts an answer must hold."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.indexing import IndexCatalog
+from assistant.types import Passage, Span
+
+GOLD_FILE = Path(__file__).with_name("gold.jsonl")
+
+
+class Evidence(BaseModel):
+    source: str
+    quote: str  # as in the source, whitespace aside
+
+
+class GoldItem(BaseModel):
+    id: str
+    lang: Literal["fr", "en", "ja"]
+    question: str
+    answerable: bool = True
+    kind: Literal["single", "multi-doc", "follow-up"] = "single"
+    history: list[str] = Field(default_factory=list)  # earlier questions of the same conversation
+    evidence: list[Evidence] = Field(default_factory=list)
+    facts: list[list[str]] = Field(default_factory=list)  # every group must have one alternative in the answer
+
+
+def load_gold(path: Path = GOLD_FILE) -> list[GoldItem]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [GoldItem.model_validate_json(line) for line in lines if line.strip()]
+
+
+def locate(text: str, quote: str) -> Span:
+    """Where ``quote`` stands in ``text``, allowing any run of whitespace where the quote has one."""
+    pattern = r"\s+".join(re.escape(word) for word in quote.split())
+    m = re.search(pattern, text)
+    if m is None:
+        raise ValueError(f"quote not found in source: {quote!r}")
+    return Span(m.start(), m.end())
+
+
+def evidence_spans(item: GoldItem, catalog: IndexCatalog) -> list[tuple[str, Span]]:
+    by_source = {r.source: r.doc_id for r in catalog.documents.values()}
+    spans = []
+    for ev in item.evidence:
+        doc_id = by_source[ev.source]
+        spans.append((doc_id, locate(catalog.text(doc_id), ev.quote)))
+    return spans
+
+
+def covers(doc_id: str, start: int, end: int, spans: list[tuple[str, Span]], *, share: float = 0.5) -> bool:
+    """True if ``[start, end)`` of ``doc_id`` holds at least ``share`` of one evidence span."""
+    for ev_doc, span in spans:
+        if ev_doc != doc_id:
+            continue
+        overlap = min(end, span.end) - max(start, span.start)
+        if overlap > 0 and overlap >= share * (span.end - span.start):
+            return True
+    return False
+
+
+def first_hit(passages: list[Passage], spans: list[tuple[str, Span]]) -> int | None:
+    """Rank (from 1) of the first passage that covers the evidence, or None."""
+    for i, p in enumerate(passages, start=1):
+        if covers(p.chunk.doc_id, p.chunk.start, p.chunk.end, spans):
+            return i
+    return None
