@@ -119,9 +119,7 @@ def _strip(text: str, start: int, end: int) -> Span:
     return Span(start, end)
 
 
-def is_heading_line(
-    line: str, *, previous_line: str, next_line: str | None, typical_length: float = 0.0
-) -> bool:
+def is_heading_line(line: str, *, previous_line: str, next_line: str | None, typical_length: float = 0.0) -> bool:
     """A short line with no closing punctuation, standing alone, before more text.
 
     ``next_line`` is the following line of the same block ("" if the block ends there, None if the
@@ -135,7 +133,7 @@ def is_heading_line(
         return False
     if typical_length and len(stripped) >= 0.8 * typical_length:
         return False
-    if stripped[-1] in ".,;:…»\"”)" or not (stripped[0].isupper() or stripped[0].isdigit()):
+    if stripped[-1] in '.,;:…»"”)' or not (stripped[0].isupper() or stripped[0].isdigit()):
         return False
     if next_line.strip()[:1].islower() or re.search(r"[.!?] +[A-ZÀ-Ý]", stripped):
         return False

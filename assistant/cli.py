@@ -38,6 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def build_assistant(settings: Settings) -> Assistant:
+    """The engine the commands use (tests replace it with one built on fakes)."""
+    return Assistant(settings)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant",
@@ -131,7 +136,7 @@ def cmd_models_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     update, close = _progress_bar("embedding")
     try:
         report = assistant.index(rebuild=args.rebuild, progress=update)
@@ -146,7 +151,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
-    documents = Assistant(settings).documents()
+    documents = build_assistant(settings).documents()
     if args.json:
         print(json.dumps(documents, ensure_ascii=False))
         return 0
@@ -156,7 +161,7 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     for question in args.questions:
         started = time.perf_counter()
         passages = assistant.search(question, top_k=args.top_k, filters=_filters(args), mode=args.mode)

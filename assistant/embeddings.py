@@ -91,8 +91,11 @@ class SentenceTransformerEmbedder:
         model = self._load()
         try:
             vectors = getattr(model, method)(
-                list(texts), batch_size=self._batch_size, normalize_embeddings=True,
-                convert_to_numpy=True, show_progress_bar=False,
+                list(texts),
+                batch_size=self._batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
             )
         except RuntimeError as exc:
             raise ModelError(f"The embedding model failed: {exc}") from exc

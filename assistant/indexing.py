@@ -80,8 +80,10 @@ class IndexReport:
         )
         if not self.changed:
             return f"Index up to date: {counts}; 0 chunks embedded."
-        return (f"Indexed: {counts}; {self.embedded} passages and sentences embedded, {self.reused} reused; "
-                f"{self.chunks} chunks in all.")
+        return (
+            f"Indexed: {counts}; {self.embedded} passages and sentences embedded, {self.reused} reused; "
+            f"{self.chunks} chunks in all."
+        )
 
 
 def index_params(settings: Settings) -> dict[str, Any]:
@@ -151,8 +153,11 @@ class IndexCatalog:
     def sentences_of(self, chunk: Chunk) -> list[Chunk]:
         """The sentences (and headings) inside a chunk, in order."""
         return sorted(
-            (s for s in self.sentences.values()
-             if s.doc_id == chunk.doc_id and chunk.start <= s.start and s.end <= chunk.end),
+            (
+                s
+                for s in self.sentences.values()
+                if s.doc_id == chunk.doc_id and chunk.start <= s.start and s.end <= chunk.end
+            ),
             key=lambda s: s.start,
         )
 
@@ -215,8 +220,12 @@ def _read_units(path: Path, texts: dict[str, str]) -> dict[str, Chunk]:
         for line in f:
             row = json.loads(line)
             units[row["chunk_id"]] = Chunk(
-                chunk_id=row["chunk_id"], doc_id=row["doc_id"], start=row["start"], end=row["end"],
-                text=texts[row["doc_id"]][row["start"] : row["end"]], heading_path=tuple(row["heading_path"]),
+                chunk_id=row["chunk_id"],
+                doc_id=row["doc_id"],
+                start=row["start"],
+                end=row["end"],
+                text=texts[row["doc_id"]][row["start"] : row["end"]],
+                heading_path=tuple(row["heading_path"]),
                 metadata={"embed_sha": row["embed_sha"]},
             )
     return units
@@ -288,8 +297,9 @@ def build_index(
         unchanged = sorted(s for s in new if s in old and old[s].sha256 == new[s].sha256)
         removed = sorted(s for s in old if s not in new)
         if previous is not None and not (added or updated or removed or reason):
-            return IndexReport([], [], [], unchanged, 0, 0, len(previous.chunks), previous.generation,
-                               failures=failures)
+            return IndexReport(
+                [], [], [], unchanged, 0, 0, len(previous.chunks), previous.generation, failures=failures
+            )
 
         generation = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         report = _write_generation(
@@ -298,8 +308,18 @@ def build_index(
         _commit(index_dir, generation)
         logger.info("index generation %s committed", generation)
         _remove_leftovers(index_dir, store, settings.collection_prefix)  # the previous generation, now unused
-        return IndexReport(added, updated, removed, unchanged, report[0], report[1], report[2], generation,
-                           rebuilt_because=reason, failures=failures)
+        return IndexReport(
+            added,
+            updated,
+            removed,
+            unchanged,
+            report[0],
+            report[1],
+            report[2],
+            generation,
+            rebuilt_because=reason,
+            failures=failures,
+        )
 
 
 @dataclass(frozen=True)
@@ -327,8 +347,16 @@ def document_sentences(document: Document) -> list[Chunk]:
     for unit in segment_document(document):
         text = document.text[unit.start : unit.end]
         digest = hashlib.sha256(f"{document.doc_id}\0{unit.start}\0{unit.end}\0{text}".encode()).hexdigest()
-        out.append(Chunk(chunk_id=digest[:32], doc_id=document.doc_id, start=unit.start, end=unit.end,
-                         text=text, heading_path=unit.heading_path))
+        out.append(
+            Chunk(
+                chunk_id=digest[:32],
+                doc_id=document.doc_id,
+                start=unit.start,
+                end=unit.end,
+                text=text,
+                heading_path=unit.heading_path,
+            )
+        )
     return out
 
 
@@ -349,16 +377,19 @@ def _write_generation(
     sentences: list[Chunk] = []
     for document in documents:
         _write_text(folder / "texts" / f"{document.doc_id}.txt", document.text)
-        chunks += split_document(document, chunk_size=settings.chunk_size,
-                                 overlap_sentences=settings.chunk_overlap_sentences)
+        chunks += split_document(
+            document, chunk_size=settings.chunk_size, overlap_sentences=settings.chunk_overlap_sentences
+        )
         sentences += document_sentences(document)
     chunk_entries, sentence_entries = _entries(chunks, titles), _entries(sentences, titles)
 
     # Vectors whose text did not change are copied from the previous generation.
     vectors: dict[str, list[float]] = {}
     if previous is not None:
-        for old_units, old_collection in ((previous.chunks, previous.collection),
-                                          (previous.sentences, previous.sentence_collection)):
+        for old_units, old_collection in (
+            (previous.chunks, previous.collection),
+            (previous.sentences, previous.sentence_collection),
+        ):
             by_sha = {u.metadata["embed_sha"]: uid for uid, u in old_units.items()}
             wanted = {e.sha for e in chunk_entries + sentence_entries} & by_sha.keys()
             stored = store.embeddings(old_collection, [by_sha[sha] for sha in wanted])
@@ -386,8 +417,9 @@ def _write_generation(
             metadatas=[_chunk_metadata(e.chunk, by_doc[e.chunk.doc_id]) for e in entries],
             documents=[e.text for e in entries],
         )
-    BM25Index.build([e.chunk.chunk_id for e in chunk_entries],
-                    [f"{e.title}\n{e.text}" for e in chunk_entries]).save(folder / "bm25")
+    BM25Index.build([e.chunk.chunk_id for e in chunk_entries], [f"{e.title}\n{e.text}" for e in chunk_entries]).save(
+        folder / "bm25"
+    )
     _write_units(folder / "chunks.jsonl", chunk_entries)
     _write_units(folder / "sentences.jsonl", sentence_entries)
 
@@ -398,32 +430,55 @@ def _write_generation(
     old_records = previous.documents if previous else {}
     records = [
         DocumentRecord(
-            doc_id=d.doc_id, source=d.source, title=d.title, sha256=d.sha256, chunks=counts.get(d.doc_id, 0),
-            indexed_at=(old_records[d.doc_id].indexed_at
-                        if d.doc_id in old_records and old_records[d.doc_id].sha256 == d.sha256 else now),
+            doc_id=d.doc_id,
+            source=d.source,
+            title=d.title,
+            sha256=d.sha256,
+            chunks=counts.get(d.doc_id, 0),
+            indexed_at=(
+                old_records[d.doc_id].indexed_at
+                if d.doc_id in old_records and old_records[d.doc_id].sha256 == d.sha256
+                else now
+            ),
             metadata=d.metadata,
         )
         for d in documents
     ]
-    manifest = {"generation": generation, "collection": collection, "sentence_collection": sentence_collection,
-                "params": params, "created_at": now, "documents": [asdict(r) for r in records]}
+    manifest = {
+        "generation": generation,
+        "collection": collection,
+        "sentence_collection": sentence_collection,
+        "params": params,
+        "created_at": now,
+        "documents": [asdict(r) for r in records],
+    }
     _write_text(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     folder.rename(folder.with_suffix(""))
-    embedded = len(todo)
-    return embedded, len(chunk_entries) + len(sentence_entries) - embedded, len(chunks)
+    n_embedded = len(todo)
+    return n_embedded, len(chunk_entries) + len(sentence_entries) - n_embedded, len(chunks)
 
 
 def _write_units(path: Path, entries: list[_Entry]) -> None:
     with path.open("w", encoding="utf-8") as f:
         for e in entries:
-            row = {"chunk_id": e.chunk.chunk_id, "doc_id": e.chunk.doc_id, "start": e.chunk.start,
-                   "end": e.chunk.end, "heading_path": list(e.chunk.heading_path), "embed_sha": e.sha}
+            row = {
+                "chunk_id": e.chunk.chunk_id,
+                "doc_id": e.chunk.doc_id,
+                "start": e.chunk.start,
+                "end": e.chunk.end,
+                "heading_path": list(e.chunk.heading_path),
+                "embed_sha": e.sha,
+            }
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _chunk_metadata(chunk: Chunk, document: Document) -> dict[str, str | int]:
-    meta: dict[str, str | int] = {"doc_id": chunk.doc_id, "source": document.source,
-                                  "start": chunk.start, "end": chunk.end}
+    meta: dict[str, str | int] = {
+        "doc_id": chunk.doc_id,
+        "source": document.source,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
     for key in ("edition", "year"):
         if isinstance(document.metadata.get(key), int):
             meta[key] = document.metadata[key]

@@ -28,9 +28,24 @@ STOPWORDS = frozenset(
 )
 
 _ORDINAL_WORDS = {
-    "deuxieme": "2", "second": "2", "seconde": "2", "troisieme": "3", "third": "3", "quatrieme": "4",
-    "fourth": "4", "cinquieme": "5", "fifth": "5", "sixieme": "6", "sixth": "6", "septieme": "7",
-    "seventh": "7", "huitieme": "8", "eighth": "8", "neuvieme": "9", "ninth": "9", "dixieme": "10",
+    "deuxieme": "2",
+    "second": "2",
+    "seconde": "2",
+    "troisieme": "3",
+    "third": "3",
+    "quatrieme": "4",
+    "fourth": "4",
+    "cinquieme": "5",
+    "fifth": "5",
+    "sixieme": "6",
+    "sixth": "6",
+    "septieme": "7",
+    "seventh": "7",
+    "huitieme": "8",
+    "eighth": "8",
+    "neuvieme": "9",
+    "ninth": "9",
+    "dixieme": "10",
     "tenth": "10",
 }
 _ORDINAL = re.compile(r"(\d+)(?:e|es|eme|emes|er|ere|th|st|nd|rd)")
@@ -44,16 +59,19 @@ def fold(text: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A light French stemmer: plural and feminine endings, -aux -> -al. Numbers pass through."""
+    """A light French stemmer: plural, then feminine, then a stem-final s; -aux -> -al.
+
+    "japonaises", "japonaise", "japonais" -> "japonai"; "collectivités" -> "collectivit". Numbers pass.
+    """
     if word.isdigit():
         return word
     if len(word) > 5 and word.endswith("aux"):
         word = word[:-3] + "al"
     if len(word) > 3 and word[-1] in "sx":
         word = word[:-1]
-    if len(word) > 4 and word.endswith("ee"):
-        word = word[:-1]
     if len(word) > 4 and word[-1] == "e":
+        word = word[:-1]
+    if len(word) > 4 and word[-1] == "s":
         word = word[:-1]
     return word
 
@@ -124,7 +142,7 @@ class BM25Index:
         tokens = tokenize(query)
         if not tokens or not self.chunk_ids:
             return []
-        scores = np.asarray(self._retriever.get_scores(tokens), dtype=float)  # type: ignore[attr-defined]
+        scores = np.asarray(self._retriever.get_scores(tokens), dtype=np.float64)  # type: ignore[attr-defined]
         if allowed is not None:
             mask = np.fromiter((cid in allowed for cid in self.chunk_ids), dtype=bool, count=len(self.chunk_ids))
             scores = np.where(mask, scores, 0.0)

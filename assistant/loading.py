@@ -85,7 +85,8 @@ def list_corpus_files(corpus_dir: Path) -> list[Path]:
     if not corpus_dir.is_dir():
         raise DocumentError(f"Corpus folder {corpus_dir} does not exist: set ASSISTANT_CORPUS_DIR.")
     return sorted(
-        p for p in corpus_dir.rglob("*")
+        p
+        for p in corpus_dir.rglob("*")
         if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not _is_corpus_readme(p, corpus_dir)
     )
 
@@ -114,8 +115,7 @@ def load_document(path: Path, *, source: str | None = None, metadata: DocumentMe
     extract = _EXTRACTORS.get(suffix)
     if extract is None:
         raise DocumentError(
-            f"{path.name}: unsupported file type {suffix or '(none)'}; "
-            f"supported: {', '.join(SUPPORTED_SUFFIXES)}."
+            f"{path.name}: unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}."
         )
     try:
         data = path.read_bytes()
@@ -197,8 +197,30 @@ def _extract_text(data: bytes, name: str) -> str:
 
 
 _HTML_DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "iframe")
-_HTML_BLOCKS = ("p", "div", "section", "article", "main", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6",
-                "blockquote", "pre", "figcaption", "dt", "dd", "table", "ul", "ol")
+_HTML_BLOCKS = (
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "tr",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "figcaption",
+    "dt",
+    "dd",
+    "table",
+    "ul",
+    "ol",
+)
 
 
 def _extract_html(data: bytes, name: str) -> str:

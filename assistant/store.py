@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
@@ -25,10 +25,16 @@ Metadata = Mapping[str, str | int | float | bool]
 
 @register_embedding_function
 class AssistantEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Hands Chroma the assistant's own embedder, so Chroma never falls back to its default model."""
+    """Hands Chroma the assistant's own embedder, so Chroma never falls back to its default model.
+
+    Chroma rebuilds functions from their config; only embedders this process created can be found.
+    """
+
+    _live: ClassVar[dict[str, Embedder]] = {}
 
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
+        self._live[embedder.model_id] = embedder
 
     def __call__(self, input: Documents) -> Embeddings:
         import numpy as np
@@ -52,9 +58,12 @@ class AssistantEmbeddingFunction(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> AssistantEmbeddingFunction:
-        raise ConfigError(
-            f"This collection was embedded with {config.get('model_id')!r}; open it through the assistant."
-        )
+        embedder = AssistantEmbeddingFunction._live.get(config.get("model_id", ""))
+        if embedder is None:
+            raise ConfigError(
+                f"This collection was embedded with {config.get('model_id')!r}; open it through the assistant."
+            )
+        return AssistantEmbeddingFunction(embedder)
 
 
 class ChromaStore:

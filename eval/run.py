@@ -1,7 +1,7 @@
 """`make eval`: retrieval metrics (dense, BM25, hybrid side by side) on the gold set, and a chunk-size sweep.
 
-    python -m eval.run                 # retrieval metrics with the current settings and index
-    python -m eval.run --sweep 300,450,600,800,1000   # rebuild a scratch index per size and compare
+python -m eval.run                 # retrieval metrics with the current settings and index
+python -m eval.run --sweep 300,450,600,800,1000   # rebuild a scratch index per size and compare
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import statistics
 import sys
 import tempfile
 import time
@@ -49,8 +48,10 @@ def retrieval_metrics(assistant: Assistant, items: list[GoldItem], *, top_k: int
 
 
 def by_language(assistant: Assistant, items: list[GoldItem]) -> dict[str, dict[str, Any]]:
-    return {lang: retrieval_metrics(assistant, [i for i in items if i.lang == lang])["hybrid"]
-            for lang in ("fr", "en", "ja")}
+    return {
+        lang: retrieval_metrics(assistant, [i for i in items if i.lang == lang])["hybrid"]
+        for lang in ("fr", "en", "ja")
+    }
 
 
 def print_retrieval(metrics: dict[str, dict[str, Any]], title: str) -> None:
@@ -76,10 +77,19 @@ def sweep(settings: Settings, sizes: list[int], items: list[GoldItem]) -> list[d
             report = assistant.index()
             seconds = time.perf_counter() - started
             metrics = retrieval_metrics(assistant, items)
-            rows.append({"chunk_size": size, "chunks": report.chunks, "index_s": round(seconds, 1),
-                         **{f"{mode}_{k}": metrics[mode][k] for mode in MODES for k in ("hit@1", "hit@5", "mrr")}})
-            print(f"chunk_size {size}: {report.chunks} chunks, hybrid hit@1 {metrics['hybrid']['hit@1']:.3f} "
-                  f"hit@5 {metrics['hybrid']['hit@5']:.3f} MRR {metrics['hybrid']['mrr']:.3f}", flush=True)
+            rows.append(
+                {
+                    "chunk_size": size,
+                    "chunks": report.chunks,
+                    "index_s": round(seconds, 1),
+                    **{f"{mode}_{k}": metrics[mode][k] for mode in MODES for k in ("hit@1", "hit@5", "mrr")},
+                }
+            )
+            print(
+                f"chunk_size {size}: {report.chunks} chunks, hybrid hit@1 {metrics['hybrid']['hit@1']:.3f} "
+                f"hit@5 {metrics['hybrid']['hit@5']:.3f} MRR {metrics['hybrid']['mrr']:.3f}",
+                flush=True,
+            )
     return rows
 
 
@@ -95,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     n_answerable = sum(i.answerable for i in items)
-    print(f"gold set: {len(items)} questions ({n_answerable} answerable, "
-          f"{sum(not i.answerable for i in items)} unanswerable, {sum(bool(i.history) for i in items)} follow-ups)")
+    print(
+        f"gold set: {len(items)} questions ({n_answerable} answerable, "
+        f"{sum(not i.answerable for i in items)} unanswerable, {sum(bool(i.history) for i in items)} follow-ups)"
+    )
 
     if args.sweep:
         rows = sweep(settings, [int(x) for x in args.sweep.split(",")], items)
@@ -112,8 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     metrics = retrieval_metrics(assistant, items)
     print_retrieval(metrics, f"Retrieval (top 5, chunk_size {settings.chunk_size})")
     langs = by_language(assistant, items)
-    print("\nhybrid by language: " + ", ".join(
-        f"{lang} hit@1 {m['hit@1']:.2f} hit@5 {m['hit@5']:.2f} (n={m['n']})" for lang, m in langs.items()))
+    print(
+        "\nhybrid by language: "
+        + ", ".join(f"{lang} hit@1 {m['hit@1']:.2f} hit@5 {m['hit@5']:.2f} (n={m['n']})" for lang, m in langs.items())
+    )
     result: dict[str, Any] = {"retrieval": metrics, "by_language": langs, "settings": settings.model_dump(mode="json")}
     if args.answers:
         from eval.answers import answer_metrics, print_answers

@@ -1,0 +1,72 @@
+# The README's commands. Everything installs into .venv; models go to models/ (see assistant/models.toml).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install when pyproject.toml changes.
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml 2>/dev/null | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+.PHONY: run setup install models index test unit integration eval eval-answers sweep bench lint format chat clean
+
+## run: set everything up, build the index if needed, start the app
+run: setup
+	$(BIN)/assistant index
+	$(BIN)/assistant ui --host $(HOST) --port $(PORT)
+
+## setup: venv, dependencies, models (idempotent)
+setup: install models
+
+install: $(STAMP)
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# llama-cpp-python compiles from source (~8 min on 2 cores) the first time; pip's wheel cache keeps the result.
+	$(BIN)/pip install --disable-pip-version-check -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+models: install
+	$(BIN)/assistant models fetch
+
+index: setup
+	$(BIN)/assistant index
+
+chat: setup
+	$(BIN)/assistant index
+	$(BIN)/assistant chat
+
+## test: lint, unit tests (fakes), then the integration and browser suites (real models, real browser)
+test: setup
+	$(BIN)/ruff check assistant ui eval tests
+	$(BIN)/python -m pytest
+
+unit: install
+	$(BIN)/python -m pytest -m "not integration and not browser"
+
+integration: setup
+	$(BIN)/python -m pytest -m "integration or browser"
+
+## eval: retrieval (and answer) metrics on eval/gold.jsonl
+eval: setup
+	$(BIN)/assistant index
+	$(BIN)/python -m eval.run --answers
+
+sweep: setup
+	$(BIN)/python -m eval.run --sweep 300,450,600,900
+
+bench: setup
+	$(BIN)/assistant index
+	$(BIN)/python -m eval.bench
+
+lint: install
+	$(BIN)/ruff check assistant ui eval tests
+	$(BIN)/ruff format --check assistant ui eval tests
+	$(BIN)/mypy assistant
+
+format: install
+	$(BIN)/ruff format assistant ui eval tests
+	$(BIN)/ruff check --fix assistant ui eval tests
+
+clean:
+	rm -rf index/CURRENT index/generations index/chroma .pytest_cache eval/results

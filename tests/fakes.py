@@ -1,0 +1,82 @@
+"""Fakes for unit tests: an embedder with designed geometry and a chat model that replays replies."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+
+from assistant.errors import ModelError
+
+# Each dimension is a concept, triggered by any of its words (French, English, Japanese). Two texts
+# are similar exactly when they share concepts, so the right ranking is obvious from the fixture.
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "takamatsu": ("takamatsu", "高松"),
+    "nancy": ("nancy", "ナンシー"),
+    "2014": ("2014",),
+    "2008": ("2008",),
+    "host": ("accueilli", "hosted", "host", "organisées", "lieu", "開催"),
+    "hydrogen": ("hydrogène", "hydrogen", "水素"),
+    "workshop": ("atelier", "workshop", "ワークショップ"),
+    "shizuoka": ("shizuoka", "静岡"),
+    "youth": ("jeunes", "jeunesse", "young", "youth", "若者"),
+    "water": ("eau", "water", "水資源"),
+}
+
+
+def concept_vector(text: str) -> list[float]:
+    lowered = text.casefold()
+    vec = [1.0 if any(w in lowered for w in words) else 0.0 for words in CONCEPTS.values()]
+    vec.append(0.05)  # never a zero vector
+    norm = math.sqrt(sum(x * x for x in vec))
+    return [x / norm for x in vec]
+
+
+class FakeEmbedder:
+    """Counts what it embeds; ``fail_after`` documents, it raises like a crashing model would."""
+
+    def __init__(self, *, fail_after: int | None = None, model_id: str = "fake-embedder") -> None:
+        self.documents_embedded = 0
+        self.queries_embedded = 0
+        self.fail_after = fail_after
+        self._model_id = model_id
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        self.queries_embedded += len(texts)
+        return [concept_vector(t) for t in texts]
+
+    def embed_documents(self, texts: Sequence[str], *, titles: Sequence[str] | None = None) -> list[list[float]]:
+        if self.fail_after is not None and self.documents_embedded + len(texts) > self.fail_after:
+            raise ModelError("fake embedder failure")
+        self.documents_embedded += len(texts)
+        return [concept_vector(t) for t in texts]
+
+
+class FakeChatModel:
+    """Replays scripted replies in order (the last one repeats); records the prompts it was given."""
+
+    def __init__(self, replies: Sequence[str] | None = None, *, error: Exception | None = None) -> None:
+        self.replies = list(replies or ["Je ne sais pas."])
+        self.error = error
+        self.calls: list[list[dict[str, str]]] = []
+
+    @property
+    def model_id(self) -> str:
+        return "fake-chat"
+
+    def stream(self, messages: list[dict[str, str]], *, max_tokens: int, temperature: float = 0.0) -> Iterator[str]:
+        self.calls.append(messages)
+        if self.error is not None:
+            raise self.error
+        reply = self.replies[min(len(self.calls) - 1, len(self.replies) - 1)]
+        for i in range(0, len(reply), 7):  # stream in small pieces, as a real model does
+            yield reply[i : i + 7]
+
+    def complete(self, messages: list[dict[str, str]], *, max_tokens: int, temperature: float = 0.0) -> str:
+        return "".join(self.stream(messages, max_tokens=max_tokens, temperature=temperature))

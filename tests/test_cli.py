@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant import cli
+from assistant.config import Settings
+from assistant.pipeline import Assistant
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for key, value in {
+        "CORPUS_DIR": settings.corpus_dir,
+        "INDEX_DIR": settings.index_dir,
+        "MODELS_DIR": settings.models_dir,
+        "DATA_DIR": settings.data_dir,
+        "EMBEDDING_MODEL": "fake-embedder",
+        "CHAT_BACKEND": "none",
+        "CHUNK_SIZE": 200,
+    }.items():
+        monkeypatch.setenv(f"ASSISTANT_{key}", str(value))
+    monkeypatch.setattr(cli, "build_assistant", lambda s: Assistant(s, embedder=FakeEmbedder()))
+    return settings
+
+
+def test_search_before_indexing_says_what_to_do(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["search", "Takamatsu"]) == 2
+    err = capsys.readouterr().err
+    assert "Index not built" in err and "assistant index" in err and "Traceback" not in err
+
+
+def test_index_twice_then_search_json(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["index"]) == 0
+    assert "2 added" in capsys.readouterr().out
+    assert cli.main(["index"]) == 0
+    assert "0 chunks embedded" in capsys.readouterr().out
+
+    assert cli.main(["search", "--json", "--top-k", "2", "Takamatsu en 2014", "hydrogène"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    first = json.loads(lines[0])
+    assert first["question"] == "Takamatsu en 2014"
+    assert set(first) == {"question", "passages", "timings_ms"} and first["timings_ms"]["total"] >= 0
+    top = first["passages"][0]
+    assert set(top) == {"rank", "doc_id", "title", "source", "start", "end", "text", "score"}
+    source_text = (Path(env.corpus_dir) / top["source"]).read_text(encoding="utf-8")
+    assert source_text[top["start"] : top["end"]] == top["text"] and "Takamatsu" in top["text"]
+
+
+def test_docs_json_lists_one_object_per_document(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    cli.main(["index"])
+    capsys.readouterr()
+    assert cli.main(["docs", "--json"]) == 0
+    docs = json.loads(capsys.readouterr().out)
+    assert sorted(d["source"] for d in docs) == ["ateliers.md", "rencontres.txt"]
+    assert all({"doc_id", "title", "chunks", "indexed_at"} <= set(d) for d in docs)
+
+
+def test_empty_question_is_an_error_not_a_traceback(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    cli.main(["index"])
+    assert cli.main(["search", "   "]) == 2
+    assert "empty" in capsys.readouterr().err

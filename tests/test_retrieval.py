@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import QuestionError
+from assistant.pipeline import Assistant
+from assistant.retrieval import Filters, fuse_rankings
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture
+def assistant(settings: Settings) -> Assistant:
+    a = Assistant(settings, embedder=FakeEmbedder())
+    a.index()
+    return a
+
+
+def test_rrf_rewards_agreement_and_respects_weights() -> None:
+    fused = fuse_rankings([["a", "b"], ["b", "c"]], rrf_k=60)
+    assert max(fused, key=fused.__getitem__) == "b"
+    weighted = fuse_rankings([["a", "b"], ["b", "a"]], rrf_k=60, weights=[1.0, 0.0])
+    assert weighted["a"] > weighted["b"]
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_each_method_finds_the_takamatsu_passage(assistant: Assistant, mode: str) -> None:
+    passages = assistant.search("Quelle ville a accueilli les Rencontres en 2014 ? Takamatsu ?", top_k=3, mode=mode)
+    assert "Takamatsu en 2014" in passages[0].chunk.text
+    assert [p.rank for p in passages] == list(range(1, len(passages) + 1))
+
+
+def test_questions_in_other_languages_find_french_passages(assistant: Assistant) -> None:
+    # BM25 knows none of these words but the year; the embedder's concepts carry the meaning.
+    assert "hydrogène" in assistant.search("水素のワークショップ", top_k=1)[0].chunk.text
+    assert "Takamatsu" in assistant.search("Which city hosted in 2014?", top_k=1)[0].chunk.text
+
+
+def test_passage_text_is_the_exact_source_slice(assistant: Assistant) -> None:
+    for p in assistant.search("jeunes", top_k=5):
+        assert assistant.catalog.text(p.chunk.doc_id)[p.chunk.start : p.chunk.end] == p.chunk.text
+
+
+def test_filters_limit_documents_and_editions(assistant: Assistant) -> None:
+    by_edition = assistant.search("jeunes", top_k=10, filters=Filters(editions=(8,)))
+    assert by_edition and {p.source for p in by_edition} == {"ateliers.md"}
+    by_doc = assistant.search("jeunes", top_k=10, filters=Filters(doc_ids=("rencontres.txt",)))
+    assert by_doc and {p.source for p in by_doc} == {"rencontres.txt"}
+    assert assistant.search("jeunes", top_k=10, filters=Filters(years=(1999,))) == []
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
+def test_empty_or_huge_questions_are_refused_with_a_reason(assistant: Assistant, question: str) -> None:
+    with pytest.raises(QuestionError, match=r"empty|limit"):
+        assistant.search(question)
