@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.models import check_model, fetch_model, load_manifest
-from assistant.pipeline import Assistant, search_json
+from assistant.pipeline import Assistant, answer_json, search_json
 from assistant.retrieval import Filters
+from assistant.types import Answer, Draft, Final, Progress
 
 logger = logging.getLogger("assistant")
 
@@ -77,6 +78,16 @@ def _parser() -> argparse.ArgumentParser:
     _add_filters(search)
     search.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default=None)
     search.set_defaults(handler=cmd_search)
+
+    ask = sub.add_parser("ask", help="answer one or more questions, with citations")
+    ask.add_argument("questions", nargs="+", metavar="QUESTION")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
+    _add_filters(ask)
+    ask.set_defaults(handler=cmd_ask)
+
+    chat = sub.add_parser("chat", help="a conversation in the terminal (follow-up questions work)")
+    _add_filters(chat)
+    chat.set_defaults(handler=cmd_chat)
     return parser
 
 
@@ -173,6 +184,67 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             snippet = " ".join(p.chunk.text.split())[:160]
             print(f"  {p.rank}. [{p.score:.4f}] {p.title} ({p.source} {p.chunk.start}-{p.chunk.end})\n     {snippet}")
     return 0
+
+
+def format_answer(answer: Answer) -> str:
+    """An answer for the terminal: the text, then each citation with its quote and place."""
+    lines = [answer.text]
+    if answer.notice:
+        lines.append(f"({answer.notice})")
+    for c in answer.citations:
+        quote = " ".join(c.quote.split())
+        lines.append(f"  [{c.n}] {c.title} — {c.source} {c.start}-{c.end}\n      « {quote} »")
+    if answer.refused and answer.passages:
+        from assistant.language import message
+
+        lines.append(f"  {message('see_also', answer.language)}:")
+        for p in answer.passages[:3]:
+            lines.append(f"   - {p.title} ({p.source} {p.chunk.start}-{p.chunk.end})")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = build_assistant(settings)
+    for question in args.questions:
+        answer = assistant.answer(question, filters=_filters(args))
+        if args.json:
+            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print(f"\n? {question}\n{format_answer(answer)}", flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = build_assistant(settings)
+    tty = sys.stdout.isatty()
+    dim, reset = ("\033[2m", "\033[0m") if tty else ("", "")
+    print("Posez vos questions — ask your questions — 質問をどうぞ. /new: new conversation, /quit: leave.")
+    history: list[tuple[str, str]] = []
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question in ("/quit", "/exit", "/q"):
+            return 0
+        if question == "/new":
+            history.clear()
+            print("(new conversation)")
+            continue
+        if not question:
+            continue
+        try:
+            for event in assistant.answer_events(question, history=history, filters=_filters(args)):
+                if isinstance(event, Progress) and tty:
+                    print(f"{dim}[{event.stage}…]{reset}", end=" ", flush=True)
+                elif isinstance(event, Draft) and tty:
+                    print(f"{dim}{event.text}{reset}", end="", flush=True)
+                elif isinstance(event, Final):
+                    print(("\n\n" if tty else "") + format_answer(event.answer), flush=True)
+                    history.append((question, event.answer.text))
+        except AssistantError as exc:  # one bad question does not end the conversation
+            print(f"error: {exc}", file=sys.stderr)
 
 
 if __name__ == "__main__":

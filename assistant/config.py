@@ -52,7 +52,12 @@ class Settings(BaseSettings):
     openai_api_key: str = "not-needed"
     n_ctx: int = Field(default=4096, ge=512)
     n_threads: int = Field(default=2, ge=1)
-    max_tokens: int = Field(default=256, ge=16)
+    max_tokens: int = Field(default=200, ge=16)
+    # What the model is shown: the sentences of the best passages closest to the question.
+    answer_passages: int = Field(default=4, ge=1)
+    context_chars: int = Field(default=1600, ge=200)
+    # Below this query-sentence similarity nothing retrieved is relevant: refuse without the model.
+    relevance_floor: float = Field(default=0.0, ge=-1.0, le=1.0)
     temperature: float = Field(default=0.1, ge=0.0, le=2.0)
     generation_timeout_s: float = Field(default=60.0, gt=0)
 

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+from assistant import citing
 from assistant.config import Settings
+from assistant.corpus import AddedDocument, add_documents, remove_document
 from assistant.embeddings import Embedder, SentenceTransformerEmbedder
-from assistant.errors import QuestionError
-from assistant.indexing import IndexCatalog, IndexReport, Progress, build_index, open_store
-from assistant.models import resolve_embedding_model
+from assistant.errors import AssistantError, ModelError, QuestionError
+from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
+from assistant.indexing import IndexCatalog, IndexReport, build_index, open_store
+from assistant.indexing import Progress as IndexProgress
+from assistant.language import LANGUAGE_NAMES, detect_language, message
+from assistant.models import resolve_chat_model, resolve_embedding_model
+from assistant.prompts import load_prompt
 from assistant.retrieval import Filters, HybridRetriever, Mode
 from assistant.store import ChromaStore
-from assistant.types import Passage
+from assistant.types import Answer, AnswerEvent, Citation, Draft, Final, Passage, Progress
+
+History = Sequence[tuple[str, str]]  # earlier (question, answer) pairs of the conversation
+_UNSET: Any = object()
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +53,14 @@ class Assistant:
         *,
         embedder: Embedder | None = None,
         store: ChromaStore | None = None,
+        chat_model: ChatModel | None = _UNSET,
     ) -> None:
         self.settings = settings
         self._embedder = embedder
         self._store = store
         self._retriever: HybridRetriever | None = None
+        self._chat_model: ChatModel | None = chat_model
+        self._chat_problem: str | None = None
 
     # --- components ------------------------------------------------------------------------------
 
@@ -84,14 +98,46 @@ class Assistant:
     def catalog(self) -> IndexCatalog:
         return self.retriever.catalog
 
+    @property
+    def chat_model(self) -> ChatModel | None:
+        """The configured chat model, or None (then answers are extracts; ``chat_problem`` says why)."""
+        if self._chat_model is _UNSET:
+            self._chat_model = None
+            s = self.settings
+            try:
+                if s.chat_backend == "llamacpp":
+                    self._chat_model = LlamaCppChatModel(
+                        resolve_chat_model(s), n_ctx=s.n_ctx, n_threads=s.n_threads, timeout_s=s.generation_timeout_s
+                    )
+                elif s.chat_backend == "openai":
+                    self._chat_model = OpenAIChatModel(
+                        base_url=s.openai_base_url,
+                        model=s.openai_model,
+                        api_key=s.openai_api_key,
+                        timeout_s=s.generation_timeout_s,
+                    )
+                else:
+                    self._chat_problem = "no chat model is configured (ASSISTANT_CHAT_BACKEND=none)"
+            except AssistantError as exc:
+                self._chat_problem = str(exc)
+                logger.warning("answering with extracts only: %s", exc)
+        return self._chat_model
+
+    @property
+    def chat_problem(self) -> str | None:
+        return self._chat_problem
+
     def warm_up(self) -> None:
-        """Load the index and the embedding model now rather than on the first question."""
+        """Load the index and the models now rather than on the first question."""
         self.embedder.embed_query("warm-up")
         _ = self.retriever
+        model = self.chat_model
+        if isinstance(model, LlamaCppChatModel):
+            model.warm_up()
 
     # --- operations ------------------------------------------------------------------------------
 
-    def index(self, *, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
+    def index(self, *, rebuild: bool = False, progress: IndexProgress | None = None) -> IndexReport:
         report = build_index(self.settings, self.embedder, self.store, rebuild=rebuild, progress=progress)
         self._retriever = None  # the next search reads the new generation
         return report
@@ -109,6 +155,242 @@ class Assistant:
             query, top_k=top_k or self.settings.top_k, filters=filters, mode=mode or self.settings.retrieval_mode
         )
 
+    def answer(self, question: str, *, history: History = (), filters: Filters | None = None) -> Answer:
+        """The checked answer to a question (see :meth:`answer_events` for the streamed form)."""
+        for event in self.answer_events(question, history=history, filters=filters):
+            if isinstance(event, Final):
+                return event.answer
+        raise AssertionError("answer_events ends with a Final event")  # pragma: no cover
+
+    def answer_events(
+        self, question: str, *, history: History = (), filters: Filters | None = None
+    ) -> Iterator[AnswerEvent]:
+        """Answer step by step: progress, the model's draft as it streams, then the checked answer.
+
+        Only the Final answer's sentences are vouched for: each is supported by a cited source
+        sentence whose numbers and names it repeats. With no usable chat model, or when it fails,
+        the answer is the most relevant source sentences, quoted.
+        """
+        started = time.perf_counter()
+        question = validate_question(question, max_chars=self.settings.max_question_chars)
+        language = detect_language(question)
+        timings: dict[str, float] = {}
+
+        standalone = question
+        if history:
+            yield Progress("rewriting")
+            standalone = self.rewrite_question(question, history)
+        yield Progress("retrieving")
+        query_vector = self.embedder.embed_query(standalone)
+        passages = self.retriever.search(
+            standalone,
+            top_k=max(self.settings.top_k, self.settings.answer_passages),
+            filters=filters,
+            mode=self.settings.retrieval_mode,
+            query_vector=query_vector,
+        )
+        candidates = self._context(passages[: self.settings.answer_passages], standalone, query_vector)
+        timings["retrieval"] = _ms(started)
+        base = Answer(
+            question=question,
+            language=language,
+            text="",
+            citations=(),
+            refused=True,
+            passages=tuple(passages),
+            standalone_question=standalone if history else None,
+        )
+
+        best = max((citing.cosine(query_vector, c.vector) for c in candidates), default=-1.0)
+        if not candidates or best < self.settings.relevance_floor:
+            yield Final(self._refusal(base, timings, started))
+            return
+
+        model = self.chat_model
+        if model is None:
+            yield Final(self._extracts(base, candidates, query_vector, timings, started, self._chat_problem))
+            return
+
+        yield Progress("generating")
+        messages = [
+            {"role": "system", "content": load_prompt("answer_system")},
+            {
+                "role": "user",
+                "content": load_prompt("answer_user").format(
+                    extracts=_render_extracts(candidates), question=standalone, language=LANGUAGE_NAMES[language]
+                ),
+            },
+        ]
+        pieces: list[str] = []
+        try:
+            for piece in model.stream(
+                messages, max_tokens=self.settings.max_tokens, temperature=self.settings.temperature
+            ):
+                if not pieces:
+                    timings["first_token"] = _ms(started)
+                pieces.append(piece)
+                yield Draft(piece)
+        except ModelError as exc:
+            logger.warning("chat model failed, answering with extracts: %s", exc)
+            yield Final(self._extracts(base, candidates, query_vector, timings, started, str(exc)))
+            return
+
+        yield Progress("checking")
+        verified = citing.verify_answer(
+            "".join(pieces),
+            candidates,
+            embed=self.embedder.embed_documents,
+            document_text=self.catalog.text,
+            question=question + " " + standalone,
+            language=language,
+        )
+        if not verified.kept:
+            yield Final(self._refusal(base, timings, started, dropped=verified.dropped))
+            return
+        timings["total"] = _ms(started)
+        yield Final(
+            replace(
+                base,
+                text=verified.text,
+                citations=verified.citations,
+                refused=False,
+                dropped_sentences=tuple(d.sentence for d in verified.dropped),
+                timings_ms=timings,
+            )
+        )
+
+    def rewrite_question(self, question: str, history: History) -> str:
+        """A follow-up ("Et en 2014 ?") made standalone, by the chat model or, without one, by context."""
+        fallback = f"{history[-1][0]} {question}"
+        model = self.chat_model
+        if model is None:
+            return fallback
+        conversation = "\n".join(
+            f"User: {q}\nAssistant: {' '.join(a.split())[:300]}" if a else f"User: {q}" for q, a in history[-3:]
+        )
+        messages = [
+            {"role": "system", "content": load_prompt("rewrite_system")},
+            {
+                "role": "user",
+                "content": load_prompt("rewrite_user").format(conversation=conversation, question=question),
+            },
+        ]
+        try:
+            text = complete(model, messages, max_tokens=64, temperature=0.0)
+        except ModelError as exc:
+            logger.warning("could not rewrite the follow-up, using context instead: %s", exc)
+            return fallback
+        lines = [line.strip().strip('"«»“”') for line in text.strip().splitlines() if line.strip()]
+        rewritten = lines[0] if lines else ""
+        if not rewritten or len(rewritten) > 3 * len(question) + 200:
+            return fallback
+        return rewritten
+
+    def _context(
+        self, passages: Sequence[Passage], query: str, query_vector: Sequence[float]
+    ) -> list[citing.Candidate]:
+        """The sentences of the best passages that are closest to the question, within the budget.
+
+        Each passage keeps at least its best sentence; the rest of the budget goes to the closest
+        sentences overall. Sentences stay in document order within their passage.
+        """
+        seen: set[str] = set()
+        per_passage = []
+        for p in passages:  # where passages overlap, a sentence is shown once, in the better passage
+            sentences = [s for s in self.catalog.sentences_of(p.chunk) if s.chunk_id not in seen]
+            seen.update(s.chunk_id for s in sentences)
+            per_passage.append((p, sentences))
+        ids = [s.chunk_id for _, sentences in per_passage for s in sentences]
+        vectors = self.store.embeddings(self.catalog.sentence_collection, ids)
+        scored = [
+            (citing.cosine(query_vector, vectors[s.chunk_id]), i, s)
+            for i, (_, sentences) in enumerate(per_passage)
+            for s in sentences
+            if s.chunk_id in vectors
+        ]
+        chosen: set[str] = set()
+        budget = self.settings.context_chars
+        for i in range(len(per_passage)):  # the best sentence of each passage first
+            best = max((x for x in scored if x[1] == i), default=None, key=lambda x: x[0])
+            if best is not None and len(best[2].text) <= budget:
+                chosen.add(best[2].chunk_id)
+                budget -= len(best[2].text)
+        for _, _, s in sorted(scored, key=lambda x: -x[0]):
+            if s.chunk_id not in chosen and len(s.text) <= budget:
+                chosen.add(s.chunk_id)
+                budget -= len(s.text)
+        return [
+            citing.Candidate(passage=replace(p, rank=i + 1), sentence=s, vector=vectors[s.chunk_id])
+            for i, (p, sentences) in enumerate(per_passage)
+            for s in sentences
+            if s.chunk_id in chosen
+        ]
+
+    def _extracts(
+        self,
+        base: Answer,
+        candidates: Sequence[citing.Candidate],
+        query_vector: Sequence[float],
+        timings: dict[str, float],
+        started: float,
+        reason: str | None,
+    ) -> Answer:
+        """The closest source sentences, quoted verbatim and cited: the answer when no model can write one."""
+        ranked = sorted(candidates, key=lambda c: -citing.cosine(query_vector, c.vector))[:3]
+        citations = []
+        lines = [message("extracts", base.language)]
+        for n, c in enumerate(sorted(ranked, key=lambda c: (c.passage.rank, c.sentence.start)), start=1):
+            s = c.sentence
+            if self.catalog.text(s.doc_id)[s.start : s.end] != s.text:
+                continue
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=s.doc_id,
+                    title=c.passage.title,
+                    source=c.passage.source,
+                    start=s.start,
+                    end=s.end,
+                    quote=s.text,
+                    passage=c.passage,
+                )
+            )
+            lines.append(f"« {' '.join(s.text.split())} » [{n}]")
+        timings.setdefault("first_token", _ms(started))
+        timings["total"] = _ms(started)
+        return replace(
+            base,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            refused=not citations,
+            extractive=True,
+            notice=reason,
+            timings_ms=timings,
+        )
+
+    def _refusal(
+        self, base: Answer, timings: dict[str, float], started: float, dropped: Sequence[citing.Checked] = ()
+    ) -> Answer:
+        timings.setdefault("first_token", _ms(started))
+        timings["total"] = _ms(started)
+        return replace(
+            base,
+            text=message("refusal", base.language),
+            citations=(),
+            refused=True,
+            dropped_sentences=tuple(d.sentence for d in dropped),
+            timings_ms=timings,
+        )
+
+    def add_documents(
+        self, paths: Sequence[Path], *, progress: IndexProgress | None = None
+    ) -> tuple[list[AddedDocument], IndexReport]:
+        """Validate, copy into the corpus and index; on failure nothing changes."""
+        return add_documents(self.settings, paths, index=lambda p: self.index(progress=p), progress=progress)
+
+    def remove_document(self, doc_id_or_source: str) -> IndexReport:
+        return remove_document(self.settings, doc_id_or_source, index=lambda p: self.index(progress=p))
+
     def documents(self) -> list[dict[str, Any]]:
         """The indexed documents, as `assistant docs --json` lists them."""
         return [
@@ -123,6 +405,51 @@ class Assistant:
             }
             for r in sorted(self.catalog.documents.values(), key=lambda r: r.source)
         ]
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def _render_extracts(candidates: Sequence[citing.Candidate]) -> str:
+    """One numbered extract per passage: its title, then its chosen sentences in order."""
+    lines, current = [], None
+    for c in candidates:
+        text = " ".join(c.sentence.text.split())
+        if c.passage.rank != current:
+            current = c.passage.rank
+            lines.append(f"[{current}] ({c.passage.title[:70]}) {text}")
+        else:
+            lines[-1] += " " + text
+    return "\n".join(lines)
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The shape `assistant ask --json` prints and the app's /ask endpoint returns."""
+    return {
+        "question": answer.question,
+        "language": answer.language,
+        "answer": answer.text,
+        "refused": answer.refused,
+        "extractive": answer.extractive,
+        "citations": [
+            {
+                "n": c.n,
+                "doc_id": c.doc_id,
+                "title": c.title,
+                "source": c.source,
+                "start": c.start,
+                "end": c.end,
+                "quote": c.quote,
+                "passage": c.passage.chunk.text,
+            }
+            for c in answer.citations
+        ],
+        "see_also": [] if not answer.refused else passages_json(answer.passages[:3]),
+        "dropped_sentences": list(answer.dropped_sentences),
+        "notice": answer.notice,
+        "timings_ms": {k: answer.timings_ms.get(k, 0.0) for k in ("retrieval", "first_token", "total")},
+    }
 
 
 def passages_json(passages: Sequence[Passage]) -> list[dict[str, Any]]:

@@ -131,7 +131,7 @@ class ChromaStore:
         """Stored vectors of the given ids that exist in the collection."""
         if not ids or name not in self.collection_names():
             return {}
-        got = self._collection(name).get(ids=list(ids), include=["embeddings"])
+        got = self._collection(name).get(ids=list(dict.fromkeys(ids)), include=["embeddings"])
         return {cid: [float(x) for x in vec] for cid, vec in zip(got["ids"], got["embeddings"], strict=True)}
 
     def query(

@@ -84,4 +84,29 @@ class Answer:
     extractive: bool = False  # quoted source sentences, no model wrote this
     standalone_question: str | None = None
     dropped_sentences: tuple[str, ...] = ()  # model sentences the sources did not support
+    notice: str | None = None  # why the answer is extractive, for instance
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A stage of answering has started: "retrieving", "rewriting", "generating", "checking"."""
+
+    stage: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A piece of the model's reply as it streams; not yet checked against the sources."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Final:
+    """The checked answer, always the last event."""
+
+    answer: Answer
+
+
+AnswerEvent = Progress | Draft | Final

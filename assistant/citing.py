@@ -1,0 +1,381 @@
+"""Align answer sentences to source sentences, check what they assert, drop what is unsupported.
+
+A small model writes fluent sentences whatever the sources say. Each sentence it writes is kept only
+if (1) a source sentence among the extracts it was shown is close enough to it, by embedding
+similarity or by shared words, and (2) every number and Latin-script name it asserts appears in its
+supporting sentences (or in the question itself). Kept sentences get [n] markers; each marker is a
+verbatim quote at exact offsets, checked against the document text before it is shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.chunking import split_sentences
+from assistant.lexical import STOPWORDS, fold, tokenize
+from assistant.types import Chunk, Citation, Passage
+
+logger = logging.getLogger(__name__)
+
+REFUSAL_TOKEN = "NOT_IN_SOURCES"
+
+# Words a model translates rather than copies: their presence proves nothing and costs nothing.
+_COMMON_NAMES = frozenset(
+    fold(w)
+    for w in """
+    japan japanese japon japonais japonaise france french français française franco franco-japanese
+    franco-japonaises rencontres rencontre meeting meetings conference sdg sdgs odd un united nations
+    nations-unies region région regional city cities ville villes mayor maire declaration déclaration
+    covid covid-19 europe european européen i we the a an in on at of for and by it its this these
+    they there their de la le les du des en et l d au aux
+    """.split()
+)
+# Words that open sentences without being names (beyond the stopwords of ``lexical``).
+_OPENERS = frozenset(
+    fold(w)
+    for w in """
+    during according after before since from following both each all several many most some finally also
+    however moreover furthermore then thus therefore although because while only yes no about between
+    participants authorities cities local workshops discussions topics themes they these those this it
+    there here lors durant pendant parmi ainsi enfin ensuite puis plusieurs chaque tous toutes depuis avant
+    après dans sur sous chez vers entre selon grâce afin car mais donc cependant toutefois néanmoins
+    également aussi environ près plus moins cela ceci celle celui oui non participants collectivités
+    ateliers discussions thèmes
+    """.split()
+)
+_NUMBER_WORDS = {
+    "deux": 2,
+    "two": 2,
+    "trois": 3,
+    "three": 3,
+    "quatre": 4,
+    "four": 4,
+    "cinq": 5,
+    "five": 5,
+    "six": 6,
+    "sept": 7,
+    "seven": 7,
+    "huit": 8,
+    "eight": 8,
+    "neuf": 9,
+    "nine": 9,
+    "dix": 10,
+    "ten": 10,
+    "onze": 11,
+    "eleven": 11,
+    "douze": 12,
+    "twelve": 12,
+    "quatorze": 14,
+    "fourteen": 14,
+    "vingt": 20,
+    "twenty": 20,
+    "vingt-deux": 22,
+    "twenty-two": 22,
+    "premier": 1,
+    "première": 1,
+    "first": 1,
+    "deuxième": 2,
+    "second": 2,
+    "troisième": 3,
+    "third": 3,
+    "quatrième": 4,
+    "fourth": 4,
+    "cinquième": 5,
+    "fifth": 5,
+    "sixième": 6,
+    "sixth": 6,
+    "septième": 7,
+    "seventh": 7,
+    "huitième": 8,
+    "eighth": 8,
+    "neuvième": 9,
+    "ninth": 9,
+}
+_NUMBER_WORDS_FOLDED = frozenset(fold(w) for w in _NUMBER_WORDS)
+_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_MARKER = re.compile(r"\s*(?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]|【\d+】)")
+_DIGITS = re.compile(r"\d+")
+_LATIN_NAME = re.compile(r"[A-ZÀ-Ý][\w’'\-]*[\w]|[A-Z]")
+_MODEL_REFUSALS = re.compile(
+    r"ne (contiennent|précisent|mentionnent|donnent|disent|fournissent) pas|pas d'information|aucune information|"
+    r"ne sait pas|je ne sais pas|do(es)? not (contain|mention|specify|say|provide|state)|no information|"
+    r"not (mentioned|specified|provided|stated)|i don't know|"
+    r"情報(は|が)(ありません|ない)|記載(は|が)?(ありません|されていません)|わかりません|分かりません",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a source sentence counts as support. Calibrated on eval/gold.jsonl (see eval/README.md)."""
+
+    similarity: float = 0.62  # cosine of answer sentence and source sentence
+    containment: float = 0.6  # share of the answer sentence's content words found in the source sentence
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A source sentence the model was shown, with the passage it belongs to."""
+
+    passage: Passage
+    sentence: Chunk
+    vector: Sequence[float]
+
+
+@dataclass(frozen=True)
+class Checked:
+    sentence: str
+    supports: tuple[Candidate, ...]
+    missing: tuple[str, ...]  # claims found in no supporting sentence
+    similarity: float
+
+    @property
+    def kept(self) -> bool:
+        return bool(self.supports) and not self.missing
+
+
+@dataclass(frozen=True)
+class Verified:
+    text: str  # kept sentences with [n] markers
+    citations: tuple[Citation, ...]
+    kept: tuple[Checked, ...]
+    dropped: tuple[Checked, ...]
+    model_refused: bool
+
+
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•*])\s+")
+
+
+def split_answer(text: str) -> list[str]:
+    """The answer's sentences without the citation markers and list numbers the model may have written."""
+    cleaned = _MARKER.sub("", text).strip()
+    return [_LIST_MARK.sub("", cleaned[s.start : s.end]) for s in split_sentences(cleaned)]
+
+
+def claims(sentence: str, *, language: str) -> list[str]:
+    """What a sentence asserts that can be checked word for word: numbers and Latin-script names."""
+    found = [str(int(d)) for d in _DIGITS.findall(sentence)]
+    found += [str(_NUMBER_WORDS[w.casefold()]) for w in _NUMBER_WORD_RE.findall(sentence)]
+    for m in _LATIN_NAME.finditer(sentence):
+        name = m.group()
+        at_start = not sentence[: m.start()].strip(' «"“‘-–—')
+        if at_start and language != "ja" and (fold(name) in STOPWORDS or fold(name) in _OPENERS):
+            continue  # a capitalised first word that is no name
+        if len(name) > 1 and fold(name) not in _COMMON_NAMES and fold(name) not in _NUMBER_WORDS_FOLDED:
+            found.append(name)
+    return list(dict.fromkeys(found))
+
+
+def _numbers_in(text: str) -> set[str]:
+    numbers = {str(int(d)) for d in _DIGITS.findall(text)}
+    numbers |= {str(_NUMBER_WORDS[w.casefold()]) for w in _NUMBER_WORD_RE.findall(text)}
+    return numbers
+
+
+def _supports_claim(claim: str, text: str) -> bool:
+    if claim.isdigit():
+        return claim in _numbers_in(text)
+    wanted = tokenize(claim) or [fold(claim)]
+    have = set(tokenize(text)) | {fold(w) for w in re.findall(r"[\w’'\-]+", text)}
+    return all(w in have for w in wanted)
+
+
+def _entities(text: str) -> list[tuple[int, str]]:
+    """Positions and values of the numbers and Latin-script names of a text, in order."""
+    found = [(m.start(), str(int(m.group()))) for m in _DIGITS.finditer(text)]
+    found += [(m.start(), str(_NUMBER_WORDS[m.group().casefold()])) for m in _NUMBER_WORD_RE.finditer(text)]
+    found += [
+        (m.start(), m.group())
+        for m in _LATIN_NAME.finditer(text)
+        if len(m.group()) > 1 and fold(m.group()) not in _COMMON_NAMES and fold(m.group()) not in STOPWORDS
+    ]
+    return sorted(found)
+
+
+def tied(claim: str, anchors: Sequence[str], text: str) -> bool:
+    """True if, next to an anchor in ``text``, the nearest entity of the claim's kind is the claim.
+
+    Catches a model that takes the wrong item of an enumeration: in "à Nancy en 2008, puis à
+    Kanazawa en 2010, …, à Takamatsu en 2014", the name nearest to "2014" is Takamatsu, not Nancy.
+    """
+    entities = _entities(text)
+    breaks = [m.start() for m in re.finditer(r"[,;:()«»\n]", text)]
+
+    def clause(position: int) -> int:
+        return sum(b < position for b in breaks)
+
+    want_number = claim.isdigit()
+    for anchor in anchors:
+        for position, value in entities:
+            if not _same(anchor, value):
+                continue
+            # Rivals in the anchor's own clause come first, then the nearest anywhere.
+            rivals = [
+                (clause(p) != clause(position), abs(p - position), v)
+                for p, v in entities
+                if v.isdigit() == want_number and not _same(anchor, v)
+            ]
+            if rivals and _same(claim, min(rivals)[2]):
+                return True
+    return False
+
+
+def _same(claim: str, value: str) -> bool:
+    if claim.isdigit() or value.isdigit():
+        return claim == value
+    return fold(value) in {fold(w) for w in re.findall(r"[\w’'\-]+", claim)} or fold(claim) == fold(value)
+
+
+def containment(sentence: str, source: str) -> float:
+    words = set(tokenize(sentence))
+    return len(words & set(tokenize(source))) / len(words) if words else 0.0
+
+
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0
+
+
+def check_sentence(
+    sentence: str,
+    vectors: Sequence[Sequence[float]],
+    candidates: Sequence[Candidate],
+    *,
+    question: str,
+    language: str,
+    thresholds: Thresholds,
+) -> Checked:
+    """Find the sentence's best support, add supports for claims it lacks, and list what stays unproven.
+
+    ``vectors`` embed the sentence alone and the sentence after the question: a short answer
+    ("Depuis 1973.") only means something next to its question.
+    """
+    in_context = f"{question} {sentence}"
+
+    def similarity(c: Candidate) -> float:
+        return max((cosine(v, c.vector) for v in vectors), default=0.0)
+
+    def overlap(c: Candidate) -> float:
+        return max(containment(sentence, c.sentence.text), containment(in_context, c.sentence.text))
+
+    scored = sorted(((max(similarity(c), overlap(c)), c) for c in candidates), key=lambda sc: -sc[0])
+    best_score = scored[0][0] if scored else 0.0
+    supporting = [
+        c for _, c in scored[:3] if similarity(c) >= thresholds.similarity or overlap(c) >= thresholds.containment
+    ]
+    if not supporting:
+        return Checked(sentence, (), tuple(claims(sentence, language=language)), best_score)
+    missing = []
+    # What the question is about: its names, and its numbers that are years or large counts (a
+    # "trois" in "les trois engagements" is no anchor). "ja": the first word may be a name too.
+    asked = [a for a in claims(question, language="ja") if not a.isdigit() or int(a) >= 32]
+    for claim in claims(sentence, language=language):
+        if _supports_claim(claim, question):
+            continue
+        if not any(_supports_claim(claim, c.sentence.text) for c in supporting):
+            # A claim may come from a neighbouring sentence the model also read: accept one among
+            # the well-matching candidates, never from a sentence unrelated to this one.
+            extra = next(
+                (
+                    c
+                    for score, c in scored[:6]
+                    if score >= thresholds.similarity * 0.8 and _supports_claim(claim, c.sentence.text)
+                ),
+                None,
+            )
+            if extra is None:
+                missing.append(claim)
+                continue
+            supporting.append(extra)
+        # A new fact must be tied to what the question asks about, in some source sentence.
+        anchors = [a for a in asked if not (a.isdigit() and claim.isdigit())]
+        if anchors and not any(tied(claim, anchors, c.sentence.text) for c in candidates):
+            missing.append(claim)
+    # The support must speak of the time the question asks about: one of its numbers, if it has any,
+    # in the supporting sentences, their passages or their documents' titles.
+    asked_numbers = [a for a in asked if a.isdigit() and len(a) == 4]  # years
+    scope = " ".join(f"{c.passage.title} {c.passage.chunk.text}" for c in supporting)
+    if asked_numbers and not any(_supports_claim(n, scope) for n in asked_numbers):
+        missing.append("/".join(asked_numbers))
+    return Checked(sentence, tuple(supporting), tuple(missing), best_score)
+
+
+def verify_answer(
+    text: str,
+    candidates: Sequence[Candidate],
+    *,
+    embed: Callable[[Sequence[str]], list[list[float]]],
+    document_text: Callable[[str], str],
+    question: str,
+    language: str,
+    thresholds: Thresholds | None = None,
+) -> Verified:
+    """Keep the supported sentences of a model's answer, cite them, and report the rest as dropped."""
+    thresholds = thresholds or Thresholds()
+    model_refused = REFUSAL_TOKEN in text
+    sentences = [s for s in split_answer(text.replace(REFUSAL_TOKEN, "")) if _has_words(s)]
+    factual = [s for s in sentences if not _MODEL_REFUSALS.search(s)]
+    if len(factual) < len(sentences) and not factual:
+        model_refused = True
+    vectors: list[tuple[list[float], ...]] = [() for _ in factual]
+    if factual and candidates:
+        flat = embed([*factual, *(f"{question} {s}" for s in factual)])
+        vectors = [(flat[i], flat[i + len(factual)]) for i in range(len(factual))]
+    checked = [
+        check_sentence(s, v, candidates, question=question, language=language, thresholds=thresholds)
+        if candidates
+        else Checked(s, (), (), 0.0)
+        for s, v in zip(factual, vectors, strict=True)
+    ]
+    citations: list[Citation] = []
+    numbers: dict[tuple[str, int, int], int] = {}
+    rendered = []
+    kept, dropped = [], []
+    for item in checked:
+        if not item.kept:
+            dropped.append(item)
+            logger.info("dropped unsupported sentence (missing %s): %s", list(item.missing), item.sentence)
+            continue
+        markers = []
+        for support in item.supports:
+            citation = _citation(support, len(citations) + 1, document_text)
+            if citation is None:
+                continue
+            key = (citation.doc_id, citation.start, citation.end)
+            if key not in numbers:
+                numbers[key] = citation.n
+                citations.append(citation)
+            markers.append(numbers[key])
+        if not markers:
+            dropped.append(item)
+            continue
+        kept.append(item)
+        rendered.append(item.sentence + " " + "".join(f"[{n}]" for n in sorted(set(markers))))
+    return Verified(" ".join(rendered), tuple(citations), tuple(kept), tuple(dropped), model_refused)
+
+
+def _citation(candidate: Candidate, n: int, document_text: Callable[[str], str]) -> Citation | None:
+    """A citation for a source sentence, only if its quote really stands at its offsets."""
+    s = candidate.sentence
+    if document_text(s.doc_id)[s.start : s.end] != s.text or not s.text.strip():
+        logger.warning("citation offsets do not match the source text; not shown: %s", s.chunk_id)
+        return None
+    return Citation(
+        n=n,
+        doc_id=s.doc_id,
+        title=candidate.passage.title,
+        source=candidate.passage.source,
+        start=s.start,
+        end=s.end,
+        quote=s.text,
+        passage=candidate.passage,
+    )
+
+
+def _has_words(sentence: str) -> bool:
+    return any(ch.isalpha() for ch in sentence)

@@ -1,0 +1,130 @@
+"""Adding and removing documents: validated first, indexed at once, undone on any failure."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.errors import DocumentError
+from assistant.indexing import IndexReport, Progress
+from assistant.language import detect_language
+from assistant.loading import (
+    SUPPORTED_SUFFIXES,
+    DocumentMetadata,
+    doc_id_for,
+    load_document,
+    read_metadata,
+    write_metadata,
+)
+
+logger = logging.getLogger(__name__)
+
+IndexFn = Callable[[Progress | None], IndexReport]  # re-indexes the corpus, reporting progress
+
+
+@dataclass(frozen=True)
+class AddedDocument:
+    source: str
+    doc_id: str
+    title: str
+
+
+def check_upload(path: Path, settings: Settings) -> None:
+    """Raise DocumentError unless ``path`` is a supported file within the size limit that holds text."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            f"{path.name}: unsupported file type {path.suffix or '(none)'}; accepted: {', '.join(SUPPORTED_SUFFIXES)}."
+        )
+    size_mb = path.stat().st_size / 1_000_000
+    if size_mb > settings.max_upload_mb:
+        raise DocumentError(f"{path.name}: {size_mb:.1f} MB is over the {settings.max_upload_mb:g} MB limit.")
+    load_document(path)  # raises DocumentError when there is no text to be had
+
+
+def add_documents(
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    index: IndexFn,
+    progress: Progress | None = None,
+) -> tuple[list[AddedDocument], IndexReport]:
+    """Copy valid files into the corpus and index them; on any failure, leave corpus and index as they were."""
+    if not settings.uploads_enabled:
+        raise DocumentError("Adding documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).")
+    for path in paths:
+        check_upload(path, settings)
+    corpus = settings.corpus_dir
+    old_metadata = read_metadata(corpus)
+    metadata = dict(old_metadata)
+    added: list[AddedDocument] = []
+    copied: list[Path] = []
+    try:
+        for path in paths:
+            target = _free_name(corpus, path.name)
+            shutil.copyfile(path, target)
+            copied.append(target)
+            document = load_document(target, source=target.name)
+            metadata[target.name] = DocumentMetadata(
+                title=document.title,
+                date=datetime.now(UTC).date().isoformat(),
+                language=detect_language(document.text[:2000]),
+                kind="uploaded",
+            )
+            added.append(AddedDocument(target.name, doc_id_for(target.name), document.title))
+        write_metadata(corpus, metadata)
+        report = index(progress)
+    except BaseException:
+        for target in copied:
+            target.unlink(missing_ok=True)
+        write_metadata(corpus, old_metadata)
+        raise
+    return added, report
+
+
+def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn) -> IndexReport:
+    """Delete a document from the corpus folder and the index."""
+    if not settings.uploads_enabled:
+        raise DocumentError("Removing documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).")
+    corpus = settings.corpus_dir
+    matches = [
+        p
+        for p in corpus.rglob("*")
+        if p.is_file()
+        and (
+            p.relative_to(corpus).as_posix() == doc_id_or_source
+            or doc_id_for(p.relative_to(corpus).as_posix()) == doc_id_or_source
+        )
+    ]
+    if not matches:
+        raise DocumentError(f"No document {doc_id_or_source!r} in the corpus: see `assistant docs`.")
+    path = matches[0]
+    source = path.relative_to(corpus).as_posix()
+    metadata = read_metadata(corpus)
+    backup = path.read_bytes()
+    path.unlink()
+    old_entry = metadata.pop(source, None)
+    write_metadata(corpus, metadata)
+    try:
+        return index(None)
+    except BaseException:
+        path.write_bytes(backup)
+        if old_entry is not None:
+            metadata[source] = old_entry
+        write_metadata(corpus, metadata)
+        raise
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    stem, suffix = Path(name).stem, Path(name).suffix.lower()
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem).strip("._") or "document"
+    candidate = folder / f"{safe}{suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{safe}-{n}{suffix}"
+        n += 1
+    return candidate

@@ -1,0 +1,132 @@
+"""Chat models: llama.cpp in-process (default) or any OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.errors import ModelError, ModelNotFoundError
+
+logger = logging.getLogger(__name__)
+
+Messages = list[dict[str, str]]
+
+
+class ChatModel(Protocol):
+    """What the pipeline needs from a chat model: streamed text for a list of chat messages."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    def stream(self, messages: Messages, *, max_tokens: int, temperature: float = 0.0) -> Iterator[str]:
+        """Yield pieces of the reply as they come; raise ModelError on failure or time-out."""
+        ...
+
+
+def complete(model: ChatModel, messages: Messages, *, max_tokens: int, temperature: float = 0.0) -> str:
+    return "".join(model.stream(messages, max_tokens=max_tokens, temperature=temperature))
+
+
+class LlamaCppChatModel:
+    """A GGUF model run by llama.cpp in this process, loaded on first use.
+
+    Calls are serialised (a llama.cpp context is not thread-safe). llama.cpp reuses the evaluated
+    prefix of the previous prompt, so a stable system prompt is evaluated once.
+    """
+
+    def __init__(self, model_path: Path, *, n_ctx: int = 4096, n_threads: int = 2, timeout_s: float = 60.0) -> None:
+        self._path = model_path
+        self._n_ctx = n_ctx
+        self._n_threads = n_threads
+        self._timeout_s = timeout_s
+        self._llama: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self._path.name
+
+    def warm_up(self) -> None:
+        with self._lock:
+            self._load()
+
+    def _load(self) -> Any:
+        if self._llama is None:
+            if not self._path.is_file():
+                raise ModelNotFoundError(f"Chat model file {self._path} is missing: run `assistant models fetch`.")
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise ModelError(
+                    "llama-cpp-python is not installed: run `make setup` (or pip install llama-cpp-python)."
+                ) from exc
+            try:
+                self._llama = Llama(
+                    model_path=str(self._path), n_ctx=self._n_ctx, n_threads=self._n_threads, verbose=False
+                )
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(f"llama.cpp could not load {self._path.name}: {exc}") from exc
+        return self._llama
+
+    def stream(self, messages: Messages, *, max_tokens: int, temperature: float = 0.0) -> Iterator[str]:
+        with self._lock:
+            llama = self._load()
+            started = time.monotonic()
+            try:
+                chunks = llama.create_chat_completion(
+                    messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+                )
+                for chunk in chunks:
+                    piece = chunk["choices"][0]["delta"].get("content")
+                    if piece:
+                        yield piece
+                    if time.monotonic() - started > self._timeout_s:
+                        raise ModelError(f"The chat model took more than {self._timeout_s:.0f} s; answer cut.")
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(f"The chat model failed: {exc}") from exc
+
+
+class OpenAIChatModel:
+    """Any server that speaks the OpenAI chat API: vLLM, llama.cpp's server, Ollama, …"""
+
+    def __init__(self, *, base_url: str, model: str, api_key: str, timeout_s: float = 60.0) -> None:
+        self._base_url = base_url
+        self._model = model
+        self._api_key = api_key
+        self._timeout_s = timeout_s
+        self._client: Any = None
+
+    @property
+    def model_id(self) -> str:
+        return f"{self._model}@{self._base_url}"
+
+    def _get_client(self) -> Any:
+        if self._client is None:
+            try:
+                from openai import OpenAI
+            except ImportError as exc:
+                raise ModelError("The openai package is not installed: pip install openai.") from exc
+            self._client = OpenAI(
+                base_url=self._base_url, api_key=self._api_key, timeout=self._timeout_s, max_retries=0
+            )
+        return self._client
+
+    def stream(self, messages: Messages, *, max_tokens: int, temperature: float = 0.0) -> Iterator[str]:
+        import openai
+
+        started = time.monotonic()
+        try:
+            response = self._get_client().chat.completions.create(
+                model=self._model, messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+            )
+            for chunk in response:
+                if chunk.choices and chunk.choices[0].delta and chunk.choices[0].delta.content:
+                    yield chunk.choices[0].delta.content
+                if time.monotonic() - started > self._timeout_s:
+                    raise ModelError(f"The model server took more than {self._timeout_s:.0f} s; answer cut.")
+        except openai.APIError as exc:  # connection errors, time-outs and HTTP errors alike
+            raise ModelError(f"The model server at {self._base_url} failed: {exc}") from exc

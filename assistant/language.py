@@ -1,0 +1,47 @@
+"""The question's language, and the few sentences the assistant says in it by itself."""
+
+from __future__ import annotations
+
+import re
+
+LANGUAGES = ("fr", "en", "ja")
+LANGUAGE_NAMES = {"fr": "French", "en": "English", "ja": "Japanese"}
+
+_KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_FRENCH = frozenset(
+    "le la les un une des du de et est sont quel quelle quels quelles qui que quoi ou où comment pourquoi "
+    "combien quand dans pour avec sur par au aux ce cette ces ont été lors entre depuis".split()
+)
+_ENGLISH = frozenset(
+    "the a an and is are was were what which who whom where when why how many much of in on for with by "
+    "did do does to from at this that these those has have had".split()
+)
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "refusal": {
+        "fr": "Les documents disponibles ne répondent pas à cette question.",
+        "en": "The available documents do not answer this question.",
+        "ja": "利用可能な資料には、この質問への答えが見つかりません。",
+    },
+    "see_also": {"fr": "À consulter", "en": "See also", "ja": "関連する箇所"},
+    "extracts": {
+        "fr": "Extraits des sources (sans reformulation) :",
+        "en": "Extracts from the sources (quoted, not rephrased):",
+        "ja": "資料からの抜粋（原文のまま）：",
+    },
+}
+
+
+def detect_language(text: str) -> str:
+    """'ja' if the text has kana or kanji, else 'fr' or 'en' by function words and accents ('fr' on a tie)."""
+    if _KANA_OR_KANJI.search(text):
+        return "ja"
+    words = re.findall(r"[a-zà-ÿœæ']+", text.casefold().replace("’", "'"))
+    words = [w.split("'")[-1] for w in words]
+    french = sum(w in _FRENCH for w in words) + 2 * sum(c in "éèêàùçôîâœ" for c in text.casefold())
+    english = sum(w in _ENGLISH for w in words)
+    return "en" if english > french else "fr"
+
+
+def message(key: str, language: str) -> str:
+    return MESSAGES[key].get(language, MESSAGES[key]["fr"])
