@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml 2>/dev/null | cut -
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run setup install models index test unit integration eval eval-answers sweep bench lint format chat clean
+.PHONY: run setup install models index test unit integration browser-deps eval sweep bench lint format chat clean
 
 ## run: set everything up, build the index if needed, start the app
 run: setup
@@ -37,14 +37,19 @@ chat: setup
 	$(BIN)/assistant chat
 
 ## test: lint, unit tests (fakes), then the integration and browser suites (real models, real browser)
-test: setup
+test: setup browser-deps
 	$(BIN)/ruff check assistant ui eval tests
 	$(BIN)/python -m pytest
+
+# Debian's Chromium drives the browser test; the fonts let screenshots show Japanese and symbols.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { apt-get update -q && apt-get install -y -q fonts-noto-cjk fonts-noto-color-emoji; }
 
 unit: install
 	$(BIN)/python -m pytest -m "not integration and not browser"
 
-integration: setup
+integration: setup browser-deps
 	$(BIN)/python -m pytest -m "integration or browser"
 
 ## eval: retrieval (and answer) metrics on eval/gold.jsonl

@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
@@ -84,6 +85,26 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
     _add_filters(ask)
     ask.set_defaults(handler=cmd_ask)
+
+    ui = sub.add_parser("ui", help="start the web app")
+    ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    ui.add_argument("--port", type=int, default=7860)
+    ui.set_defaults(handler=cmd_ui)
+
+    add = sub.add_parser("add", help="add documents to the corpus and index them")
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    add.set_defaults(handler=cmd_add)
+
+    remove = sub.add_parser("remove", help="remove a document from the corpus and the index")
+    remove.add_argument("doc", metavar="DOC_ID", help="document id or file name (see `assistant docs`)")
+    remove.set_defaults(handler=cmd_remove)
+
+    feedback = sub.add_parser("feedback", help="the thumbs and comments users gave")
+    feedback_sub = feedback.add_subparsers(title="feedback commands")
+    export = feedback_sub.add_parser("export", help="write all feedback as CSV")
+    export.add_argument("--output", "-o", type=Path, default=None, help="file to write (default: standard output)")
+    export.set_defaults(handler=cmd_feedback_export)
+    feedback.set_defaults(handler=lambda args, settings: feedback.print_help())
 
     chat = sub.add_parser("chat", help="a conversation in the terminal (follow-up questions work)")
     _add_filters(chat)
@@ -201,6 +222,49 @@ def format_answer(answer: Answer) -> str:
         for p in answer.passages[:3]:
             lines.append(f"   - {p.title} ({p.source} {p.chunk.start}-{p.chunk.end})")
     return "\n".join(lines)
+
+
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.app import launch
+
+    print(f"Starting the app on http://{args.host}:{args.port} (loading the models first)…", flush=True)
+    launch(settings, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = build_assistant(settings)
+    missing = [p for p in args.paths if not p.is_file()]
+    if missing:
+        raise AssistantError(f"No such file: {', '.join(map(str, missing))}.")
+    update, close = _progress_bar("embedding")
+    try:
+        added, report = assistant.add_documents(args.paths, progress=update)
+    finally:
+        close()
+    for a in added:
+        print(f"added {a.source} ({a.doc_id}): {a.title}")
+    print(report.summary())
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    report = build_assistant(settings).remove_document(args.doc)
+    print(report.summary())
+    return 0
+
+
+def cmd_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+    if args.output is None:
+        store.export_csv(sys.stdout)
+        return 0
+    with args.output.open("w", encoding="utf-8", newline="") as f:
+        count = store.export_csv(f)
+    print(f"{count} feedback rows written to {args.output}")
+    return 0
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -58,10 +58,13 @@ class Settings(BaseSettings):
     context_chars: int = Field(default=1600, ge=200)
     # Below this query-sentence similarity nothing retrieved is relevant: refuse without the model.
     relevance_floor: float = Field(default=0.0, ge=-1.0, le=1.0)
-    temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     generation_timeout_s: float = Field(default=60.0, gt=0)
 
     # Input limits.
     max_question_chars: int = Field(default=2000, ge=10)
     max_upload_mb: float = Field(default=20.0, gt=0)
     uploads_enabled: bool = True
+
+    # The app: optional login, "alice:secret,bob:other" (leave empty for none).
+    ui_users: str | None = None

@@ -14,6 +14,7 @@ from assistant.errors import DocumentError
 from assistant.indexing import IndexReport, Progress
 from assistant.language import detect_language
 from assistant.loading import (
+    METADATA_FILE,
     SUPPORTED_SUFFIXES,
     DocumentMetadata,
     doc_id_for,
@@ -59,8 +60,8 @@ def add_documents(
     for path in paths:
         check_upload(path, settings)
     corpus = settings.corpus_dir
-    old_metadata = read_metadata(corpus)
-    metadata = dict(old_metadata)
+    saved = _save_metadata(corpus)
+    metadata = dict(read_metadata(corpus))
     added: list[AddedDocument] = []
     copied: list[Path] = []
     try:
@@ -81,7 +82,7 @@ def add_documents(
     except BaseException:
         for target in copied:
             target.unlink(missing_ok=True)
-        write_metadata(corpus, old_metadata)
+        _restore_metadata(corpus, saved)
         raise
     return added, report
 
@@ -104,19 +105,32 @@ def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn
         raise DocumentError(f"No document {doc_id_or_source!r} in the corpus: see `assistant docs`.")
     path = matches[0]
     source = path.relative_to(corpus).as_posix()
+    saved = _save_metadata(corpus)
     metadata = read_metadata(corpus)
     backup = path.read_bytes()
     path.unlink()
-    old_entry = metadata.pop(source, None)
-    write_metadata(corpus, metadata)
+    if metadata.pop(source, None) is not None:
+        write_metadata(corpus, metadata)
     try:
         return index(None)
     except BaseException:
         path.write_bytes(backup)
-        if old_entry is not None:
-            metadata[source] = old_entry
-        write_metadata(corpus, metadata)
+        _restore_metadata(corpus, saved)
         raise
+
+
+def _save_metadata(corpus: Path) -> bytes | None:
+    path = corpus / METADATA_FILE
+    return path.read_bytes() if path.exists() else None
+
+
+def _restore_metadata(corpus: Path, saved: bytes | None) -> None:
+    """Put the metadata file back byte for byte (or remove it if there was none)."""
+    path = corpus / METADATA_FILE
+    if saved is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(saved)
 
 
 def _free_name(folder: Path, name: str) -> Path:

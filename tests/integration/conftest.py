@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    corpus = tmp_path_factory.mktemp("corpus")
+    for path in (ROOT / "corpus").iterdir():
+        shutil.copy(path, corpus / path.name)  # a copy: the browser test uploads and deletes documents
     settings = Settings(
         _env_file=None,
-        corpus_dir=ROOT / "corpus",
+        corpus_dir=corpus,
         models_dir=ROOT / "models",
         index_dir=tmp_path_factory.mktemp("index"),
         data_dir=tmp_path_factory.mktemp("data"),

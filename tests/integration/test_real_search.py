@@ -38,7 +38,7 @@ def test_cli_search_json_points_into_the_shipped_files(real_assistant: Assistant
         **os.environ,
         "ASSISTANT_INDEX_DIR": str(real_settings.index_dir),
         "ASSISTANT_MODELS_DIR": str(real_settings.models_dir),
-        "ASSISTANT_CORPUS_DIR": str(ROOT / "corpus"),
+        "ASSISTANT_CORPUS_DIR": str(real_settings.corpus_dir),
     }
     proc = subprocess.run(
         [
@@ -62,6 +62,6 @@ def test_cli_search_json_points_into_the_shipped_files(real_assistant: Assistant
     assert len(rows) == 2
     for row in rows:
         for p in row["passages"]:
-            text = (ROOT / "corpus" / p["source"]).read_text(encoding="utf-8")
+            text = (real_settings.corpus_dir / p["source"]).read_text(encoding="utf-8")
             assert text[p["start"] : p["end"]] == p["text"]
     assert "Takamatsu" in rows[0]["passages"][0]["text"]

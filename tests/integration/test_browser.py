@@ -1,0 +1,120 @@
+"""The real app, real models, in headless Chromium: ask, see a cited answer, follow a citation, upload, find, delete."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.feedback import FeedbackStore
+from assistant.pipeline import Assistant
+from ui.app import CSS, build_app
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Keep Chromium off the network: this machine has none, and it must not try.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def app_url(real_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    feedback = FeedbackStore(tmp_path_factory.mktemp("feedback") / "feedback.sqlite3")
+    app = build_app(real_assistant, feedback=feedback)
+    app.queue(default_concurrency_limit=4, max_size=32)
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, share=False)
+    yield f"http://127.0.0.1:{port}"
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `apt-get install chromium` (make test does it).")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_url, wait_until="domcontentloaded")
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    before = page.locator("#sources .answer-panel").count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#send").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#sources .answer-panel').length > 0 && "
+        "!document.querySelector('#chat').innerText.includes('⏳')",
+        arg=before,
+        timeout=180_000,
+    )
+    time.sleep(0.5)
+
+
+def test_ask_see_a_cited_answer_and_follow_a_citation(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "When was CLAIR Paris created?")
+    page.screenshot(path=str(ARTIFACTS / "1-answer.png"), full_page=True)
+    panel = page.locator("#sources .answer-panel")
+    assert "checked against the sources" in panel.inner_text() or "Réponse vérifiée" in panel.inner_text()
+    assert "1990" in page.locator("#chat").inner_text()
+    marker = page.locator("#sources a.cite").first
+    marker.click()
+    assert page.evaluate("location.hash") == "#src-1"
+    source = page.locator("#src-1")
+    assert "1990" in source.locator("mark").first.inner_text()
+    source.locator("a[href='#doc-1']").click()
+    assert page.locator("#doc-1").is_visible()  # the document opened, scrolled to the quote
+    page.screenshot(path=str(ARTIFACTS / "2-citation.png"), full_page=True)
+
+
+def test_a_question_the_documents_cannot_answer_is_refused(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "Où auront lieu les 9es Rencontres en 2026 ?")
+    assert "refused" in (page.locator("#sources .answer-panel").get_attribute("class") or "")
+    assert "2026" not in page.locator("#chat .message").last.inner_text().replace("2026 ?", "")
+
+
+def test_upload_a_document_then_find_it_then_delete_it(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    note = tmp_path / "jumelage-tsukuba.md"
+    note.write_text(
+        "# Jumelage Grenoble–Tsukuba\n\nLe jumelage entre Grenoble et Tsukuba a été signé en 1999 pour la "
+        "recherche scientifique.\n",
+        encoding="utf-8",
+    )
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#upload input[type=file]").set_input_files(str(note))
+    page.locator("#add").click()
+    page.wait_for_function("document.querySelector('#doc-status').innerText.includes('✅')", timeout=180_000)
+    assert "jumelage-tsukuba.md" in page.locator("#documents").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "3-documents.png"), full_page=True)
+
+    page.get_by_role("tab", name="Questions").click()
+    ask(page, "Quand le jumelage entre Grenoble et Tsukuba a-t-il été signé ?")
+    assert "Tsukuba" in page.locator("#sources").inner_text()
+
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#delete-choice input").click()
+    page.get_by_role("option", name="jumelage-tsukuba.md", exact=False).first.click()
+    page.locator("#delete").click()
+    page.wait_for_function(
+        "!document.querySelector('#documents').innerText.includes('jumelage-tsukuba.md')", timeout=180_000
+    )

@@ -1,0 +1,123 @@
+"""The real chat model behind the grounding code: refusals, languages, and a real OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.config import Settings
+from assistant.models import resolve_chat_model
+from assistant.pipeline import Assistant
+
+
+def assert_citations_are_verbatim(assistant: Assistant, answer) -> None:
+    for c in answer.citations:
+        assert (assistant.settings.corpus_dir / c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+
+
+def test_the_2026_edition_is_refused_not_invented(real_assistant: Assistant) -> None:
+    answer = real_assistant.answer("Où auront lieu les 9es Rencontres en 2026 ?")
+    assert answer.refused and answer.citations == ()
+    assert "2026" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "fact"),
+    [
+        ("When was CLAIR Paris created?", "en", "1990"),
+        ("クレア・パリ（CLAIR Paris）はいつ設立されましたか？", "ja", "1990"),
+    ],
+)
+def test_answers_come_in_the_question_language_with_french_citations(
+    real_assistant: Assistant, question: str, language: str, fact: str
+) -> None:
+    answer = real_assistant.answer(question)
+    assert answer.language == language and not answer.refused, answer
+    assert fact in answer.text and answer.citations
+    assert "CLAIR PARIS a été créé en octobre 1990" in " ".join(c.quote for c in answer.citations)
+    assert_citations_are_verbatim(real_assistant, answer)
+    if language == "en":
+        assert " the " in f" {answer.text.lower()} "
+    else:
+        assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in answer.text)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def llama_server(real_settings: Settings) -> Iterator[str]:
+    """llama-cpp-python's own OpenAI-compatible server, on loopback, with the same GGUF file."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(resolve_chat_model(real_settings)),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--n_threads",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"llama_cpp.server exited: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            urllib.request.urlopen(f"{base}/models", timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        proc.kill()
+        pytest.fail("llama_cpp.server did not start within 180 s")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_an_openai_compatible_server_answers_through_the_same_checks(
+    real_assistant: Assistant, real_settings: Settings, llama_server: str
+) -> None:
+    settings = real_settings.model_copy(update={"chat_backend": "openai", "openai_base_url": llama_server})
+    remote = Assistant(settings, embedder=real_assistant.embedder, store=real_assistant.store)
+    answer = remote.answer("When was CLAIR Paris created?")
+    assert not answer.extractive and remote.chat_model is not None
+    assert "openai" not in (answer.notice or "")
+    assert answer.refused or ("1990" in answer.text and answer.citations)
+    assert_citations_are_verbatim(remote, answer)
+
+
+def test_a_dead_server_gives_extracts_not_a_traceback(real_assistant: Assistant, real_settings: Settings) -> None:
+    settings = real_settings.model_copy(
+        update={
+            "chat_backend": "openai",
+            "openai_base_url": f"http://127.0.0.1:{_free_port()}/v1",
+            "generation_timeout_s": 5,
+        }
+    )
+    answer = Assistant(settings, embedder=real_assistant.embedder, store=real_assistant.store).answer(
+        "When was CLAIR Paris created?"
+    )
+    assert answer.extractive and answer.notice and "failed" in answer.notice
+    assert_citations_are_verbatim(real_assistant, answer)

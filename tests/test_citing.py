@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from assistant.citing import Candidate, claims, split_answer, tied, verify_answer
+from assistant.types import Chunk, Passage
+from tests.fakes import concept_vector
+
+LIST = (
+    "Les Rencontres, organisées pour la première fois à Nancy en 2008, puis à Kanazawa en 2010, "
+    "à Chartres en 2012, à Takamatsu en 2014, à Tours en 2016 et à Kumamoto en 2018, ont réussi."
+)
+OTHER = "La jeunesse des deux pays participe aux échanges."
+TEXT = f"{LIST}\n\n{OTHER}"
+
+
+def candidates() -> list[Candidate]:
+    chunk = Chunk("c1", "d1", 0, len(TEXT), TEXT)
+    passage = Passage(chunk=chunk, title="Historique", source="h.txt", score=1.0, rank=1)
+    out = []
+    for sentence in (LIST, OTHER):
+        start = TEXT.index(sentence)
+        span = Chunk(f"s{start}", "d1", start, start + len(sentence), sentence)
+        out.append(Candidate(passage=passage, sentence=span, vector=concept_vector(sentence)))
+    return out
+
+
+def verify(answer: str, question: str, language: str = "fr"):
+    return verify_answer(
+        answer,
+        candidates(),
+        embed=lambda texts: [concept_vector(t) for t in texts],
+        document_text=lambda doc_id: TEXT,
+        question=question,
+        language=language,
+    )
+
+
+def test_claims_are_numbers_and_whole_names_not_function_words() -> None:
+    assert claims("La région Auvergne-Rhône-Alpes a présenté le projet Zero Emission Valley en 2024.") == [
+        "2024",
+        "Auvergne-Rhône-Alpes",
+        "Zero Emission Valley",
+    ]
+    assert claims("Combien de collectivités ont participé aux 7es Rencontres ?") == ["7"]
+    assert claims("2014年の開催地はTakamatsu（高松）です。") == ["2014", "Takamatsu"]
+
+
+def test_the_name_tied_to_a_year_is_the_one_next_to_it_in_a_list() -> None:
+    assert tied("Takamatsu", ["2014"], LIST)
+    assert not tied("Nancy", ["2014"], LIST)
+    assert not tied("Tours", ["2014"], LIST)
+
+
+def test_a_supported_sentence_is_kept_and_cited_verbatim() -> None:
+    result = verify("Les Rencontres ont eu lieu à Takamatsu en 2014. [1]", "Où ont eu lieu les Rencontres en 2014 ?")
+    assert result.text == "Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"
+    (citation,) = result.citations
+    assert TEXT[citation.start : citation.end] == citation.quote == LIST
+
+
+def test_the_wrong_item_of_a_list_is_dropped() -> None:
+    result = verify("Nancy a accueilli les Rencontres en 2014.", "Quelle ville a accueilli les Rencontres en 2014 ?")
+    assert result.kept == () and result.citations == ()
+    assert [d.sentence for d in result.dropped] == ["Nancy a accueilli les Rencontres en 2014."]
+
+
+def test_an_invented_name_or_number_is_dropped_and_the_rest_kept() -> None:
+    result = verify(
+        "Les Rencontres ont eu lieu à Takamatsu en 2014. Les 9es Rencontres auront lieu à Lyon en 2026.",
+        "Où ont eu lieu les Rencontres en 2014 ?",
+    )
+    assert "Lyon" not in result.text and "Takamatsu" in result.text
+    assert set(result.dropped[0].missing) >= {"Lyon", "2026"}
+
+
+def test_the_model_refusal_token_is_recognised() -> None:
+    result = verify("NOT_IN_SOURCES", "Qui est le maire de Shizuoka ?")
+    assert result.model_refused and result.kept == ()
+
+
+def test_fragments_and_list_numbers_are_not_sentences() -> None:
+    assert split_answer("1. Nancy en 2008 [1]\n2. Takamatsu en 2014 [2]") == ["Nancy en 2008", "Takamatsu en 2014"]
+    assert verify("Une [1]", "Quelles villes ont accueilli les Rencontres ?").kept == ()

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import DocumentError, ModelError
+from assistant.pipeline import Assistant
+from tests.fakes import FakeEmbedder
+
+
+def snapshot(corpus: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(corpus.iterdir())}
+
+
+@pytest.fixture
+def assistant(settings: Settings) -> Assistant:
+    a = Assistant(settings, embedder=FakeEmbedder(), chat_model=None)
+    a.index()
+    return a
+
+
+def test_added_documents_are_searchable_at_once(assistant: Assistant, tmp_path: Path) -> None:
+    note = tmp_path / "note shizuoka.md"
+    note.write_text("# Note\n\nÀ Shizuoka, l'hydrogène et l'eau ont été discutés.\n", encoding="utf-8")
+    added, report = assistant.add_documents([note])
+    assert [a.source for a in added] == ["note_shizuoka.md"] and report.added == ["note_shizuoka.md"]
+    assert assistant.search("Shizuoka hydrogène", top_k=1)[0].source == "note_shizuoka.md"
+    meta = json.loads((assistant.settings.corpus_dir / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["note_shizuoka.md"]["title"] == "Note" and meta["note_shizuoka.md"]["kind"] == "uploaded"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [("tableur.xlsx", b"PK", "unsupported"), ("vide.txt", b"\n\n", "no text"), ("faux.pdf", b"nope", "PDF")],
+)
+def test_bad_uploads_change_nothing(assistant: Assistant, tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+    before = snapshot(assistant.settings.corpus_dir)
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(DocumentError, match=reason):
+        assistant.add_documents([path])
+    assert snapshot(assistant.settings.corpus_dir) == before
+
+
+def test_too_large_uploads_are_refused(settings: Settings, tmp_path: Path) -> None:
+    small = settings.model_copy(update={"max_upload_mb": 0.001})
+    a = Assistant(small, embedder=FakeEmbedder(), chat_model=None)
+    big = tmp_path / "gros.txt"
+    big.write_text("Takamatsu. " * 500, encoding="utf-8")
+    with pytest.raises(DocumentError, match="limit"):
+        a.add_documents([big])
+
+
+def test_an_indexing_failure_rolls_the_upload_back(settings: Settings, tmp_path: Path) -> None:
+    Assistant(settings, embedder=FakeEmbedder(), chat_model=None).index()
+    before = snapshot(settings.corpus_dir)
+    failing = Assistant(settings, embedder=FakeEmbedder(fail_after=0), chat_model=None)
+    note = tmp_path / "note.txt"
+    note.write_text("Une note sur l'eau à Shizuoka.", encoding="utf-8")
+    with pytest.raises(ModelError):
+        failing.add_documents([note])
+    assert snapshot(settings.corpus_dir) == before
+    assert {d["source"] for d in Assistant(settings, embedder=FakeEmbedder()).documents()} == {
+        "ateliers.md",
+        "rencontres.txt",
+    }
+
+
+def test_remove_deletes_from_corpus_and_index(assistant: Assistant) -> None:
+    report = assistant.remove_document("ateliers.md")
+    assert report.removed == ["ateliers.md"]
+    assert not (assistant.settings.corpus_dir / "ateliers.md").exists()
+    with pytest.raises(DocumentError, match="No document"):
+        assistant.remove_document("ateliers.md")
+
+
+def test_read_only_sites_refuse_changes(settings: Settings, tmp_path: Path) -> None:
+    a = Assistant(settings.model_copy(update={"uploads_enabled": False}), embedder=FakeEmbedder(), chat_model=None)
+    (tmp_path / "x.txt").write_text("texte", encoding="utf-8")
+    with pytest.raises(DocumentError, match="turned off"):
+        a.add_documents([tmp_path / "x.txt"])
+    with pytest.raises(DocumentError, match="turned off"):
+        a.remove_document("rencontres.txt")

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import ModelError, QuestionError
+from assistant.pipeline import Assistant, answer_json
+from assistant.types import Draft, Final, Progress
+from tests.fakes import FakeChatModel, FakeEmbedder
+
+
+def make(settings: Settings, chat: FakeChatModel | None) -> Assistant:
+    assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=chat)
+    assistant.index()
+    return assistant
+
+
+def test_a_grounded_answer_is_streamed_then_cited(settings: Settings) -> None:
+    chat = FakeChatModel(["Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"])
+    events = list(make(settings, chat).answer_events("Où ont eu lieu les Rencontres en 2014 ?"))
+    assert [e.stage for e in events if isinstance(e, Progress)] == ["retrieving", "generating", "checking"]
+    assert "".join(e.text for e in events if isinstance(e, Draft)).startswith("Les Rencontres")
+    answer = events[-1].answer if isinstance(events[-1], Final) else None
+    assert answer is not None and not answer.refused
+    assert answer.text == "Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"
+    assert answer.citations[0].quote in (settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")
+    system, user = chat.calls[0]
+    assert "NOT_IN_SOURCES" in system["content"] and user["content"].endswith("Answer in French.")
+
+
+def test_the_answer_language_follows_the_question(settings: Settings) -> None:
+    chat = FakeChatModel(["The Rencontres were held in Takamatsu in 2014. [1]"])
+    answer = make(settings, chat).answer("Where were the Rencontres held in 2014?")
+    assert answer.language == "en" and chat.calls[0][1]["content"].endswith("Answer in English.")
+    assert not answer.refused and answer.citations
+
+
+def test_an_invented_answer_becomes_a_refusal(settings: Settings) -> None:
+    chat = FakeChatModel(["Les 9es Rencontres auront lieu à Lyon en 2026."])
+    answer = make(settings, chat).answer("Où auront lieu les 9es Rencontres en 2026 ?")
+    assert answer.refused and answer.citations == ()
+    assert answer.text == "Les documents disponibles ne répondent pas à cette question."
+    assert answer.dropped_sentences == ("Les 9es Rencontres auront lieu à Lyon en 2026.",)
+    assert answer_json(answer)["see_also"]  # the closest passages, offered as such
+
+
+def test_a_failing_model_gives_labelled_extracts(settings: Settings) -> None:
+    answer = make(settings, FakeChatModel(error=ModelError("boom"))).answer("Takamatsu en 2014 ?")
+    assert answer.extractive and not answer.refused and answer.notice == "boom"
+    text = (settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")
+    assert all(text[c.start : c.end] == c.quote for c in answer.citations)
+    assert answer.text.startswith("Extraits des sources")
+
+
+def test_without_a_model_answers_are_extracts(settings: Settings) -> None:
+    answer = make(settings, None).answer("Takamatsu en 2014 ?")
+    assert answer.extractive and "Takamatsu" in answer.text
+
+
+def test_a_follow_up_is_rewritten_before_retrieval(settings: Settings) -> None:
+    chat = FakeChatModel(["Où ont eu lieu les Rencontres en 2014 ?", "Les Rencontres ont eu lieu à Takamatsu en 2014."])
+    answer = make(settings, chat).answer(
+        "Et en 2014 ?", history=[("Où ont eu lieu les Rencontres en 2008 ?", "À Nancy.")]
+    )
+    assert answer.standalone_question == "Où ont eu lieu les Rencontres en 2014 ?"
+    assert "Où ont eu lieu les Rencontres en 2008 ?" in chat.calls[0][1]["content"]
+    assert not answer.refused and "Takamatsu" in answer.text
+
+
+def test_json_has_the_documented_shape(settings: Settings) -> None:
+    chat = FakeChatModel(["Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"])
+    data = answer_json(make(settings, chat).answer("Où ont eu lieu les Rencontres en 2014 ?"))
+    assert {"question", "language", "answer", "refused", "citations", "timings_ms"} <= set(data)
+    assert set(data["timings_ms"]) == {"retrieval", "first_token", "total"}
+    assert set(data["citations"][0]) == {"n", "doc_id", "title", "source", "start", "end", "quote", "passage"}
+
+
+@pytest.mark.parametrize("question", ["", " " * 3])
+def test_an_empty_question_is_an_error(settings: Settings, question: str) -> None:
+    with pytest.raises(QuestionError, match="empty"):
+        make(settings, FakeChatModel()).answer(question)
