@@ -244,16 +244,26 @@ def tied(claim: str, anchors: Sequence[str], text: str) -> bool:
 
     want_number = claim.isdigit()
     for anchor in anchors:
+        if want_number and anchor.isdigit():
+            # Numbers tie only to their neighbours in one expression: "octobre 1990", "18 au 21 novembre".
+            spots = [p for p, v in entities if v == anchor]
+            if any(v == claim and abs(p - q) <= 12 for p, v in entities for q in spots):
+                return True
+            continue
         for position, value in entities:
             if not _same(anchor, value):
                 continue
-            # Rivals in the anchor's own clause come first, then the nearest anywhere.
-            rivals = [
-                (clause(p) != clause(position), abs(p - position), v)
-                for p, v in entities
-                if v.isdigit() == want_number and not _same(anchor, v)
-            ]
-            if rivals and _same(claim, min(rivals)[2]):
+            rivals = [(p, v) for p, v in entities if v.isdigit() == want_number and not _same(anchor, v)]
+            # In the anchor's own clause, only the nearest rival counts ("à Takamatsu en 2014, à Tours
+            # en 2016": Takamatsu). Otherwise its nearest neighbour on either side, which walks a list.
+            same_clause = [(abs(p - position), v) for p, v in rivals if clause(p) == clause(position)]
+            if same_clause:
+                nearest = [min(same_clause)[1]]
+            else:
+                left = [(position - p, v) for p, v in rivals if p < position]
+                right = [(p - position, v) for p, v in rivals if p > position]
+                nearest = [min(side)[1] for side in (left, right) if side]
+            if any(_same(claim, v) for v in nearest):
                 return True
     return False
 
@@ -262,7 +272,8 @@ def untied(new: Sequence[str], asked: Sequence[str], texts: Sequence[str]) -> li
     """The new facts that no source sentence ties to what the question asks about.
 
     Ties chain: in "…du 18 au 21 novembre à Shizuoka, sur l'île de Honshū", Shizuoka is tied to the
-    question's 2024 and Honshū to Shizuoka. Numbers are not tied to numbers ("14 … et 22 …").
+    question's 2024 and Honshū to Shizuoka; a list of names is walked the same way. Numbers tie to
+    numbers only within one expression (a date), never across "14 … et 22 …".
     """
     if not asked:
         return []
@@ -272,13 +283,12 @@ def untied(new: Sequence[str], asked: Sequence[str], texts: Sequence[str]) -> li
     while pending and progress:
         progress = False
         for claim in list(pending):
-            anchors = [a for a in tied_so_far if not (a.isdigit() and claim.isdigit())]
-            if anchors and any(tied(claim, anchors, text) for text in texts):
+            if claim.isdigit() and all(a.isdigit() for a in tied_so_far):
+                pending.remove(claim)  # a count beside the question's year or edition: presence suffices
+                progress = True
+            elif any(tied(claim, tied_so_far, text) for text in texts):
                 tied_so_far.append(claim)
                 pending.remove(claim)
-                progress = True
-            elif not anchors:
-                pending.remove(claim)  # nothing of its kind to be tied to
                 progress = True
     return pending
 
@@ -343,14 +353,14 @@ def check_sentence(
     for claim in claims(sentence, language=language):
         if _supports_claim(claim, question):
             continue
-        if not any(_supports_claim(claim, c.sentence.text) for c in supporting):
+        if not any(_supports_claim(claim, _seen(c)) for c in supporting):
             # A claim may come from a neighbouring sentence the model also read: accept one among
             # the well-matching candidates, never from a sentence unrelated to this one.
             extra = next(
                 (
                     c
                     for score, c in scored[:6]
-                    if score >= thresholds.similarity * 0.8 and _supports_claim(claim, c.sentence.text)
+                    if score >= thresholds.similarity * 0.8 and _supports_claim(claim, _seen(c))
                 ),
                 None,
             )
@@ -359,7 +369,9 @@ def check_sentence(
                 continue
             supporting.append(extra)
         to_tie.append(claim)
-    missing += untied(to_tie, asked, [c.sentence.text for c in candidates])
+    missing += untied(
+        to_tie, asked, [c.sentence.text for c in candidates] + sorted({c.passage.title for c in candidates})
+    )
     # The support must speak of the year or edition the question asks about, if it names one: in the
     # supporting sentences, their passages or their documents' titles. No source on a 9th edition,
     # no answer about it.
@@ -408,7 +420,7 @@ def verify_answer(
             continue
         markers = []
         for support in item.supports:
-            citation = _citation(support, len(citations) + 1, document_text)
+            citation = cite(support, len(citations) + 1, document_text)
             if citation is None:
                 continue
             key = (citation.doc_id, citation.start, citation.end)
@@ -424,7 +436,7 @@ def verify_answer(
     return Verified(" ".join(rendered), tuple(citations), tuple(kept), tuple(dropped), model_refused)
 
 
-def _citation(candidate: Candidate, n: int, document_text: Callable[[str], str]) -> Citation | None:
+def cite(candidate: Candidate, n: int, document_text: Callable[[str], str]) -> Citation | None:
     """A citation for a source sentence, only if its quote really stands at its offsets."""
     s = candidate.sentence
     if document_text(s.doc_id)[s.start : s.end] != s.text or not s.text.strip():
@@ -440,6 +452,11 @@ def _citation(candidate: Candidate, n: int, document_text: Callable[[str], str])
         quote=s.text,
         passage=candidate.passage,
     )
+
+
+def _seen(candidate: Candidate) -> str:
+    """What the model read with a sentence: the sentence, and its document's title before it."""
+    return f"{candidate.passage.title}\n{candidate.sentence.text}"
 
 
 def _has_words(sentence: str) -> bool:

@@ -43,5 +43,24 @@ def detect_language(text: str) -> str:
     return "en" if english > french else "fr"
 
 
+_REFERS_BACK = re.compile(
+    r"^(et|and|what about|how about|also|aussi|puis|ensuite)\b"
+    r"|(?<![-\w])(il|elle|ils|elles|lui|leur|leurs|y|celle|celui|ceux|celles|it|its|they|them|their|there|"
+    r"that|those|he|she|his|her)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_follow_up(question: str, language: str) -> bool:
+    """True if a question likely leans on the conversation: short, or pointing back with a pronoun.
+
+    Japanese questions routinely leave their subject unsaid, so with a conversation going on they
+    always count as follow-ups. "a-t-il" (an inverted question) is no pronoun that points back.
+    """
+    if language == "ja":
+        return True
+    return len(question.split()) <= 5 or bool(_REFERS_BACK.search(question))
+
+
 def message(key: str, language: str) -> str:
     return MESSAGES[key].get(language, MESSAGES[key]["fr"])

@@ -17,7 +17,7 @@ from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
 from assistant.indexing import IndexCatalog, IndexReport, build_index, open_store
 from assistant.indexing import Progress as IndexProgress
-from assistant.language import LANGUAGE_NAMES, detect_language, message
+from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, message
 from assistant.models import resolve_chat_model, resolve_embedding_model
 from assistant.prompts import load_prompt
 from assistant.retrieval import Filters, HybridRetriever, Mode
@@ -177,7 +177,7 @@ class Assistant:
         timings: dict[str, float] = {}
 
         standalone = question
-        if history:
+        if history and looks_like_follow_up(question, language):
             yield Progress("rewriting")
             standalone = self.rewrite_question(question, history)
         yield Progress("retrieving")
@@ -198,7 +198,7 @@ class Assistant:
             citations=(),
             refused=True,
             passages=tuple(passages),
-            standalone_question=standalone if history else None,
+            standalone_question=standalone if standalone != question else None,
         )
 
         best = max((citing.cosine(query_vector, c.vector) for c in candidates), default=-1.0)
@@ -337,25 +337,14 @@ class Assistant:
     ) -> Answer:
         """The closest source sentences, quoted verbatim and cited: the answer when no model can write one."""
         ranked = sorted(candidates, key=lambda c: -citing.cosine(query_vector, c.vector))[:3]
-        citations = []
+        citations: list[Citation] = []
         lines = [message("extracts", base.language)]
-        for n, c in enumerate(sorted(ranked, key=lambda c: (c.passage.rank, c.sentence.start)), start=1):
-            s = c.sentence
-            if self.catalog.text(s.doc_id)[s.start : s.end] != s.text:
+        for c in sorted(ranked, key=lambda c: (c.passage.rank, c.sentence.start)):
+            citation = citing.cite(c, len(citations) + 1, self.catalog.text)
+            if citation is None:
                 continue
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=s.doc_id,
-                    title=c.passage.title,
-                    source=c.passage.source,
-                    start=s.start,
-                    end=s.end,
-                    quote=s.text,
-                    passage=c.passage,
-                )
-            )
-            lines.append(f"« {' '.join(s.text.split())} » [{n}]")
+            citations.append(citation)
+            lines.append(f"« {' '.join(citation.quote.split())} » [{citation.n}]")
         timings.setdefault("first_token", _ms(started))
         timings["total"] = _ms(started)
         return replace(

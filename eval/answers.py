@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
+from assistant.errors import ModelError
 from assistant.lexical import fold
 from assistant.pipeline import Assistant
 from assistant.types import Answer
@@ -172,9 +173,12 @@ def run_baseline(assistant: Assistant, items: Sequence[GoldItem]) -> list[dict[s
             question = " ".join([*item.history, item.question])  # the baseline has no rewrite step
             started = time.perf_counter()
             pieces, first = [], None
-            for piece in chain.stream(question):
-                first = first if first is not None else (time.perf_counter() - started) * 1000
-                pieces.append(piece)
+            try:
+                for piece in chain.stream(question):
+                    first = first if first is not None else (time.perf_counter() - started) * 1000
+                    pieces.append(piece)
+            except ModelError as exc:  # a time-out is a failed answer, not the end of the run
+                pieces.append(f"(no answer: {exc})")
             total = (time.perf_counter() - started) * 1000
             text = "".join(pieces)
             refused = any(h in text.casefold() for h in _REFUSAL_HINTS)

@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sweep", help="comma-separated chunk sizes to compare")
     parser.add_argument("--answers", action="store_true", help="also measure answers (see eval/answers.py)")
+    parser.add_argument("--no-baseline", action="store_true", help="with --answers, skip the LangChain baseline")
     parser.add_argument("--limit", type=int, default=None, help="only the first N gold questions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.answers:
         from eval.answers import answer_metrics, print_answers
 
-        answers = answer_metrics(settings, items)
+        answers = answer_metrics(settings, items, baseline=not args.no_baseline)
         print_answers(answers)
         result["answers"] = answers
     (RESULTS / f"eval-{stamp}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))

@@ -80,3 +80,23 @@ def test_the_model_refusal_token_is_recognised() -> None:
 def test_fragments_and_list_numbers_are_not_sentences() -> None:
     assert split_answer("1. Nancy en 2008 [1]\n2. Takamatsu en 2014 [2]") == ["Nancy en 2008", "Takamatsu en 2014"]
     assert verify("Une [1]", "Quelles villes ont accueilli les Rencontres ?").kept == ()
+
+
+def test_a_fact_from_the_document_title_the_model_was_shown_counts_as_seen() -> None:
+    text = "La session a eu lieu à Shizuoka en 2024, sur l'île de Honshū."
+    chunk = Chunk("c", "d", 0, len(text), text)
+    passage = Passage(chunk=chunk, title="Les 8es Rencontres à Shizuoka (2024)", source="s.txt", score=1.0, rank=1)
+    shown = [Candidate(passage=passage, sentence=chunk, vector=concept_vector(text))]
+
+    def check(answer: str):
+        return verify_answer(
+            answer,
+            shown,
+            embed=lambda ts: [concept_vector(t) for t in ts],
+            document_text=lambda _: text,
+            question="Où ont eu lieu les Rencontres de 2024 ?",
+            language="fr",
+        )
+
+    assert check("Les 8es Rencontres ont eu lieu à Shizuoka en 2024.").kept  # "8es" is in the title
+    assert not check("Les 9es Rencontres ont eu lieu à Shizuoka en 2024.").kept

@@ -79,3 +79,26 @@ def test_json_has_the_documented_shape(settings: Settings) -> None:
 def test_an_empty_question_is_an_error(settings: Settings, question: str) -> None:
     with pytest.raises(QuestionError, match="empty"):
         make(settings, FakeChatModel()).answer(question)
+
+
+def test_a_standalone_question_in_a_conversation_is_not_rewritten(settings: Settings) -> None:
+    chat = FakeChatModel(["Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"])
+    answer = make(settings, chat).answer(
+        "Où ont eu lieu les Rencontres de la coopération en 2014 ?", history=[("Qui est M. Dupont ?", "Un adjoint.")]
+    )
+    assert answer.standalone_question is None and len(chat.calls) == 1  # one call: the answer, no rewrite
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("Et en 2014 ?", True),
+        ("Who hosted it?", True),
+        ("Quand le jumelage a-t-il été signé à Tsukuba ?", False),
+        ("What was the theme of the 2024 Rencontres?", False),
+    ],
+)
+def test_follow_ups_are_told_from_standalone_questions(question: str, follow_up: bool) -> None:
+    from assistant.language import looks_like_follow_up
+
+    assert looks_like_follow_up(question, "en") is follow_up

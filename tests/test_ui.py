@@ -26,7 +26,7 @@ def last(generator):
 
 
 def test_ask_streams_then_shows_a_cited_answer_with_its_highlighted_source(handlers: Handlers) -> None:
-    steps = list(handlers.ask("Où ont eu lieu les Rencontres en 2014 ?", [], []))
+    steps = list(handlers.respond("Où ont eu lieu les Rencontres en 2014 ?", [], []))
     assert len(steps) > 2  # progress and draft before the final answer
     chat, sources, turns, box = steps[-1]
     assert chat[-1]["role"] == "assistant" and 'href="#src-1"' in chat[-1]["content"]
@@ -37,18 +37,20 @@ def test_ask_streams_then_shows_a_cited_answer_with_its_highlighted_source(handl
 def test_refusals_look_different(settings: Settings) -> None:
     assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel(["NOT_IN_SOURCES"]))
     assistant.index()
-    chat, sources, _, _ = last(Handlers(assistant, FeedbackStore(settings.data_dir / "f.db")).ask("Budget ?", [], []))
+    chat, sources, _, _ = last(
+        Handlers(assistant, FeedbackStore(settings.data_dir / "f.db")).respond("Budget ?", [], [])
+    )
     assert "Pas de réponse dans les documents" in chat[-1]["content"]
     assert 'class="answer-panel refused"' in sources
 
 
 def test_an_empty_question_is_shown_as_an_error_and_kept(handlers: Handlers) -> None:
-    chat, _, turns, box = last(handlers.ask("   ", [], []))
+    chat, _, turns, box = last(handlers.respond("   ", [], []))
     assert chat[-1]["content"].startswith("⚠️") and turns == [] and box == "   "
 
 
 def test_thumbs_and_comments_are_stored(handlers: Handlers) -> None:
-    _, _, turns, _ = last(handlers.ask("Où ont eu lieu les Rencontres en 2014 ?", [], []))
+    _, _, turns, _ = last(handlers.respond("Où ont eu lieu les Rencontres en 2014 ?", [], []))
     handlers.like(turns, SimpleNamespace(index=1, liked=False))  # type: ignore[arg-type]
     handlers.comment("Il manque la date exacte.", turns)
     rows = handlers.feedback.rows()

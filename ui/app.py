@@ -117,7 +117,7 @@ class Handlers:
 
     # --- chat ------------------------------------------------------------------------------------
 
-    def ask(
+    def respond(
         self,
         question: str,
         chat: list[dict[str, Any]],
@@ -262,7 +262,8 @@ def sources_html(answer: Answer, assistant: Assistant) -> str:
     """The sources panel: the answer's status, each cited quote in its passage, the rest folded."""
     kind = "refused" if answer.refused else "extractive" if answer.extractive else "answered"
     parts = [
-        f'<div class="answer-panel {kind}"><div class="status">{_esc(STATUS[kind][answer.language])}</div>'
+        f'<div class="answer-panel {kind}" data-question="{_esc(answer.question)}">'
+        f'<div class="status">{_esc(STATUS[kind][answer.language])}</div>'
         f'<div class="answer-text">{_marker_links(_esc(answer.text)).replace(chr(10), "<br>")}</div>'
     ]
     if answer.notice:
@@ -384,7 +385,14 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
         ask_inputs = [question, chatbot, turns, doc_filter, edition_filter, ui_lang]
         ask_outputs = [chatbot, sources, turns, question]
         for trigger in (send.click, question.submit):
-            trigger(handlers.ask, ask_inputs, ask_outputs, concurrency_limit=1, api_visibility="private")
+            trigger(
+                handlers.respond,
+                ask_inputs,
+                ask_outputs,
+                concurrency_limit=1,
+                concurrency_id="model",
+                api_visibility="private",
+            )
         new.click(handlers.new_conversation, None, [chatbot, sources, turns, question], api_visibility="private")
         chatbot.like(handlers.like, [turns], [feedback_note], api_visibility="private")
         send_comment.click(handlers.comment, [comment, turns], [feedback_note, comment], api_visibility="private")
@@ -445,10 +453,9 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
             api_visibility="private",
         )
 
-        # The named API endpoint: a question in, the `assistant ask --json` object out.
-        api_question = gr.Textbox(visible=False)
-        api_answer = gr.JSON(visible=False)
-        api_question.submit(handlers.ask_api, [api_question], [api_answer], api_name="ask", concurrency_limit=1)
+        # The named API endpoint: a question in, the `assistant ask --json` object out. It shares the
+        # chat's queue: one generation at a time on this CPU.
+        gr.api(handlers.ask_api, api_name="ask", concurrency_limit=1, concurrency_id="model")
     return app
 
 

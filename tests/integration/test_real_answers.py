@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.config import Settings
+from assistant.language import detect_language
 from assistant.models import resolve_chat_model
 from assistant.pipeline import Assistant
 
@@ -42,10 +43,7 @@ def test_answers_come_in_the_question_language_with_french_citations(
     assert fact in answer.text and answer.citations
     assert "CLAIR PARIS a été créé en octobre 1990" in " ".join(c.quote for c in answer.citations)
     assert_citations_are_verbatim(real_assistant, answer)
-    if language == "en":
-        assert " the " in f" {answer.text.lower()} "
-    else:
-        assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in answer.text)
+    assert detect_language(answer.text) == language  # written in the question's language, not French
 
 
 def _free_port() -> int:
@@ -55,34 +53,32 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server(real_settings: Settings) -> Iterator[str]:
+def llama_server(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama-cpp-python's own OpenAI-compatible server, on loopback, with the same GGUF file."""
     port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(resolve_chat_model(real_settings)),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-            "--n_threads",
-            "2",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(resolve_chat_model(real_settings)),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "4096",
+        "--n_threads",
+        "2",
+    ]
+    # Its verbose log goes to a file: an unread pipe would fill up and block the server.
+    proc = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"llama_cpp.server exited: {proc.stderr.read() if proc.stderr else ''}")
+            pytest.fail(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
         try:
             urllib.request.urlopen(f"{base}/models", timeout=2)
             break
