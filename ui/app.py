@@ -374,8 +374,12 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
                     )
                     add = gr.Button(t["add"], variant="primary", elem_id="add")
                     with gr.Row():
-                        to_delete = gr.Dropdown(
-                            handlers.document_choices(), label=t["delete"], scale=4, elem_id="delete-choice"
+                        to_delete = gr.Dropdown(  # starts empty: deleting needs a deliberate choice
+                            handlers.document_choices(),
+                            value=None,
+                            label=t["delete"],
+                            scale=4,
+                            elem_id="delete-choice",
                         )
                         delete = gr.Button(t["delete"], variant="stop", scale=1, elem_id="delete")
                 doc_status = gr.Markdown(elem_id="doc-status")
@@ -402,7 +406,7 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
             return (
                 handlers.documents_table(),
                 gr.update(choices=choices),
-                gr.update(choices=choices),
+                gr.update(choices=choices, value=None),  # nothing left selected for deletion
                 gr.update(choices=handlers.edition_choices()),
             )
 
