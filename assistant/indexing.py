@@ -9,6 +9,7 @@ generation, so killing the run at any point loses nothing, and the next run star
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import hashlib
@@ -140,26 +141,27 @@ class IndexCatalog:
         self.sentences = sentences
         self.bm25 = bm25
         self._texts = texts
-        # Which chunks hold each sentence (two, where chunks overlap).
+        # Each document's sentences in order, and which chunks hold each sentence (two where they overlap).
+        self._sentences_by_doc: dict[str, list[Chunk]] = {}
+        for sentence in sorted(sentences.values(), key=lambda x: (x.doc_id, x.start)):
+            self._sentences_by_doc.setdefault(sentence.doc_id, []).append(sentence)
+        self._starts = {doc: [x.start for x in group] for doc, group in self._sentences_by_doc.items()}
         self.chunks_of_sentence: dict[str, list[str]] = {}
-        by_doc: dict[str, list[Chunk]] = {}
-        for c in chunks.values():
-            by_doc.setdefault(c.doc_id, []).append(c)
-        for sid, s in sentences.items():
-            self.chunks_of_sentence[sid] = [
-                c.chunk_id for c in by_doc.get(s.doc_id, []) if c.start <= s.start and s.end <= c.end
-            ]
+        for chunk in chunks.values():
+            for sentence in self.sentences_of(chunk):
+                self.chunks_of_sentence.setdefault(sentence.chunk_id, []).append(chunk.chunk_id)
 
     def sentences_of(self, chunk: Chunk) -> list[Chunk]:
         """The sentences (and headings) inside a chunk, in order."""
-        return sorted(
-            (
-                s
-                for s in self.sentences.values()
-                if s.doc_id == chunk.doc_id and chunk.start <= s.start and s.end <= chunk.end
-            ),
-            key=lambda s: s.start,
-        )
+        group = self._sentences_by_doc.get(chunk.doc_id, [])
+        first = bisect.bisect_left(self._starts.get(chunk.doc_id, []), chunk.start)
+        inside = []
+        for sentence in group[first:]:
+            if sentence.start >= chunk.end:
+                break
+            if sentence.end <= chunk.end:
+                inside.append(sentence)
+        return inside
 
     @classmethod
     def load(cls, index_dir: Path) -> IndexCatalog:
