@@ -121,7 +121,9 @@ _MODEL_REFUSALS = re.compile(
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When a source sentence counts as support. Calibrated on eval/gold.jsonl (see eval/README.md)."""
+    """When a source sentence counts as support: values set by reading dev runs on eval/gold.jsonl,
+    not by a calibration sweep (which would also need a held-out set).
+    """
 
     similarity: float = 0.62  # cosine of answer sentence and source sentence
     containment: float = 0.5  # share of the answer sentence's content words found in the source sentence
@@ -338,11 +340,11 @@ def check_sentence(
         own = containment(sentence, c.sentence.text)
         return max(own, containment(in_context, c.sentence.text)) if own >= 0.3 else own
 
-    scored = sorted(((max(similarity(c), overlap(c)), c) for c in candidates), key=lambda sc: -sc[0])
+    measured = [(similarity(c), overlap(c), c) for c in candidates]  # once each: this runs per sentence
+    measured.sort(key=lambda m: -max(m[0], m[1]))
+    scored = [(max(sim, ovl), c) for sim, ovl, c in measured]
     best_score = scored[0][0] if scored else 0.0
-    supporting = [
-        c for _, c in scored[:3] if similarity(c) >= thresholds.similarity or overlap(c) >= thresholds.containment
-    ]
+    supporting = [c for sim, ovl, c in measured[:3] if sim >= thresholds.similarity or ovl >= thresholds.containment]
     if not supporting:
         return Checked(sentence, (), tuple(claims(sentence, language=language)), best_score)
     missing: list[str] = []

@@ -15,7 +15,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -276,8 +275,3 @@ _EXTRACTORS: dict[str, Callable[[bytes, str], str]] = {
     ".pdf": _extract_pdf,
     ".docx": _extract_docx,
 }
-
-
-def describe(document: Document) -> dict[str, Any]:
-    """The public view of a document, as `assistant docs --json` prints it."""
-    return {"doc_id": document.doc_id, "title": document.title, "source": document.source, **document.metadata}

@@ -52,9 +52,9 @@ def score(items: Sequence[GoldItem], results: Sequence[dict[str, Any]], *, cited
     out: dict[str, Any] = {
         "n": len(items),
         "accuracy": sum(not r["refused"] and facts_present(r["text"], i.facts) for i, r in answerable)
-        / len(answerable),
+        / max(1, len(answerable)),
         "refused_unanswerable": sum(r["refused"] for _, r in unanswerable) / max(1, len(unanswerable)),
-        "false_refusals": sum(r["refused"] for _, r in answerable) / len(answerable),
+        "false_refusals": sum(r["refused"] for _, r in answerable) / max(1, len(answerable)),
         "ttft_p50_s": _percentile([r["first_token"] for r in results], 0.5) / 1000,
         "ttft_p95_s": _percentile([r["first_token"] for r in results], 0.95) / 1000,
         "total_p50_s": _percentile([r["total"] for r in results], 0.5) / 1000,
@@ -63,7 +63,7 @@ def score(items: Sequence[GoldItem], results: Sequence[dict[str, Any]], *, cited
     if cited:
         citations = [c for r in results for c in r["citations"]]
         out["citation_validity"] = sum(c["valid"] for c in citations) / len(citations) if citations else 1.0
-        out["gold_cited"] = sum(r["gold_cited"] for _, r in answerable) / len(answerable)
+        out["gold_cited"] = sum(r["gold_cited"] for _, r in answerable) / max(1, len(answerable))
     else:
         out["citation_validity"] = None
         out["gold_cited"] = None
@@ -82,7 +82,7 @@ def run_assistant(assistant: Assistant, items: Sequence[GoldItem], corpus_dir: P
         history = [(q, "") for q in item.history]
         answer = assistant.answer(item.question, history=history)
         spans = evidence_spans(item, assistant.catalog) if item.answerable else []
-        results.append(_result(answer, spans, corpus_dir))
+        results.append(_result(answer, spans, corpus_dir, assistant.catalog.text))
         print(
             f"  {item.id:6} {'REFUSED' if answer.refused else 'answer '} "
             f"{answer.timings_ms.get('total', 0) / 1000:5.1f}s "
@@ -92,15 +92,14 @@ def run_assistant(assistant: Assistant, items: Sequence[GoldItem], corpus_dir: P
     return results
 
 
-def _result(answer: Answer, spans: list[Any], corpus_dir: Path) -> dict[str, Any]:
+def _result(answer: Answer, spans: list[Any], corpus_dir: Path, document_text: Callable[[str], str]) -> dict[str, Any]:
     citations = []
     for c in answer.citations:
-        source_text = (
-            (corpus_dir / c.source).read_text(encoding="utf-8")
-            if (corpus_dir / c.source).suffix in (".txt", ".md")
-            else None
-        )
-        valid = c.quote == (source_text[c.start : c.end] if source_text is not None else c.quote)
+        # Plain-text sources are read from disk; for the others, the text extracted at index time is
+        # what offsets point into.
+        path = corpus_dir / c.source
+        source_text = path.read_text(encoding="utf-8") if path.suffix in (".txt", ".md") else document_text(c.doc_id)
+        valid = c.quote == source_text[c.start : c.end]
         citations.append({"valid": valid, "doc_id": c.doc_id, "start": c.start, "end": c.end})
     return {
         "text": answer.text,

@@ -36,7 +36,7 @@ def retrieval_metrics(assistant: Assistant, items: list[GoldItem], *, top_k: int
             ranks.append(rank)
             if rank != 1:
                 misses.append(f"{item.id}:{rank}")
-        n = len(ranks)
+        n = max(1, len(ranks))  # a --limit can leave a language with no question
         out[mode] = {
             "n": n,
             "hit@1": sum(r == 1 for r in ranks) / n,
