@@ -13,7 +13,7 @@ import logging
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.chunking import split_sentences
 from assistant.lexical import STOPWORDS, fold, tokenize
@@ -107,8 +107,8 @@ _NUMBER_WORDS_FOLDED = frozenset(fold(w) for w in _NUMBER_WORDS)
 _NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _MARKER = re.compile(r"\s*(?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]|【\d+】)")
 _DIGITS = re.compile(r"\d+")
-_LATIN = "A-Za-zÀ-ÖØ-öø-ÿŒœ"
-_CAPITALISED = rf"[A-ZÀ-ÖØ-Þ][{_LATIN}0-9’'\-]*[{_LATIN}0-9]"  # Latin letters only: never a run of kana
+_LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"  # with the extended Latin of romanised names: "Honshū", "Ōita"
+_CAPITALISED = rf"[A-ZÀ-ÖØ-ÞĀĒĪŌŪŒŠŽ][{_LATIN}0-9’'\-]*[{_LATIN}0-9]"  # Latin letters only: never a run of kana
 _LATIN_NAME = re.compile(rf"{_CAPITALISED}(?:\s+{_CAPITALISED})*")  # "Zero Emission Valley" is one name
 _MODEL_REFUSALS = re.compile(
     r"ne (contiennent|précisent|mentionnent|donnent|disent|fournissent) pas|pas d'information|aucune information|"
@@ -127,6 +127,9 @@ class Thresholds:
 
     similarity: float = 0.62  # cosine of answer sentence and source sentence
     containment: float = 0.5  # share of the answer sentence's content words found in the source sentence
+    # A lower cosine suffices when the source sentence also holds every new number and name of the
+    # answer sentence: a translated answer (Japanese, English) stays further from its French source.
+    with_claims: float = 0.55
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,11 @@ class Candidate:
     passage: Passage
     sentence: Chunk
     vector: Sequence[float]
+    about: str = ""  # what the sentence's document is: title, host city and year
+
+    @property
+    def heading(self) -> str:
+        return self.about or self.passage.title
 
 
 @dataclass(frozen=True)
@@ -188,8 +196,10 @@ def _names(text: str) -> list[tuple[int, str]]:
 
 def _is_filler(word: str) -> bool:
     folded = fold(word)
+    elided = re.match(r"^[A-Z][’']([^’']+)$", word)  # "L’édition", "D’autres": a capital, not a name
     return (
-        folded in STOPWORDS
+        (elided is not None and elided.group(1)[:1].islower())
+        or folded in STOPWORDS
         or folded in _OPENERS
         or folded in _COMMON_NAMES
         or folded in _NUMBER_WORDS_FOLDED
@@ -258,14 +268,15 @@ def tied(claim: str, anchors: Sequence[str], text: str) -> bool:
             rivals = [(p, v) for p, v in entities if v.isdigit() == want_number and not _same(anchor, v)]
             # In the anchor's own clause, only the nearest rival counts ("à Takamatsu en 2014, à Tours
             # en 2016": Takamatsu). Otherwise its nearest neighbour on either side, which walks a list.
-            same_clause = [(abs(p - position), v) for p, v in rivals if clause(p) == clause(position)]
+            same_clause = [(abs(p - position), p, v) for p, v in rivals if clause(p) == clause(position)]
             if same_clause:
-                nearest = [min(same_clause)[1]]
+                nearest = [min(same_clause)[1:]]
             else:
-                left = [(position - p, v) for p, v in rivals if p < position]
-                right = [(p - position, v) for p, v in rivals if p > position]
-                nearest = [min(side)[1] for side in (left, right) if side]
-            if any(_same(claim, v) for v in nearest):
+                left = [(position - p, p, v) for p, v in rivals if p < position]
+                right = [(p - position, p, v) for p, v in rivals if p > position]
+                nearest = [min(side)[1:] for side in (left, right) if side]
+            # The nearest entity speaks for its whole expression: "créé en octobre 1990" ties 1990 too.
+            if any(_same(claim, v) and abs(p - q) <= 12 for q, _ in nearest for p, v in rivals):
                 return True
     return False
 
@@ -302,8 +313,18 @@ def _same(claim: str, value: str) -> bool:
 
 
 def containment(sentence: str, source: str) -> float:
+    """The share of the sentence's content words found in the source; 0 for a sentence not written in
+    Latin script, whose few Latin words (names) say nothing of what the rest of it claims.
+    """
     words = set(tokenize(sentence))
-    return len(words & set(tokenize(source))) / len(words) if words else 0.0
+    if not words or _latin_share(sentence) < 0.6:
+        return 0.0
+    return len(words & set(tokenize(source))) / len(words)
+
+
+def _latin_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters) / len(letters) if letters else 0.0
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -327,12 +348,17 @@ def check_sentence(
     ("Depuis 1973.") only means something next to its question.
     """
     in_context = f"{question} {sentence}"
+    own_claims = claims(sentence, language=language)
 
     def similarity(c: Candidate) -> float:
         # The vector of question + sentence speaks for the sentence only if the sentence itself
-        # shares words with the source; otherwise any fragment would borrow the question's meaning.
+        # shares words or claims with the source; otherwise any fragment would borrow the question's
+        # meaning.
         plain = cosine(vectors[0], c.vector) if vectors else 0.0
-        if len(vectors) > 1 and containment(sentence, c.sentence.text) >= 0.3:
+        shares = containment(sentence, c.sentence.text) >= 0.3 or any(
+            _supports_claim(x, c.sentence.text) for x in own_claims
+        )
+        if len(vectors) > 1 and shares:
             return max(plain, cosine(vectors[1], c.vector))
         return plain
 
@@ -344,7 +370,18 @@ def check_sentence(
     measured.sort(key=lambda m: -max(m[0], m[1]))
     scored = [(max(sim, ovl), c) for sim, ovl, c in measured]
     best_score = scored[0][0] if scored else 0.0
-    supporting = [c for sim, ovl, c in measured[:3] if sim >= thresholds.similarity or ovl >= thresholds.containment]
+    new_claims = [x for x in own_claims if not _supports_claim(x, question)]
+
+    def holds_claims(c: Candidate) -> bool:
+        return bool(new_claims) and all(_supports_claim(x, _seen(c)) for x in new_claims)
+
+    supporting = [
+        c
+        for sim, ovl, c in measured[:3]
+        if sim >= thresholds.similarity
+        or ovl >= thresholds.containment
+        or (sim >= thresholds.with_claims and holds_claims(c))
+    ]
     if not supporting:
         return Checked(sentence, (), tuple(claims(sentence, language=language)), best_score)
     missing: list[str] = []
@@ -352,7 +389,7 @@ def check_sentence(
     # ("2014", "9es", "第9回"); a count in words ("les trois engagements") is no anchor.
     asked = claims(question, number_words=False)
     to_tie: list[str] = []
-    for claim in claims(sentence, language=language):
+    for claim in own_claims:
         if _supports_claim(claim, question):
             continue
         if not any(_supports_claim(claim, _seen(c)) for c in supporting):
@@ -371,14 +408,23 @@ def check_sentence(
                 continue
             supporting.append(extra)
         to_tie.append(claim)
-    missing += untied(
-        to_tie, asked, [c.sentence.text for c in candidates] + sorted({c.passage.title for c in candidates})
+    # A long sentence that repeats one source sentence almost word for word asserts what that source
+    # says; ties guard against facts rearranged across sentences, not against copies.
+    copied = len(set(tokenize(sentence))) >= 8 and any(
+        containment(sentence, c.sentence.text) >= 0.85 and all(_supports_claim(x, c.sentence.text) for x in to_tie)
+        for c in supporting
     )
+    if not copied:
+        missing += untied(
+            to_tie, asked, [c.sentence.text for c in candidates] + sorted({c.heading for c in candidates})
+        )
     # The support must speak of the year or edition the question asks about, if it names one: in the
-    # supporting sentences, their passages or their documents' titles. No source on a 9th edition,
-    # no answer about it.
+    # supporting sentences, their passages or what their documents are (title, year, edition). No
+    # source on a 9th edition, no answer about it.
     asked_numbers = [a for a in asked if a.isdigit()]
-    scope = " ".join(f"{c.passage.title} {c.passage.chunk.text}" for c in supporting)
+    # "2018 and 2024?": a sentence on 2024 alone needs a source on 2024 only.
+    asked_numbers = [a for a in asked_numbers if a in own_claims] or asked_numbers
+    scope = " ".join(f"{c.heading} {c.passage.chunk.text}" for c in supporting)
     if asked_numbers and not all(_supports_claim(n, scope) for n in asked_numbers):
         missing.append("/".join(asked_numbers))
     return Checked(sentence, tuple(supporting), tuple(missing), best_score)
@@ -411,6 +457,11 @@ def verify_answer(
         else Checked(s, (), (), 0.0)
         for s, v in zip(factual, vectors, strict=True)
     ]
+    # An introduction ("Les trois engagements sont :") says nothing once what it introduces is gone.
+    for i, item in enumerate(checked):
+        follows = checked[i + 1].kept if i + 1 < len(checked) else False
+        if item.kept and item.sentence.rstrip().endswith((":", "：")) and not follows:
+            checked[i] = replace(item, missing=("what it introduces",))
     citations: list[Citation] = []
     numbers: dict[tuple[str, int, int], int] = {}
     rendered = []
@@ -457,8 +508,8 @@ def cite(candidate: Candidate, n: int, document_text: Callable[[str], str]) -> C
 
 
 def _seen(candidate: Candidate) -> str:
-    """What the model read with a sentence: the sentence, and its document's title before it."""
-    return f"{candidate.passage.title}\n{candidate.sentence.text}"
+    """What the model read with a sentence: the sentence, and what its document is before it."""
+    return f"{candidate.heading}\n{candidate.sentence.text}"
 
 
 def _has_words(sentence: str) -> bool:

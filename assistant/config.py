@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=200, ge=16)
     # What the model is shown: the sentences of the best passages closest to the question.
     answer_passages: int = Field(default=4, ge=1)
-    context_chars: int = Field(default=1600, ge=200)
+    context_chars: int = Field(default=1000, ge=200)  # ~250 tokens: see eval/README.md
     # Below this query-sentence similarity nothing retrieved is relevant: refuse without the model.
     relevance_floor: float = Field(default=0.0, ge=-1.0, le=1.0)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)

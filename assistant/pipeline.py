@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -134,6 +135,10 @@ class Assistant:
         model = self.chat_model
         if isinstance(model, LlamaCppChatModel):
             model.warm_up()
+            try:  # evaluate the fixed system prompt once, so that the first answer starts sooner
+                complete(model, _answer_messages("", "?", "fr"), max_tokens=1)
+            except ModelError as exc:
+                logger.warning("chat model warm-up failed: %s", exc)
 
     # --- operations ------------------------------------------------------------------------------
 
@@ -212,15 +217,7 @@ class Assistant:
             return
 
         yield Progress("generating")
-        messages = [
-            {"role": "system", "content": load_prompt("answer_system")},
-            {
-                "role": "user",
-                "content": load_prompt("answer_user").format(
-                    extracts=_render_extracts(candidates), question=standalone, language=LANGUAGE_NAMES[language]
-                ),
-            },
-        ]
+        messages = _answer_messages(_render_extracts(candidates), standalone, language)
         pieces: list[str] = []
         try:
             for piece in model.stream(
@@ -320,11 +317,25 @@ class Assistant:
                 chosen.add(s.chunk_id)
                 budget -= len(s.text)
         return [
-            citing.Candidate(passage=replace(p, rank=i + 1), sentence=s, vector=vectors[s.chunk_id])
+            citing.Candidate(
+                passage=replace(p, rank=i + 1), sentence=s, vector=vectors[s.chunk_id], about=self._about(p)
+            )
             for i, (p, sentences) in enumerate(per_passage)
             for s in sentences
             if s.chunk_id in chosen
         ]
+
+    def _about(self, passage: Passage) -> str:
+        """What a passage's document is, in a few words: its title, then its host city and year if the
+        title does not say them. The model reads this above each extract; the checks accept a year or
+        edition the question asks about when it stands here.
+        """
+        title = re.split(r" : | \(", passage.title, maxsplit=1)[0]
+        title = title if len(title) <= 60 else title[:60].rsplit(" ", 1)[0] + "…"
+        record = self.catalog.documents.get(passage.chunk.doc_id)
+        metadata = record.metadata if record else {}
+        extra = [str(metadata[k]) for k in ("host_city", "year") if metadata.get(k) and str(metadata[k]) not in title]
+        return ", ".join([title, *extra])
 
     def _extracts(
         self,
@@ -400,14 +411,30 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
+def _answer_messages(extracts: str, question: str, language: str) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": load_prompt("answer_system")},
+        {
+            "role": "user",
+            "content": load_prompt("answer_user").format(
+                extracts=extracts, question=question, language=LANGUAGE_NAMES[language]
+            ),
+        },
+    ]
+
+
 def _render_extracts(candidates: Sequence[citing.Candidate]) -> str:
-    """One numbered extract per passage: its title, then its chosen sentences in order."""
-    lines, current = [], None
+    """One numbered extract per passage: its chosen sentences in order, after what its document is
+    (said once per document: every token here delays the first word of the answer).
+    """
+    lines, current, described = [], None, set()
     for c in candidates:
         text = " ".join(c.sentence.text.split())
         if c.passage.rank != current:
             current = c.passage.rank
-            lines.append(f"[{current}] ({c.passage.title[:70]}) {text}")
+            doc_id = c.passage.chunk.doc_id
+            lines.append(f"[{current}] ({c.heading}) {text}" if doc_id not in described else f"[{current}] {text}")
+            described.add(doc_id)
         else:
             lines[-1] += " " + text
     return "\n".join(lines)

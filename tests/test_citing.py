@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from assistant.citing import Candidate, claims, split_answer, tied, verify_answer
+from assistant.citing import Candidate, claims, containment, split_answer, tied, verify_answer
 from assistant.types import Chunk, Passage
 from tests.fakes import concept_vector
 
@@ -42,6 +42,7 @@ def test_claims_are_numbers_and_whole_names_not_function_words() -> None:
     ]
     assert claims("Combien de collectivités ont participé aux 7es Rencontres ?") == ["7"]
     assert claims("2014年の開催地はTakamatsu（高松）です。") == ["2014", "Takamatsu"]
+    assert claims("Elle a eu lieu sur l'île de Honshū, près d'Ōita.") == ["Honshū", "Ōita"]
 
 
 def test_the_name_tied_to_a_year_is_the_one_next_to_it_in_a_list() -> None:
@@ -100,3 +101,62 @@ def test_a_fact_from_the_document_title_the_model_was_shown_counts_as_seen() -> 
 
     assert check("Les 8es Rencontres ont eu lieu à Shizuoka en 2024.").kept  # "8es" is in the title
     assert not check("Les 9es Rencontres ont eu lieu à Shizuoka en 2024.").kept
+
+
+def test_the_year_asked_about_may_stand_in_what_the_document_is() -> None:
+    text = "Trois ateliers ont porté sur l'économie, la société et l'environnement."
+    chunk = Chunk("c", "d", 0, len(text), text)
+    passage = Passage(chunk=chunk, title="7es Rencontres", source="a.txt", score=1.0, rank=1)
+
+    def check(about: str):
+        shown = [Candidate(passage=passage, sentence=chunk, vector=concept_vector(text), about=about)]
+        return verify_answer(
+            "Les ateliers ont porté sur l'économie, la société et l'environnement.",
+            shown,
+            embed=lambda ts: [concept_vector(t) for t in ts],
+            document_text=lambda _: text,
+            question="Quels étaient les ateliers des Rencontres de 2022 ?",
+            language="fr",
+        )
+
+    assert check("7es Rencontres, Aix-en-Provence, 2022").kept
+    assert not check("7es Rencontres").kept  # nothing says these workshops were those of 2022
+
+
+def test_an_introduction_without_what_it_introduces_is_dropped() -> None:
+    question = "Quelles villes ont accueilli les Rencontres ?"
+    result = verify("Les villes qui ont accueilli les Rencontres sont :\n1. Lyon\n2. Marseille", question)
+    assert result.kept == ()
+    result = verify("Les villes qui ont accueilli les Rencontres sont :\n1. Nancy en 2008", question)
+    assert [k.sentence for k in result.kept][-1] == "Nancy en 2008"
+
+
+def test_ties_read_dates_as_one_expression_and_skip_elided_articles() -> None:
+    assert tied("1990", ["CLAIR Paris"], "Le CLAIR Paris, créé en octobre 1990, représente les collectivités.")
+    sentence = "L’édition 2024 s’est déroulée du 18 au 21 novembre à Shizuoka, sur l’île de Honshū au Japon."
+    assert tied("Shizuoka", ["2024"], sentence)
+    assert claims(sentence) == ["2024", "18", "21", "11", "Shizuoka", "Honshū"]
+
+
+def test_a_japanese_sentence_is_not_supported_by_its_few_latin_words() -> None:
+    # Its only Latin word is in the source, yet nothing says the rest is: no support by overlap.
+    assert containment("青年人の社会的責任を推進し、企業のRSEを強化します。", "Les entreprises et la RSE.") == 0.0
+    assert (
+        containment("Les Rencontres ont eu lieu à Takamatsu.", "En 2014, les Rencontres ont eu lieu à Takamatsu.")
+        == 1.0
+    )
+
+
+def test_a_near_copy_of_a_source_sentence_needs_no_tie_to_the_question() -> None:
+    result = verify(LIST, "Quelles villes ont accueilli les Rencontres avant Aix-en-Provence ?")
+    assert result.kept and result.text.startswith(LIST)
+    # the same facts rearranged are still checked: Nancy is not the city of 2014
+    assert not verify("Nancy a accueilli les Rencontres en 2014.", "Qui a accueilli les Rencontres en 2014 ?").kept
+
+
+def test_a_sentence_on_one_of_two_asked_years_needs_a_source_on_that_year_only() -> None:
+    result = verify(
+        "Les Rencontres de 2014 ont eu lieu à Takamatsu. Celles de 2030 ont eu lieu à Lyon.",
+        "Où ont eu lieu les Rencontres de 2014 et de 2030 ?",
+    )
+    assert [k.sentence for k in result.kept] == ["Les Rencontres de 2014 ont eu lieu à Takamatsu."]

@@ -25,13 +25,15 @@ def test_a_grounded_answer_is_streamed_then_cited(settings: Settings) -> None:
     assert answer.text == "Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"
     assert answer.citations[0].quote in (settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")
     system, user = chat.calls[0]
-    assert "NOT_IN_SOURCES" in system["content"] and user["content"].endswith("Answer in French.")
+    assert "NOT_IN_SOURCES" in system["content"] and user["content"].rstrip().endswith(
+        "Answer in French, in complete sentences."
+    )
 
 
 def test_the_answer_language_follows_the_question(settings: Settings) -> None:
     chat = FakeChatModel(["The Rencontres were held in Takamatsu in 2014. [1]"])
     answer = make(settings, chat).answer("Where were the Rencontres held in 2014?")
-    assert answer.language == "en" and chat.calls[0][1]["content"].endswith("Answer in English.")
+    assert answer.language == "en" and chat.calls[0][1]["content"].endswith("Answer in English, in complete sentences.")
     assert not answer.refused and answer.citations
 
 
