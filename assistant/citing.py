@@ -313,13 +313,20 @@ def _same(claim: str, value: str) -> bool:
 
 
 def containment(sentence: str, source: str) -> float:
-    """The share of the sentence's content words found in the source; 0 for a sentence not written in
-    Latin script, whose few Latin words (names) say nothing of what the rest of it claims.
+    """The share of the sentence's content words found in the source, and of its words other than
+    names and numbers, whichever is lower.
+
+    Names and numbers are checked as claims; as evidence that a sentence says what its source says,
+    the other words must be there too. So "Kumamoto took over after Aix-en-Provence" shares nothing with a
+    French sentence naming both cities, and a sentence not in Latin script (Japanese) scores 0.
     """
-    words = set(tokenize(sentence))
-    if not words or _latin_share(sentence) < 0.6:
+    if _latin_share(sentence) < 0.6:
         return 0.0
-    return len(words & set(tokenize(source))) / len(words)
+    words, have = set(tokenize(sentence)), set(tokenize(source))
+    named = {w for claim in claims(sentence, number_words=False) for w in tokenize(claim)}
+    if not words - named:
+        return 0.0
+    return min(len(words & have) / len(words), len((words - named) & have) / len(words - named))
 
 
 def _latin_share(text: str) -> float:
