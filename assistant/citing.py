@@ -323,10 +323,16 @@ def containment(sentence: str, source: str) -> float:
     if _latin_share(sentence) < 0.6:
         return 0.0
     words, have = set(tokenize(sentence)), set(tokenize(source))
-    named = {w for claim in claims(sentence, number_words=False) for w in tokenize(claim)}
-    if not words - named:
+    plain = _plain_words(sentence)
+    if not plain:
         return 0.0
-    return min(len(words & have) / len(words), len((words - named) & have) / len(words - named))
+    return min(len(words & have) / len(words), len(plain & have) / len(plain))
+
+
+def _plain_words(sentence: str) -> set[str]:
+    """The sentence's content words that are not part of its names and numbers."""
+    named = {w for claim in claims(sentence, number_words=False) for w in tokenize(claim)}
+    return set(tokenize(sentence)) - named
 
 
 def _latin_share(text: str) -> float:
@@ -382,19 +388,23 @@ def check_sentence(
     def holds_claims(c: Candidate) -> bool:
         return bool(new_claims) and all(_supports_claim(x, _seen(c)) for x in new_claims)
 
+    # What the question is about: its names and the numbers it writes in digits, years and editions
+    # ("2014", "9es", "第9回"); a count in words ("les trois engagements") is no anchor.
+    asked = claims(question, number_words=False)
+    # A bare answer ("Nancy.", "En 2013.") has nothing to compare but its facts: a source sentence that
+    # holds them will do, since each must then be tied to what the question names.
+    bare = bool(asked) and _latin_share(sentence) >= 0.6 and not _plain_words(sentence)
     supporting = [
         c
         for sim, ovl, c in measured[:3]
         if sim >= thresholds.similarity
         or ovl >= thresholds.containment
         or (sim >= thresholds.with_claims and holds_claims(c))
+        or (bare and holds_claims(c))
     ]
     if not supporting:
         return Checked(sentence, (), tuple(claims(sentence, language=language)), best_score)
     missing: list[str] = []
-    # What the question is about: its names and the numbers it writes in digits, years and editions
-    # ("2014", "9es", "第9回"); a count in words ("les trois engagements") is no anchor.
-    asked = claims(question, number_words=False)
     to_tie: list[str] = []
     for claim in own_claims:
         if _supports_claim(claim, question):

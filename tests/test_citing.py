@@ -166,3 +166,20 @@ def test_shared_names_alone_are_no_evidence_of_a_paraphrase() -> None:
     source = "Aix-en-Provence a signé un accord de coopération avec la ville de Kumamoto en 2013."
     assert containment("Kumamoto took over after Aix-en-Provence.", source) == 0.0
     assert containment("Aix-en-Provence a signé un accord avec Kumamoto.", source) == 1.0
+
+
+def test_a_bare_answer_stands_on_its_facts_tied_to_the_question() -> None:
+    def check(answer: str, question: str):
+        # An embedder that places the answer near nothing: only its facts can support it.
+        return verify_answer(
+            answer,
+            candidates(),
+            embed=lambda texts: [concept_vector("") for _ in texts],
+            document_text=lambda doc_id: TEXT,
+            question=question,
+            language="fr",
+        )
+
+    assert check("Takamatsu.", "Quelle ville a accueilli les Rencontres en 2014 ?").kept
+    assert not check("Nancy.", "Quelle ville a accueilli les Rencontres en 2014 ?").kept
+    assert not check("Takamatsu.", "Quelle ville a accueilli les Rencontres ?").kept  # nothing to tie it to
