@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from assistant.chunking import split_sentences
 from assistant.lexical import STOPWORDS, fold, tokenize
@@ -322,22 +323,30 @@ def containment(sentence: str, source: str) -> float:
     """
     if _latin_share(sentence) < 0.6:
         return 0.0
-    words, have = set(tokenize(sentence)), set(tokenize(source))
-    plain = _plain_words(sentence)
+    words, plain = _words(sentence)
     if not plain:
         return 0.0
+    have = _words(source)[0]
     return min(len(words & have) / len(words), len(plain & have) / len(plain))
 
 
-def _plain_words(sentence: str) -> set[str]:
-    """The sentence's content words that are not part of its names and numbers."""
-    named = {w for claim in claims(sentence, number_words=False) for w in tokenize(claim)}
-    return set(tokenize(sentence)) - named
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A text's content words, and those of them not part of its names and numbers.
+
+    Cached: each answer sentence meets every candidate sentence twice (similarity and overlap).
+    """
+    words = frozenset(tokenize(text))
+    named = {w for claim in claims(text, number_words=False) for w in tokenize(claim)}
+    return words, words - named
+
+
+_LATIN_LETTER = re.compile(f"[{_LATIN}]")
 
 
 def _latin_share(text: str) -> float:
     letters = [ch for ch in text if ch.isalpha()]
-    return sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters) / len(letters) if letters else 0.0
+    return sum(bool(_LATIN_LETTER.match(ch)) for ch in letters) / len(letters) if letters else 0.0
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -393,7 +402,7 @@ def check_sentence(
     asked = claims(question, number_words=False)
     # A bare answer ("Nancy.", "En 2013.") has nothing to compare but its facts: a source sentence that
     # holds them will do, since each must then be tied to what the question names.
-    bare = bool(asked) and _latin_share(sentence) >= 0.6 and not _plain_words(sentence)
+    bare = bool(asked) and _latin_share(sentence) >= 0.6 and not _words(sentence)[1]
     supporting = [
         c
         for sim, ovl, c in measured[:3]

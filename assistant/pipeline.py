@@ -316,10 +316,9 @@ class Assistant:
             if s.chunk_id not in chosen and len(s.text) <= budget:
                 chosen.add(s.chunk_id)
                 budget -= len(s.text)
+        abouts = [self._about(p) for p, _ in per_passage]
         return [
-            citing.Candidate(
-                passage=replace(p, rank=i + 1), sentence=s, vector=vectors[s.chunk_id], about=self._about(p)
-            )
+            citing.Candidate(passage=replace(p, rank=i + 1), sentence=s, vector=vectors[s.chunk_id], about=abouts[i])
             for i, (p, sentences) in enumerate(per_passage)
             for s in sentences
             if s.chunk_id in chosen

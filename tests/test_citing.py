@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 from assistant.citing import Candidate, claims, containment, split_answer, tied, verify_answer
 from assistant.types import Chunk, Passage
 from tests.fakes import concept_vector
@@ -124,11 +126,12 @@ def test_the_year_asked_about_may_stand_in_what_the_document_is() -> None:
 
 
 def test_an_introduction_without_what_it_introduces_is_dropped() -> None:
-    question = "Quelles villes ont accueilli les Rencontres ?"
-    result = verify("Les villes qui ont accueilli les Rencontres sont :\n1. Lyon\n2. Marseille", question)
+    question = "Où ont eu lieu les Rencontres en 2014 ?"
+    # The introduction alone is supported; the item it introduces is invented.
+    result = verify("Les Rencontres ont eu lieu à Takamatsu en 2014 :\n1. Lyon", question)
     assert result.kept == ()
-    result = verify("Les villes qui ont accueilli les Rencontres sont :\n1. Nancy en 2008", question)
-    assert [k.sentence for k in result.kept][-1] == "Nancy en 2008"
+    result = verify("Les Rencontres ont eu lieu à Takamatsu en 2014 :\n1. Takamatsu en 2014", question)
+    assert [k.sentence for k in result.kept][-1] == "Takamatsu en 2014" and len(result.kept) == 2
 
 
 def test_ties_read_dates_as_one_expression_and_skip_elided_articles() -> None:
@@ -183,3 +186,25 @@ def test_a_bare_answer_stands_on_its_facts_tied_to_the_question() -> None:
     assert check("Takamatsu.", "Quelle ville a accueilli les Rencontres en 2014 ?").kept
     assert not check("Nancy.", "Quelle ville a accueilli les Rencontres en 2014 ?").kept
     assert not check("Takamatsu.", "Quelle ville a accueilli les Rencontres ?").kept  # nothing to tie it to
+
+
+def test_a_translated_sentence_needs_less_similarity_when_its_source_holds_its_facts() -> None:
+    source = concept_vector(LIST)
+    free = next(i for i, x in enumerate(source[:-1]) if x == 0.0)  # a concept the source lacks
+
+    def check(answer: str, cos: float):
+        # Answer vectors at exactly ``cos`` from the source sentence, as a translation would be.
+        vector = [cos * x for x in source]
+        vector[free] = math.sqrt(1 - cos * cos)
+        return verify_answer(
+            answer,
+            candidates(),
+            embed=lambda texts: [vector for _ in texts],
+            document_text=lambda doc_id: TEXT,
+            question="2014年の開催地はどこですか？",
+            language="ja",
+        )
+
+    assert check("2014年の開催地はTakamatsuです。", 0.58).kept  # Takamatsu stands in the source
+    assert not check("2014年の開催地はTakamatsuです。", 0.50).kept
+    assert not check("2014年の開催地は素晴らしい町です。", 0.58).kept  # no fact of its own: 0.62 needed
