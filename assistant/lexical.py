@@ -50,6 +50,9 @@ _ORDINAL_WORDS = {
 }
 _ORDINAL = re.compile(r"(\d+)(?:e|es|eme|emes|er|ere|th|st|nd|rd)")
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Words BM25 cannot read: runs of letters in another script than Latin (kanji, katakana, Cyrillic…).
+# Hiragana is left out: in Japanese it mostly writes particles and endings, not content words.
+_OTHER_SCRIPT_WORD = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff\u3040-\u309f]+")
 
 
 def fold(text: str) -> str:
@@ -129,13 +132,15 @@ class BM25Index:
         """Share of the query's tokens that occur in the indexed texts (0 when it has none).
 
         A French question scores near 1; an English or Japanese one only through its names and
-        numbers, which tells fusion how much to trust this ranking.
+        numbers, which tells fusion how much to trust this ranking. Words in another script count
+        as unknown: "第7回…円卓会議" is not a question BM25 understands because it can read its "7".
         """
         tokens = tokenize(query)
         if not tokens:
             return 0.0
         vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
-        return sum(t in vocab for t in tokens) / len(tokens)
+        unreadable = len(_OTHER_SCRIPT_WORD.findall(query))
+        return sum(t in vocab for t in tokens) / (len(tokens) + unreadable)
 
     def search(self, query: str, *, top_k: int, allowed: Collection[str] | None = None) -> list[tuple[str, float]]:
         """The best ``top_k`` chunks with a positive score, as ``(chunk_id, score)``, best first."""

@@ -32,3 +32,10 @@ def test_coverage_is_the_share_of_query_words_the_corpus_knows() -> None:
     assert index.coverage("Rencontres Takamatsu 2014") == 1.0
     assert index.coverage("Which city hosted in 2014?") == 1 / 3  # city, hosted, 2014: only the year is known
     assert index.coverage("高松") == 0.0
+
+
+def test_words_in_another_script_count_as_unknown() -> None:
+    index = BM25Index.build(["a"], ["Les 7es Rencontres à Takamatsu en 2014."])
+    # One digit is all BM25 can read of this question: it must not count as the whole of it.
+    assert index.coverage("第7回会議の最初の円卓会議には、どの都市の代表が参加しましたか？") < 0.2
+    assert index.coverage("高松 2014") == 1 / 2  # 2014 known, 高松 not
