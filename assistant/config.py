@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # What the model is shown: the sentences of the best passages closest to the question.
     answer_passages: int = Field(default=4, ge=1)
     context_chars: int = Field(default=1000, ge=200)  # ~250 tokens: see eval/README.md
+    # An introduction ("… les thèmes suivants :") is shown with what follows it, up to this much more.
+    list_chars: int = Field(default=400, ge=0)
     # Below this query-sentence similarity nothing retrieved is relevant: refuse without the model.
     relevance_floor: float = Field(default=0.0, ge=-1.0, le=1.0)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)

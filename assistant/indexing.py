@@ -163,6 +163,20 @@ class IndexCatalog:
                 inside.append(sentence)
         return inside
 
+    def following(self, sentence: Chunk, *, max_chars: int) -> list[Chunk]:
+        """The units after ``sentence`` in its document, in order, as many as fit in ``max_chars``:
+        what an introduction ("… sur les trois thèmes suivants :") introduces.
+        """
+        group = self._sentences_by_doc.get(sentence.doc_id, [])
+        out: list[Chunk] = []
+        used = 0
+        for unit in group[bisect.bisect_right(self._starts.get(sentence.doc_id, []), sentence.start) :]:
+            used += len(unit.text)
+            if used > max_chars:
+                break
+            out.append(unit)
+        return out
+
     @classmethod
     def load(cls, index_dir: Path) -> IndexCatalog:
         folder = current_generation(index_dir)

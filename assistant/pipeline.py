@@ -23,8 +23,10 @@ from assistant.models import resolve_chat_model, resolve_embedding_model
 from assistant.prompts import load_prompt
 from assistant.retrieval import Filters, HybridRetriever, Mode
 from assistant.store import ChromaStore
-from assistant.types import Answer, AnswerEvent, Citation, Draft, Final, Passage, Progress
+from assistant.types import Answer, AnswerEvent, Chunk, Citation, Draft, Final, Passage, Progress
 
+# A list item is a short line; a longer unit after an introduction ends the list.
+_LIST_ITEM_CHARS = 250
 History = Sequence[tuple[str, str]]  # earlier (question, answer) pairs of the conversation
 _UNSET: Any = object()
 
@@ -316,13 +318,48 @@ class Assistant:
             if s.chunk_id not in chosen and len(s.text) <= budget:
                 chosen.add(s.chunk_id)
                 budget -= len(s.text)
+        shown = [(i, p, s) for i, (p, sentences) in enumerate(per_passage) for s in sentences if s.chunk_id in chosen]
+        shown = self._with_lists(shown, set(chosen))
+        missing = [s.chunk_id for _, _, s in shown if s.chunk_id not in vectors]
+        if missing:
+            vectors.update(self.store.embeddings(self.catalog.sentence_collection, missing))
         abouts = [self._about(p) for p, _ in per_passage]
         return [
             citing.Candidate(passage=replace(p, rank=i + 1), sentence=s, vector=vectors[s.chunk_id], about=abouts[i])
-            for i, (p, sentences) in enumerate(per_passage)
-            for s in sentences
-            if s.chunk_id in chosen
+            for i, p, s in shown
+            if s.chunk_id in vectors
         ]
+
+    def _with_lists(self, shown: list[tuple[int, Passage, Chunk]], taken: set[str]) -> list[tuple[int, Passage, Chunk]]:
+        """Each introduction ("… sur les trois thèmes suivants :") followed by what it introduces.
+
+        Lists are cut into units that rarely resemble the question ("Atelier 2 : Une société
+        responsable"), and often stand in the next chunk: without this, the model reads "three themes"
+        and never what they are. The units keep their own chunk as passage, so that each citation's
+        quote lies inside its passage; they are shown under the introduction's extract number.
+        """
+        out: list[tuple[int, Passage, Chunk]] = []
+        budget = self.settings.list_chars
+        for i, passage, sentence in shown:
+            out.append((i, passage, sentence))
+            if not sentence.text.rstrip().endswith((":", "：")) or budget <= 0:
+                continue
+            for unit in self.catalog.following(sentence, max_chars=budget):
+                if len(unit.text) > _LIST_ITEM_CHARS:
+                    break  # prose, not a list: "… adoptons la Déclaration suivante :" opens a whole text
+                if unit.chunk_id in taken:
+                    continue
+                taken.add(unit.chunk_id)
+                budget -= len(unit.text)
+                holder = passage if _inside(unit, passage.chunk) else self._passage_holding(unit)
+                if holder is not None:
+                    out.append((i, holder, unit))
+        return out
+
+    def _passage_holding(self, unit: Chunk) -> Passage | None:
+        """The first chunk that holds a unit whole, as a passage (one no ranking returned)."""
+        chunk_ids = self.catalog.chunks_of_sentence.get(unit.chunk_id)
+        return self.retriever.passage(chunk_ids[0], rank=0) if chunk_ids else None
 
     def _about(self, passage: Passage) -> str:
         """What a passage's document is, in a few words: its title, then its host city and year if the
@@ -404,6 +441,10 @@ class Assistant:
             }
             for r in sorted(self.catalog.documents.values(), key=lambda r: r.source)
         ]
+
+
+def _inside(unit: Chunk, chunk: Chunk) -> bool:
+    return unit.doc_id == chunk.doc_id and chunk.start <= unit.start and unit.end <= chunk.end
 
 
 def _ms(started: float) -> float:

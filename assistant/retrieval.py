@@ -112,6 +112,10 @@ class HybridRetriever:
                 best[cid] = max(sim, best.get(cid, -1.0))
         return sorted(best.items(), key=lambda kv: -kv[1])
 
+    def passage(self, chunk_id: str, *, rank: int) -> Passage:
+        """A chunk as a passage that no ranking found (it is shown beside one that was)."""
+        return self._passage(chunk_id, 0.0, rank, None, None)
+
     def embed_query(self, query: str) -> list[float]:
         return self._embedder.embed_query(query)
 

@@ -104,3 +104,39 @@ def test_follow_ups_are_told_from_standalone_questions(question: str, follow_up:
     from assistant.language import looks_like_follow_up
 
     assert looks_like_follow_up(question, "en") is follow_up
+
+
+def test_an_introduction_brings_the_list_it_introduces(settings: Settings) -> None:
+    # The items share no word with the question, so only their introduction can bring them in front
+    # of the model; with chunks of 200 characters they stand in other chunks than the introduction.
+    (settings.corpus_dir / "programme.md").write_text(
+        "# Programme\n\nLes Rencontres ont proposé trois ateliers, sur les thèmes suivants :\n\n"
+        "## Hydrogène et bus propres\n\n## Jeunesse et écoles\n\n## Eau et rivières\n\n"
+        + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. "
+        * 3,
+        encoding="utf-8",
+    )
+    chat = FakeChatModel(["Les ateliers portaient sur l'hydrogène et les bus propres."])
+    assistant = make(settings, chat)
+    answer = assistant.answer("Quels ateliers ?")
+    prompt = chat.calls[0][-1]["content"]
+    assert "thèmes suivants :" in prompt
+    assert all(item in prompt for item in ("Hydrogène et bus propres", "Jeunesse et écoles", "Eau et rivières"))
+    assert prompt.index("thèmes suivants :") < prompt.index("Hydrogène et bus propres")
+    # Each quote stands in the passage it is shown with, at its offsets.
+    for c in answer.citations:
+        assert c.passage.chunk.start <= c.start and c.end <= c.passage.chunk.end
+
+
+def test_an_introduction_to_prose_brings_nothing(settings: Settings) -> None:
+    long_sentence = (
+        "Le texte adopté rappelle " + "les engagements pris par chaque ville partenaire, " * 6 + "sans exception."
+    )
+    (settings.corpus_dir / "declaration.md").write_text(
+        f"# Déclaration\n\nLes jeunes ont adopté la déclaration suivante :\n\n{long_sentence}\n", encoding="utf-8"
+    )
+    chat = FakeChatModel(["Les jeunes ont adopté une déclaration."])
+    # A budget too small for the long sentence: only the introduction could bring it in.
+    make(settings.model_copy(update={"context_chars": 200}), chat).answer("Qu'ont adopté les jeunes ?")
+    prompt = chat.calls[0][-1]["content"]
+    assert "déclaration suivante :" in prompt and "sans exception" not in prompt
