@@ -123,9 +123,10 @@ def test_an_introduction_brings_the_list_it_introduces(settings: Settings) -> No
     assert "thèmes suivants :" in prompt
     assert all(item in prompt for item in ("Hydrogène et bus propres", "Jeunesse et écoles", "Eau et rivières"))
     assert prompt.index("thèmes suivants :") < prompt.index("Hydrogène et bus propres")
-    # Each quote stands in the passage it is shown with, at its offsets.
-    for c in answer.citations:
-        assert c.passage.chunk.start <= c.start and c.end <= c.passage.chunk.end
+    # An item from another chunk is cited with that chunk as its passage, the quote inside it.
+    (item,) = [c for c in answer.citations if "Hydrogène et bus propres" in c.quote]
+    assert "thèmes suivants" not in item.passage.chunk.text
+    assert item.passage.chunk.start <= item.start and item.end <= item.passage.chunk.end
 
 
 def test_an_introduction_to_prose_brings_nothing(settings: Settings) -> None:
