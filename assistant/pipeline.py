@@ -351,15 +351,12 @@ class Assistant:
                     continue
                 taken.add(unit.chunk_id)
                 budget -= len(unit.text)
-                holder = passage if _inside(unit, passage.chunk) else self._passage_holding(unit)
-                if holder is not None:
-                    out.append((i, holder, unit))
+                holders = self.catalog.chunks_of_sentence.get(unit.chunk_id, [])  # chunks holding it whole
+                if passage.chunk.chunk_id in holders:
+                    out.append((i, passage, unit))
+                elif holders:  # a chunk no ranking returned, shown under the introduction's number
+                    out.append((i, self.retriever.passage(holders[0], rank=0), unit))
         return out
-
-    def _passage_holding(self, unit: Chunk) -> Passage | None:
-        """The first chunk that holds a unit whole, as a passage (one no ranking returned)."""
-        chunk_ids = self.catalog.chunks_of_sentence.get(unit.chunk_id)
-        return self.retriever.passage(chunk_ids[0], rank=0) if chunk_ids else None
 
     def _about(self, passage: Passage) -> str:
         """What a passage's document is, in a few words: its title, then its host city and year if the
@@ -441,10 +438,6 @@ class Assistant:
             }
             for r in sorted(self.catalog.documents.values(), key=lambda r: r.source)
         ]
-
-
-def _inside(unit: Chunk, chunk: Chunk) -> bool:
-    return unit.doc_id == chunk.doc_id and chunk.start <= unit.start and unit.end <= chunk.end
 
 
 def _ms(started: float) -> float:
