@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.config import Settings
@@ -106,24 +108,26 @@ def test_follow_ups_are_told_from_standalone_questions(question: str, follow_up:
     assert looks_like_follow_up(question, "en") is follow_up
 
 
-def test_an_introduction_brings_the_list_it_introduces(settings: Settings) -> None:
-    # The items share no word with the question, so only their introduction can bring them in front
-    # of the model; with chunks of 200 characters they stand in other chunks than the introduction.
-    (settings.corpus_dir / "programme.md").write_text(
+def test_an_introduction_brings_the_list_it_introduces(settings: Settings, tmp_path: Path) -> None:
+    # One document, one retrieved passage: only the introduction's chunk can reach the model by
+    # ranking (it alone shares a word with the question). With chunks of 200 characters the items
+    # stand in other chunks, so they can only come in through their introduction.
+    corpus = tmp_path / "programme"
+    corpus.mkdir()
+    (corpus / "programme.md").write_text(
         "# Programme\n\nLes Rencontres ont proposé trois ateliers, sur les thèmes suivants :\n\n"
         "## Hydrogène et bus propres\n\n## Jeunesse et écoles\n\n## Eau et rivières\n\n"
-        + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. "
-        * 3,
+        + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. " * 3,
         encoding="utf-8",
     )
     chat = FakeChatModel(["Les ateliers portaient sur l'hydrogène et les bus propres."])
-    assistant = make(settings, chat)
+    assistant = make(settings.model_copy(update={"corpus_dir": corpus, "top_k": 1, "answer_passages": 1}), chat)
     answer = assistant.answer("Quels ateliers ?")
     prompt = chat.calls[0][-1]["content"]
     assert "thèmes suivants :" in prompt
     assert all(item in prompt for item in ("Hydrogène et bus propres", "Jeunesse et écoles", "Eau et rivières"))
     assert prompt.index("thèmes suivants :") < prompt.index("Hydrogène et bus propres")
-    # An item from another chunk is cited with that chunk as its passage, the quote inside it.
+    # The item is cited with its own chunk as passage, the quote inside it.
     (item,) = [c for c in answer.citations if "Hydrogène et bus propres" in c.quote]
     assert "thèmes suivants" not in item.passage.chunk.text
     assert item.passage.chunk.start <= item.start and item.end <= item.passage.chunk.end
