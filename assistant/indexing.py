@@ -32,7 +32,7 @@ from assistant.errors import AssistantError, IndexNotBuiltError
 from assistant.lexical import BM25Index
 from assistant.loading import load_corpus
 from assistant.models import load_manifest
-from assistant.store import ChromaStore
+from assistant.store import HNSW_CONFIG, ChromaStore
 from assistant.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
@@ -96,6 +96,7 @@ def index_params(settings: Settings) -> dict[str, Any]:
         "chunk_size": settings.chunk_size,
         "chunk_overlap_sentences": settings.chunk_overlap_sentences,
         "chunker": CHUNKER_VERSION,
+        "vector_index": HNSW_CONFIG,
     }
 
 
@@ -317,10 +318,14 @@ def build_index(
                 [], [], [], unchanged, 0, 0, len(previous.chunks), previous.generation, failures=failures
             )
 
-        generation = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        report = _write_generation(
-            settings, embedder, store, documents, previous if not reason else None, generation, params, progress
+        # Vectors are keyed by the text embedded: a new chunk size or vector index keeps those whose
+        # text is unchanged. Another embedding model, or an explicit rebuild, embeds everything again.
+        same_model = previous is not None and all(
+            previous.params.get(k) == params[k] for k in ("embedding_model", "embedding_sha256")
         )
+        reuse = previous if same_model and not rebuild else None
+        generation = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        report = _write_generation(settings, embedder, store, documents, reuse, generation, params, progress)
         _commit(index_dir, generation)
         logger.info("index generation %s committed", generation)
         _remove_leftovers(index_dir, store, settings.collection_prefix)  # the previous generation, now unused

@@ -52,7 +52,15 @@ def test_changing_the_chunk_size_rebuilds_and_says_why(settings: Settings) -> No
     run(settings)
     report, embedder = run(settings.model_copy(update={"chunk_size": 400}))
     assert report.rebuilt_because and "chunk_size" in report.rebuilt_because
-    assert report.embedded == embedder.documents_embedded > 0  # everything embedded again
+    assert report.embedded == embedder.documents_embedded > 0  # the new chunks
+    assert report.reused > 0  # sentences do not depend on the chunk size: their vectors are kept
+
+
+def test_another_embedding_model_embeds_everything_again(settings: Settings) -> None:
+    first, _ = run(settings)
+    report, embedder = run(settings.model_copy(update={"embedding_model": "other-embedder"}))
+    assert report.rebuilt_because and "embedding_model" in report.rebuilt_because
+    assert report.reused == 0 and embedder.documents_embedded == first.embedded
 
 
 def test_an_interrupted_run_keeps_the_previous_index_and_the_next_run_completes(
