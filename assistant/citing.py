@@ -141,6 +141,7 @@ class Candidate:
     sentence: Chunk
     vector: Sequence[float]
     about: str = ""  # what the sentence's document is: title, host city and year
+    introduced_by: str | None = None  # for an item of a list: its introduction's sentence id
 
     @property
     def heading(self) -> str:
@@ -363,11 +364,13 @@ def check_sentence(
     question: str,
     language: str,
     thresholds: Thresholds,
+    listed: frozenset[str] = frozenset(),
 ) -> Checked:
     """Find the sentence's best support, add supports for claims it lacks, and list what stays unproven.
 
     ``vectors`` embed the sentence alone and the sentence after the question: a short answer
-    ("Depuis 1973.") only means something next to its question.
+    ("Depuis 1973.") only means something next to its question. ``listed`` holds the ids of list
+    items whose introduction supports the answer (see ``verify_answer``).
     """
     in_context = f"{question} {sentence}"
     own_claims = claims(sentence, language=language)
@@ -417,6 +420,14 @@ def check_sentence(
     to_tie: list[str] = []
     for claim in own_claims:
         if _supports_claim(claim, question):
+            continue
+        items = (c for c in [*supporting, *candidates] if c.sentence.chunk_id in listed)
+        item = next((c for c in items if _supports_claim(claim, c.sentence.text)), None)
+        if item is not None:
+            # An item of the list the answer speaks of ("… trois ateliers :" then "Atelier 1 : …"):
+            # its introduction ties it to the question, and the scope check below to the edition.
+            if item not in supporting:
+                supporting.append(item)
             continue
         if not any(_supports_claim(claim, _seen(c)) for c in supporting):
             # A claim may come from a neighbouring sentence the model also read: accept one among
@@ -477,16 +488,28 @@ def verify_answer(
     if factual and candidates:
         flat = embed([*factual, *(f"{question} {s}" for s in factual)])
         vectors = [(flat[i], flat[i + len(factual)]) for i in range(len(factual))]
-    checked = [
-        check_sentence(s, v, candidates, question=question, language=language, thresholds=thresholds)
-        if candidates
-        else Checked(s, (), (), 0.0)
-        for s, v in zip(factual, vectors, strict=True)
-    ]
+
+    def check_all(listed: frozenset[str]) -> list[Checked]:
+        return [
+            check_sentence(s, v, candidates, question=question, language=language, thresholds=thresholds, listed=listed)
+            if candidates
+            else Checked(s, (), (), 0.0)
+            for s, v in zip(factual, vectors, strict=True)
+        ]
+
+    checked = check_all(frozenset())
+    # A list is one statement with its introduction: once a source introduction ("… les trois
+    # ateliers suivants :") supports a sentence of the answer, the items it introduces may carry the
+    # names the answer lists, in that sentence or the next ones, without each item repeating what the
+    # question asks about.
+    introductions = {c.sentence.chunk_id for item in checked for c in item.supports if _introduces(c.sentence.text)}
+    listed = frozenset(c.sentence.chunk_id for c in candidates if c.introduced_by in introductions)
+    if listed:
+        checked = check_all(listed)
     # An introduction ("Les trois engagements sont :") says nothing once what it introduces is gone.
     for i, item in enumerate(checked):
         follows = checked[i + 1].kept if i + 1 < len(checked) else False
-        if item.kept and item.sentence.rstrip().endswith((":", "：")) and not follows:
+        if item.kept and _introduces(item.sentence) and not follows:
             checked[i] = replace(item, missing=("what it introduces",))
     citations: list[Citation] = []
     numbers: dict[tuple[str, int, int], int] = {}
@@ -531,6 +554,10 @@ def cite(candidate: Candidate, n: int, document_text: Callable[[str], str]) -> C
         quote=s.text,
         passage=candidate.passage,
     )
+
+
+def _introduces(text: str) -> bool:
+    return text.rstrip().endswith((":", "："))
 
 
 def _seen(candidate: Candidate) -> str:

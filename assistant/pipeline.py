@@ -319,24 +319,34 @@ class Assistant:
                 chosen.add(s.chunk_id)
                 budget -= len(s.text)
         shown = [(i, p, s) for i, (p, sentences) in enumerate(per_passage) for s in sentences if s.chunk_id in chosen]
-        shown = self._with_lists(shown, set(chosen))
+        introduced_by: dict[str, str] = {}
+        shown = self._with_lists(shown, set(chosen), introduced_by)
         missing = [s.chunk_id for _, _, s in shown if s.chunk_id not in vectors]
         if missing:
             vectors.update(self.store.embeddings(self.catalog.sentence_collection, missing))
         abouts = [self._about(p) for p, _ in per_passage]
         return [
-            citing.Candidate(passage=replace(p, rank=i + 1), sentence=s, vector=vectors[s.chunk_id], about=abouts[i])
+            citing.Candidate(
+                passage=replace(p, rank=i + 1),
+                sentence=s,
+                vector=vectors[s.chunk_id],
+                about=abouts[i],
+                introduced_by=introduced_by.get(s.chunk_id),
+            )
             for i, p, s in shown
             if s.chunk_id in vectors
         ]
 
-    def _with_lists(self, shown: list[tuple[int, Passage, Chunk]], taken: set[str]) -> list[tuple[int, Passage, Chunk]]:
+    def _with_lists(
+        self, shown: list[tuple[int, Passage, Chunk]], taken: set[str], introduced_by: dict[str, str]
+    ) -> list[tuple[int, Passage, Chunk]]:
         """Each introduction ("… sur les trois thèmes suivants :") followed by what it introduces.
 
         Lists are cut into units that rarely resemble the question ("Atelier 2 : Une société
         responsable"), and often stand in the next chunk: without this, the model reads "three themes"
         and never what they are. The units keep their own chunk as passage, so that each citation's
         quote lies inside its passage; they are shown under the introduction's extract number.
+        ``introduced_by`` receives each item's introduction, for the checks (``citing.verify_answer``).
         """
         out: list[tuple[int, Passage, Chunk]] = []
         budget = self.settings.list_chars
@@ -347,6 +357,7 @@ class Assistant:
             for unit in self.catalog.following(sentence, max_chars=budget):
                 if len(unit.text) > _LIST_ITEM_CHARS:
                     break  # prose, not a list: "… adoptons la Déclaration suivante :" opens a whole text
+                introduced_by.setdefault(unit.chunk_id, sentence.chunk_id)
                 if unit.chunk_id in taken:
                     continue
                 taken.add(unit.chunk_id)

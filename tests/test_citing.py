@@ -208,3 +208,38 @@ def test_a_translated_sentence_needs_less_similarity_when_its_source_holds_its_f
     assert check("2014年の開催地はTakamatsuです。", 0.58).kept  # Takamatsu stands in the source
     assert not check("2014年の開催地はTakamatsuです。", 0.50).kept
     assert not check("2014年の開催地は素晴らしい町です。", 0.58).kept  # no fact of its own: 0.62 needed
+
+
+def _verify_list_answer(*, items_of_this_list: bool):
+    """An introduction that matches the answer, and two items that match nothing but hold its names."""
+    text = "Rencontres de 2014\n\nLe programme comprenait deux ateliers :\nAtelier Kobe\nAtelier Lyon\n"
+    chunk = Chunk("c1", "d1", 0, len(text), text)
+    passage = Passage(chunk=chunk, title="Programme", source="p.txt", score=1.0, rank=1)
+    intro = "Le programme comprenait deux ateliers :"
+    shown = []
+    for sentence, vector in ((intro, [1.0, 0.0]), ("Atelier Kobe", [0.0, 1.0]), ("Atelier Lyon", [0.0, 1.0])):
+        start = text.index(sentence)
+        span = Chunk(f"s{start}", "d1", start, start + len(sentence), sentence)
+        introduced_by = None if sentence == intro else f"s{text.index(intro)}" if items_of_this_list else "s-other"
+        shown.append(Candidate(passage=passage, sentence=span, vector=vector, introduced_by=introduced_by))
+    return verify_answer(
+        "En 2014, les deux ateliers étaient l'Atelier Kobe et l'Atelier Lyon.",
+        shown,
+        embed=lambda texts: [[1.0, 0.0] for _ in texts],  # the answer reads like the introduction only
+        document_text=lambda doc_id: text,
+        question="Quels ateliers en 2014 ?",
+        language="fr",
+    )
+
+
+def test_the_items_of_a_list_whose_introduction_supports_the_answer_carry_its_names() -> None:
+    # "Kobe" and "Lyon" stand beside no "2014": only their introduction ties them to the question.
+    result = _verify_list_answer(items_of_this_list=True)
+    assert result.kept and not result.dropped
+    quotes = {c.quote for c in result.citations}
+    assert quotes == {"Le programme comprenait deux ateliers :", "Atelier Kobe", "Atelier Lyon"}
+
+
+def test_the_items_of_another_list_do_not() -> None:
+    result = _verify_list_answer(items_of_this_list=False)
+    assert not result.kept and result.dropped

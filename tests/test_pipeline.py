@@ -117,7 +117,8 @@ def test_an_introduction_brings_the_list_it_introduces(settings: Settings, tmp_p
     (corpus / "programme.md").write_text(
         "# Programme\n\nLes Rencontres ont proposé trois ateliers, sur les thèmes suivants :\n\n"
         "## Hydrogène et bus propres\n\n## Jeunesse et écoles\n\n## Eau et rivières\n\n"
-        + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. " * 3,
+        + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. "
+        * 3,
         encoding="utf-8",
     )
     chat = FakeChatModel(["Les ateliers portaient sur l'hydrogène et les bus propres."])
@@ -145,3 +146,22 @@ def test_an_introduction_to_prose_brings_nothing(settings: Settings) -> None:
     make(settings.model_copy(update={"context_chars": 200}), chat).answer("Qu'ont adopté les jeunes ?")
     prompt = chat.calls[0][-1]["content"]
     assert "déclaration suivante :" in prompt and "sans exception" not in prompt
+
+
+def test_names_from_a_list_are_kept_when_its_introduction_supports_the_answer(
+    settings: Settings, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "programme"
+    corpus.mkdir()
+    (corpus / "programme.md").write_text(
+        "# Programme\n\nLes Rencontres de 2014 ont proposé deux ateliers :\n\n## Atelier Kobe\n\n## Atelier Lyon\n\n"
+        + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. " * 3,
+        encoding="utf-8",
+    )
+    chat = FakeChatModel(["Les Rencontres de 2014 ont proposé deux ateliers : Atelier Kobe et Atelier Lyon."])
+    assistant = make(settings.model_copy(update={"corpus_dir": corpus, "top_k": 1, "answer_passages": 1}), chat)
+    answer = assistant.answer("Quels ateliers en 2014 ?")
+    # No source sentence names Kobe or Lyon beside 2014: the introduction ties them to the question.
+    assert not answer.refused and "Atelier Kobe et Atelier Lyon" in answer.text
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.endswith("Atelier Kobe") for q in quotes) and any(q.endswith("Atelier Lyon") for q in quotes)
