@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -36,6 +37,21 @@ def fuse_rankings(
         for rank, item in enumerate(ranking, start=1):
             scores[item] = scores.get(item, 0.0) + weight / (rrf_k + rank)
     return scores
+
+
+_YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
+_EDITION = re.compile(
+    r"(?<!\d)(\d{1,2})\s*(?:e|es|ème|èmes|er|re|ère|ères|th|st|nd|rd)\b|第\s*(\d{1,2})\s*回", re.IGNORECASE
+)
+
+
+def years_named(query: str) -> list[int]:
+    return sorted({int(y) for y in _YEAR.findall(query)})
+
+
+def editions_named(query: str) -> list[int]:
+    """Edition numbers written as ordinals: "1res", "7es", "7e", "7th", "第7回"."""
+    return sorted({int(a or b) for a, b in _EDITION.findall(query)})
 
 
 class HybridRetriever:
@@ -92,11 +108,16 @@ class HybridRetriever:
             # BM25 counts as much as the share of the query's words the corpus knows: a question in
             # another language than the documents' leaves it little to go on but names and numbers.
             lexical_weight = self.catalog.bm25.coverage(query)
-            fused = fuse_rankings(
-                [[c for c, _ in dense], [c for c, _ in by_sentence], [c for c, _ in lexical]],
-                rrf_k=self._rrf_k,
-                weights=[1.0, 1.0, lexical_weight],
-            )
+            rankings = [[c for c, _ in dense], [c for c, _ in by_sentence], [c for c, _ in lexical]]
+            # A year or edition the question names favours the documents about it ("les ateliers de
+            # 2022" should not be answered from the 2024 report's "Trois ateliers"); a soft vote, not a
+            # filter, since a 2022 text also recounts 2014.
+            named = self.catalog.select_documents(years=years_named(query), editions=editions_named(query))
+            if named and doc_ids is None:
+                chosen = set(named)
+                order = sorted(dense_scores, key=lambda c: -dense_scores[c])
+                rankings.append([c for c in order if self.catalog.chunks[c].doc_id in chosen])
+            fused = fuse_rankings(rankings, rrf_k=self._rrf_k, weights=[1.0, 1.0, lexical_weight, 1.0][: len(rankings)])
             ranked = sorted(fused.items(), key=lambda kv: (-kv[1], -dense_scores.get(kv[0], -1.0)))
         return [
             self._passage(cid, score, rank, dense_scores.get(cid), lexical_scores.get(cid))

@@ -5,7 +5,7 @@ import pytest
 from assistant.config import Settings
 from assistant.errors import QuestionError
 from assistant.pipeline import Assistant
-from assistant.retrieval import Filters, fuse_rankings
+from assistant.retrieval import Filters, editions_named, fuse_rankings, years_named
 from tests.fakes import FakeEmbedder
 
 
@@ -53,3 +53,24 @@ def test_filters_limit_documents_and_editions(assistant: Assistant) -> None:
 def test_empty_or_huge_questions_are_refused_with_a_reason(assistant: Assistant, question: str) -> None:
     with pytest.raises(QuestionError, match=r"empty|limit"):
         assistant.search(question)
+
+
+def test_a_year_or_edition_named_in_the_question_favours_its_documents(assistant: Assistant) -> None:
+    # Both documents speak of the young; only their metadata says which year each is about.
+    assert assistant.search("Que font les jeunes en 2024 ?", top_k=1)[0].source == "ateliers.md"
+    assert assistant.search("Que font les jeunes en 2022 ?", top_k=1)[0].source == "rencontres.txt"
+    assert assistant.search("第8回の若者は？", top_k=1)[0].source == "ateliers.md"
+    assert assistant.search("What did the young do at the 7th edition?", top_k=1)[0].source == "rencontres.txt"
+    # A vote, not a filter: the other document is still found.
+    assert {p.source for p in assistant.search("Que font les jeunes en 2024 ?", top_k=5)} == {
+        "ateliers.md",
+        "rencontres.txt",
+    }
+
+
+def test_years_and_editions_are_read_from_the_question() -> None:
+    assert years_named("Les Rencontres de 2018 et 2024 ?") == [2018, 2024]
+    assert years_named("Les 14 collectivités, 1990") == []
+    assert editions_named("Les 7es Rencontres, la 8e édition, the 9th, 第7回") == [7, 8, 9]
+    assert editions_named("les 1ères Rencontres, the 2nd meeting") == [1, 2]
+    assert editions_named("les 14 collectivités et 22 villes") == []
