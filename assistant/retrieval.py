@@ -109,6 +109,7 @@ class HybridRetriever:
             # another language than the documents' leaves it little to go on but names and numbers.
             lexical_weight = self.catalog.bm25.coverage(query)
             rankings = [[c for c, _ in dense], [c for c, _ in by_sentence], [c for c, _ in lexical]]
+            weights = [1.0, 1.0, lexical_weight]
             # A year or edition the question names favours the documents about it ("les ateliers de
             # 2022" should not be answered from the 2024 report's "Trois ateliers"); a soft vote, not a
             # filter, since a 2022 text also recounts 2014.
@@ -117,7 +118,8 @@ class HybridRetriever:
                 chosen = set(named)
                 order = sorted(dense_scores, key=lambda c: -dense_scores[c])
                 rankings.append([c for c in order if self.catalog.chunks[c].doc_id in chosen])
-            fused = fuse_rankings(rankings, rrf_k=self._rrf_k, weights=[1.0, 1.0, lexical_weight, 1.0][: len(rankings)])
+                weights.append(1.0)
+            fused = fuse_rankings(rankings, rrf_k=self._rrf_k, weights=weights)
             ranked = sorted(fused.items(), key=lambda kv: (-kv[1], -dense_scores.get(kv[0], -1.0)))
         return [
             self._passage(cid, score, rank, dense_scores.get(cid), lexical_scores.get(cid))
