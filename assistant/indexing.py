@@ -87,10 +87,11 @@ class IndexReport:
         )
 
 
-def index_params(settings: Settings) -> dict[str, Any]:
+def index_params(settings: Settings, *, second_model: str | None = None) -> dict[str, Any]:
     """What the vectors depend on: when any of it changes, the index is rebuilt."""
-    spec = load_manifest().get(settings.embedding_model)
-    return {
+    manifest = load_manifest()
+    spec = manifest.get(settings.embedding_model)
+    params = {
         "embedding_model": settings.embedding_model,
         "embedding_sha256": spec.sha256 if spec else None,
         "chunk_size": settings.chunk_size,
@@ -98,6 +99,14 @@ def index_params(settings: Settings) -> dict[str, Any]:
         "chunker": CHUNKER_VERSION,
         "vector_index": HNSW_CONFIG,
     }
+    if second_model:  # absent rather than None, so an index built without one stays valid
+        second = manifest.get(second_model)
+        params["second_embedding_model"] = second_model
+        params["second_embedding_sha256"] = second.sha256 if second else None
+    return params
+
+
+_SECOND_KEYS = ("second_embedding_model", "second_embedding_sha256")
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -136,6 +145,8 @@ class IndexCatalog:
         self.generation: str = manifest["generation"]
         self.collection: str = manifest["collection"]
         self.sentence_collection: str = manifest["sentence_collection"]
+        # Chunk vectors of the second embedder, when the index has one.
+        self.second_collection: str | None = manifest.get("second_collection")
         self.params: dict[str, Any] = manifest["params"]
         self.documents = {d["doc_id"]: DocumentRecord(**d) for d in manifest["documents"]}
         self.chunks = chunks
@@ -151,6 +162,10 @@ class IndexCatalog:
         for chunk in chunks.values():
             for sentence in self.sentences_of(chunk):
                 self.chunks_of_sentence.setdefault(sentence.chunk_id, []).append(chunk.chunk_id)
+
+    def collections(self) -> list[str]:
+        """The vector collections this generation reads."""
+        return [c for c in (self.collection, self.sentence_collection, self.second_collection) if c]
 
     def sentences_of(self, chunk: Chunk) -> list[Chunk]:
         """The sentences (and headings) inside a chunk, in order."""
@@ -283,13 +298,18 @@ def build_index(
     *,
     rebuild: bool = False,
     progress: Progress | None = None,
+    second: Embedder | None = None,
 ) -> IndexReport:
-    """Bring the index in line with the corpus folder, embedding only what is new."""
+    """Bring the index in line with the corpus folder, embedding only what is new.
+
+    ``second``, if given, embeds the chunks once more into a collection of its own (retrieval fuses
+    its ranking with the others).
+    """
     index_dir = settings.index_dir
     with index_lock(index_dir):
         _remove_leftovers(index_dir, store, settings.collection_prefix)
         documents, failures = load_corpus(settings.corpus_dir)
-        params = index_params(settings)
+        params = index_params(settings, second_model=second.model_id if second else None)
         reason = None
         previous = None
         if current_generation(index_dir) is not None:
@@ -302,9 +322,7 @@ def build_index(
             reason = "settings changed since the last build: " + ", ".join(changed)
         elif rebuild:
             reason = "rebuild requested"
-        if previous is not None and not {previous.collection, previous.sentence_collection} <= set(
-            store.collection_names()
-        ):
+        if previous is not None and not set(previous.collections()) <= set(store.collection_names()):
             reason = "the vector store has lost the index's collection"
 
         old = {} if reason or previous is None else {r.source: r for r in previous.documents.values()}
@@ -325,7 +343,7 @@ def build_index(
         )
         reuse = previous if same_model and not rebuild else None
         generation = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        report = _write_generation(settings, embedder, store, documents, reuse, generation, params, progress)
+        report = _write_generation(settings, (embedder, second), store, documents, reuse, generation, params, progress)
         _commit(index_dir, generation)
         logger.info("index generation %s committed", generation)
         _remove_leftovers(index_dir, store, settings.collection_prefix)  # the previous generation, now unused
@@ -383,7 +401,7 @@ def document_sentences(document: Document) -> list[Chunk]:
 
 def _write_generation(
     settings: Settings,
-    embedder: Embedder,
+    embedders: tuple[Embedder, Embedder | None],
     store: ChromaStore,
     documents: list[Document],
     previous: IndexCatalog | None,
@@ -404,39 +422,58 @@ def _write_generation(
         sentences += document_sentences(document)
     chunk_entries, sentence_entries = _entries(chunks, titles), _entries(sentences, titles)
 
+    embedder, second = embedders
     # Vectors whose text did not change are copied from the previous generation.
     vectors: dict[str, list[float]] = {}
+    second_vectors: dict[str, list[float]] = {}
     if previous is not None:
-        for old_units, old_collection in (
-            (previous.chunks, previous.collection),
-            (previous.sentences, previous.sentence_collection),
-        ):
+        old_spaces: list[tuple[dict[str, Chunk], str, dict[str, list[float]], Embedder | None]] = [
+            (previous.chunks, previous.collection, vectors, None),
+            (previous.sentences, previous.sentence_collection, vectors, None),
+        ]
+        if second and previous.second_collection and all(previous.params.get(k) == params.get(k) for k in _SECOND_KEYS):
+            old_spaces.append((previous.chunks, previous.second_collection, second_vectors, second))
+        for old_units, old_collection, found, model in old_spaces:
             by_sha = {u.metadata["embed_sha"]: uid for uid, u in old_units.items()}
             wanted = {e.sha for e in chunk_entries + sentence_entries} & by_sha.keys()
-            stored = store.embeddings(old_collection, [by_sha[sha] for sha in wanted])
-            vectors.update({old_units[uid].metadata["embed_sha"]: vec for uid, vec in stored.items()})
-    todo = list({e.sha: e for e in chunk_entries + sentence_entries if e.sha not in vectors}.values())
+            stored = store.embeddings(old_collection, [by_sha[sha] for sha in wanted], embedder=model)
+            found.update({old_units[uid].metadata["embed_sha"]: vec for uid, vec in stored.items()})
+    todo = [(embedder, e, vectors) for e in {e.sha: e for e in chunk_entries + sentence_entries}.values()]
+    if second is not None:
+        todo += [(second, e, second_vectors) for e in {e.sha: e for e in chunk_entries}.values()]
+    todo = [(model, e, found) for model, e, found in todo if e.sha not in found]
     batch = max(1, settings.embedding_batch_size)
     if progress:
         progress(0, len(todo))
     for done in range(0, len(todo), batch):
         part = todo[done : done + batch]
-        embedded = embedder.embed_documents([e.text for e in part], titles=[e.title for e in part])
-        vectors.update({e.sha: vec for e, vec in zip(part, embedded, strict=True)})
+        for model in dict.fromkeys(m for m, _, _ in part):
+            mine = [(e, found) for m, e, found in part if m is model]
+            embedded = model.embed_documents([e.text for e, _ in mine], titles=[e.title for e, _ in mine])
+            for (e, found), vec in zip(mine, embedded, strict=True):
+                found[e.sha] = vec
         if progress:
             progress(min(done + batch, len(todo)), len(todo))
 
     by_doc = {d.doc_id: d for d in documents}
     collection = f"{settings.collection_prefix}-{generation}"
     sentence_collection = f"{collection}-sentences"
-    for name, entries in ((collection, chunk_entries), (sentence_collection, sentence_entries)):
+    second_collection = f"{collection}-second" if second is not None else None
+    spaces = [
+        (collection, chunk_entries, vectors, embedder),
+        (sentence_collection, sentence_entries, vectors, embedder),
+    ]
+    if second is not None and second_collection:
+        spaces.append((second_collection, chunk_entries, second_vectors, second))
+    for name, entries, found, model in spaces:
         store.drop(name)
         store.add(
             name,
             ids=[e.chunk.chunk_id for e in entries],
-            embeddings=[vectors[e.sha] for e in entries],
+            embeddings=[found[e.sha] for e in entries],
             metadatas=[_chunk_metadata(e.chunk, by_doc[e.chunk.doc_id]) for e in entries],
             documents=[e.text for e in entries],
+            embedder=model,
         )
     BM25Index.build([e.chunk.chunk_id for e in chunk_entries], [f"{e.title}\n{e.text}" for e in chunk_entries]).save(
         folder / "bm25"
@@ -469,14 +506,15 @@ def _write_generation(
         "generation": generation,
         "collection": collection,
         "sentence_collection": sentence_collection,
+        "second_collection": second_collection,
         "params": params,
         "created_at": now,
         "documents": [asdict(r) for r in records],
     }
     _write_text(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     folder.rename(folder.with_suffix(""))
-    n_embedded = len(todo)
-    return n_embedded, len(chunk_entries) + len(sentence_entries) - n_embedded, len(chunks)
+    n_vectors = sum(len(entries) for _, entries, _, _ in spaces)
+    return len(todo), n_vectors - len(todo), len(chunks)
 
 
 def _write_units(path: Path, entries: list[_Entry]) -> None:
@@ -526,7 +564,7 @@ def _remove_leftovers(index_dir: Path, store: ChromaStore, prefix: str) -> None:
     keep_collections: set[str] = set()
     if keep is not None:
         manifest = json.loads((keep / "manifest.json").read_text(encoding="utf-8"))
-        keep_collections = {manifest.get("collection", ""), manifest.get("sentence_collection", "")}
+        keep_collections = {manifest.get(k) or "" for k in ("collection", "sentence_collection", "second_collection")}
     for name in store.collection_names():
         if name.startswith(prefix + "-") and name not in keep_collections:
             logger.info("removing collection %s left by an interrupted run", name)

@@ -262,6 +262,12 @@ def resolve_embedding_model(settings: Settings) -> str:
     return _resolve(settings.embedding_model, "embedding", settings.models_dir)
 
 
+def resolve_second_embedding_model(settings: Settings) -> str | None:
+    """The model file of the second embedder, or None when there is none."""
+    name = settings.second_embedding_model.strip()
+    return _resolve(name, "embedding", settings.models_dir) if name else None
+
+
 def resolve_chat_model(settings: Settings) -> Path:
     """The GGUF file for the configured chat model."""
     path = Path(_resolve(settings.chat_model, "chat", settings.models_dir))

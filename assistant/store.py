@@ -96,11 +96,12 @@ class ChromaStore:
         client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=ChromaSettings(anonymized_telemetry=False))
         return cls(client, embedder)
 
-    def _collection(self, name: str) -> Any:
+    def _collection(self, name: str, embedder: Embedder | None = None) -> Any:
+        """A collection; ``embedder`` names the model of its vectors when it is not the main one."""
         return self._client.get_or_create_collection(
             name,
             configuration={"hnsw": dict(HNSW_CONFIG)},
-            embedding_function=self._function,
+            embedding_function=self._function if embedder is None else AssistantEmbeddingFunction(embedder),
         )
 
     def collection_names(self) -> list[str]:
@@ -122,8 +123,9 @@ class ChromaStore:
         documents: Sequence[str],
         *,
         batch_size: int = 256,
+        embedder: Embedder | None = None,
     ) -> None:
-        collection = self._collection(name)
+        collection = self._collection(name, embedder)
         for i in range(0, len(ids), batch_size):
             sl = slice(i, i + batch_size)
             collection.upsert(
@@ -133,11 +135,11 @@ class ChromaStore:
                 documents=list(documents[sl]),
             )
 
-    def embeddings(self, name: str, ids: Sequence[str]) -> dict[str, list[float]]:
+    def embeddings(self, name: str, ids: Sequence[str], *, embedder: Embedder | None = None) -> dict[str, list[float]]:
         """Stored vectors of the given ids that exist in the collection."""
         if not ids or name not in self.collection_names():
             return {}
-        got = self._collection(name).get(ids=list(dict.fromkeys(ids)), include=["embeddings"])
+        got = self._collection(name, embedder).get(ids=list(dict.fromkeys(ids)), include=["embeddings"])
         return {cid: [float(x) for x in vec] for cid, vec in zip(got["ids"], got["embeddings"], strict=True)}
 
     def query(
@@ -147,9 +149,10 @@ class ChromaStore:
         *,
         top_k: int,
         doc_ids: Sequence[str] | None = None,
+        embedder: Embedder | None = None,
     ) -> list[tuple[str, float]]:
         """``(chunk_id, cosine similarity)`` of the nearest chunks, best first."""
-        collection = self._collection(name)
+        collection = self._collection(name, embedder)
         total = collection.count()
         if total == 0 or (doc_ids is not None and not doc_ids):
             return []

@@ -27,6 +27,7 @@ def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
         models_dir=tmp_path / "models",
         data_dir=tmp_path / "data",
         embedding_model="fake-embedder",
+        second_embedding_model="",
         chat_backend="none",
         chunk_size=200,
     )

@@ -19,6 +19,7 @@ def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
         "MODELS_DIR": settings.models_dir,
         "DATA_DIR": settings.data_dir,
         "EMBEDDING_MODEL": "fake-embedder",
+        "SECOND_EMBEDDING_MODEL": "",
         "CHAT_BACKEND": "none",
         "CHUNK_SIZE": 200,
     }.items():
@@ -31,6 +32,15 @@ def test_search_before_indexing_says_what_to_do(env: Settings, capsys: pytest.Ca
     assert cli.main(["search", "Takamatsu"]) == 2
     err = capsys.readouterr().err
     assert "Index not built" in err and "assistant index" in err and "Traceback" not in err
+
+
+def test_a_missing_second_embedder_says_how_to_get_it(
+    env: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_SECOND_EMBEDDING_MODEL", "multilingual-e5-small-q4")
+    assert cli.main(["index"]) == 2
+    err = capsys.readouterr().err
+    assert "multilingual-e5-small-q4" in err and "assistant models fetch" in err and "Traceback" not in err
 
 
 def test_index_twice_then_search_json(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:

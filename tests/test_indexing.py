@@ -91,3 +91,30 @@ def test_catalog_texts_match_every_chunk(settings: Settings) -> None:
     catalog = IndexCatalog.load(settings.index_dir)
     for chunk in list(catalog.chunks.values()) + list(catalog.sentences.values()):
         assert catalog.text(chunk.doc_id)[chunk.start : chunk.end] == chunk.text
+
+
+def test_a_second_embedder_gets_its_own_collection_and_is_incremental_too(settings: Settings, corpus_dir: Path) -> None:
+    run(settings)
+    # Turning it on keeps the first model's vectors and embeds only the chunks, with the second.
+    second = FakeEmbedder(model_id="fake-second")
+    report, first = run(settings, second=second)
+    assert report.rebuilt_because and "second_embedding_model" in report.rebuilt_because
+    catalog = IndexCatalog.load(settings.index_dir)
+    assert first.documents_embedded == 0 and second.documents_embedded == len(catalog.chunks)
+    assert catalog.second_collection and open_store(settings, first).count(catalog.second_collection) == len(
+        catalog.chunks
+    )
+    # Nothing changed: neither model embeds anything. One edit: each embeds only what changed.
+    again = FakeEmbedder(model_id="fake-second")
+    assert not run(settings, second=again)[0].changed and again.documents_embedded == 0
+    md = corpus_dir / "ateliers.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\nUne phrase ajoutée sur l'eau.\n", encoding="utf-8")
+    edited = FakeEmbedder(model_id="fake-second")
+    report, first = run(settings, second=edited)
+    assert report.updated == ["ateliers.md"] and 0 < edited.documents_embedded <= 2
+    assert 0 < first.documents_embedded <= 3
+    # Turned off again: the index forgets the collection, which is dropped.
+    report, _ = run(settings)
+    catalog = IndexCatalog.load(settings.index_dir)
+    assert catalog.second_collection is None
+    assert set(open_store(settings, FakeEmbedder()).collection_names()) == set(catalog.collections())

@@ -74,3 +74,30 @@ def test_years_and_editions_are_read_from_the_question() -> None:
     assert editions_named("Les 7es Rencontres, la 8e édition, the 9th, 第7回") == [7, 8, 9]
     assert editions_named("les 1ères Rencontres, the 2nd meeting") == [1, 2]
     assert editions_named("les 14 collectivités et 22 villes") == []
+
+
+class _KnowsOnlyWater(FakeEmbedder):
+    """A second model that sees nothing but water, to show its ranking reaches the fusion."""
+
+    def embed_queries(self, texts):  # type: ignore[no-untyped-def]
+        return super().embed_queries(["eau" for _ in texts])
+
+
+def test_a_second_embedder_votes_in_the_fusion(settings: Settings) -> None:
+    question = "Qui participe aux échanges ?"
+    plain = Assistant(settings, embedder=FakeEmbedder())
+    plain.index()
+    expected = [p.chunk.chunk_id for p in plain.search(question, top_k=3)]
+    assert "eau" not in plain.search(question, top_k=1)[0].chunk.text
+    second = _KnowsOnlyWater(model_id="fake-second")
+    # Four chunks only: every ranking holds them all, so the vote needs a sharp rank curve to show.
+    loud = settings.model_copy(update={"second_embedding_weight": 5.0, "rrf_k": 1})
+    both = Assistant(loud, embedder=FakeEmbedder(), second_embedder=second)
+    both.index()
+    assert second.queries_embedded == 0
+    assert "eau" in both.search(question, top_k=1)[0].chunk.text and second.queries_embedded == 1
+    # With weight 0 its vote counts for nothing.
+    muted = settings.model_copy(update={"second_embedding_weight": 0.0})
+    silent = Assistant(muted, embedder=FakeEmbedder(), second_embedder=second)
+    ids = [p.chunk.chunk_id for p in silent.search(question, top_k=3)]
+    assert ids == expected
