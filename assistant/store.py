@@ -16,7 +16,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.embeddings import Embedder
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, IndexNotBuiltError
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +152,16 @@ class ChromaStore:
         embedder: Embedder | None = None,
     ) -> list[tuple[str, float]]:
         """``(chunk_id, cosine similarity)`` of the nearest chunks, best first."""
-        collection = self._collection(name, embedder)
+        from chromadb.errors import NotFoundError
+
+        try:  # never get_or_create here: a vanished collection would come back empty, and answer nothing
+            collection = self._client.get_collection(
+                name, embedding_function=self._function if embedder is None else AssistantEmbeddingFunction(embedder)
+            )
+        except NotFoundError as exc:
+            raise IndexNotBuiltError(
+                f"The vector store has no collection {name!r}: run `assistant index` to rebuild it."
+            ) from exc
         total = collection.count()
         if total == 0 or (doc_ids is not None and not doc_ids):
             return []

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.config import Settings
-from assistant.errors import QuestionError
+from assistant.errors import IndexNotBuiltError, QuestionError
+from assistant.indexing import open_store
 from assistant.pipeline import Assistant
 from assistant.retrieval import Filters, editions_named, fuse_rankings, years_named
 from tests.fakes import FakeEmbedder
@@ -101,3 +104,21 @@ def test_a_second_embedder_votes_in_the_fusion(settings: Settings) -> None:
     silent = Assistant(muted, embedder=FakeEmbedder(), second_embedder=second)
     ids = [p.chunk.chunk_id for p in silent.search(question, top_k=3)]
     assert ids == expected
+
+
+def test_an_assistant_follows_an_index_rebuilt_by_another_process(settings: Settings, corpus_dir: Path) -> None:
+    reader = Assistant(settings, embedder=FakeEmbedder())
+    reader.index()
+    assert reader.search("jeunes", top_k=1)
+    md = corpus_dir / "ateliers.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\nLe thé vert de Shizuoka a été servi.\n", encoding="utf-8")
+    Assistant(settings, embedder=FakeEmbedder()).index()  # drops the collections the reader loaded
+    top = reader.search("thé vert", top_k=1)[0]
+    assert "thé vert" in top.chunk.text and top.dense_score is not None
+
+
+def test_a_vanished_collection_is_an_error_not_an_empty_result(settings: Settings) -> None:
+    store = open_store(settings, FakeEmbedder())
+    with pytest.raises(IndexNotBuiltError, match="assistant index"):
+        store.query("rencontres-gone", [1.0] * 11, top_k=3)
+    assert "rencontres-gone" not in store.collection_names()
