@@ -52,10 +52,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     shared.embedder.embed_query("warm-up")
     report["embedding_model_load_s"] = round(time.perf_counter() - started, 1)
+    if shared.second_embedder is not None:
+        started = time.perf_counter()
+        shared.second_embedder.embed_query("warm-up")
+        report["second_embedding_model_load_s"] = round(time.perf_counter() - started, 1)
 
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Assistant(
-            settings.model_copy(update={"index_dir": Path(tmp), "chroma_host": None}), embedder=shared.embedder
+            settings.model_copy(update={"index_dir": Path(tmp), "chroma_host": None}),
+            embedder=shared.embedder,
+            second_embedder=shared.second_embedder,
         )
         started = time.perf_counter()
         index = scratch.index()
