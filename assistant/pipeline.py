@@ -323,11 +323,14 @@ class Assistant:
         """The sentences of the best passages that are closest to the question, within the budget.
 
         Each passage keeps at least its best sentence; the rest of the budget goes to the closest
-        sentences overall. Sentences stay in document order within their passage.
+        sentences overall. Passages are shown in reading order (document, then offset), sentences in
+        document order within their passage: the 1.5B model's answer moved with the order of the
+        same four passages (eval/README.md), and the fusion's order among them says little.
         """
         seen: set[str] = set()
         per_passage = []
-        for p in passages:  # where passages overlap, a sentence is shown once, in the better passage
+        # Where passages overlap, a sentence is shown once, in the first.
+        for p in sorted(passages, key=lambda p: (p.source, p.chunk.start)):
             sentences = [s for s in self.catalog.sentences_of(p.chunk) if s.chunk_id not in seen]
             seen.update(s.chunk_id for s in sentences)
             per_passage.append((p, sentences))

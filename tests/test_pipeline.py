@@ -165,3 +165,19 @@ def test_names_from_a_list_are_kept_when_its_introduction_supports_the_answer(
     assert not answer.refused and "Atelier Kobe et Atelier Lyon" in answer.text
     quotes = [c.quote for c in answer.citations]
     assert any(q.endswith("Atelier Kobe") for q in quotes) and any(q.endswith("Atelier Lyon") for q in quotes)
+
+
+def test_the_extracts_are_in_reading_order_whatever_the_ranking(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat = FakeChatModel(["NOT_IN_SOURCES"])
+    assistant = make(settings, chat)
+    question = "Les jeunes, l'eau et Takamatsu ?"
+    assistant.answer(question)
+    ranked = assistant.retriever.search
+    monkeypatch.setattr(assistant.retriever, "search", lambda *a, **k: list(reversed(ranked(*a, **k))))
+    assistant.answer(question)
+    first, second = (call[1]["content"] for call in chat.calls)
+    assert first == second and "[2]" in first
+    # ateliers.md before rencontres.txt, and within a document by offset
+    assert first.index("atelier") < first.index("Takamatsu")
