@@ -12,6 +12,8 @@ _FRENCH = frozenset(
     "le la les un une des du de et est sont quel quelle quels quelles qui que quoi ou où comment pourquoi "
     "combien quand dans pour avec sur par au aux ce cette ces ont été lors entre depuis".split()
 )
+_NAME_LINKS = frozenset("de du des la le les l d et en sur".split())  # "Technopôle de l'Arbois", "Aix-en-Provence"
+_ACCENTS = frozenset("éèêàùçôîâœ")
 _ENGLISH = frozenset(
     "the a an and is are was were what which who whom where when why how many much of in on for with by "
     "did do does to from at this that these those has have had".split()
@@ -33,13 +35,22 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def detect_language(text: str) -> str:
-    """'ja' if the text has kana or kanji, else 'fr' or 'en' by function words and accents ('fr' on a tie)."""
+    """'ja' if the text has kana or kanji, else 'fr' or 'en' by function words and accents ('fr' on a tie).
+
+    Names do not vote: English questions here are full of French ones ("What is the Technopôle de
+    l'Arbois?", "Auvergne-Rhône-Alpes"), so an accent counts only in a word written in lower case,
+    and "de", "la", "l'"… only when no capitalised word follows them.
+    """
     if _KANA_OR_KANJI.search(text):
         return "ja"
-    words = re.findall(r"[a-zà-ÿœæ']+", text.casefold().replace("’", "'"))
-    words = [w.split("'")[-1] for w in words]
-    french = sum(w in _FRENCH for w in words) + 2 * sum(c in "éèêàùçôîâœ" for c in text.casefold())
-    english = sum(w in _ENGLISH for w in words)
+    tokens = [t.split("'")[-1] for t in re.findall(r"[a-zà-ÿœæ']+", text.replace("’", "'"), re.IGNORECASE)]
+    tokens = [t for t in tokens if t]
+    french = english = 0
+    for i, token in enumerate(tokens):
+        word = token.casefold()
+        in_name = i + 1 < len(tokens) and tokens[i + 1][0].isupper() and word in _NAME_LINKS
+        french += (word in _FRENCH and not in_name) + (token[0].islower() and any(c in _ACCENTS for c in word))
+        english += word in _ENGLISH
     return "en" if english > french else "fr"
 
 
