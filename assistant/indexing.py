@@ -107,6 +107,8 @@ def index_params(settings: Settings, *, second_model: str | None = None) -> dict
 
 
 _SECOND_KEYS = ("second_embedding_model", "second_embedding_sha256")
+# Where a generation's manifest names its vector collections (the last only with a second embedder).
+_COLLECTION_KEYS = ("collection", "sentence_collection", "second_collection")
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -165,7 +167,7 @@ class IndexCatalog:
 
     def collections(self) -> list[str]:
         """The vector collections this generation reads."""
-        return [c for c in (self.collection, self.sentence_collection, self.second_collection) if c]
+        return [self.manifest[k] for k in _COLLECTION_KEYS if self.manifest.get(k)]
 
     def sentences_of(self, chunk: Chunk) -> list[Chunk]:
         """The sentences (and headings) inside a chunk, in order."""
@@ -343,7 +345,9 @@ def build_index(
         )
         reuse = previous if same_model and not rebuild else None
         generation = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        report = _write_generation(settings, (embedder, second), store, documents, reuse, generation, params, progress)
+        report = _write_generation(
+            settings, embedder, store, documents, reuse, generation, params, progress, second=second
+        )
         _commit(index_dir, generation)
         logger.info("index generation %s committed", generation)
         _remove_leftovers(index_dir, store, settings.collection_prefix)  # the previous generation, now unused
@@ -401,13 +405,15 @@ def document_sentences(document: Document) -> list[Chunk]:
 
 def _write_generation(
     settings: Settings,
-    embedders: tuple[Embedder, Embedder | None],
+    embedder: Embedder,
     store: ChromaStore,
     documents: list[Document],
     previous: IndexCatalog | None,
     generation: str,
     params: dict[str, Any],
     progress: Progress | None,
+    *,
+    second: Embedder | None = None,
 ) -> tuple[int, int, int]:
     folder = settings.index_dir / GENERATIONS / f"{generation}.tmp"
     (folder / "texts").mkdir(parents=True)
@@ -422,55 +428,57 @@ def _write_generation(
         sentences += document_sentences(document)
     chunk_entries, sentence_entries = _entries(chunks, titles), _entries(sentences, titles)
 
-    embedder, second = embedders
-    # Vectors whose text did not change are copied from the previous generation.
-    vectors: dict[str, list[float]] = {}
-    second_vectors: dict[str, list[float]] = {}
-    if previous is not None:
-        old_spaces: list[tuple[dict[str, Chunk], str, dict[str, list[float]], Embedder | None]] = [
-            (previous.chunks, previous.collection, vectors, None),
-            (previous.sentences, previous.sentence_collection, vectors, None),
-        ]
-        if second and previous.second_collection and all(previous.params.get(k) == params.get(k) for k in _SECOND_KEYS):
-            old_spaces.append((previous.chunks, previous.second_collection, second_vectors, second))
-        for old_units, old_collection, found, model in old_spaces:
-            by_sha = {u.metadata["embed_sha"]: uid for uid, u in old_units.items()}
-            wanted = {e.sha for e in chunk_entries + sentence_entries} & by_sha.keys()
-            stored = store.embeddings(old_collection, [by_sha[sha] for sha in wanted], embedder=model)
-            found.update({old_units[uid].metadata["embed_sha"]: vec for uid, vec in stored.items()})
-    todo = [(embedder, e, vectors) for e in {e.sha: e for e in chunk_entries + sentence_entries}.values()]
+    # The generation's vector collections: what each holds, embedded by which model.
+    collection = f"{settings.collection_prefix}-{generation}"
+    spaces = [(collection, chunk_entries, embedder), (f"{collection}-sentences", sentence_entries, embedder)]
     if second is not None:
-        todo += [(second, e, second_vectors) for e in {e.sha: e for e in chunk_entries}.values()]
-    todo = [(model, e, found) for model, e, found in todo if e.sha not in found]
+        spaces.append((f"{collection}-second", chunk_entries, second))
+
+    # Vectors are keyed by model and embedded text; those unchanged are copied from the previous generation.
+    vectors: dict[tuple[str, str], list[float]] = {}
+    if previous is not None:
+        old = [
+            (previous.chunks, previous.collection, embedder),
+            (previous.sentences, previous.sentence_collection, embedder),
+        ]
+        if (
+            second is not None
+            and previous.second_collection
+            and all(previous.params.get(k) == params.get(k) for k in _SECOND_KEYS)
+        ):
+            old.append((previous.chunks, previous.second_collection, second))
+        wanted = {e.sha for e in chunk_entries + sentence_entries}
+        for units, name, model in old:
+            by_sha = {u.metadata["embed_sha"]: uid for uid, u in units.items() if u.metadata["embed_sha"] in wanted}
+            stored = store.embeddings(name, list(by_sha.values()), embedder=model)
+            vectors.update({(model.model_id, units[uid].metadata["embed_sha"]): vec for uid, vec in stored.items()})
+    todo = list(
+        {
+            (m.model_id, e.sha): (m, e)
+            for _, entries, m in spaces
+            for e in entries
+            if (m.model_id, e.sha) not in vectors
+        }.values()
+    )
     batch = max(1, settings.embedding_batch_size)
     if progress:
         progress(0, len(todo))
     for done in range(0, len(todo), batch):
         part = todo[done : done + batch]
-        for model in dict.fromkeys(m for m, _, _ in part):
-            mine = [(e, found) for m, e, found in part if m is model]
-            embedded = model.embed_documents([e.text for e, _ in mine], titles=[e.title for e, _ in mine])
-            for (e, found), vec in zip(mine, embedded, strict=True):
-                found[e.sha] = vec
+        for model in dict.fromkeys(m for m, _ in part):
+            mine = [e for m, e in part if m is model]
+            embedded = model.embed_documents([e.text for e in mine], titles=[e.title for e in mine])
+            vectors.update({(model.model_id, e.sha): vec for e, vec in zip(mine, embedded, strict=True)})
         if progress:
             progress(min(done + batch, len(todo)), len(todo))
 
     by_doc = {d.doc_id: d for d in documents}
-    collection = f"{settings.collection_prefix}-{generation}"
-    sentence_collection = f"{collection}-sentences"
-    second_collection = f"{collection}-second" if second is not None else None
-    spaces = [
-        (collection, chunk_entries, vectors, embedder),
-        (sentence_collection, sentence_entries, vectors, embedder),
-    ]
-    if second is not None and second_collection:
-        spaces.append((second_collection, chunk_entries, second_vectors, second))
-    for name, entries, found, model in spaces:
+    for name, entries, model in spaces:
         store.drop(name)
         store.add(
             name,
             ids=[e.chunk.chunk_id for e in entries],
-            embeddings=[found[e.sha] for e in entries],
+            embeddings=[vectors[(model.model_id, e.sha)] for e in entries],
             metadatas=[_chunk_metadata(e.chunk, by_doc[e.chunk.doc_id]) for e in entries],
             documents=[e.text for e in entries],
             embedder=model,
@@ -504,16 +512,16 @@ def _write_generation(
     ]
     manifest = {
         "generation": generation,
-        "collection": collection,
-        "sentence_collection": sentence_collection,
-        "second_collection": second_collection,
+        "collection": spaces[0][0],
+        "sentence_collection": spaces[1][0],
+        "second_collection": spaces[2][0] if second is not None else None,
         "params": params,
         "created_at": now,
         "documents": [asdict(r) for r in records],
     }
     _write_text(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     folder.rename(folder.with_suffix(""))
-    n_vectors = sum(len(entries) for _, entries, _, _ in spaces)
+    n_vectors = sum(len(entries) for _, entries, _ in spaces)
     return len(todo), n_vectors - len(todo), len(chunks)
 
 
@@ -564,7 +572,7 @@ def _remove_leftovers(index_dir: Path, store: ChromaStore, prefix: str) -> None:
     keep_collections: set[str] = set()
     if keep is not None:
         manifest = json.loads((keep / "manifest.json").read_text(encoding="utf-8"))
-        keep_collections = {manifest.get(k) or "" for k in ("collection", "sentence_collection", "second_collection")}
+        keep_collections = {manifest.get(k) or "" for k in _COLLECTION_KEYS}
     for name in store.collection_names():
         if name.startswith(prefix + "-") and name not in keep_collections:
             logger.info("removing collection %s left by an interrupted run", name)

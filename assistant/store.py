@@ -77,7 +77,9 @@ class ChromaStore:
 
     def __init__(self, client: Any, embedder: Embedder) -> None:
         self._client = client
-        self._function = AssistantEmbeddingFunction(embedder)
+        self._embedder = embedder
+        self._functions: dict[str, AssistantEmbeddingFunction] = {}
+        self._function(embedder)  # registered now, so Chroma can rebuild it from a collection's config
 
     @classmethod
     def persistent(cls, path: Path, embedder: Embedder) -> ChromaStore:
@@ -96,12 +98,16 @@ class ChromaStore:
         client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=ChromaSettings(anonymized_telemetry=False))
         return cls(client, embedder)
 
+    def _function(self, embedder: Embedder | None) -> AssistantEmbeddingFunction:
+        """The function recorded with a collection: its vectors' model (the main one unless given)."""
+        embedder = embedder or self._embedder
+        if embedder.model_id not in self._functions:
+            self._functions[embedder.model_id] = AssistantEmbeddingFunction(embedder)
+        return self._functions[embedder.model_id]
+
     def _collection(self, name: str, embedder: Embedder | None = None) -> Any:
-        """A collection; ``embedder`` names the model of its vectors when it is not the main one."""
         return self._client.get_or_create_collection(
-            name,
-            configuration={"hnsw": dict(HNSW_CONFIG)},
-            embedding_function=self._function if embedder is None else AssistantEmbeddingFunction(embedder),
+            name, configuration={"hnsw": dict(HNSW_CONFIG)}, embedding_function=self._function(embedder)
         )
 
     def collection_names(self) -> list[str]:
@@ -155,9 +161,7 @@ class ChromaStore:
         from chromadb.errors import NotFoundError
 
         try:  # never get_or_create here: a vanished collection would come back empty, and answer nothing
-            collection = self._client.get_collection(
-                name, embedding_function=self._function if embedder is None else AssistantEmbeddingFunction(embedder)
-            )
+            collection = self._client.get_collection(name, embedding_function=self._function(embedder))
         except NotFoundError as exc:
             raise IndexNotBuiltError(
                 f"The vector store has no collection {name!r}: run `assistant index` to rebuild it."
