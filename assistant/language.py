@@ -12,7 +12,7 @@ _FRENCH = frozenset(
     "le la les un une des du de et est sont quel quelle quels quelles qui que quoi ou où comment pourquoi "
     "combien quand dans pour avec sur par au aux ce cette ces ont été lors entre depuis".split()
 )
-_NAME_LINKS = frozenset("de du des la le les l d et en sur".split())  # "Technopôle de l'Arbois", "Aix-en-Provence"
+_NAME_LINKS = frozenset("de du des la le les et sur".split())  # "Technopôle de l'Arbois", "Nancy et Kanazawa"
 _ACCENTS = frozenset("éèêàùçôîâœ")
 _ENGLISH = frozenset(
     "the a an and is are was were what which who whom where when why how many much of in on for with by "
