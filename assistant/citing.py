@@ -451,10 +451,6 @@ def check_sentence(
         containment(sentence, c.sentence.text) >= 0.85 and all(_supports_claim(x, c.sentence.text) for x in to_tie)
         for c in supporting
     )
-    if not copied:
-        missing += untied(
-            to_tie, asked, [c.sentence.text for c in candidates] + sorted({c.heading for c in candidates})
-        )
     # The support must speak of the year or edition the question asks about, if it names one: in the
     # supporting sentences, their passages or what their documents are (title, year, edition). No
     # source on a 9th edition, no answer about it.
@@ -462,7 +458,17 @@ def check_sentence(
     # "2018 and 2024?": a sentence on 2024 alone needs a source on 2024 only.
     asked_numbers = [a for a in asked_numbers if a in own_claims] or asked_numbers
     scope = " ".join(f"{c.heading} {c.passage.chunk.text}" for c in supporting)
-    if asked_numbers and not all(_supports_claim(n, scope) for n in asked_numbers):
+    in_scope = all(_supports_claim(n, scope) for n in asked_numbers)
+    if not copied:
+        loose = untied(to_tie, asked, [c.sentence.text for c in candidates] + sorted({c.heading for c in candidates}))
+        if asked and all(a.isdigit() for a in asked) and in_scope:
+            # The question names only a year or edition, and the support comes from a document about it:
+            # a name its sentence does not date ("La première table ronde a réuni … Nancy, Kanazawa …" in
+            # the report on the 7th edition) is dated by the document. A name its sentence dates is not:
+            # "à Nancy en 2008, puis …" says nothing of the 7th edition.
+            loose = [x for x in loose if x.isdigit() or _dated(x, supporting)]
+        missing += loose
+    if not in_scope:
         missing.append("/".join(asked_numbers))
     return Checked(sentence, tuple(supporting), tuple(missing), best_score)
 
@@ -554,6 +560,11 @@ def cite(candidate: Candidate, n: int, document_text: Callable[[str], str]) -> C
         quote=s.text,
         passage=candidate.passage,
     )
+
+
+def _dated(name: str, supporting: Sequence[Candidate]) -> bool:
+    """True if a supporting sentence that holds the name also holds a number: a date of its own."""
+    return any(_supports_claim(name, c.sentence.text) and _DIGITS.search(c.sentence.text) for c in supporting)
 
 
 def _introduces(text: str) -> bool:

@@ -243,3 +243,27 @@ def test_the_items_of_a_list_whose_introduction_supports_the_answer_carry_its_na
 def test_the_items_of_another_list_do_not() -> None:
     result = _verify_list_answer(items_of_this_list=False)
     assert not result.kept and result.dropped
+
+
+def _verify_in_report(sentence: str, about: str, answer: str):
+    """One source sentence from a report ``about`` an edition, and an answer that reads exactly like it."""
+    chunk = Chunk("c", "d", 0, len(sentence), sentence)
+    passage = Passage(chunk=chunk, title="Rapport", source="r.txt", score=1.0, rank=1)
+    shown = [Candidate(passage=passage, sentence=chunk, vector=[1.0, 0.0], about=about)]
+    return verify_answer(
+        answer,
+        shown,
+        embed=lambda texts: [[1.0, 0.0] for _ in texts],
+        document_text=lambda _: sentence,
+        question="第7回会議の最初の円卓会議には、どの都市が参加しましたか？",
+        language="ja",
+    )
+
+
+def test_names_a_sentence_does_not_date_are_dated_by_the_report_they_stand_in() -> None:
+    undated = "La première table ronde a réuni des élus de Nancy, Kanazawa et Tours."
+    answer = "最初の円卓会議には、Nancy、Kanazawa、Toursが参加しました。"
+    assert _verify_in_report(undated, "7es Rencontres, Aix-en-Provence, 2022", answer).kept
+    assert not _verify_in_report(undated, "8es Rencontres, Shizuoka, 2024", answer).kept  # another edition's report
+    dated = "La première table ronde de 2008 a réuni des élus de Nancy, Kanazawa et Tours."
+    assert not _verify_in_report(dated, "7es Rencontres, Aix-en-Provence, 2022", answer).kept  # its own date
