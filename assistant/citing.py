@@ -405,7 +405,12 @@ def check_sentence(
     asked = claims(question, number_words=False)
     # A bare answer ("Nancy.", "En 2013.") has nothing to compare but its facts: a source sentence that
     # holds them will do, since each must then be tied to what the question names.
-    bare = bool(asked) and _latin_share(sentence) >= 0.6 and not _words(sentence)[1]
+    # So does an answer that restates the question around its facts ("Nancy was the city that hosted the
+    # first Rencontres in 2008."), when what the question names is a year or edition: a tie to a date is
+    # exact, one between two names ("Kumamoto … after Aix-en-Provence") too loose to stand alone.
+    plain = _words(sentence)[1]
+    restated = bool(plain) and plain <= _words(question)[0] and all(a.isdigit() for a in asked)
+    bare = bool(asked) and _latin_share(sentence) >= 0.6 and (not plain or restated)
     supporting = [
         c
         for sim, ovl, c in measured[:3]

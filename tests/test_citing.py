@@ -186,6 +186,14 @@ def test_a_bare_answer_stands_on_its_facts_tied_to_the_question() -> None:
     assert check("Takamatsu.", "Quelle ville a accueilli les Rencontres en 2014 ?").kept
     assert not check("Nancy.", "Quelle ville a accueilli les Rencontres en 2014 ?").kept
     assert not check("Takamatsu.", "Quelle ville a accueilli les Rencontres ?").kept  # nothing to tie it to
+    # An answer that only restates the question around its fact is as bare, in any language.
+    question = "Which city hosted the Rencontres in 2014?"
+    assert check("Takamatsu was the city that hosted the Rencontres in 2014.", question).kept
+    assert not check("Nancy was the city that hosted the Rencontres in 2014.", question).kept
+    assert not check("Takamatsu was the city that hosted the youth exchanges in 2014.", question).kept  # new words
+    # Tied to a name rather than a date, a restatement needs a source that reads like it (a tie between two
+    # names of one list is too loose: "Kumamoto took over after Aix-en-Provence" was one).
+    assert not check("Takamatsu took over from Chartres.", "Which city took over from Chartres?").kept
 
 
 def test_a_translated_sentence_needs_less_similarity_when_its_source_holds_its_facts() -> None:
