@@ -251,7 +251,8 @@ def tied(claim: str, anchors: Sequence[str], text: str) -> bool:
     Kanazawa en 2010, …, à Takamatsu en 2014", the name nearest to "2014" is Takamatsu, not Nancy.
     """
     entities = _entities(text)
-    breaks = [m.start() for m in re.finditer(r"[,;:()«»\n]", text)]
+    # A lone line break is the layout of the source (a wrapped line), not a pause: "à Tours en\n2016".
+    breaks = [m.start() for m in re.finditer(r"[,;:()«»]|\n\s*\n", text)]
 
     def clause(position: int) -> int:
         return sum(b < position for b in breaks)
@@ -309,9 +310,15 @@ def untied(new: Sequence[str], asked: Sequence[str], texts: Sequence[str]) -> li
 
 
 def _same(claim: str, value: str) -> bool:
+    """One entity named in full or in part: "Kanazawa" and "Kanazawa", "CLAIR" and "CLAIR PARIS"."""
     if claim.isdigit() or value.isdigit():
         return claim == value
-    return fold(value) in {fold(w) for w in re.findall(r"[\w’'\-]+", claim)} or fold(claim) == fold(value)
+    a, b = _name_words(claim), _name_words(value)
+    return bool(a and b) and (a <= b or b <= a)
+
+
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in re.findall(r"[\w’'\-]+", name))
 
 
 def containment(sentence: str, source: str) -> float:
@@ -408,17 +415,18 @@ def check_sentence(
     # So does an answer that restates the question around its facts ("Nancy was the city that hosted the
     # first Rencontres in 2008."), when what the question names is a year or edition: a tie to a date is
     # exact, one between two names ("Kumamoto … after Aix-en-Provence") too loose to stand alone.
-    plain = _words(sentence)[1]
-    restated = bool(plain) and plain <= _words(question)[0] and all(a.isdigit() for a in asked)
-    bare = bool(asked) and _latin_share(sentence) >= 0.6 and (not plain or restated)
+    latin = _latin_share(sentence) >= 0.6
+    restated = all(a.isdigit() for a in asked) and _restates(sentence, question)
+    bare = bool(asked) and ((latin and not _words(sentence)[1]) or restated)
     supporting = [
         c
         for sim, ovl, c in measured[:3]
         if sim >= thresholds.similarity
         or ovl >= thresholds.containment
         or (sim >= thresholds.with_claims and holds_claims(c))
-        or (bare and holds_claims(c))
     ]
+    if bare and not supporting:  # its facts are all it says: whichever sentence the model read holds them
+        supporting = [c for c in candidates if holds_claims(c)][:1]
     if not supporting:
         return Checked(sentence, (), tuple(claims(sentence, language=language)), best_score)
     missing: list[str] = []
@@ -565,6 +573,27 @@ def cite(candidate: Candidate, n: int, document_text: Callable[[str], str]) -> C
         quote=s.text,
         passage=candidate.passage,
     )
+
+
+_WORDS_APART = re.compile(rf"[\d{_LATIN}\s\W_]+")  # what separates runs of kana and kanji
+
+
+def _restates(sentence: str, question: str) -> bool:
+    """True if the sentence says nothing the question does not, but its numbers and names.
+
+    In Latin script: its words other than names and numbers all stand in the question. In Japanese,
+    which has no spaces, at least 80 % of its character pairs do, names and numbers aside:
+    "2016年の会議はToursで開催されました。" restates "2016年の会議はどこで開催されましたか？".
+    """
+    if _latin_share(sentence) >= 0.6:
+        plain = _words(sentence)[1]
+        return bool(plain) and plain <= _words(question)[0]
+    pairs = _char_pairs(sentence)
+    return bool(pairs) and len(pairs & _char_pairs(question)) >= 0.8 * len(pairs)
+
+
+def _char_pairs(text: str) -> set[str]:
+    return {run[i : i + 2] for run in _WORDS_APART.split(text) for i in range(len(run) - 1)}
 
 
 def _dated(name: str, supporting: Sequence[Candidate]) -> bool:

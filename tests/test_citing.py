@@ -51,6 +51,11 @@ def test_the_name_tied_to_a_year_is_the_one_next_to_it_in_a_list() -> None:
     assert tied("Takamatsu", ["2014"], LIST)
     assert not tied("Nancy", ["2014"], LIST)
     assert not tied("Tours", ["2014"], LIST)
+    # A line wrapped in the source is no pause between a name and its year.
+    assert tied("Tours", ["2016"], LIST.replace("Tours en 2016", "Tours en\n2016"))
+    # A name the question gives in part ("CLAIRパリ") anchors the source's full name.
+    assert tied("1990", ["CLAIR"], "CLAIR PARIS a été créé en octobre 1990 pour représenter les collectivités.")
+    assert not tied("1997", ["CLAIR"], "CLAIR PARIS est né en 1990, la Maison de la Culture du Japon en 1997.")
 
 
 def test_a_supported_sentence_is_kept_and_cited_verbatim() -> None:
@@ -194,6 +199,10 @@ def test_a_bare_answer_stands_on_its_facts_tied_to_the_question() -> None:
     # Tied to a name rather than a date, a restatement needs a source that reads like it (a tie between two
     # names of one list is too loose: "Kumamoto took over after Aix-en-Provence" was one).
     assert not check("Takamatsu took over from Chartres.", "Which city took over from Chartres?").kept
+    # In Japanese, which has no spaces, by its characters.
+    assert check("2014年の開催地はTakamatsuです。", "2014年の開催地はどこですか？").kept
+    assert not check("2014年の開催地はNancyです。", "2014年の開催地はどこですか？").kept
+    assert not check("2014年の開催地はTakamatsuで、若者の交流が盛んでした。", "2014年の開催地はどこですか？").kept
 
 
 def test_a_translated_sentence_needs_less_similarity_when_its_source_holds_its_facts() -> None:
@@ -213,8 +222,8 @@ def test_a_translated_sentence_needs_less_similarity_when_its_source_holds_its_f
             language="ja",
         )
 
-    assert check("2014年の開催地はTakamatsuです。", 0.58).kept  # Takamatsu stands in the source
-    assert not check("2014年の開催地はTakamatsuです。", 0.50).kept
+    assert check("Takamatsuは2014年に会議を開催しました。", 0.58).kept  # Takamatsu stands in the source
+    assert not check("Takamatsuは2014年に会議を開催しました。", 0.50).kept
     assert not check("2014年の開催地は素晴らしい町です。", 0.58).kept  # no fact of its own: 0.62 needed
 
 
