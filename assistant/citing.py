@@ -274,6 +274,10 @@ def tied(claim: str, anchors: Sequence[str], text: str) -> bool:
             same_clause = [(abs(p - position), p, v) for p, v in rivals if clause(p) == clause(position)]
             if same_clause:
                 nearest = [min(same_clause)[1:]]
+            elif want_number != value.isdigit() and _enumerated(position, value, entities, text):
+                # An item of a list ("Nancy, Kanazawa, Chartres, Tours et Kumamoto, qui ont accueilli les
+                # Rencontres de 2008 à 2018"): what stands outside its clause speaks for the whole list.
+                continue
             else:
                 left = [(position - p, p, v) for p, v in rivals if p < position]
                 right = [(p - position, p, v) for p, v in rivals if p > position]
@@ -281,6 +285,22 @@ def tied(claim: str, anchors: Sequence[str], text: str) -> bool:
             # The nearest entity speaks for its whole expression: "créé en octobre 1990" ties 1990 too.
             if any(_same(claim, v) and abs(p - q) <= 12 for q, _ in nearest for p, v in rivals):
                 return True
+    return False
+
+
+_LIST_LINK = re.compile(r"\s*(?:,|、|・|et|and|ou|or)\s*", re.IGNORECASE)
+
+
+def _enumerated(position: int, value: str, entities: Sequence[tuple[int, str]], text: str) -> bool:
+    """True if the entity at ``position`` stands in a list with its neighbour of the same kind."""
+    kind = [(p, v) for p, v in entities if v.isdigit() == value.isdigit()]
+    i = kind.index((position, value))
+    neighbours = [kind[j] for j in (i - 1, i + 1) if 0 <= j < len(kind)]
+    for p, v in neighbours:
+        first, second = sorted([(position, value), (p, v)])
+        gap = text[first[0] + len(first[1]) : second[0]]
+        if _LIST_LINK.fullmatch(gap):
+            return True
     return False
 
 

@@ -51,6 +51,10 @@ def test_the_name_tied_to_a_year_is_the_one_next_to_it_in_a_list() -> None:
     assert tied("Takamatsu", ["2014"], LIST)
     assert not tied("Nancy", ["2014"], LIST)
     assert not tied("Tours", ["2014"], LIST)
+    # A date beside a whole list is no item's own: Kumamoto did not host in 2008.
+    hosts = "Les villes hôtes, Nancy, Kanazawa, Tours et Kumamoto, qui ont accueilli les Rencontres de 2008 à 2018."
+    assert not tied("2008", ["Kumamoto"], hosts)
+    assert tied("Kanazawa", ["Nancy"], hosts)  # a list still links its own items
     # A line wrapped in the source is no pause between a name and its year.
     assert tied("Tours", ["2016"], LIST.replace("Tours en 2016", "Tours en\n2016"))
     # A name the question gives in part ("CLAIRパリ") anchors the source's full name.
