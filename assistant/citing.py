@@ -550,6 +550,8 @@ def verify_answer(
         follows = checked[i + 1].kept if i + 1 < len(checked) else False
         if item.kept and _introduces(item.sentence) and not follows:
             checked[i] = replace(item, missing=("what it introduces",))
+    if not _answers(question, [item for item in checked if item.kept], language):
+        checked = [replace(item, missing=(*item.missing, "what the question asks for")) for item in checked]
     citations: list[Citation] = []
     numbers: dict[tuple[str, int, int], int] = {}
     rendered = []
@@ -575,6 +577,30 @@ def verify_answer(
         kept.append(item)
         rendered.append(item.sentence + " " + "".join(f"[{n}]" for n in sorted(set(markers))))
     return Verified(" ".join(rendered), tuple(citations), tuple(kept), tuple(dropped), model_refused)
+
+
+# Questions that ask for a number (a date, a count) or a place in so many words.
+_ASKS_NUMBER = re.compile(
+    r"\b(?:when|what year|how many|how long|quand|quelle année|combien|depuis quand)\b"
+    r"|いつ|何年|何回|いくつ|何か国|何人|何番目",
+    re.IGNORECASE,
+)
+_ASKS_PLACE = re.compile(r"^\W*(?:où|where)\b|\b(?:which|what) (?:city|town)\b|\bquelle (?:ville|commune)\b", re.I)
+
+
+def _answers(question: str, kept: Sequence[Checked], language: str) -> bool:
+    """False if the question asks for a number or a place and the kept sentences add none.
+
+    "Where will the next Rencontres after Shizuoka take place?" — "… will take place in Shizuoka."
+    repeats the question's own name: supported by a sentence about Shizuoka, it answers nothing.
+    Places are asked of Latin-script answers only: a Japanese answer may write one in kanji.
+    """
+    wants_number = bool(_ASKS_NUMBER.search(question))
+    wants_place = bool(_ASKS_PLACE.search(question)) and language != "ja"
+    if not kept or not (wants_number or wants_place):
+        return True
+    new = [x for item in kept for x in claims(item.sentence, language=language) if not _supports_claim(x, question)]
+    return (wants_number and any(x.isdigit() for x in new)) or (wants_place and any(not x.isdigit() for x in new))
 
 
 def cite(candidate: Candidate, n: int, document_text: Callable[[str], str]) -> Citation | None:

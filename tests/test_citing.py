@@ -288,3 +288,13 @@ def test_names_a_sentence_does_not_date_are_dated_by_the_report_they_stand_in() 
     assert not _verify_in_report(undated, "8es Rencontres, Shizuoka, 2024", answer).kept  # another edition's report
     dated = "La première table ronde de 2008 a réuni des élus de Nancy, Kanazawa et Tours."
     assert not _verify_in_report(dated, "7es Rencontres, Aix-en-Provence, 2022", answer).kept  # its own date
+
+
+def test_an_answer_must_add_the_number_or_place_its_question_asks_for() -> None:
+    when = "Quand les Rencontres ont-elles eu lieu à Takamatsu ?"
+    assert verify("Les Rencontres ont eu lieu à Takamatsu en 2014.", when).kept
+    repeated = verify("Les Rencontres ont eu lieu à Takamatsu.", when)  # true, but not an answer
+    assert repeated.kept == () and "what the question asks for" in repeated.dropped[0].missing
+    where = "Where were the Rencontres held in 2014?"
+    assert verify("Les Rencontres ont eu lieu à Takamatsu en 2014.", where).kept
+    assert not verify("Les Rencontres ont eu lieu en 2014.", where).kept
