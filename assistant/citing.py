@@ -3,8 +3,9 @@
 A small model writes fluent sentences whatever the sources say. Each sentence it writes is kept only
 if (1) a source sentence among the extracts it was shown is close enough to it, by embedding
 similarity or by shared words, and (2) every number and Latin-script name it asserts appears in its
-supporting sentences (or in the question itself). Kept sentences get [n] markers; each marker is a
-verbatim quote at exact offsets, checked against the document text before it is shown.
+supporting sentences (or in the question itself). An answer to "when", "how many" or "where" must
+also add the number or place asked for. Kept sentences get [n] markers; each marker is a verbatim
+quote at exact offsets, checked against the document text before it is shown.
 """
 
 from __future__ import annotations
