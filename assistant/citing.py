@@ -129,6 +129,10 @@ class Thresholds:
 
     similarity: float = 0.62  # cosine of answer sentence and source sentence
     containment: float = 0.5  # share of the answer sentence's content words found in the source sentence
+    # An English answer shares cognates with French sources ("second", "table", "expert"): "The second
+    # round table was moderated by an expert tribunal" holds half the words of "La seconde table ronde a
+    # rassemblé une tribune d'experts…" and says something else. Across languages, overlap must be larger.
+    containment_across: float = 0.7
     # A lower cosine suffices when the source sentence also holds every new number and name of the
     # answer sentence: a translated answer (Japanese, English) stays further from its French source.
     with_claims: float = 0.55
@@ -443,7 +447,7 @@ def check_sentence(
         c
         for sim, ovl, c in measured[:3]
         if sim >= thresholds.similarity
-        or ovl >= thresholds.containment
+        or ovl >= (thresholds.containment if language == "fr" else thresholds.containment_across)
         or (sim >= thresholds.with_claims and holds_claims(c))
     ]
     if bare and not supporting:  # its facts are all it says: whichever sentence the model read holds them
@@ -504,6 +508,14 @@ def check_sentence(
         missing += loose
     if not in_scope:
         missing.append("/".join(asked_numbers))
+    # "14 collectivités japonaises et 22 collectivités françaises": a count must keep its side.
+    respective = _respectively(sentence)
+    for claim in own_claims:
+        side = respective.get(claim) or _sides(claim, sentence)
+        if claim.isdigit() and len(side) == 1 and claim not in missing:
+            sources = set().union(*(_sides(claim, c.sentence.text) for c in [*supporting, *candidates]))
+            if sources and not side & sources:
+                missing.append(f"{claim} ({next(iter(side))})")
     return Checked(sentence, tuple(supporting), tuple(missing), best_score)
 
 
@@ -659,3 +671,52 @@ def _seen(candidate: Candidate) -> str:
 
 def _has_words(sentence: str) -> bool:
     return any(ch.isalpha() for ch in sentence)
+
+
+# Which country a count is about. Compounds ("franco-japonaises") name both and neither.
+_SIDES = {
+    "France": re.compile(r"(?<![-\w])(?:fran[cç]ais\w*|france|french)(?![-\w])|フランス", re.IGNORECASE),
+    "Japan": re.compile(r"(?<![-\w])(?:japon\w*|japan\w*)(?![-\w])|日本", re.IGNORECASE),
+}
+_COUNT_BREAK = re.compile(r"[.;:,()、。\n]|\d+")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def _sides(number: str, text: str) -> set[str]:
+    """The countries the text pairs a number with: the one named in the number's own stretch of text,
+    after it ("14 collectivités japonaises"), or before it if none ("French authorities: 22"). Japanese
+    puts the country first ("日本の自治体は14"), unless の follows the number ("14の日本の自治体").
+    """
+    found: set[str] = set()
+    japanese = bool(_KANA.search(text))
+    for m in re.finditer(r"\d+", text):
+        if str(int(m.group())) != number:
+            continue
+        ahead = _COUNT_BREAK.search(text, m.end())
+        after = text[m.end() : ahead.start() if ahead else len(text)]
+        behind = [b.end() for b in _COUNT_BREAK.finditer(text, 0, m.start())]
+        before = text[behind[-1] if behind else 0 : m.start()]
+        order = [after, before]
+        if japanese and not re.match(r"\s*(?:つ|個|団体|か所|箇所)?の", after):
+            order.reverse()
+        for stretch in order:
+            named = {side for side, pattern in _SIDES.items() if pattern.search(stretch)}
+            if named:
+                found |= named
+                break
+    return found
+
+
+_RESPECTIVELY = re.compile(r"respectiv|それぞれ", re.IGNORECASE)
+
+
+def _respectively(sentence: str) -> dict[str, set[str]]:
+    """ "Japanese and French authorities: 22 and 14 respectively": the counts in the countries' order."""
+    if not _RESPECTIVELY.search(sentence):
+        return {}
+    named = sorted((m.start(), side) for side, pattern in _SIDES.items() for m in pattern.finditer(sentence))
+    countries = list(dict.fromkeys(side for _, side in named))
+    counts = [str(int(d)) for d in re.findall(r"\d+", sentence[named[0][0] :])] if named else []
+    if len(countries) != 2 or len(counts) != 2:
+        return {}
+    return {count: {country} for count, country in zip(counts, countries, strict=True)}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 
-from assistant.citing import Candidate, claims, containment, split_answer, tied, verify_answer
+from assistant.citing import Candidate, _sides, claims, containment, split_answer, tied, verify_answer
 from assistant.types import Chunk, Passage
 from tests.fakes import concept_vector
 
@@ -298,3 +298,44 @@ def test_an_answer_must_add_the_number_or_place_its_question_asks_for() -> None:
     where = "Where were the Rencontres held in 2014?"
     assert verify("Les Rencontres ont eu lieu à Takamatsu en 2014.", where).kept
     assert not verify("Les Rencontres ont eu lieu en 2014.", where).kept
+
+
+def test_a_count_keeps_the_country_its_source_gives_it() -> None:
+    counts = "Cette édition a rassemblé 14 collectivités japonaises et 22 collectivités françaises."
+    question = "Combien de collectivités ont participé aux 7es Rencontres ?"
+
+    def check(answer: str, language: str = "fr"):
+        chunk = Chunk("c", "d", 0, len(counts), counts)
+        passage = Passage(chunk=chunk, title="7es Rencontres", source="r.txt", score=1.0, rank=1)
+        shown = [Candidate(passage=passage, sentence=chunk, vector=[1.0, 0.0], about="7es Rencontres, 2022")]
+        embed = lambda texts: [[1.0, 0.0] for _ in texts]  # noqa: E731 - every sentence reads as its source
+        return verify_answer(
+            answer, shown, embed=embed, document_text=lambda _: counts, question=question, language=language
+        )
+
+    assert check("22 collectivités françaises et 14 collectivités japonaises ont participé.").kept
+    swapped = check("14 collectivités françaises ont participé aux 7es Rencontres.")
+    assert swapped.kept == () and swapped.dropped[0].missing == ("14 (France)",)
+    assert not check("14 French local authorities took part in the 7th Rencontres.", "en").kept
+    assert check("日本の自治体は14、フランスの自治体は22参加しました。", "ja").kept
+    assert not check("日本とフランスの自治体がそれぞれ22と14参加しました。", "ja").kept  # respectively, swapped
+    assert check("日本とフランスの自治体がそれぞれ14と22参加しました。", "ja").kept
+    # "franco-japonaises" names both countries, so neither: a year beside it is no count of one side.
+    assert _sides("2022", "Les Rencontres franco-japonaises de 2022 ont réuni des élus.") == set()
+
+
+def test_cognates_alone_do_not_make_an_english_sentence_a_paraphrase() -> None:
+    source = "La seconde table ronde a rassemblé une tribune d'experts qui ont proposé des solutions nouvelles."
+    chunk = Chunk("c", "d", 0, len(source), source)
+    shown = [Candidate(passage=Passage(chunk, "Rapport", "r.txt", 1.0, 1), sentence=chunk, vector=[0.0, 1.0])]
+
+    def check(answer: str, question: str, language: str):
+        embed = lambda texts: [[1.0, 0.0] for _ in texts]  # noqa: E731 - no help from the embedding
+        return verify_answer(
+            answer, shown, embed=embed, document_text=lambda _: source, question=question, language=language
+        )
+
+    # Half its words in the source: enough within French, not across languages.
+    assert check("La seconde table ronde a rassemblé des experts.", "Qui a animé la table ronde ?", "fr").kept
+    wrong = "The second round table was moderated by an expert tribunal."
+    assert not check(wrong, "Who moderated the second round table?", "en").kept
