@@ -75,3 +75,25 @@ def looks_like_follow_up(question: str, language: str) -> bool:
 
 def message(key: str, language: str) -> str:
     return MESSAGES[key].get(language, MESSAGES[key]["fr"])
+
+
+_HIRAGANA = re.compile(r"[\u3040-\u309f]")
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』")
+_WORD = re.compile(r"[a-zà-ÿœæ]+", re.IGNORECASE)
+
+
+def written_in(reply: str, language: str) -> bool:
+    """False only when a reply is plainly in another language than ``language``, quotations aside.
+
+    The model sometimes answers an English question in French (it reads French extracts). Its own
+    words tell: an English reply has English function words, a French one French ones, a Japanese
+    one hiragana. Names and quoted titles are French whatever the reply's language, so only a clear
+    case counts: no function word of the expected language at all, several of the other.
+    """
+    plain = _QUOTED.sub(" ", reply)
+    if language == "ja":
+        return bool(_HIRAGANA.search(plain)) or len("".join(plain.split())) < 12
+    words = [w.casefold() for w in _WORD.findall(plain.replace("’", "'"))]
+    if language == "en":  # "a" and "on" are French words too ("a rassemblé", "on y trouve")
+        return any(w in _ENGLISH - {"a", "on"} for w in words) or sum(w in _FRENCH for w in words) < 2
+    return any(w in _FRENCH for w in words) or sum(w in _ENGLISH for w in words) < 2

@@ -18,7 +18,7 @@ from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
 from assistant.indexing import IndexCatalog, IndexReport, build_index, current_generation, open_store
 from assistant.indexing import Progress as IndexProgress
-from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, message
+from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, message, written_in
 from assistant.models import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
 from assistant.prompts import load_prompt
 from assistant.retrieval import Filters, HybridRetriever, Mode
@@ -265,10 +265,33 @@ class Assistant:
             logger.warning("chat model failed, answering with extracts: %s", exc)
             yield Final(self._extracts(base, candidates, query_vector, timings, started, str(exc)))
             return
+        draft = "".join(pieces)
+
+        if citing.REFUSAL_TOKEN not in draft and not written_in(draft, language):
+            # Reading French extracts, the model now and then answers an English question in French.
+            # Asked once more in the same conversation, it rewrites its answer; llama.cpp reuses the
+            # evaluated prompt, so this costs about the length of the answer. The checks judge the result.
+            yield Progress("rewording")
+            again = [
+                *messages,
+                {"role": "assistant", "content": draft},
+                {"role": "user", "content": load_prompt("answer_language").format(language=LANGUAGE_NAMES[language])},
+            ]
+            reworded: list[str] = []
+            try:
+                for piece in model.stream(
+                    again, max_tokens=self.settings.max_tokens, temperature=self.settings.temperature
+                ):
+                    reworded.append(piece)
+                    yield Draft(piece)
+            except ModelError as exc:
+                logger.warning("chat model failed to reword its answer, checking the first one: %s", exc)
+            else:
+                draft = "".join(reworded) or draft
 
         yield Progress("checking")
         verified = citing.verify_answer(
-            "".join(pieces),
+            draft,
             candidates,
             embed=self.embedder.embed_documents,
             document_text=self.catalog.text,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import detect_language
+from assistant.language import detect_language, written_in
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,21 @@ from assistant.language import detect_language
 )
 def test_the_question_language_is_told_apart_from_the_names_it_holds(question: str, language: str) -> None:
     assert detect_language(question) == language
+
+
+@pytest.mark.parametrize(
+    ("reply", "language", "expected"),
+    [
+        ("La seconde table ronde a rassemblé une tribune d'experts.", "en", False),
+        ("The theme was « Dans un monde post-Covid, les collectivités ».", "en", True),  # a quoted title
+        ("Aix-en-Provence hosted the 7th Rencontres franco-japonaises de la coopération décentralisée.", "en", True),
+        ("Nancy.", "en", True),  # too short to tell
+        ("The Rencontres were created in 2008.", "fr", False),
+        ("Les Rencontres ont été créées en 2008.", "fr", True),
+        ("Les Rencontres ont été créées en 2008.", "ja", False),
+        ("ランコントルは2008年に始まりました。", "ja", True),
+        ("「Zero Emission Valley」です。", "ja", True),
+    ],
+)
+def test_a_reply_plainly_in_another_language_is_told(reply: str, language: str, expected: bool) -> None:
+    assert written_in(reply, language) is expected

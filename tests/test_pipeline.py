@@ -181,3 +181,23 @@ def test_the_extracts_are_in_reading_order_whatever_the_ranking(
     assert first == second and "[2]" in first
     # ateliers.md before rencontres.txt, and within a document by offset
     assert first.index("atelier") < first.index("Takamatsu")
+
+
+def test_an_answer_in_the_wrong_language_is_translated_then_checked(settings: Settings) -> None:
+    chat = FakeChatModel(
+        ["Les Rencontres ont eu lieu à Takamatsu en 2014.", "The Rencontres were held in Takamatsu in 2014."]
+    )
+    events = list(make(settings, chat).answer_events("Where were the Rencontres held in 2014?"))
+    assert [e.stage for e in events if isinstance(e, Progress)] == ["retrieving", "generating", "rewording", "checking"]
+    *_, assistant_turn, ask = chat.calls[1]
+    assert assistant_turn == {"role": "assistant", "content": "Les Rencontres ont eu lieu à Takamatsu en 2014."}
+    assert ask["content"] == "Translate your answer into English."
+    answer = events[-1].answer if isinstance(events[-1], Final) else None
+    assert answer is not None and answer.text.startswith("The Rencontres were held in Takamatsu in 2014.")
+    assert answer.citations
+
+
+def test_a_translation_that_invents_is_still_refused(settings: Settings) -> None:
+    chat = FakeChatModel(["Les Rencontres ont eu lieu à Takamatsu en 2014.", "They were held in Lyon in 2014."])
+    answer = make(settings, chat).answer("Where were the Rencontres held in 2014?")
+    assert answer.refused and answer.dropped_sentences == ("They were held in Lyon in 2014.",)

@@ -134,6 +134,7 @@ class Handlers:
         try:
             for event in self.assistant.answer_events(question, history=history, filters=filters):
                 if isinstance(event, Progress):
+                    draft = ""  # a new stage: a reworded draft replaces the first one
                     yield [*chat, _pending(f"⏳ {event.stage}…")], gr.skip(), turns, ""
                 elif isinstance(event, Draft):
                     draft += event.text
