@@ -510,12 +510,11 @@ def check_sentence(
         missing.append("/".join(asked_numbers))
     # "14 collectivités japonaises et 22 collectivités françaises": a count must keep its side.
     respective = _respectively(sentence)
-    for claim in own_claims:
+    for claim in (x for x in own_claims if x.isdigit() and x not in missing):
         side = respective.get(claim) or _sides(claim, sentence)
-        if claim.isdigit() and len(side) == 1 and claim not in missing:
-            sources = set().union(*(_sides(claim, c.sentence.text) for c in [*supporting, *candidates]))
-            if sources and not side & sources:
-                missing.append(f"{claim} ({next(iter(side))})")
+        sources = set().union(*(_sides(claim, c.sentence.text) for c in candidates))  # supports are among them
+        if len(side) == 1 and sources and not side & sources:
+            missing.append(f"{claim} ({next(iter(side))})")
     return Checked(sentence, tuple(supporting), tuple(missing), best_score)
 
 
@@ -683,13 +682,14 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 def _sides(number: str, text: str) -> set[str]:
-    """The countries the text pairs a number with: the one named in the number's own stretch of text,
-    after it ("14 collectivités japonaises"), or before it if none ("French authorities: 22"). Japanese
-    puts the country first ("日本の自治体は14"), unless の follows the number ("14の日本の自治体").
+    """The countries the text pairs a number with: the one named in the number's own stretch of text
+    (up to a punctuation mark or another number), after it ("14 collectivités japonaises"), or before it
+    if none ("les collectivités françaises étaient 22"). Japanese puts the country first
+    ("日本の自治体は14"), unless の follows the number ("14の日本の自治体").
     """
     found: set[str] = set()
     japanese = bool(_KANA.search(text))
-    for m in re.finditer(r"\d+", text):
+    for m in _DIGITS.finditer(text):
         if str(int(m.group())) != number:
             continue
         ahead = _COUNT_BREAK.search(text, m.end())
@@ -716,7 +716,7 @@ def _respectively(sentence: str) -> dict[str, set[str]]:
         return {}
     named = sorted((m.start(), side) for side, pattern in _SIDES.items() for m in pattern.finditer(sentence))
     countries = list(dict.fromkeys(side for _, side in named))
-    counts = [str(int(d)) for d in re.findall(r"\d+", sentence[named[0][0] :])] if named else []
+    counts = [str(int(d)) for d in _DIGITS.findall(sentence[named[0][0] :])] if named else []
     if len(countries) != 2 or len(counts) != 2:
         return {}
     return {count: {country} for count, country in zip(counts, countries, strict=True)}

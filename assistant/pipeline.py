@@ -254,13 +254,9 @@ class Assistant:
         messages = _answer_messages(_render_extracts(candidates), standalone, language)
         pieces: list[str] = []
         try:
-            for piece in model.stream(
-                messages, max_tokens=self.settings.max_tokens, temperature=self.settings.temperature
-            ):
-                if not pieces:
-                    timings["first_token"] = _ms(started)
-                pieces.append(piece)
-                yield Draft(piece)
+            for event in self._drafted(model, messages, pieces):
+                timings.setdefault("first_token", _ms(started))
+                yield event
         except ModelError as exc:
             logger.warning("chat model failed, answering with extracts: %s", exc)
             yield Final(self._extracts(base, candidates, query_vector, timings, started, str(exc)))
@@ -279,11 +275,7 @@ class Assistant:
             ]
             reworded: list[str] = []
             try:
-                for piece in model.stream(
-                    again, max_tokens=self.settings.max_tokens, temperature=self.settings.temperature
-                ):
-                    reworded.append(piece)
-                    yield Draft(piece)
+                yield from self._drafted(model, again, reworded)
             except ModelError as exc:
                 logger.warning("chat model failed to reword its answer, checking the first one: %s", exc)
             else:
@@ -312,6 +304,12 @@ class Assistant:
                 timings_ms=timings,
             )
         )
+
+    def _drafted(self, model: ChatModel, messages: list[dict[str, str]], pieces: list[str]) -> Iterator[Draft]:
+        """The model's reply as Draft events, each piece also appended to ``pieces``."""
+        for piece in model.stream(messages, max_tokens=self.settings.max_tokens, temperature=self.settings.temperature):
+            pieces.append(piece)
+            yield Draft(piece)
 
     def rewrite_question(self, question: str, history: History) -> str:
         """A follow-up ("Et en 2014 ?") made standalone, by the chat model or, without one, by context."""
