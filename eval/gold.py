@@ -12,6 +12,8 @@ from assistant.indexing import IndexCatalog
 from assistant.types import Passage, Span
 
 GOLD_FILE = Path(__file__).with_name("gold.jsonl")
+# Written after retrieval was tuned on the gold set, to see how the tuning carries to new questions.
+HELDOUT_FILE = Path(__file__).with_name("heldout.jsonl")
 
 
 class Evidence(BaseModel):

@@ -1,6 +1,10 @@
 """`make eval`: retrieval metrics (dense, BM25, hybrid side by side) on the gold set, and a chunk-size sweep.
 
+The held-out questions (eval/heldout.jsonl) are measured too, apart: they were written after
+retrieval was tuned on the gold set, so they show how that tuning carries to new questions.
+
 python -m eval.run                 # retrieval metrics with the current settings and index
+python -m eval.run --answers --no-baseline --questions eval/heldout.jsonl   # answers to the held-out set
 python -m eval.run --sweep 300,450,600,800,1000   # rebuild a scratch index per size and compare
 """
 
@@ -17,7 +21,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.pipeline import Assistant
-from eval.gold import GoldItem, evidence_spans, first_hit, load_gold
+from eval.gold import GOLD_FILE, HELDOUT_FILE, GoldItem, evidence_spans, first_hit, load_gold
 
 RESULTS = Path(__file__).with_name("results")
 MODES = ("dense", "lexical", "hybrid")
@@ -99,15 +103,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--answers", action="store_true", help="also measure answers (see eval/answers.py)")
     parser.add_argument("--no-baseline", action="store_true", help="with --answers, skip the LangChain baseline")
     parser.add_argument("--limit", type=int, default=None, help="only the first N gold questions")
+    parser.add_argument("--questions", type=Path, default=GOLD_FILE, help="another question file (eval/heldout.jsonl)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = Settings()
-    items = load_gold()[: args.limit]
+    items = load_gold(args.questions)[: args.limit]
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     n_answerable = sum(i.answerable for i in items)
     print(
-        f"gold set: {len(items)} questions ({n_answerable} answerable, "
+        f"{args.questions.name}: {len(items)} questions ({n_answerable} answerable, "
         f"{sum(not i.answerable for i in items)} unanswerable, {sum(bool(i.history) for i in items)} follow-ups)"
     )
 
@@ -130,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{lang} hit@1 {m['hit@1']:.2f} hit@5 {m['hit@5']:.2f} (n={m['n']})" for lang, m in langs.items())
     )
     result: dict[str, Any] = {"retrieval": metrics, "by_language": langs, "settings": settings.model_dump(mode="json")}
+    if args.limit is None and args.questions == GOLD_FILE:
+        heldout = retrieval_metrics(assistant, load_gold(HELDOUT_FILE))
+        print_retrieval(heldout, f"Held-out questions ({HELDOUT_FILE.name}: written after tuning, never tuned on)")
+        result["heldout_retrieval"] = heldout
     if args.answers:
         from eval.answers import answer_metrics, print_answers
 

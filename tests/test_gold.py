@@ -1,0 +1,35 @@
+"""The eval's question sets point at text that is really in the shipped corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.language import detect_language
+from assistant.loading import load_corpus
+from eval.gold import GOLD_FILE, HELDOUT_FILE, load_gold, locate
+from tests.conftest import REPO_CORPUS
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    documents, _ = load_corpus(REPO_CORPUS)
+    return {d.source: d.text for d in documents}
+
+
+@pytest.mark.parametrize("path", [GOLD_FILE, HELDOUT_FILE], ids=lambda p: Path(p).name)
+def test_every_quote_is_in_its_source(path: Path, texts: dict[str, str]) -> None:
+    items = load_gold(path)
+    assert len({i.id for i in items}) == len(items)
+    for item in items:
+        assert item.answerable == bool(item.evidence), item.id
+        for ev in item.evidence:
+            locate(texts[ev.source], ev.quote)  # raises when the quote is not there
+
+
+def test_held_out_questions_are_new_and_in_three_languages() -> None:
+    gold, held = load_gold(GOLD_FILE), load_gold(HELDOUT_FILE)
+    assert not {i.question for i in gold} & {i.question for i in held}
+    assert {detect_language(i.question) for i in held} == {"fr", "en", "ja"}
+    assert all(detect_language(i.question) == i.lang for i in held)
