@@ -109,6 +109,8 @@ _NUMBER_WORDS_FOLDED = frozenset(fold(w) for w in _NUMBER_WORDS)
 _NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _MARKER = re.compile(r"\s*(?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]|【\d+】)")
 _DIGITS = re.compile(r"\d+")
+# A web address, without the punctuation that may close the sentence around it.
+_URL = re.compile(r"https?://[^\s<>\"«»]*[^\s<>\"«».,;:!?)\]]")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"  # with the extended Latin of romanised names: "Honshū", "Ōita"
 _CAPITALISED = rf"[A-ZÀ-ÖØ-ÞĀĒĪŌŪŒŠŽ][{_LATIN}0-9’'\-]*[{_LATIN}0-9]"  # Latin letters only: never a run of kana
 _LATIN_NAME = re.compile(rf"{_CAPITALISED}(?:\s+{_CAPITALISED})*")  # "Zero Emission Valley" is one name
@@ -218,9 +220,12 @@ def claims(sentence: str, *, language: str = "fr", number_words: bool = True) ->
     """What a sentence asserts that can be checked word for word: numbers and Latin-script names.
 
     The same rules hold in every language: a Japanese answer is checked on its numbers and on the
-    names it writes in Latin script (the prompt asks for names as the extracts write them).
+    names it writes in Latin script (the prompt asks for names as the extracts write them). A web
+    address is one claim, whole: its digits and words are not numbers and names of their own.
     """
-    found = [str(int(d)) for d in _DIGITS.findall(sentence)]
+    found = _URL.findall(sentence)
+    sentence = _URL.sub(" ", sentence)
+    found += [str(int(d)) for d in _DIGITS.findall(sentence)]
     if number_words:
         found += [str(_NUMBER_WORDS[w.casefold()]) for w in _NUMBER_WORD_RE.findall(sentence)]
     found += [name for _, name in _names(sentence)]
@@ -234,6 +239,8 @@ def _numbers_in(text: str) -> set[str]:
 
 
 def _supports_claim(claim: str, text: str) -> bool:
+    if _URL.fullmatch(claim):
+        return claim in _URL.findall(text)
     if claim.isdigit():
         return claim in _numbers_in(text)
     wanted = tokenize(claim) or [fold(claim)]
@@ -482,7 +489,8 @@ def check_sentence(
                 missing.append(claim)
                 continue
             supporting.append(extra)
-        to_tie.append(claim)
+        if not _URL.fullmatch(claim):  # an address, copied whole from its support, names only itself
+            to_tie.append(claim)
     # A long sentence that repeats one source sentence almost word for word asserts what that source
     # says; ties guard against facts rearranged across sentences, not against copies.
     copied = len(set(tokenize(sentence))) >= 8 and any(

@@ -339,3 +339,30 @@ def test_cognates_alone_do_not_make_an_english_sentence_a_paraphrase() -> None:
     assert check("La seconde table ronde a rassemblé des experts.", "Qui a animé la table ronde ?", "fr").kept
     wrong = "The second round table was moderated by an expert tribunal."
     assert not check(wrong, "Who moderated the second round table?", "en").kept
+
+
+def _verify_with_one_source(sentence: str, answer: str, question: str, language: str = "en"):
+    """One source sentence, and an embedder that finds the answer as close to it as can be."""
+    chunk = Chunk("c", "d", 0, len(sentence), sentence)
+    passage = Passage(chunk=chunk, title="Rapport", source="r.txt", score=1.0, rank=1)
+    shown = [Candidate(passage=passage, sentence=chunk, vector=[1.0, 0.0])]
+    return verify_answer(
+        answer,
+        shown,
+        embed=lambda texts: [[1.0, 0.0] for _ in texts],
+        document_text=lambda _: sentence,
+        question=question,
+        language=language,
+    )
+
+
+def test_a_web_address_is_a_claim_checked_character_for_character() -> None:
+    assert claims("Elles sont sur https://aix.fr/7rfj/7rfj.html, en bilingue.") == ["https://aix.fr/7rfj/7rfj.html"]
+    source = "Vous pouvez consulter les présentations sur le site dédié par Aix : https://aix.fr/7rfj/7rfj.html"
+    where = "Where can I find the presentations of the Aix-en-Provence workshops?"
+    right = _verify_with_one_source(
+        source, "The presentations are on the site of Aix: https://aix.fr/7rfj/7rfj.html.", where
+    )
+    assert right.kept  # an address answers "where can I find"
+    wrong = _verify_with_one_source(source, "The presentations are on the site of Aix: https://aix.fr/7rfj/.", where)
+    assert not wrong.kept and "https://aix.fr/7rfj/" in wrong.dropped[0].missing
