@@ -226,7 +226,7 @@ def claims(sentence: str, *, language: str = "fr", number_words: bool = True) ->
     address is one claim, whole: its digits and words are not numbers and names of their own.
     """
     found = _URL.findall(sentence)
-    sentence = _URL.sub(" ", sentence)
+    sentence = _without_addresses(sentence)
     found += [str(int(d)) for d in _DIGITS.findall(sentence)]
     if number_words:
         found += [str(_NUMBER_WORDS[w.casefold()]) for w in _NUMBER_WORD_RE.findall(sentence)]
@@ -234,14 +234,24 @@ def claims(sentence: str, *, language: str = "fr", number_words: bool = True) ->
     return list(dict.fromkeys(found))
 
 
+def _without_addresses(text: str) -> str:
+    """The text with its web addresses blanked, same length: their digits are no numbers, their words no names."""
+    return _URL.sub(lambda m: " " * len(m.group()), text)
+
+
+def _is_address(claim: str) -> bool:
+    return _URL.fullmatch(claim) is not None
+
+
 def _numbers_in(text: str) -> set[str]:
+    text = _without_addresses(text)
     numbers = {str(int(d)) for d in _DIGITS.findall(text)}
     numbers |= {str(_NUMBER_WORDS[w.casefold()]) for w in _NUMBER_WORD_RE.findall(text)}
     return numbers
 
 
 def _supports_claim(claim: str, text: str) -> bool:
-    if _URL.fullmatch(claim):
+    if _is_address(claim):
         return claim in _URL.findall(text)
     if claim.isdigit():
         return claim in _numbers_in(text)
@@ -252,6 +262,7 @@ def _supports_claim(claim: str, text: str) -> bool:
 
 def _entities(text: str) -> list[tuple[int, str]]:
     """Positions and values of the numbers and Latin-script names of a text, in order."""
+    text = _without_addresses(text)  # positions unchanged
     found = [(m.start(), str(int(m.group()))) for m in _DIGITS.finditer(text)]
     found += [(m.start(), str(_NUMBER_WORDS[m.group().casefold()])) for m in _NUMBER_WORD_RE.finditer(text)]
     found += _names(text)
@@ -491,7 +502,7 @@ def check_sentence(
                 missing.append(claim)
                 continue
             supporting.append(extra)
-        if not _URL.fullmatch(claim):  # an address, copied whole from its support, names only itself
+        if not _is_address(claim):  # an address, copied whole from its support, names only itself
             to_tie.append(claim)
     # A long sentence that repeats one source sentence almost word for word asserts what that source
     # says; ties guard against facts rearranged across sentences, not against copies.
@@ -698,6 +709,7 @@ def _sides(number: str, text: str) -> set[str]:
     ("日本の自治体は14"), unless の follows the number ("14の日本の自治体").
     """
     found: set[str] = set()
+    text = _without_addresses(text)
     japanese = bool(_KANA.search(text))
     for m in _DIGITS.finditer(text):
         if str(int(m.group())) != number:

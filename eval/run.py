@@ -1,7 +1,6 @@
 """`make eval`: retrieval metrics (dense, BM25, hybrid side by side) on the gold set, and a chunk-size sweep.
 
-The held-out questions (eval/heldout.jsonl) are measured too, apart: they were written after
-retrieval was tuned on the gold set, so they show how that tuning carries to new questions.
+The held-out questions (eval/heldout.jsonl, see eval/gold.py) are measured too, apart.
 
 python -m eval.run                 # retrieval metrics with the current settings and index
 python -m eval.run --answers --no-baseline --questions eval/heldout.jsonl   # answers to the held-out set
@@ -135,9 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{lang} hit@1 {m['hit@1']:.2f} hit@5 {m['hit@5']:.2f} (n={m['n']})" for lang, m in langs.items())
     )
     result: dict[str, Any] = {"retrieval": metrics, "by_language": langs, "settings": settings.model_dump(mode="json")}
-    if args.limit is None and args.questions == GOLD_FILE:
+    if args.limit is None and args.questions.resolve() == GOLD_FILE:
         heldout = retrieval_metrics(assistant, load_gold(HELDOUT_FILE))
-        print_retrieval(heldout, f"Held-out questions ({HELDOUT_FILE.name}: written after tuning, never tuned on)")
+        print_retrieval(heldout, f"Held-out questions ({HELDOUT_FILE.name}, written after the tuning)")
         result["heldout_retrieval"] = heldout
     if args.answers:
         from eval.answers import answer_metrics, print_answers

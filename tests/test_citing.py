@@ -366,3 +366,7 @@ def test_a_web_address_is_a_claim_checked_character_for_character() -> None:
     assert right.kept  # an address answers "where can I find"
     wrong = _verify_with_one_source(source, "The presentations are on the site of Aix: https://aix.fr/7rfj/.", where)
     assert not wrong.kept and "https://aix.fr/7rfj/" in wrong.dropped[0].missing
+    # Nor does a source's address lend its digits: "7rfj" says nothing of a 7th edition.
+    what = "What can one consult in both languages?"  # names nothing the checks could tie the 7 to
+    seventh = _verify_with_one_source(source, "One can consult the presentations of the 7th edition.", what)
+    assert not seventh.kept and "7" in seventh.dropped[0].missing
