@@ -14,6 +14,13 @@ from assistant.types import Passage, Span
 GOLD_FILE = Path(__file__).with_name("gold.jsonl")
 # Written after retrieval was tuned on the gold set, to see how the tuning carries to new questions.
 HELDOUT_FILE = Path(__file__).with_name("heldout.jsonl")
+# Written in the tenth session before the evidence-first engine was built, and never tuned on: the set
+# whose numbers say how answers carry to new questions. eval/run prints its sha256 so a change shows.
+FRESH_FILE = Path(__file__).with_name("fresh.jsonl")
+# Questions on a document that is not in the shipped corpus (a made-up seminar report): eval/run adds it
+# to a scratch copy of the corpus and index first, as a user would with `assistant add`.
+ADDED_FILE = Path(__file__).with_name("added.jsonl")
+ADDED_DOCUMENT = Path(__file__).parent / "added" / "seminaire-eau-annecy-2025.txt"
 
 
 class Evidence(BaseModel):
@@ -26,7 +33,7 @@ class GoldItem(BaseModel):
     lang: Literal["fr", "en", "ja"]
     question: str
     answerable: bool = True
-    kind: Literal["single", "multi-doc", "follow-up"] = "single"
+    kind: Literal["single", "multi-doc", "list", "follow-up"] = "single"
     history: list[str] = Field(default_factory=list)  # earlier questions of the same conversation
     evidence: list[Evidence] = Field(default_factory=list)
     facts: list[list[str]] = Field(default_factory=list)  # every group must have one alternative in the answer

@@ -8,17 +8,17 @@ import pytest
 
 from assistant.language import detect_language
 from assistant.loading import load_corpus
-from eval.gold import GOLD_FILE, HELDOUT_FILE, load_gold, locate
+from eval.gold import ADDED_DOCUMENT, ADDED_FILE, FRESH_FILE, GOLD_FILE, HELDOUT_FILE, load_gold, locate
 from tests.conftest import REPO_CORPUS
 
 
 @pytest.fixture(scope="module")
 def texts() -> dict[str, str]:
     documents, _ = load_corpus(REPO_CORPUS)
-    return {d.source: d.text for d in documents}
+    return {d.source: d.text for d in documents} | {ADDED_DOCUMENT.name: ADDED_DOCUMENT.read_text(encoding="utf-8")}
 
 
-@pytest.mark.parametrize("path", [GOLD_FILE, HELDOUT_FILE], ids=lambda p: Path(p).name)
+@pytest.mark.parametrize("path", [GOLD_FILE, HELDOUT_FILE, FRESH_FILE, ADDED_FILE], ids=lambda p: Path(p).name)
 def test_every_quote_is_in_its_source(path: Path, texts: dict[str, str]) -> None:
     items = load_gold(path)
     assert len({i.id for i in items}) == len(items)
@@ -28,8 +28,13 @@ def test_every_quote_is_in_its_source(path: Path, texts: dict[str, str]) -> None
             locate(texts[ev.source], ev.quote)  # raises when the quote is not there
 
 
-def test_held_out_questions_are_new_and_in_three_languages() -> None:
-    gold, held = load_gold(GOLD_FILE), load_gold(HELDOUT_FILE)
+@pytest.mark.parametrize("path", [HELDOUT_FILE, FRESH_FILE, ADDED_FILE], ids=lambda p: Path(p).name)
+def test_held_out_questions_are_new_and_in_three_languages(path: Path) -> None:
+    gold, held = load_gold(GOLD_FILE), load_gold(path)
     assert not {i.question for i in gold} & {i.question for i in held}
     assert {detect_language(i.question) for i in held} == {"fr", "en", "ja"}
     assert all(detect_language(i.question) == i.lang for i in held)
+
+
+def test_the_added_document_is_not_in_the_shipped_corpus(texts: dict[str, str]) -> None:
+    assert not (REPO_CORPUS / ADDED_DOCUMENT.name).exists()
