@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Re-install when pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml 2>/dev/null | cut -c1-12)
+# llama.cpp compiles for the build machine's CPU, but some virtual machines here report AMX tiles they
+# do not let a program use ("Illegal instruction" on the first answer): build without them.
+LLAMA_CMAKE_ARGS ?= -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
@@ -22,7 +25,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@# llama-cpp-python compiles from source (~8 min on 2 cores) the first time; pip's wheel cache keeps the result.
-	$(BIN)/pip install --disable-pip-version-check -e ".[dev]"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --disable-pip-version-check -e ".[dev]"
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

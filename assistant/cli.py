@@ -207,9 +207,16 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+_MODE_LABELS = {
+    "answer": "answer, checked against the sources",
+    "quoted": "quoted from the sources",
+    "refused": "not in the documents",
+}
+
+
 def format_answer(answer: Answer) -> str:
-    """An answer for the terminal: the text, then each citation with its quote and place."""
-    lines = [answer.text]
+    """An answer for the terminal: what kind it is, the text, then each citation with its quote and place."""
+    lines = [f"[{_MODE_LABELS[answer.mode]}]", answer.text]
     if answer.notice:
         lines.append(f"({answer.notice})")
     for c in answer.citations:

@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     list_chars: int = Field(default=400, ge=0)
     # Below this query-sentence similarity nothing retrieved is relevant: refuse without the model.
     relevance_floor: float = Field(default=0.0, ge=-1.0, le=1.0)
+    # The answer engine: "evidence" (the model names its evidence, the code checks against it) or
+    # "legacy" (free text aligned to sources afterwards), kept while both are measured (eval/README.md).
+    answer_engine: Literal["evidence", "legacy"] = "evidence"
+    # Evidence-first checks (assistant/checking.py): the named evidence must be this close to the question
+    # (cosine, EmbeddingGemma), and closer still for its sentences to be quoted when the text is refused.
+    evidence_floor: float = Field(default=0.0, ge=-1.0, le=1.0)
+    quote_floor: float = Field(default=0.5, ge=-1.0, le=1.0)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     generation_timeout_s: float = Field(default=60.0, gt=0)
 

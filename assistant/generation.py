@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,19 +17,40 @@ logger = logging.getLogger(__name__)
 Messages = list[dict[str, str]]
 
 
+@dataclass(frozen=True)
+class OutputFormat:
+    """A shape the reply must take: a GBNF grammar (llama.cpp) and the same shape as a JSON schema
+    (OpenAI-compatible servers). The prompt describes the text shape too, for servers that ignore both.
+    """
+
+    name: str
+    grammar: str
+    schema: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
 class ChatModel(Protocol):
     """What the pipeline needs from a chat model: streamed text for a list of chat messages."""
 
     @property
     def model_id(self) -> str: ...
 
-    def stream(self, messages: Messages, *, max_tokens: int, temperature: float = 0.0) -> Iterator[str]:
-        """Yield pieces of the reply as they come; raise ModelError on failure or time-out."""
+    def stream(
+        self, messages: Messages, *, max_tokens: int, temperature: float = 0.0, output: OutputFormat | None = None
+    ) -> Iterator[str]:
+        """Yield pieces of the reply as they come, in ``output``'s shape if given; raise ModelError on
+        failure or time-out."""
         ...
 
 
-def complete(model: ChatModel, messages: Messages, *, max_tokens: int, temperature: float = 0.0) -> str:
-    return "".join(model.stream(messages, max_tokens=max_tokens, temperature=temperature))
+def complete(
+    model: ChatModel,
+    messages: Messages,
+    *,
+    max_tokens: int,
+    temperature: float = 0.0,
+    output: OutputFormat | None = None,
+) -> str:
+    return "".join(model.stream(messages, max_tokens=max_tokens, temperature=temperature, output=output))
 
 
 class LlamaCppChatModel:
@@ -44,6 +66,7 @@ class LlamaCppChatModel:
         self._n_threads = n_threads
         self._timeout_s = timeout_s
         self._llama: Any = None
+        self._grammars: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     @property
@@ -72,13 +95,29 @@ class LlamaCppChatModel:
                 raise ModelError(f"llama.cpp could not load {self._path.name}: {exc}") from exc
         return self._llama
 
-    def stream(self, messages: Messages, *, max_tokens: int, temperature: float = 0.0) -> Iterator[str]:
+    def _grammar(self, output: OutputFormat | None) -> Any:
+        if output is None:
+            return None
+        if output.grammar not in self._grammars:
+            from llama_cpp import LlamaGrammar
+
+            self._grammars.clear()  # one grammar per evidence count; keep the last only
+            self._grammars[output.grammar] = LlamaGrammar.from_string(output.grammar, verbose=False)
+        return self._grammars[output.grammar]
+
+    def stream(
+        self, messages: Messages, *, max_tokens: int, temperature: float = 0.0, output: OutputFormat | None = None
+    ) -> Iterator[str]:
         with self._lock:
             llama = self._load()
             started = time.monotonic()
             try:
                 chunks = llama.create_chat_completion(
-                    messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+                    messages=messages,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    stream=True,
+                    grammar=self._grammar(output),
                 )
                 for chunk in chunks:
                     piece = chunk["choices"][0]["delta"].get("content")
@@ -115,14 +154,38 @@ class OpenAIChatModel:
             )
         return self._client
 
-    def stream(self, messages: Messages, *, max_tokens: int, temperature: float = 0.0) -> Iterator[str]:
+    def stream(
+        self, messages: Messages, *, max_tokens: int, temperature: float = 0.0, output: OutputFormat | None = None
+    ) -> Iterator[str]:
+        """With ``output``, the server is sent its JSON schema (vLLM, llama.cpp's server and Ollama honour
+        ``response_format``); a server that rejects it is asked again without, and the prompt's text
+        shape is parsed instead."""
         import openai
 
         started = time.monotonic()
+        extra: dict[str, Any] = {}
+        if output is not None and output.schema:
+            extra["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": output.name, "schema": output.schema, "strict": True},
+            }
         try:
-            response = self._get_client().chat.completions.create(
-                model=self._model, messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
-            )
+            try:
+                response = self._get_client().chat.completions.create(
+                    model=self._model,
+                    messages=messages,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    stream=True,
+                    **extra,
+                )
+            except openai.BadRequestError:
+                if not extra:
+                    raise
+                logger.info("the server refused response_format; parsing the text shape instead")
+                response = self._get_client().chat.completions.create(
+                    model=self._model, messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+                )
             for chunk in response:
                 if chunk.choices and chunk.choices[0].delta and chunk.choices[0].delta.content:
                     yield chunk.choices[0].delta.content

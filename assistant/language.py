@@ -26,6 +26,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "利用可能な資料には、この質問への答えが見つかりません。",
     },
     "see_also": {"fr": "À consulter", "en": "See also", "ja": "関連する箇所"},
+    "quoted": {
+        "fr": "Les sources disent :",
+        "en": "The sources say (in French):",
+        "ja": "資料の記述（フランス語の原文）：",
+    },
+    "machine_translation": {
+        "fr": "Traduction automatique, non vérifiée :",
+        "en": "Machine translation, not checked:",
+        "ja": "機械翻訳（未確認）：",
+    },
     "extracts": {
         "fr": "Extraits des sources (sans reformulation) :",
         "en": "Extracts from the sources (quoted, not rephrased):",

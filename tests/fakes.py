@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from assistant.errors import ModelError
+from assistant.generation import OutputFormat
 
 # Each dimension is a concept, triggered by any of its words (French, English, Japanese). Two texts
 # are similar exactly when they share concepts, so the right ranking is obvious from the fixture.
@@ -58,25 +59,55 @@ class FakeEmbedder:
         return [concept_vector(t) for t in texts]
 
 
-class FakeChatModel:
-    """Replays scripted replies in order (the last one repeats); records the prompts it was given."""
+Reply = str | Callable[[list[dict[str, str]]], str]
 
-    def __init__(self, replies: Sequence[str] | None = None, *, error: Exception | None = None) -> None:
+
+class FakeChatModel:
+    """Replays scripted replies in order (the last one repeats); records the prompts it was given.
+
+    A reply may be a function of the messages, for replies that name what the prompt numbered.
+    """
+
+    def __init__(self, replies: Sequence[Reply] | None = None, *, error: Exception | None = None) -> None:
         self.replies = list(replies or ["Je ne sais pas."])
         self.error = error
         self.calls: list[list[dict[str, str]]] = []
+        self.outputs: list[OutputFormat | None] = []  # the reply shape asked for, per call
 
     @property
     def model_id(self) -> str:
         return "fake-chat"
 
-    def stream(self, messages: list[dict[str, str]], *, max_tokens: int, temperature: float = 0.0) -> Iterator[str]:
+    def stream(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        output: OutputFormat | None = None,
+    ) -> Iterator[str]:
         self.calls.append(messages)
+        self.outputs.append(output)
         if self.error is not None:
             raise self.error
         reply = self.replies[min(len(self.calls) - 1, len(self.replies) - 1)]
+        if callable(reply):
+            reply = reply(messages)
         for i in range(0, len(reply), 7):  # stream in small pieces, as a real model does
             yield reply[i : i + 7]
 
     def complete(self, messages: list[dict[str, str]], *, max_tokens: int, temperature: float = 0.0) -> str:
         return "".join(self.stream(messages, max_tokens=max_tokens, temperature=temperature))
+
+
+def sentence_id(messages: list[dict[str, str]], word: str) -> str:
+    """The id ("S3") under which the prompt numbered the first sentence holding ``word``."""
+    for line in messages[-1]["content"].splitlines():
+        if line.startswith("S") and ":" in line and word in line:
+            return line.split(":", 1)[0]
+    raise AssertionError(f"no numbered sentence holds {word!r}")
+
+
+def grounded(word: str, answer: str) -> Callable[[list[dict[str, str]]], str]:
+    """A grammar-shaped reply naming the sentence that holds ``word``."""
+    return lambda messages: f"EVIDENCE: {sentence_id(messages, word)}\nANSWER: {answer}"

@@ -12,7 +12,9 @@ from tests.fakes import FakeChatModel, FakeEmbedder
 
 
 def make(settings: Settings, chat: FakeChatModel | None) -> Assistant:
-    assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=chat)
+    """An assistant on the legacy engine (free text aligned afterwards), kept while both are measured."""
+    legacy = settings.model_copy(update={"answer_engine": "legacy"})
+    assistant = Assistant(legacy, embedder=FakeEmbedder(), chat_model=chat)
     assistant.index()
     return assistant
 

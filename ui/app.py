@@ -91,9 +91,9 @@ STATUS = {
         "ja": "資料に回答がありません",
     },
     "extractive": {
-        "fr": "Extraits des sources (sans modèle de langue)",
-        "en": "Source extracts (no language model)",
-        "ja": "資料の抜粋（言語モデルなし）",
+        "fr": "Citation des sources, mot pour mot",
+        "en": "Quoted from the sources, word for word",
+        "ja": "資料からの原文引用",
     },
 }
 

@@ -1,0 +1,86 @@
+"""Checks against the evidence the model named: answer, quoted or refused, the same in every language."""
+
+from __future__ import annotations
+
+from assistant.checking import attribute, check_reply, claims, fixed_by, numbers, supported
+from assistant.citing import Candidate
+from assistant.types import Chunk, Passage
+
+SENTENCES = [
+    "Les Rencontres ont été organisées à Nancy en 2008, puis à Takamatsu en 2014.",
+    "Cette édition a rassemblé quatorze collectivités japonaises et 22 collectivités françaises.",
+    "La jeunesse des deux pays participe aux échanges.",
+]
+Q = [1.0, 0.0]  # the question's vector; the first two sentences are about it, the third is not
+
+
+def shown(about: str = "Historique des Rencontres") -> list[Candidate]:
+    out = []
+    for i, text in enumerate(SENTENCES):
+        chunk = Chunk(chunk_id=f"s{i}", doc_id="d", start=0, end=len(text), text=text)
+        passage = Passage(chunk=chunk, title="Historique", source="h.txt", score=1.0, rank=1)
+        out.append(Candidate(passage=passage, sentence=chunk, vector=[1.0, 0.0] if i < 2 else [0.0, 1.0], about=about))
+    return out
+
+
+def judge(text: str, ids: list[int], question: str = "Où ont eu lieu les Rencontres en 2014 ?", **kw: float) -> str:
+    floors = {"evidence_floor": 0.5, "quote_floor": 0.8} | kw
+    return check_reply(text, ids, shown(), question=question, query_vector=Q, **floors).mode
+
+
+def test_an_answer_whose_claims_stand_in_its_evidence_is_shown() -> None:
+    assert judge("Elles ont eu lieu à Takamatsu en 2014.", [1]) == "answer"
+    assert judge("2014年の会議は Takamatsu で開催されました。", [1]) == "answer"
+
+
+def test_no_evidence_or_a_silent_reply_is_refused() -> None:
+    assert judge("Takamatsu.", []) == "refused"
+    assert judge("Les sources ne précisent pas ce point.", [1]) == "refused"
+    assert judge("NOT_IN_SOURCES", [1]) == "refused"
+
+
+def test_what_the_question_fixes_must_stand_in_the_evidence_or_its_document() -> None:
+    assert judge("Elles auront lieu à Nancy.", [1], question="Où auront lieu les 9es Rencontres en 2026 ?") == "refused"
+    assert fixed_by("Où auront lieu les 9es Rencontres en 2026 ?") == {"2026", "#9"}
+    assert fixed_by("第7回会議はいつですか？") == {"#7"}
+
+
+def test_evidence_far_from_the_question_is_refused() -> None:
+    assert judge("La jeunesse participe.", [3]) == "refused"
+
+
+def test_a_claim_another_shown_sentence_holds_brings_that_sentence() -> None:
+    verdict = check_reply(
+        "Takamatsu en 2014 ; 22 collectivités françaises.",
+        [1],
+        shown(),
+        question="?",
+        query_vector=Q,
+        evidence_floor=0.5,
+        quote_floor=0.8,
+    )
+    assert verdict.mode == "answer" and verdict.evidence == (1, 2)
+
+
+def test_a_made_up_claim_is_quoted_near_the_question_and_refused_far_from_it() -> None:
+    assert judge("Elles ont eu lieu à Lyon en 2014.", [1], quote_floor=0.8) == "quoted"
+    assert judge("Elles ont eu lieu à Lyon en 2014.", [1], quote_floor=1.01) == "refused"
+    assert judge("Elles ont eu lieu à Nancy en 2019.", [1]) == "quoted"
+
+
+def test_numbers_are_values_whatever_the_language() -> None:
+    assert "14" in numbers("quatorze collectivités") and "14" in numbers("fourteen authorities")
+    assert numbers("１４の自治体") == {"14"}
+    assert supported("14", SENTENCES[1]) and not supported("4", SENTENCES[0])
+
+
+def test_claims_are_names_numbers_and_addresses_not_sentence_openers() -> None:
+    found = claims("During the meeting, Zero Emission Valley was shown at https://a.example/x1. Selon Nancy, 7 sites.")
+    assert "During" not in found and "Selon" not in found
+    assert {"Zero Emission Valley", "https://a.example/x1", "Nancy", "7"} <= set(found)
+    assert "1" not in found  # an address's digits are not numbers
+
+
+def test_each_sentence_cites_the_evidence_holding_its_claims() -> None:
+    pairs = attribute("Nancy en 2008. Les collectivités étaient nombreuses.", [1, 2], shown())
+    assert pairs == [("Nancy en 2008.", (1,)), ("Les collectivités étaient nombreuses.", (1, 2))]

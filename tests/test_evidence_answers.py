@@ -1,0 +1,75 @@
+"""The evidence-first engine end to end on the fixture corpus, with a fake model replaying grammar-shaped replies."""
+
+from __future__ import annotations
+
+from assistant.config import Settings
+from assistant.pipeline import Assistant, answer_json
+from assistant.types import Draft, Final, Progress
+from tests.fakes import FakeChatModel, FakeEmbedder, grounded
+
+
+def make(settings: Settings, chat: FakeChatModel, **overrides: object) -> Assistant:
+    s = settings.model_copy(
+        update={"answer_engine": "evidence", "evidence_floor": 0.3, "quote_floor": 0.5, **overrides}
+    )
+    assistant = Assistant(s, embedder=FakeEmbedder(), chat_model=chat)
+    assistant.index()
+    return assistant
+
+
+def test_a_verified_answer_streams_and_cites_the_sentence_it_named(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014.")])
+    events = list(make(settings, chat).answer_events("Où ont eu lieu les Rencontres en 2014 ?"))
+    assert [e.stage for e in events if isinstance(e, Progress)] == ["retrieving", "generating", "checking"]
+    assert "".join(e.text for e in events if isinstance(e, Draft)) == "Les Rencontres ont eu lieu à Takamatsu en 2014."
+    answer = events[-1].answer if isinstance(events[-1], Final) else None
+    assert answer is not None and answer.mode == "answer"
+    assert answer.text == "Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"
+    assert len(answer.citations) == 1 and "Takamatsu en 2014" in answer.citations[0].quote
+    source = (settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")
+    assert source[answer.citations[0].start : answer.citations[0].end] == answer.citations[0].quote
+    assert answer_json(answer)["mode"] == "answer"
+    assert chat.outputs[0] is not None and "EVIDENCE" in chat.outputs[0].grammar
+
+
+def test_ids_out_of_range_none_and_malformed_replies_are_refused(settings: Settings) -> None:
+    for reply in ["EVIDENCE: S99\nANSWER: Takamatsu en 2014.", "EVIDENCE: NONE\nANSWER: NOT_IN_SOURCES", "Takamatsu."]:
+        answer = make(settings, FakeChatModel([reply])).answer("Où ont eu lieu les Rencontres en 2014 ?")
+        assert answer.mode == "refused" and answer.citations == (), reply
+        assert answer.text == "Les documents disponibles ne répondent pas à cette question."
+
+
+def test_an_edition_the_sources_do_not_hold_is_refused_whatever_the_model_names(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("Nancy", "Les 9es Rencontres auront lieu à Nancy en 2026.")])
+    answer = make(settings, chat).answer("Où auront lieu les 9es Rencontres en 2026 ?")
+    assert answer.mode == "refused" and answer_json(answer)["see_also"]
+
+
+def test_a_made_up_fact_shows_the_named_sentence_verbatim_with_a_labelled_translation(settings: Settings) -> None:
+    chat = FakeChatModel(
+        [grounded("Takamatsu", "The Rencontres were held in Osaka in 2014."), "They were held in Takamatsu."]
+    )
+    answer = make(settings, chat).answer("Where were the Rencontres held in 2014?")
+    assert answer.mode == "quoted" and answer.dropped_sentences == ("The Rencontres were held in Osaka in 2014.",)
+    assert "Osaka" not in answer.text
+    lines = answer.text.splitlines()
+    assert lines[0] == "The sources say (in French):" and "Takamatsu en 2014" in lines[1] and lines[1].endswith("[1]")
+    assert lines[-1] == "Machine translation, not checked: They were held in Takamatsu."
+
+
+def test_a_made_up_fact_far_from_the_question_is_refused(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("Takamatsu", "The Rencontres were held in Osaka in 2014.")])
+    answer = make(settings, chat, quote_floor=1.0).answer("Where were the Rencontres held in 2014?")
+    assert answer.mode == "refused"
+
+
+def test_a_reply_in_the_wrong_language_is_translated_then_checked_again(settings: Settings) -> None:
+    chat = FakeChatModel(
+        [
+            grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014."),
+            "The Rencontres were held in Takamatsu in 2014.",
+        ]
+    )
+    answer = make(settings, chat).answer("Where were the Rencontres held in 2014?")
+    assert answer.mode == "answer" and answer.text == "The Rencontres were held in Takamatsu in 2014. [1]"
+    assert "English" in chat.calls[1][0]["content"]
