@@ -1,42 +1,56 @@
-"""Answer metrics on the gold set, for the assistant and for a plain LangChain baseline, side by side.
+"""Answer metrics for the assistant (each answer engine) and a plain LangChain baseline, side by side.
 
 The baseline is the usual "stuff" chain with the same models: 1000-character chunks, the 4 nearest
 in a langchain-chroma store, one prompt, the model's answer shown as it is.
+
+Scoring: an answer is *right* when every key-fact group has an alternative in what is shown (for a
+quoted answer, in its quotes), matched on word and number boundaries with citation markers removed
+("4" is not found in "2014" or "[4]"); *wrong* when something is shown that is not right; *refused*
+otherwise. A reply that says the sources are silent counts as refused for every system alike.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.checking import says_silent
+from assistant.citing import REFUSAL_TOKEN
 from assistant.config import Settings
 from assistant.errors import ModelError
+from assistant.generation import ChatModel, Messages, OutputFormat
 from assistant.lexical import fold
 from assistant.pipeline import Assistant
 from assistant.types import Answer
 from eval.gold import GoldItem, covers, evidence_spans
 
-_REFUSAL_HINTS = (
-    "not_in_sources",
-    "ne répondent pas",
-    "do not answer",
-    "見つかりません",
-    "ne contiennent pas",
-    "ne précisent pas",
-    "do not contain",
-    "no information",
-    "not mentioned",
-    "ありません",
-    "je ne sais pas",
-)
+_MARKERS = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]|【\d+】")
 
 
 def facts_present(text: str, facts: list[list[str]]) -> bool:
-    folded = fold(text)
-    return all(any(fold(alt) in folded for alt in group) for group in facts)
+    """Every group has one alternative in ``text``, on word and number boundaries, markers removed."""
+    folded = fold(_MARKERS.sub(" ", text))
+    return all(any(_found(fold(alt), folded) for alt in group) for group in facts)
+
+
+def _found(fact: str, text: str) -> bool:
+    # A fact starts a word (so "decarbon" finds "décarbonée"); a number must also end where the text's does.
+    end = r"(?!\d)" if fact[-1:].isdigit() else ""
+    return re.search(r"(?<![0-9a-z])" + re.escape(fact) + end, text) is not None
+
+
+def says_refusal(text: str) -> bool:
+    """The same test for every system: the text says the sources do not hold the answer."""
+    return REFUSAL_TOKEN in text or says_silent(text) or any(h in text.casefold() for h in _REFUSAL_HINTS)
+
+
+_REFUSAL_HINTS = ("ne répondent pas", "do not answer", "見つかりません", "ありません", "je ne sais pas")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -47,33 +61,53 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def score(items: Sequence[GoldItem], results: Sequence[dict[str, Any]], *, cited: bool) -> dict[str, Any]:
-    answerable = [(i, r) for i, r in zip(items, results, strict=True) if i.answerable]
-    unanswerable = [(i, r) for i, r in zip(items, results, strict=True) if not i.answerable]
-    out: dict[str, Any] = {
-        "n": len(items),
-        "accuracy": sum(not r["refused"] and facts_present(r["text"], i.facts) for i, r in answerable)
-        / max(1, len(answerable)),
-        "refused_unanswerable": sum(r["refused"] for _, r in unanswerable) / max(1, len(unanswerable)),
-        "false_refusals": sum(r["refused"] for _, r in answerable) / max(1, len(answerable)),
-        "ttft_p50_s": _percentile([r["first_token"] for r in results], 0.5) / 1000,
-        "ttft_p95_s": _percentile([r["first_token"] for r in results], 0.95) / 1000,
-        "total_p50_s": _percentile([r["total"] for r in results], 0.5) / 1000,
-        "total_p95_s": _percentile([r["total"] for r in results], 0.95) / 1000,
-    }
+    """Right / wrong / quoted / refused over the answerable questions, refusals of the others, timings;
+    the same by language."""
+    pairs = list(zip(items, results, strict=True))
+    out = _counts(pairs)
+    out["by_language"] = {lang: _counts([(i, r) for i, r in pairs if i.lang == lang]) for lang in ("fr", "en", "ja")}
+    out["ttft_p50_s"] = _percentile([r["first_token"] for r in results], 0.5) / 1000
+    out["ttft_p95_s"] = _percentile([r["first_token"] for r in results], 0.95) / 1000
+    out["total_p50_s"] = _percentile([r["total"] for r in results], 0.5) / 1000
+    out["total_p95_s"] = _percentile([r["total"] for r in results], 0.95) / 1000
     if cited:
         citations = [c for r in results for c in r["citations"]]
         out["citation_validity"] = sum(c["valid"] for c in citations) / len(citations) if citations else 1.0
-        out["gold_cited"] = sum(r["gold_cited"] for _, r in answerable) / max(1, len(answerable))
+        out["gold_cited"] = sum(r["gold_cited"] for i, r in pairs if i.answerable) / max(1, out["answerable"])
     else:
         out["citation_validity"] = None
         out["gold_cited"] = None
-    out["misses"] = [
-        i.id
-        for i, r in zip(items, results, strict=True)
-        if (i.answerable and (r["refused"] or not facts_present(r["text"], i.facts)))
-        or (not i.answerable and not r["refused"])
-    ]
+    out["verdicts"] = {i.id: verdict(i, r) for i, r in pairs}
+    out["misses"] = [i.id for i, r in pairs if verdict(i, r) not in ("right", "refused-ok")]
     return out
+
+
+def verdict(item: GoldItem, result: dict[str, Any]) -> str:
+    """right | wrong | refused (answerable questions); refused-ok | shown (unanswerable ones)."""
+    refused = result["refused"] or says_refusal(result["text"])
+    if not item.answerable:
+        return "refused-ok" if refused else "shown"
+    if refused:
+        return "refused"
+    shown = " ".join(result.get("quotes") or []) if result.get("mode") == "quoted" else result["text"]
+    return "right" if facts_present(shown, item.facts) else "wrong"
+
+
+def _counts(pairs: Sequence[tuple[GoldItem, dict[str, Any]]]) -> dict[str, Any]:
+    answerable = [(i, r) for i, r in pairs if i.answerable]
+    unanswerable = [(i, r) for i, r in pairs if not i.answerable]
+    verdicts = [verdict(i, r) for i, r in answerable]
+    n = max(1, len(answerable))
+    return {
+        "n": len(pairs),
+        "answerable": len(answerable),
+        "right": verdicts.count("right") / n,
+        "wrong": verdicts.count("wrong") / n,
+        "refused": verdicts.count("refused") / n,
+        "quoted": sum(r.get("mode") == "quoted" for _, r in answerable) / n,
+        "unanswerable_refused": sum(verdict(i, r) == "refused-ok" for i, r in unanswerable) / max(1, len(unanswerable)),
+        "unanswerable": len(unanswerable),
+    }
 
 
 def run_assistant(assistant: Assistant, items: Sequence[GoldItem], corpus_dir: Path) -> list[dict[str, Any]]:
@@ -84,7 +118,7 @@ def run_assistant(assistant: Assistant, items: Sequence[GoldItem], corpus_dir: P
         spans = evidence_spans(item, assistant.catalog) if item.answerable else []
         results.append(_result(answer, spans, corpus_dir, assistant.catalog.text))
         print(
-            f"  {item.id:6} {'REFUSED' if answer.refused else 'answer '} "
+            f"  {item.id:7} {answer.mode:8} "
             f"{answer.timings_ms.get('total', 0) / 1000:5.1f}s "
             f"{' '.join(answer.text.split())[:110]}",
             flush=True,
@@ -103,7 +137,10 @@ def _result(answer: Answer, spans: list[Any], corpus_dir: Path, document_text: C
         citations.append({"valid": valid, "doc_id": c.doc_id, "start": c.start, "end": c.end})
     return {
         "text": answer.text,
+        "mode": answer.mode,
+        "quotes": [c.quote for c in answer.citations],
         "refused": answer.refused,
+        "dropped": list(answer.dropped_sentences),
         "citations": citations,
         "gold_cited": any(
             covers(c.doc_id, c.start, c.end, spans, share=0.3)
@@ -180,11 +217,11 @@ def run_baseline(assistant: Assistant, items: Sequence[GoldItem]) -> list[dict[s
                 pieces.append(f"(no answer: {exc})")
             total = (time.perf_counter() - started) * 1000
             text = "".join(pieces)
-            refused = any(h in text.casefold() for h in _REFUSAL_HINTS)
             results.append(
                 {
                     "text": text,
-                    "refused": refused,
+                    "mode": "answer",
+                    "refused": says_refusal(text),
                     "citations": [],
                     "gold_cited": False,
                     "first_token": first if first is not None else total,
@@ -198,37 +235,91 @@ def run_baseline(assistant: Assistant, items: Sequence[GoldItem]) -> list[dict[s
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
-def answer_metrics(settings: Settings, items: Sequence[GoldItem], *, baseline: bool = True) -> dict[str, Any]:
-    assistant = Assistant(settings)
-    assistant.warm_up()
-    print("\nassistant answers:")
-    ours = score(items, run_assistant(assistant, items, settings.corpus_dir), cited=True)
-    out = {"assistant": ours}
+class CachedChatModel:
+    """A chat model whose replies are kept in a JSON file by prompt: re-running the eval after a change
+    to the checks costs no generation. Timings of cached replies are not real: report them from a run
+    without the cache."""
+
+    def __init__(self, model: ChatModel, path: Path) -> None:
+        self._model = model
+        self._path = path
+        self._replies: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+
+    @property
+    def model_id(self) -> str:
+        return self._model.model_id
+
+    def stream(
+        self, messages: Messages, *, max_tokens: int, temperature: float = 0.0, output: OutputFormat | None = None
+    ) -> Iterator[str]:
+        key = hashlib.sha256(
+            json.dumps([messages, max_tokens, temperature, output.grammar if output else None]).encode()
+        ).hexdigest()
+        if key not in self._replies:
+            self._replies[key] = "".join(
+                self._model.stream(messages, max_tokens=max_tokens, temperature=temperature, output=output)
+            )
+            self._path.write_text(json.dumps(self._replies, ensure_ascii=False, indent=0))
+        yield self._replies[key]
+
+
+def answer_metrics(
+    settings: Settings,
+    items: Sequence[GoldItem],
+    *,
+    engines: Sequence[str] = ("evidence",),
+    baseline: bool = True,
+    cache: Path | None = None,
+) -> dict[str, Any]:
+    """Each engine's answers (and the baseline's) to ``items``, scored; the models are loaded once."""
+    first = Assistant(settings)
+    model = first.chat_model
+    if model is None:
+        raise SystemExit(f"Answers need the chat model: {first.chat_problem}")
+    if cache is not None:
+        model = CachedChatModel(model, cache)
+    out: dict[str, Any] = {}
+    for engine in engines:
+        assistant = Assistant(
+            settings.model_copy(update={"answer_engine": engine}),
+            embedder=first.embedder,
+            second_embedder=first.second_embedder,
+            chat_model=model,
+        )
+        assistant.warm_up()
+        print(f"\n{engine} engine answers:", flush=True)
+        out[engine] = score(items, run_assistant(assistant, items, settings.corpus_dir), cited=True)
     if baseline:
-        print("\nbaseline answers:")
-        out["baseline"] = score(items, run_baseline(assistant, items), cited=False)
+        print("\nbaseline answers:", flush=True)
+        out["baseline"] = score(items, run_baseline(first, items), cited=False)
     return out
 
 
 def print_answers(metrics: dict[str, Any]) -> None:
-    ours, base = metrics["assistant"], metrics.get("baseline")
+    systems = list(metrics)
     rows: list[tuple[str, str, Callable[[Any], str]]] = [
-        ("accuracy (key facts present)", "accuracy", lambda v: f"{v:.2f}"),
+        ("right (answerable)", "right", lambda v: f"{v:.2f}"),
+        ("wrong facts shown", "wrong", lambda v: f"{v:.2f}"),
+        ("quoted (of answerable)", "quoted", lambda v: f"{v:.2f}"),
+        ("false refusals", "refused", lambda v: f"{v:.2f}"),
+        ("unanswerable refused", "unanswerable_refused", lambda v: f"{v:.2f}"),
         ("citation validity", "citation_validity", lambda v: "n/a" if v is None else f"{v:.2f}"),
         ("gold passage cited", "gold_cited", lambda v: "n/a" if v is None else f"{v:.2f}"),
-        ("unanswerable refused", "refused_unanswerable", lambda v: f"{v:.2f}"),
-        ("false refusals", "false_refusals", lambda v: f"{v:.2f}"),
-        ("time to first token p50 (s)", "ttft_p50_s", lambda v: f"{v:.1f}"),
-        ("time to first token p95 (s)", "ttft_p95_s", lambda v: f"{v:.1f}"),
-        ("total time p50 (s)", "total_p50_s", lambda v: f"{v:.1f}"),
-        ("total time p95 (s)", "total_p95_s", lambda v: f"{v:.1f}"),
+        ("first token p50 (s)", "ttft_p50_s", lambda v: f"{v:.1f}"),
+        ("first token p95 (s)", "ttft_p95_s", lambda v: f"{v:.1f}"),
+        ("total p50 (s)", "total_p50_s", lambda v: f"{v:.1f}"),
+        ("total p95 (s)", "total_p95_s", lambda v: f"{v:.1f}"),
     ]
-    print(f"\nAnswers ({ours['n']} questions)")
-    print(f"{'metric':32} {'assistant':>10} {'baseline':>10} {'ratio':>7}")
+    first = metrics[systems[0]]
+    print(f"\nAnswers ({first['n']} questions, {first['answerable']} answerable)")
+    print(f"{'metric':26} " + " ".join(f"{s:>10}" for s in systems))
     for label, key, fmt in rows:
-        a, b = ours.get(key), (base or {}).get(key)
-        ratio = f"{a / b:.2f}" if isinstance(a, float) and isinstance(b, float) and b else ""
-        print(f"{label:32} {fmt(a):>10} {fmt(b) if base else '':>10} {ratio:>7}")
-    print(f"  assistant misses: {' '.join(ours['misses'])}")
-    if base:
-        print(f"  baseline misses: {' '.join(base['misses'])}")
+        print(f"{label:26} " + " ".join(f"{fmt(metrics[s].get(key)):>10}" for s in systems))
+    for lang in ("fr", "en", "ja"):
+        cells = []
+        for s in systems:
+            m = metrics[s]["by_language"][lang]
+            cells.append(f"{m['right']:.2f}/{m['wrong']:.2f}/{m['refused']:.2f}")
+        print(f"{lang + ' right/wrong/refused':26} " + " ".join(f"{c:>10}" for c in cells))
+    for s in systems:
+        print(f"  {s} misses: {' '.join(metrics[s]['misses'])}")

@@ -3,15 +3,18 @@
 The held-out questions (eval/heldout.jsonl, see eval/gold.py) are measured too, apart.
 
 python -m eval.run                 # retrieval metrics with the current settings and index
-python -m eval.run --answers --no-baseline --questions eval/heldout.jsonl   # answers to the held-out set
+python -m eval.run --answers       # + answers to the gold, fresh and added-document sets, both engines
+python -m eval.run --answers --sets fresh --engines evidence --baseline   # one set, one engine, the baseline
 python -m eval.run --sweep 300,450,600,800,1000   # rebuild a scratch index per size and compare
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
+import shutil
 import sys
 import tempfile
 import time
@@ -20,7 +23,19 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.pipeline import Assistant
-from eval.gold import GOLD_FILE, HELDOUT_FILE, GoldItem, evidence_spans, first_hit, load_gold
+from eval.gold import (
+    ADDED_DOCUMENT,
+    ADDED_FILE,
+    FRESH_FILE,
+    GOLD_FILE,
+    HELDOUT_FILE,
+    GoldItem,
+    evidence_spans,
+    first_hit,
+    load_gold,
+)
+
+SETS = {"gold": GOLD_FILE, "heldout": HELDOUT_FILE, "fresh": FRESH_FILE, "added": ADDED_FILE}
 
 RESULTS = Path(__file__).with_name("results")
 MODES = ("dense", "lexical", "hybrid")
@@ -96,26 +111,39 @@ def sweep(settings: Settings, sizes: list[int], items: list[GoldItem]) -> list[d
     return rows
 
 
+def with_added_document(settings: Settings, folder: Path) -> Settings:
+    """Settings over a copy of the corpus and index in ``folder``, with the added-document set's file
+    added as a user would (`assistant add`): only that document is embedded."""
+    corpus, index = folder / "corpus", folder / "index"
+    shutil.copytree(settings.corpus_dir, corpus)
+    shutil.copytree(settings.index_dir, index)
+    scratch = settings.model_copy(update={"corpus_dir": corpus, "index_dir": index, "chroma_host": None})
+    Assistant(scratch).add_documents([ADDED_DOCUMENT])
+    return scratch
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sweep", help="comma-separated chunk sizes to compare")
     parser.add_argument("--answers", action="store_true", help="also measure answers (see eval/answers.py)")
-    parser.add_argument("--no-baseline", action="store_true", help="with --answers, skip the LangChain baseline")
-    parser.add_argument("--limit", type=int, default=None, help="only the first N gold questions")
-    parser.add_argument("--questions", type=Path, default=GOLD_FILE, help="another question file (eval/heldout.jsonl)")
+    parser.add_argument("--sets", default="gold,fresh,added", help=f"question sets for answers: {', '.join(SETS)}")
+    parser.add_argument("--engines", default="evidence,legacy", help="answer engines to compare")
+    parser.add_argument("--baseline", action="store_true", help="with --answers, also the LangChain baseline")
+    parser.add_argument("--cache", type=Path, help="keep the model's replies in this file (re-runs cost nothing)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N questions of each set")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = Settings()
-    items = load_gold(args.questions)[: args.limit]
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    n_answerable = sum(i.answerable for i in items)
-    print(
-        f"{args.questions.name}: {len(items)} questions ({n_answerable} answerable, "
-        f"{sum(not i.answerable for i in items)} unanswerable, {sum(bool(i.history) for i in items)} follow-ups)"
-    )
+    result: dict[str, Any] = {"settings": settings.model_dump(mode="json"), "sets": {}}
 
     if args.sweep:
+        items = load_gold(GOLD_FILE)[: args.limit]
         rows = sweep(settings, [int(x) for x in args.sweep.split(",")], items)
         print(f"\n{'size':>5} {'chunks':>6} {'index s':>8}  " + "  ".join(f"{m:>22}" for m in MODES))
         print(f"{'':>5} {'':>6} {'':>8}  " + "  ".join(f"{'hit@1  hit@5    MRR':>22}" for _ in MODES))
@@ -126,24 +154,32 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     assistant = Assistant(settings)
-    metrics = retrieval_metrics(assistant, items)
-    print_retrieval(metrics, f"Retrieval (top 5, chunk_size {settings.chunk_size})")
-    langs = by_language(assistant, items)
-    print(
-        "\nhybrid by language: "
-        + ", ".join(f"{lang} hit@1 {m['hit@1']:.2f} hit@5 {m['hit@5']:.2f} (n={m['n']})" for lang, m in langs.items())
-    )
-    result: dict[str, Any] = {"retrieval": metrics, "by_language": langs, "settings": settings.model_dump(mode="json")}
-    if args.limit is None and args.questions.resolve() == GOLD_FILE:
-        heldout = retrieval_metrics(assistant, load_gold(HELDOUT_FILE))
-        print_retrieval(heldout, f"Held-out questions ({HELDOUT_FILE.name}, written after the tuning)")
-        result["heldout_retrieval"] = heldout
+    for name in ("gold", "heldout", "fresh"):
+        items = load_gold(SETS[name])[: args.limit]
+        metrics = retrieval_metrics(assistant, items)
+        print_retrieval(metrics, f"Retrieval, {name} set ({SETS[name].name}, sha256 {sha256_of(SETS[name])[:12]})")
+        result["sets"].setdefault(name, {})["retrieval"] = metrics
+        if name == "gold":
+            langs = by_language(assistant, items)
+            print(
+                "hybrid by language: "
+                + ", ".join(f"{k} hit@1 {m['hit@1']:.2f} hit@5 {m['hit@5']:.2f}" for k, m in langs.items())
+            )
+            result["sets"]["gold"]["by_language"] = langs
+
     if args.answers:
         from eval.answers import answer_metrics, print_answers
 
-        answers = answer_metrics(settings, items, baseline=not args.no_baseline)
-        print_answers(answers)
-        result["answers"] = answers
+        engines = [e for e in args.engines.split(",") if e]
+        for name in [s for s in args.sets.split(",") if s]:
+            items = load_gold(SETS[name])[: args.limit]
+            digest = sha256_of(SETS[name])
+            print(f"\n=== {name} set: {SETS[name].name} (sha256 {digest}), {len(items)} questions", flush=True)
+            with tempfile.TemporaryDirectory(prefix="eval-added-") as tmp:
+                s = with_added_document(settings, Path(tmp)) if name == "added" else settings
+                answers = answer_metrics(s, items, engines=engines, baseline=args.baseline, cache=args.cache)
+            print_answers(answers)
+            result["sets"].setdefault(name, {}).update({"sha256": digest, "answers": answers})
     (RESULTS / f"eval-{stamp}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print(f"\nsaved eval/results/eval-{stamp}.json")
     return 0
