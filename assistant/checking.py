@@ -1,26 +1,26 @@
 """Verify a grounded reply against the evidence the model named: answer, quoted or refused.
 
-The model named its evidence (``grounding``); the code now checks the text against those sentences,
-not against sentences it must guess. The rules are the same in every language:
+The model named its evidence (``grounding``); the code checks the text against those sentences, not
+against sentences it must guess. The rules are the same in every language, in this order:
 
-1. The reply named evidence, and does not say the sources are silent.
-2. What the question fixes (a year, an edition number, a Latin-script name) stands in the evidence or
-   in what its document is (title, host city, year): "the 9th Rencontres in 2026" is not answered by
-   a sentence about 2024.
+1. The reply named evidence and does not say the sources are silent.
+2. What the question fixes (a year, an edition number) stands in the evidence or in what its document
+   is (title, host city, year): "the 9th Rencontres in 2026" is not answered by a sentence about 2024.
 3. The evidence is about the question: its closest sentence is at least ``evidence_floor`` (cosine)
    from the question.
-4. Each number, web address and Latin-script name of the text stands in the evidence, the question or
-   the documents' descriptions. Numbers are compared as values: "quatorze", "fourteen" and "14" are one
-   number (text2num reads French and English number words).
-
-A reply that fails 1–3 is refused. When a claim fails 4 but stands in another sentence that was shown,
-the model named too little: that sentence joins the evidence. A claim that stands in no sentence shown
-was made up: the reply is *quoted* (the evidence it named, verbatim, instead of its text) when that
-evidence is at least ``quote_floor`` from the question, and refused otherwise.
+4. The reply adds something to the question (a word, a number, a Japanese word), and a number when
+   the question asks when or how many.
+5. Each number, web address and Latin-script name of the reply stands in the evidence, the question
+   or the documents' descriptions. Numbers are compared as values: "quatorze", "fourteen", "十四" and
+   "14" are one number. A claim that stands in another sentence shown brings that sentence into the
+   evidence (the model named too little); a claim that stands in none was made up: refused.
+6. Asked about a year, a reply naming what the evidence gives to another year took the wrong item of
+   a list ("à Nancy en 2008, …, à Takamatsu en 2014"): the evidence is *quoted* instead.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.citing import REFUSAL_TOKEN, Candidate, split_answer
-from assistant.lexical import STOPWORDS, fold
+from assistant.lexical import STOPWORDS, fold, tokenize
 
 Mode = Literal["answer", "quoted", "refused"]
 
@@ -69,7 +69,6 @@ def check_reply(
     question: str,
     query_vector: Sequence[float],
     evidence_floor: float,
-    quote_floor: float,
 ) -> Verdict:
     """Judge a reply (``text``, naming ``ids``) against the ``shown`` sentences; see the module doc."""
     chosen = [i for i in ids if 1 <= i <= len(shown)]
@@ -82,14 +81,15 @@ def check_reply(
     missing = fixed_by(question) - _values(" ".join(c.sentence.text for c in evidence) + " " + described)
     if missing:
         return Verdict("refused", tuple(chosen), (f"the evidence does not hold {', '.join(sorted(missing))}",))
-    relevance = max(cosine(query_vector, c.vector) for c in evidence)
-    if relevance < evidence_floor:
+    if max(cosine(query_vector, c.vector) for c in evidence) < evidence_floor:
         return Verdict("refused", tuple(chosen), ("the evidence is not about the question",))
 
+    if adds_nothing(text, question):
+        return Verdict("refused", tuple(chosen), ("the reply only restates the question",))
+    if asks_for_number(question) and not numbers(text) - numbers(question):
+        return Verdict("refused", tuple(chosen), ("the question asks for a date or a count the reply does not give",))
     context = " ".join([question, described, *(c.heading for c in shown)])
     unsupported = [c for c in claims(text) if not supported(c, _text(evidence) + " " + context)]
-    if not unsupported:
-        return Verdict("answer", tuple(chosen))
     # A claim another shown sentence holds: the model named too little; cite that sentence as well.
     extra = list(chosen)
     invented = []
@@ -99,13 +99,79 @@ def check_reply(
             extra.extend(h for h in holders[:1] if h not in extra)
         else:
             invented.append(claim)
-    if not invented:
-        return Verdict("answer", tuple(sorted(extra)))
-    # Made up. Asked something the sources do not hold, the model invents the answer (a mayor, a
-    # date) beside loosely related evidence; asked something they hold, it garbles a right sentence.
-    # Only evidence close to the question is worth quoting.
-    mode: Mode = "quoted" if relevance >= quote_floor else "refused"
-    return Verdict(mode, tuple(chosen), (f"not in the sources: {', '.join(invented)}",), tuple(invented))
+    if invented:
+        # Made up: asked what the sources do not hold, the model invents it (a mayor, a population).
+        return Verdict("refused", tuple(chosen), (f"not in the sources: {', '.join(invented)}",), tuple(invented))
+    wrong_item = untied(claims(text), fixed_by(question), [shown[i - 1].sentence.text for i in extra], question)
+    if wrong_item:
+        # The right sentence, the wrong item of its list: the sentence itself is the answer to show.
+        return Verdict(
+            "quoted", tuple(chosen), (f"{', '.join(wrong_item)} belongs to another year",), tuple(wrong_item)
+        )
+    return Verdict("answer", tuple(sorted(extra)))
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()«»\[\]]|\.\s|\n\s*\n")
+
+
+def untied(found: Sequence[str], fixed: set[str], texts: Sequence[str], question: str) -> list[str]:
+    """The names of ``found`` that the evidence gives to another year than the question's.
+
+    In "à Nancy en 2008, puis …, à Takamatsu en 2014", asked about 2014, a reply naming Nancy took the
+    wrong item of the list. Where the question's year stands in a clause that names something, the
+    reply must name something of such a clause; and no name of the reply may stand only in clauses
+    that hold other years. Otherwise nothing is said.
+    """
+    years = [v for v in fixed if not v.startswith("#")]
+    asked = fold(question)
+    names = [c for c in found if not c.isdigit() and not _URL.fullmatch(c) and fold(c) not in asked]
+    if not years or not names:
+        return []
+    clauses = []
+    for text in texts:
+        breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
+        clauses += [text[a:b] for a, b in itertools.pairwise(breaks)]
+    asked_year = [c for c in clauses if any(re.search(rf"(?<!\d){y}(?!\d)", c) for y in years)]
+    naming = [c for c in asked_year if any(fold(n.group()) not in asked for n in _NAME.finditer(c))]
+    if naming and not any(supported(name, c) for name in names for c in naming):
+        return names
+    other_year = [c for c in clauses if _YEAR.search(c) and c not in asked_year]
+    return [
+        name
+        for name in names
+        if any(supported(name, c) for c in other_year)
+        and not any(supported(name, c) for c in clauses if c not in other_year)
+    ]
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+# Question words that ask for a date or a count, in the three languages: grammar, not this corpus.
+_ASKS_NUMBER = re.compile(
+    r"\b(combien|quand|how many|how much|how long|when)\b|\b(en )?quelle(s)? (année|date)|"
+    r"\b(what|which) year\b|いつ|何(年|人|回|日|か国|カ国|番目|パーセント|%)|いくつ",
+    re.IGNORECASE,
+)
+
+
+def asks_for_number(question: str) -> bool:
+    """True if the question asks when, how many or how much."""
+    return _ASKS_NUMBER.search(question) is not None
+
+
+def adds_nothing(text: str, question: str) -> bool:
+    """True if the reply says nothing the question does not: no new word, number or Japanese word pair.
+
+    "Le maire actuel de Shizuoka est le maire de Shizuoka." answers nothing, whatever it cites.
+    """
+    asked = set(tokenize(question))
+    if set(tokenize(text)) - asked:
+        return False
+    return not _pairs(text) - _pairs(question)
+
+
+def _pairs(text: str) -> set[str]:
+    """Pairs of neighbouring kana or kanji: the words of a Japanese text, roughly."""
+    return {a + b for a, b in itertools.pairwise(text) if _CJK.match(a) and _CJK.match(b)}
 
 
 def says_silent(text: str) -> bool:
@@ -142,10 +208,17 @@ def claims(text: str) -> list[str]:
     lowered = {fold(w) for w in re.findall(rf"\b[a-zà-ÿ][{_LATIN}’'\-]*", plain)}
     for m in _NAME.finditer(plain):
         name = _trim(m.group())
+        at = m.start() + m.group().rindex(name)
         if " " not in name:
             folded = fold(name)
-            opening = _SENTENCE_START.search(plain[: m.start()]) is not None
+            opening = _SENTENCE_START.search(plain[:at]) is not None
             if folded in STOPWORDS or folded in lowered or len(name) < 2 or (opening and folded in _OPENERS):
+                continue
+            if folded in _MONTHS:  # a month is a number, checked as one
+                continue
+            if opening and len(_sentence_at(plain, at).split()) > 3:
+                # A capitalised first word of a longer sentence is as often a plain word as a name; a bare
+                # answer ("Nancy.") is checked, and the rest of a longer sentence carries its claims.
                 continue
         found.append(name)
     return list(dict.fromkeys(found))
@@ -157,10 +230,16 @@ _OPENERS = frozenset(
     for w in """
     during according after before since following both each all several many most some finally also however
     moreover then thus therefore although because while only yes no between there here participant
+    once twice never always often
     lors durant pendant parmi ainsi enfin ensuite puis plusieurs chaque tous toutes depuis avant après selon
     grâce afin mais donc cependant toutefois néanmoins également aussi environ cela ceci oui non
     """.split()
 )
+
+
+def _sentence_at(text: str, start: int) -> str:
+    end = re.search(r"[.!?。！？\n]", text[start:])
+    return text[start : start + end.start()] if end else text[start:]
 
 
 def _trim(name: str) -> str:
@@ -171,14 +250,61 @@ def _trim(name: str) -> str:
     return " ".join(words)
 
 
+# Month names are numbers ("octobre", "October" and "10月" agree): the calendar, not this corpus.
+_MONTHS = {
+    fold(name): str(month)
+    for month, names in enumerate(
+        (
+            "janvier january",
+            "février february",
+            "mars march",
+            "avril april",
+            "mai may",
+            "juin june",
+            "juillet july",
+            "août august",
+            "septembre september",
+            "octobre october",
+            "novembre november",
+            "décembre december",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b")
+
+
 def numbers(text: str) -> set[str]:
-    """The numbers of a text as digit strings: digits, and French or English number words."""
+    """The numbers of a text as digit strings: digits, month names, and number words (French, English,
+    kanji)."""
     text = _normalise(_URL.sub(" ", text))
     found = {str(int(d)) for d in _DIGITS.findall(text)}
+    found |= {_MONTHS[m] for m in _MONTH.findall(fold(text)) if m != "may" or "May" in text}
+    found |= {str(_kanji_value(run)) for run in _KANJI_NUMBER.findall(text) if _kanji_value(run) > 1}
     for lang in ("fr", "en"):
         # "un", "une", "one" are articles as often as numbers: a word read as 1 is no claim.
         found |= {str(int(d)) for d in _DIGITS.findall(_alpha2digit(text, lang)) if int(d) != 1}
     return found
+
+
+_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+_KANJI_NUMBER = re.compile("[〇一二三四五六七八九十百千]+")
+
+
+def _kanji_value(run: str) -> int:
+    """A number written in kanji: "四" 4, "十四" 14, "二十二" 22, "二〇二四" 2024."""
+    if not any(c in _KANJI_UNITS for c in run):
+        return int("".join(str(_KANJI_DIGITS[c]) for c in run))
+    total, digit = 0, 0
+    for c in run:
+        if c in _KANJI_UNITS:
+            total += (digit or 1) * _KANJI_UNITS[c]
+            digit = 0
+        else:
+            digit = _KANJI_DIGITS[c]
+    return total + digit
 
 
 def _alpha2digit(text: str, lang: str) -> str:
@@ -198,7 +324,21 @@ def supported(claim: str, text: str) -> bool:
         return claim in numbers(text)
     have = set(re.findall(r"\w+", fold(_normalise(text))))
     wanted = [w for w in re.findall(r"\w+", fold(claim)) if w not in STOPWORDS or len(w) > 3]
-    return bool(wanted) and all(w in have for w in wanted)
+    return bool(wanted) and all(w in have or _cognate(w, have) for w in wanted)
+
+
+def _cognate(word: str, have: set[str]) -> bool:
+    """A name's word spelled another way in the sources' language: "Japan" for "Japon", "Japanese" for
+    "japonaises". The same consonants in the same order (a plural s aside), words of five letters or
+    more; "Kanagawa" is not "Kanazawa"."""
+    if len(word) < 5:
+        return False
+    skeleton = _consonants(word)
+    return len(skeleton) >= 3 and any(len(w) >= 5 and _consonants(w) == skeleton for w in have)
+
+
+def _consonants(word: str) -> str:
+    return re.sub(r"[aeiouy]", "", word).rstrip("s")
 
 
 def _text(evidence: Sequence[Candidate]) -> str:

@@ -376,7 +376,6 @@ class Assistant:
                 question=question,
                 query_vector=query_vector,
                 evidence_floor=settings.evidence_floor,
-                quote_floor=settings.quote_floor,
             )
 
         yield Progress("checking")
@@ -389,13 +388,15 @@ class Assistant:
                 if verdict.mode == "answer" and not written_in(text, language):
                     verdict = replace(verdict, mode="quoted")
         timings["total"] = _ms(started)
+        why = "; ".join(verdict.problems) or None
         if verdict.mode == "refused":
-            yield Final(self._refusal(base, timings, started, dropped=(text,)))
+            yield Final(self._refusal(base, timings, started, dropped=(text,), why=why))
             return
         if verdict.mode == "quoted":
             evidence = [shown[i - 1] for i in verdict.evidence]
-            yield Progress("translating") if language != "fr" else Progress("checking")
-            yield Final(self._quoted(model, base, evidence, timings, started, dropped=(text,)))
+            if language != "fr":
+                yield Progress("translating")
+            yield Final(self._quoted(model, base, evidence, timings, started, dropped=(text,), notice=why))
             return
         cited, citations = self._cite_sentences(text, verdict.evidence, shown)
         if not citations:
@@ -549,6 +550,7 @@ class Assistant:
         timings: dict[str, float],
         started: float,
         dropped: Sequence[citing.Checked] | Sequence[str] = (),
+        why: str | None = None,
     ) -> Answer:
         timings.setdefault("first_token", _ms(started))
         timings["total"] = _ms(started)
@@ -558,6 +560,7 @@ class Assistant:
             citations=(),
             refused=True,
             dropped_sentences=tuple(d if isinstance(d, str) else d.sentence for d in dropped),
+            notice=why,
             timings_ms=timings,
         )
 

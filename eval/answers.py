@@ -78,6 +78,10 @@ def score(items: Sequence[GoldItem], results: Sequence[dict[str, Any]], *, cited
         out["citation_validity"] = None
         out["gold_cited"] = None
     out["verdicts"] = {i.id: verdict(i, r) for i, r in pairs}
+    out["answers"] = {
+        i.id: {"mode": r.get("mode"), "text": r["text"], "dropped": r.get("dropped", []), "why": r.get("notice")}
+        for i, r in pairs
+    }
     out["misses"] = [i.id for i, r in pairs if verdict(i, r) not in ("right", "refused-ok")]
     return out
 
@@ -141,6 +145,7 @@ def _result(answer: Answer, spans: list[Any], corpus_dir: Path, document_text: C
         "quotes": [c.quote for c in answer.citations],
         "refused": answer.refused,
         "dropped": list(answer.dropped_sentences),
+        "notice": answer.notice,
         "citations": citations,
         "gold_cited": any(
             covers(c.doc_id, c.start, c.end, spans, share=0.3)

@@ -45,22 +45,22 @@ def test_an_edition_the_sources_do_not_hold_is_refused_whatever_the_model_names(
     assert answer.mode == "refused" and answer_json(answer)["see_also"]
 
 
-def test_a_made_up_fact_shows_the_named_sentence_verbatim_with_a_labelled_translation(settings: Settings) -> None:
-    chat = FakeChatModel(
-        [grounded("Takamatsu", "The Rencontres were held in Osaka in 2014."), "They were held in Takamatsu."]
-    )
+def test_a_wrong_item_of_a_list_shows_the_named_sentence_verbatim_with_a_labelled_translation(
+    settings: Settings,
+) -> None:
+    chat = FakeChatModel([grounded("Takamatsu", "The Rencontres were held in Nancy in 2014."), "In Takamatsu."])
     answer = make(settings, chat).answer("Where were the Rencontres held in 2014?")
-    assert answer.mode == "quoted" and answer.dropped_sentences == ("The Rencontres were held in Osaka in 2014.",)
-    assert "Osaka" not in answer.text
+    assert answer.mode == "quoted" and answer.dropped_sentences == ("The Rencontres were held in Nancy in 2014.",)
     lines = answer.text.splitlines()
     assert lines[0] == "The sources say (in French):" and "Takamatsu en 2014" in lines[1] and lines[1].endswith("[1]")
-    assert lines[-1] == "Machine translation, not checked: They were held in Takamatsu."
+    assert lines[-1] == "Machine translation, not checked: In Takamatsu."
+    assert answer_json(answer)["mode"] == "quoted"
 
 
-def test_a_made_up_fact_far_from_the_question_is_refused(settings: Settings) -> None:
+def test_a_made_up_fact_is_refused(settings: Settings) -> None:
     chat = FakeChatModel([grounded("Takamatsu", "The Rencontres were held in Osaka in 2014.")])
-    answer = make(settings, chat, quote_floor=1.0).answer("Where were the Rencontres held in 2014?")
-    assert answer.mode == "refused"
+    answer = make(settings, chat).answer("Where were the Rencontres held in 2014?")
+    assert answer.mode == "refused" and "Osaka" in (answer.notice or "")
 
 
 def test_a_reply_in_the_wrong_language_is_translated_then_checked_again(settings: Settings) -> None:
