@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 # Re-install when pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml 2>/dev/null | cut -c1-12)
 # llama.cpp compiles for the build machine's CPU, but some virtual machines here report AMX tiles they
-# do not let a program use ("Illegal instruction" on the first answer): build without them.
-LLAMA_CMAKE_ARGS ?= -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+# do not let a program use ("Illegal instruction" on the first answer), and -march=native turns them on
+# whatever GGML_AMX_* say. So: a portable x86-64-v3 build (AVX2, FMA, F16C), as every machine here has.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 HOST ?= 127.0.0.1
 PORT ?= 7860
 

@@ -8,13 +8,13 @@ import pytest
 from assistant.config import Settings
 from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant
-from tests.fakes import FakeChatModel, FakeEmbedder, grounded
+from tests.fakes import FakeChatModel, FakeEmbedder
 from ui.app import Handlers, build_app
 
 
 @pytest.fixture
 def handlers(settings: Settings) -> Handlers:
-    chat = FakeChatModel([grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014.")])
+    chat = FakeChatModel(["Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"])
     assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=chat)
     assistant.index()
     return Handlers(assistant, FeedbackStore(settings.data_dir / "feedback.sqlite3"))
@@ -35,9 +35,7 @@ def test_ask_streams_then_shows_a_cited_answer_with_its_highlighted_source(handl
 
 
 def test_refusals_look_different(settings: Settings) -> None:
-    assistant = Assistant(
-        settings, embedder=FakeEmbedder(), chat_model=FakeChatModel(["EVIDENCE: NONE\nANSWER: NOT_IN_SOURCES"])
-    )
+    assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel(["NOT_IN_SOURCES"]))
     assistant.index()
     chat, sources, _, _ = last(
         Handlers(assistant, FeedbackStore(settings.data_dir / "f.db")).respond("Budget ?", [], [])

@@ -28,6 +28,31 @@ def test_the_2026_edition_is_refused_not_invented(real_assistant: Assistant) -> 
     assert "2026" not in answer.text
 
 
+def test_the_real_model_names_evidence_under_the_grammar(real_assistant: Assistant) -> None:
+    from assistant.generation import complete
+    from assistant.grounding import output_format, parse_reply
+    from assistant.pipeline import _grounded_messages
+
+    model = real_assistant.chat_model
+    assert model is not None
+    question = "When was CLAIR Paris created?"
+    query = real_assistant.embedder.embed_query(question)
+    shown = real_assistant.context.sentences(real_assistant.search(question)[:4], query)
+    messages = _grounded_messages(shown, question, "en")
+    reply = parse_reply(complete(model, messages, max_tokens=80, output=output_format(len(shown))), len(shown))
+    assert not reply.malformed and reply.ids and not reply.invalid_ids, reply
+    assert any("1990" in shown[i - 1].sentence.text for i in reply.ids), reply
+
+
+def test_the_evidence_engine_refuses_the_2026_edition(real_assistant: Assistant, real_settings: Settings) -> None:
+    settings = real_settings.model_copy(update={"answer_engine": "evidence"})
+    evidence = Assistant(
+        settings, embedder=real_assistant.embedder, store=real_assistant.store, chat_model=real_assistant.chat_model
+    )
+    answer = evidence.answer("Où auront lieu les 9es Rencontres en 2026 ?")
+    assert answer.mode == "refused" and answer.citations == ()
+
+
 def test_an_english_question_gets_an_english_answer_with_french_citations(real_assistant: Assistant) -> None:
     answer = real_assistant.answer("When was CLAIR Paris created?")
     assert answer.language == "en" and not answer.refused, answer
