@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConfigError
 from assistant.models import check_model, fetch_model, load_manifest
 from assistant.pipeline import Assistant, answer_json, search_json
 from assistant.retrieval import Filters
@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="show the passages that match one or more questions")
     search.add_argument("questions", nargs="+", metavar="QUESTION")
     search.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
-    search.add_argument("--top-k", type=int, default=None, help="how many passages (default: settings)")
+    search.add_argument("--top-k", type=_positive, default=None, help="how many passages (default: settings)")
     _add_filters(search)
     search.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default=None)
     search.set_defaults(handler=cmd_search)
@@ -110,6 +110,13 @@ def _parser() -> argparse.ArgumentParser:
     _add_filters(chat)
     chat.set_defaults(handler=cmd_chat)
     return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value) if value.lstrip("-").isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 1 or more")
+    return number
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -268,6 +275,8 @@ def cmd_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.output is None:
         store.export_csv(sys.stdout)
         return 0
+    if not args.output.parent.is_dir():
+        raise ConfigError(f"Folder {args.output.parent} does not exist: create it or choose another --output.")
     with args.output.open("w", encoding="utf-8", newline="") as f:
         count = store.export_csv(f)
     print(f"{count} feedback rows written to {args.output}")

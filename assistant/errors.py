@@ -36,4 +36,4 @@ class DocumentError(AssistantError):
 
 
 class QuestionError(AssistantError):
-    """A question cannot be answered as asked: empty or too long."""
+    """A question cannot be answered as asked: empty, too long, or filtered to no document."""

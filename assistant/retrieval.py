@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.embeddings import Embedder
+from assistant.errors import QuestionError
 from assistant.indexing import IndexCatalog
 from assistant.store import ChromaStore
 from assistant.types import Passage
@@ -25,6 +26,11 @@ class Filters:
     doc_ids: tuple[str, ...] = ()
     editions: tuple[int, ...] = ()
     years: tuple[int, ...] = ()
+
+    def describe(self) -> str:
+        """The filters as a user wrote them: "--doc nope.txt --edition 9"."""
+        parts = [f"--doc {d}" for d in self.doc_ids] + [f"--edition {e}" for e in self.editions]
+        return " ".join(parts + [f"--year {y}" for y in self.years])
 
 
 def fuse_rankings(
@@ -85,6 +91,8 @@ class HybridRetriever:
     ) -> list[Passage]:
         filters = filters or Filters()
         doc_ids = self.catalog.select_documents(doc_ids=filters.doc_ids, editions=filters.editions, years=filters.years)
+        if doc_ids == []:
+            raise QuestionError(f"No indexed document matches {filters.describe()}: see `assistant docs`.")
         dense: list[tuple[str, float]] = []
         by_sentence: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []

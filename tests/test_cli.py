@@ -74,3 +74,27 @@ def test_empty_question_is_an_error_not_a_traceback(env: Settings, capsys: pytes
     cli.main(["index"])
     assert cli.main(["search", "   "]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_filters_that_match_no_document_say_so(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    cli.main(["index"])
+    capsys.readouterr()
+    assert cli.main(["search", "--edition", "9", "Takamatsu"]) == 2
+    assert "No indexed document matches --edition 9" in capsys.readouterr().err
+    assert cli.main(["ask", "--doc", "nope.txt", "Takamatsu ?"]) == 2
+    err = capsys.readouterr().err
+    assert "--doc nope.txt" in err and "assistant docs" in err and "Traceback" not in err
+
+
+def test_top_k_must_be_positive(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["search", "--top-k", "0", "Takamatsu"])
+    assert exit_.value.code == 2 and "1 or more" in capsys.readouterr().err
+
+
+def test_feedback_export_to_a_missing_folder_is_an_error(
+    env: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert cli.main(["feedback", "export", "-o", str(tmp_path / "missing" / "f.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "Traceback" not in err

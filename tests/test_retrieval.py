@@ -49,7 +49,8 @@ def test_filters_limit_documents_and_editions(assistant: Assistant) -> None:
     assert by_edition and {p.source for p in by_edition} == {"ateliers.md"}
     by_doc = assistant.search("jeunes", top_k=10, filters=Filters(doc_ids=("rencontres.txt",)))
     assert by_doc and {p.source for p in by_doc} == {"rencontres.txt"}
-    assert assistant.search("jeunes", top_k=10, filters=Filters(years=(1999,))) == []
+    with pytest.raises(QuestionError, match="No indexed document matches --year 1999"):
+        assistant.search("jeunes", top_k=10, filters=Filters(years=(1999,)))
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
