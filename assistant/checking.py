@@ -21,14 +21,13 @@ against sentences it must guess. The rules are the same in every language, in th
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.citing import REFUSAL_TOKEN, Candidate, split_answer
+from assistant.citing import REFUSAL_TOKEN, Candidate, cosine, split_answer
 from assistant.lexical import STOPWORDS, fold, tokenize
 
 Mode = Literal["answer", "quoted", "refused"]
@@ -348,12 +347,6 @@ def _text(evidence: Sequence[Candidate]) -> str:
 def _normalise(text: str) -> str:
     """Full-width digits and letters as ASCII (NFKC), so that "２０２４" is 2024."""
     return unicodedata.normalize("NFKC", text)
-
-
-def cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
 
 
 def attribute(text: str, evidence: Sequence[int], shown: Sequence[Candidate]) -> list[tuple[str, tuple[int, ...]]]:
