@@ -24,30 +24,21 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-from assistant.citing import REFUSAL_TOKEN, Candidate, cosine, split_answer
+from assistant.citing import MODEL_REFUSALS, REFUSAL_TOKEN, URL, Candidate, cosine, split_answer
 from assistant.lexical import STOPWORDS, fold, tokenize
+from assistant.retrieval import editions_named, years_named
 
 Mode = Literal["answer", "quoted", "refused"]
 
-_URL = re.compile(r"https?://[^\s<>\"«»]*[^\s<>\"«».,;:!?)\]]")
 _DIGITS = re.compile(r"\d+")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"
 _CAPITALISED = rf"[A-ZÀ-ÖØ-ÞĀĒĪŌŪŒŠŽ][{_LATIN}0-9’'\-]*[{_LATIN}0-9]"
 _NAME = re.compile(rf"{_CAPITALISED}(?:\s+(?:(?:de|du|des|la|le|l’|l'|d’|d')\s*)?{_CAPITALISED})*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?。！？:;]\s+|\n)\s*[«\"“(]?\s*$")
-_EDITION = re.compile(r"(\d+)\s*(?:e|es|ème|èmes|eme|th|st|nd|rd)\b|第\s*(\d+)\s*回", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-# The model saying the sources are silent, in the three languages (it writes this instead of NONE).
-_SILENT = re.compile(
-    r"ne (contiennent|précisent|mentionnent|donnent|disent|fournissent|permettent) pas|pas d'information|"
-    r"aucune information|ne sait pas|je ne sais pas|do(es)? not (contain|mention|specify|say|provide|state)|"
-    r"no information|not (mentioned|specified|provided|stated)|i don't know|"
-    r"情報(は|が)(ありません|ない)|記載(は|が)?(ありません|されていません)|わかりません|分かりません",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -57,7 +48,7 @@ class Verdict:
     mode: Mode
     evidence: tuple[int, ...]  # 1-based ids into the sentences shown
     problems: tuple[str, ...] = ()
-    unsupported: tuple[str, ...] = field(default=())  # claims found in no evidence
+    unsupported: tuple[str, ...] = ()  # claims found in no evidence
 
 
 def check_reply(
@@ -77,7 +68,8 @@ def check_reply(
         return Verdict("refused", tuple(chosen), ("the reply says the sources are silent",))
     evidence = [shown[i - 1] for i in chosen]
     described = " ".join(dict.fromkeys(c.heading for c in evidence))
-    missing = fixed_by(question) - _values(" ".join(c.sentence.text for c in evidence) + " " + described)
+    fixed = fixed_by(question)
+    missing = fixed - fixed_by(" ".join(c.sentence.text for c in evidence) + " " + described)
     if missing:
         return Verdict("refused", tuple(chosen), (f"the evidence does not hold {', '.join(sorted(missing))}",))
     if max(cosine(query_vector, c.vector) for c in evidence) < evidence_floor:
@@ -88,7 +80,8 @@ def check_reply(
     if asks_for_number(question) and not numbers(text) - numbers(question):
         return Verdict("refused", tuple(chosen), ("the question asks for a date or a count the reply does not give",))
     context = " ".join([question, described, *(c.heading for c in shown)])
-    unsupported = [c for c in claims(text) if not supported(c, _text(evidence) + " " + context)]
+    made = claims(text)
+    unsupported = [c for c in made if not supported(c, _text(evidence) + " " + context)]
     # A claim another shown sentence holds: the model named too little; cite that sentence as well.
     extra = list(chosen)
     invented = []
@@ -101,7 +94,7 @@ def check_reply(
     if invented:
         # Made up: asked what the sources do not hold, the model invents it (a mayor, a population).
         return Verdict("refused", tuple(chosen), (f"not in the sources: {', '.join(invented)}",), tuple(invented))
-    wrong_item = untied(claims(text), fixed_by(question), [shown[i - 1].sentence.text for i in extra], question)
+    wrong_item = untied(made, fixed, [shown[i - 1].sentence.text for i in extra], question)
     if wrong_item:
         # The right sentence, the wrong item of its list: the sentence itself is the answer to show.
         return Verdict(
@@ -121,20 +114,20 @@ def untied(found: Sequence[str], fixed: set[str], texts: Sequence[str], question
     reply must name something of such a clause; and no name of the reply may stand only in clauses
     that hold other years. Otherwise nothing is said.
     """
-    years = [v for v in fixed if not v.startswith("#")]
+    years = {int(v) for v in fixed if not v.startswith("#")}
     asked = fold(question)
-    names = [c for c in found if not c.isdigit() and not _URL.fullmatch(c) and fold(c) not in asked]
+    names = [c for c in found if not c.isdigit() and not URL.fullmatch(c) and fold(c) not in asked]
     if not years or not names:
         return []
     clauses = []
     for text in texts:
         breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
         clauses += [text[a:b] for a, b in itertools.pairwise(breaks)]
-    asked_year = [c for c in clauses if any(re.search(rf"(?<!\d){y}(?!\d)", c) for y in years)]
+    asked_year = [c for c in clauses if set(years_named(c)) & years]
     naming = [c for c in asked_year if any(fold(n.group()) not in asked for n in _NAME.finditer(c))]
     if naming and not any(supported(name, c) for name in names for c in naming):
         return names
-    other_year = [c for c in clauses if _YEAR.search(c) and c not in asked_year]
+    other_year = [c for c in clauses if years_named(c) and c not in asked_year]
     return [
         name
         for name in names
@@ -175,23 +168,15 @@ def _pairs(text: str) -> set[str]:
 
 def says_silent(text: str) -> bool:
     """True if the text says the sources do not hold the answer (or is the refusal token)."""
-    return REFUSAL_TOKEN in text or _SILENT.search(text) is not None
+    return REFUSAL_TOKEN in text or MODEL_REFUSALS.search(text) is not None
 
 
-def fixed_by(question: str) -> set[str]:
-    """What a question pins down: the years and edition numbers it names, as values ("2026", "#9")."""
-    values = {m for m in _YEAR.findall(question)}
-    values |= {f"#{int(a or b)}" for a, b in _EDITION.findall(question)}
-    return values
-
-
-def _values(text: str) -> set[str]:
-    """The years and edition numbers a text states, in the same form as :func:`fixed_by`.
-
-    An edition of the evidence counts as "#7" whether it writes "7es", "septième" or "7th".
-    """
+def fixed_by(text: str) -> set[str]:
+    """The years and edition numbers a text names, as values ("2026", "#9"): what a question pins down,
+    and what evidence states. Read as retrieval reads them (``years_named``, ``editions_named``), after
+    full-width digits are made ASCII ("２０２６年")."""
     text = _normalise(text)
-    return set(_YEAR.findall(text)) | {f"#{int(a or b)}" for a, b in _EDITION.findall(text)}
+    return {str(y) for y in years_named(text)} | {f"#{e}" for e in editions_named(text)}
 
 
 def claims(text: str) -> list[str]:
@@ -201,8 +186,8 @@ def claims(text: str) -> list[str]:
     capitalised word is no name when it is a function word, when the text also writes it in lower
     case, or when it is a common sentence opener at the start of a sentence ("During", "Selon").
     """
-    found = _URL.findall(text)
-    plain = _normalise(_URL.sub(" ", text))
+    found = URL.findall(text)
+    plain = _normalise(URL.sub(" ", text))
     found += sorted(numbers(plain), key=int)
     lowered = {fold(w) for w in re.findall(rf"\b[a-zà-ÿ][{_LATIN}’'\-]*", plain)}
     for m in _NAME.finditer(plain):
@@ -274,17 +259,18 @@ _MONTHS = {
 _MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b")
 
 
-def numbers(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def numbers(text: str) -> frozenset[str]:
     """The numbers of a text as digit strings: digits, month names, and number words (French, English,
     kanji)."""
-    text = _normalise(_URL.sub(" ", text))
+    text = _normalise(URL.sub(" ", text))
     found = {str(int(d)) for d in _DIGITS.findall(text)}
     found |= {_MONTHS[m] for m in _MONTH.findall(fold(text)) if m != "may" or "May" in text}
     found |= {str(_kanji_value(run)) for run in _KANJI_NUMBER.findall(text) if _kanji_value(run) > 1}
     for lang in ("fr", "en"):
         # "un", "une", "one" are articles as often as numbers: a word read as 1 is no claim.
         found |= {str(int(d)) for d in _DIGITS.findall(_alpha2digit(text, lang)) if int(d) != 1}
-    return found
+    return frozenset(found)
 
 
 _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
@@ -317,16 +303,21 @@ def _alpha2digit(text: str, lang: str) -> str:
 
 def supported(claim: str, text: str) -> bool:
     """True if ``text`` states ``claim``: the same address, the same number, or every word of the name."""
-    if _URL.fullmatch(claim):
-        return claim in _URL.findall(text)
+    if URL.fullmatch(claim):
+        return claim in URL.findall(text)
     if claim.isdigit():
         return claim in numbers(text)
-    have = set(re.findall(r"\w+", fold(_normalise(text))))
+    have = _words(text)
     wanted = [w for w in re.findall(r"\w+", fold(claim)) if w not in STOPWORDS or len(w) > 3]
     return bool(wanted) and all(w in have or _cognate(w, have) for w in wanted)
 
 
-def _cognate(word: str, have: set[str]) -> bool:
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", fold(_normalise(text))))
+
+
+def _cognate(word: str, have: frozenset[str]) -> bool:
     """A name's word spelled another way in the sources' language: "Japan" for "Japon", "Japanese" for
     "japonaises". The same consonants in the same order (a plural s aside), words of five letters or
     more; "Kanagawa" is not "Kanazawa"."""

@@ -110,11 +110,11 @@ _NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, re
 _MARKER = re.compile(r"\s*(?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]|【\d+】)")
 _DIGITS = re.compile(r"\d+")
 # A web address, without the punctuation that may close the sentence around it.
-_URL = re.compile(r"https?://[^\s<>\"«»]*[^\s<>\"«».,;:!?)\]]")
+URL = re.compile(r"https?://[^\s<>\"«»]*[^\s<>\"«».,;:!?)\]]")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"  # with the extended Latin of romanised names: "Honshū", "Ōita"
 _CAPITALISED = rf"[A-ZÀ-ÖØ-ÞĀĒĪŌŪŒŠŽ][{_LATIN}0-9’'\-]*[{_LATIN}0-9]"  # Latin letters only: never a run of kana
 _LATIN_NAME = re.compile(rf"{_CAPITALISED}(?:\s+{_CAPITALISED})*")  # "Zero Emission Valley" is one name
-_MODEL_REFUSALS = re.compile(
+MODEL_REFUSALS = re.compile(
     r"ne (contiennent|précisent|mentionnent|donnent|disent|fournissent) pas|pas d'information|aucune information|"
     r"ne sait pas|je ne sais pas|do(es)? not (contain|mention|specify|say|provide|state)|no information|"
     r"not (mentioned|specified|provided|stated)|i don't know|"
@@ -225,7 +225,7 @@ def claims(sentence: str, *, language: str = "fr", number_words: bool = True) ->
     names it writes in Latin script (the prompt asks for names as the extracts write them). A web
     address is one claim, whole: its digits and words are not numbers and names of their own.
     """
-    found = _URL.findall(sentence)
+    found = URL.findall(sentence)
     sentence = _without_addresses(sentence)
     found += [str(int(d)) for d in _DIGITS.findall(sentence)]
     if number_words:
@@ -236,11 +236,11 @@ def claims(sentence: str, *, language: str = "fr", number_words: bool = True) ->
 
 def _without_addresses(text: str) -> str:
     """The text with its web addresses blanked, same length: their digits are no numbers, their words no names."""
-    return _URL.sub(lambda m: " " * len(m.group()), text)
+    return URL.sub(lambda m: " " * len(m.group()), text)
 
 
 def _is_address(claim: str) -> bool:
-    return _URL.fullmatch(claim) is not None
+    return URL.fullmatch(claim) is not None
 
 
 def _numbers_in(text: str) -> set[str]:
@@ -252,7 +252,7 @@ def _numbers_in(text: str) -> set[str]:
 
 def _supports_claim(claim: str, text: str) -> bool:
     if _is_address(claim):
-        return claim in _URL.findall(text)
+        return claim in URL.findall(text)
     if claim.isdigit():
         return claim in _numbers_in(text)
     wanted = tokenize(claim) or [fold(claim)]
@@ -553,7 +553,7 @@ def verify_answer(
     thresholds = thresholds or Thresholds()
     model_refused = REFUSAL_TOKEN in text
     sentences = [s for s in split_answer(text.replace(REFUSAL_TOKEN, "")) if _has_words(s)]
-    factual = [s for s in sentences if not _MODEL_REFUSALS.search(s)]
+    factual = [s for s in sentences if not MODEL_REFUSALS.search(s)]
     if len(factual) < len(sentences) and not factual:
         model_refused = True
     vectors: list[tuple[list[float], ...]] = [() for _ in factual]

@@ -47,7 +47,7 @@ def fuse_rankings(
 
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 _EDITION = re.compile(
-    r"(?<!\d)(\d{1,2})\s*(?:e|es|ème|èmes|er|re|ère|ères|th|st|nd|rd)\b|第\s*(\d{1,2})\s*回", re.IGNORECASE
+    r"(?<!\d)(\d{1,2})\s*(?:e|es|ème|èmes|er|re|res|ère|ères|th|st|nd|rd)\b|第\s*(\d{1,2})\s*回", re.IGNORECASE
 )
 
 

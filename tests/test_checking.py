@@ -103,3 +103,8 @@ def test_months_are_numbers_and_names_may_be_spelled_the_sources_way() -> None:
     assert "October" not in claims("It was created in October 1990.")
     assert supported("Japan", "au Japon") and supported("Japanese", "des collectivités japonaises")
     assert not supported("Kanagawa", "à Kanazawa en 2010")
+
+
+def test_years_and_editions_are_read_as_retrieval_reads_them_full_width_digits_too() -> None:
+    assert fixed_by("第９回会議は２０２６年に開かれますか？") == {"2026", "#9"}
+    assert fixed_by("Les 1res Rencontres, en 2008") == {"2008", "#1"}
