@@ -69,6 +69,8 @@ class EvidenceFirstWriter:
         text = reply.text
         if reply.malformed:
             logger.warning("the model's reply had no evidence line: %r", text[:200])
+        if reply.invalid_ids:
+            logger.warning("the model named sentences it was not shown: %s", reply.invalid_ids)
 
         def judge(text: str) -> checking.Verdict:
             return checking.check_reply(
@@ -152,33 +154,19 @@ class EvidenceFirstWriter:
         dropped: Sequence[str] = (),
         notice: str | None = None,
     ) -> Answer:
-        """The sentences themselves, verbatim and cited; for a question in English or Japanese, followed
-        by a machine translation that says it is one (it is not checked)."""
-        citations: list[Citation] = []
-        quotes = []
-        for c in sorted(evidence, key=lambda c: (c.passage.rank, c.sentence.start)):
-            citation = citing.cite(c, len(citations) + 1, self._document_text)
-            if citation is not None:
-                citations.append(citation)
-                quotes.append(f"« {' '.join(citation.quote.split())} » [{citation.n}]")
-        if not citations:
-            return refusal(base, timings, started)
-        lines = [message("quoted", base.language), *quotes]
-        if base.language != "fr":
-            translated = self._translate("\n".join(q.rsplit(" [", 1)[0] for q in quotes), base.language)
-            if translated:
-                lines += ["", f"{message('machine_translation', base.language)} {translated}"]
-        timings.setdefault("first_token", ms(started))
-        timings["total"] = ms(started)
-        return replace(
+        """The named sentences verbatim and cited; for a question in English or Japanese, followed by a
+        machine translation that says it is one (it is not checked)."""
+        translate = None if base.language == "fr" else (lambda text: self._translate(text, base.language))
+        return quote_sentences(
             base,
-            text="\n".join(lines),
-            citations=tuple(citations),
-            refused=False,
-            extractive=True,
-            dropped_sentences=tuple(dropped),
+            evidence,
+            self._document_text,
+            label="quoted",
+            timings=timings,
+            started=started,
+            translate=translate,
+            dropped=dropped,
             notice=notice,
-            timings_ms=timings,
         )
 
 
@@ -198,6 +186,49 @@ def grounded_messages(shown: Sequence[citing.Candidate], question: str, language
             ),
         },
     ]
+
+
+def quote_sentences(
+    base: Answer,
+    sentences: Sequence[citing.Candidate],
+    document_text: Callable[[str], str],
+    *,
+    label: str,
+    timings: dict[str, float],
+    started: float,
+    translate: Callable[[str], str] | None = None,
+    dropped: Sequence[str] = (),
+    notice: str | None = None,
+) -> Answer:
+    """Source sentences as the answer, verbatim, in reading order, each cited; under ``label`` (a message
+    key: "quoted", "extracts"), then ``translate``'s rendering of them, labelled a machine translation.
+    A refusal if no quote can be verified at its offsets."""
+    citations: list[Citation] = []
+    quotes = []
+    for c in sorted(sentences, key=lambda c: (c.passage.rank, c.sentence.start)):
+        citation = citing.cite(c, len(citations) + 1, document_text)
+        if citation is not None:
+            citations.append(citation)
+            quotes.append(" ".join(citation.quote.split()))
+    if not citations:
+        return refusal(base, timings, started, dropped=dropped, why=notice)
+    quoted = [f"« {q} »" for q in quotes]
+    lines = [message(label, base.language), *(f"{q} [{n}]" for n, q in enumerate(quoted, start=1))]
+    translated = translate("\n".join(quoted)) if translate else ""
+    if translated:
+        lines += ["", f"{message('machine_translation', base.language)} {translated}"]
+    timings.setdefault("first_token", ms(started))
+    timings["total"] = ms(started)
+    return replace(
+        base,
+        text="\n".join(lines),
+        citations=tuple(citations),
+        refused=False,
+        extractive=True,
+        dropped_sentences=tuple(dropped),
+        notice=notice,
+        timings_ms=timings,
+    )
 
 
 def refusal(

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -53,6 +54,14 @@ def complete(
     return "".join(model.stream(messages, max_tokens=max_tokens, temperature=temperature, output=output))
 
 
+@lru_cache(maxsize=32)
+def _compiled_grammar(grammar: str) -> Any:
+    """llama.cpp's parsed form of a GBNF grammar, kept: answers reuse a few (one per evidence count)."""
+    from llama_cpp import LlamaGrammar
+
+    return LlamaGrammar.from_string(grammar, verbose=False)
+
+
 class LlamaCppChatModel:
     """A GGUF model run by llama.cpp in this process, loaded on first use.
 
@@ -66,7 +75,6 @@ class LlamaCppChatModel:
         self._n_threads = n_threads
         self._timeout_s = timeout_s
         self._llama: Any = None
-        self._grammars: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     @property
@@ -95,16 +103,6 @@ class LlamaCppChatModel:
                 raise ModelError(f"llama.cpp could not load {self._path.name}: {exc}") from exc
         return self._llama
 
-    def _grammar(self, output: OutputFormat | None) -> Any:
-        if output is None:
-            return None
-        if output.grammar not in self._grammars:
-            from llama_cpp import LlamaGrammar
-
-            self._grammars.clear()  # one grammar per evidence count; keep the last only
-            self._grammars[output.grammar] = LlamaGrammar.from_string(output.grammar, verbose=False)
-        return self._grammars[output.grammar]
-
     def stream(
         self, messages: Messages, *, max_tokens: int, temperature: float = 0.0, output: OutputFormat | None = None
     ) -> Iterator[str]:
@@ -117,7 +115,7 @@ class LlamaCppChatModel:
                     max_tokens=max_tokens,
                     temperature=temperature,
                     stream=True,
-                    grammar=self._grammar(output),
+                    grammar=_compiled_grammar(output.grammar) if output is not None else None,
                 )
                 for chunk in chunks:
                     piece = chunk["choices"][0]["delta"].get("content")

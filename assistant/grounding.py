@@ -112,14 +112,16 @@ def write_grounded(
     Every raw piece is appended to ``pieces`` (the caller parses the whole with :func:`parse_reply`).
     A JSON reply (OpenAI-compatible servers) is not shown as it streams: its text is known at the end.
     """
+    raw, start = "", -1  # start: where the answer begins in ``raw``, once the header has come
     shown = 0
     for piece in model.stream(messages, max_tokens=max_tokens, temperature=temperature, output=output_format(n)):
         pieces.append(piece)
-        raw = "".join(pieces)
-        m = _HEADER.search(raw)
-        if m is None:
-            continue
-        visible = raw[m.end() :]
-        if len(visible) > shown:
-            yield visible[shown:]
-            shown = len(visible)
+        raw += piece
+        if start < 0:
+            m = _HEADER.search(raw)
+            if m is None:
+                continue
+            start = m.end()
+        if len(raw) - start > shown:
+            yield raw[start + shown :]
+            shown = len(raw) - start

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import citing
-from assistant.answering import EvidenceFirstWriter, grounded_messages, refusal
+from assistant.answering import EvidenceFirstWriter, grounded_messages, quote_sentences, refusal
 from assistant.answering import ms as _ms
 from assistant.config import Settings
 from assistant.context import ContextBuilder
@@ -20,12 +20,12 @@ from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
 from assistant.indexing import IndexCatalog, IndexReport, build_index, current_generation, open_store
 from assistant.indexing import Progress as IndexProgress
-from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, message, written_in
+from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, written_in
 from assistant.models import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
 from assistant.prompts import load_prompt
 from assistant.retrieval import Filters, HybridRetriever, Mode
 from assistant.store import ChromaStore
-from assistant.types import Answer, AnswerEvent, Citation, Draft, Final, Passage, Progress
+from assistant.types import Answer, AnswerEvent, Draft, Final, Passage, Progress
 
 History = Sequence[tuple[str, str]]  # earlier (question, answer) pairs of the conversation
 _UNSET: Any = object()
@@ -64,8 +64,6 @@ class Assistant:
         self._second_embedder: Embedder | None = second_embedder
         self._store = store
         self._retriever: HybridRetriever | None = None
-        self._context: ContextBuilder | None = None
-        self._context_for: HybridRetriever | None = None
         self._chat_model: ChatModel | None = chat_model
         self._chat_problem: str | None = None
 
@@ -133,16 +131,13 @@ class Assistant:
     def context(self) -> ContextBuilder:
         """What the model is shown, read from the index generation the retriever has loaded."""
         retriever = self.retriever
-        if self._context is None or self._context_for is not retriever:
-            self._context = ContextBuilder(
-                retriever.catalog,
-                self.store,
-                retriever.passage,
-                context_chars=self.settings.context_chars,
-                list_chars=self.settings.list_chars,
-            )
-            self._context_for = retriever
-        return self._context
+        return ContextBuilder(
+            retriever.catalog,
+            self.store,
+            retriever.passage,
+            context_chars=self.settings.context_chars,
+            list_chars=self.settings.list_chars,
+        )
 
     @property
     def chat_model(self) -> ChatModel | None:
@@ -384,24 +379,8 @@ class Assistant:
     ) -> Answer:
         """The closest source sentences, quoted verbatim and cited: the answer when no model can write one."""
         ranked = sorted(candidates, key=lambda c: -citing.cosine(query_vector, c.vector))[:3]
-        citations: list[Citation] = []
-        lines = [message("extracts", base.language)]
-        for c in sorted(ranked, key=lambda c: (c.passage.rank, c.sentence.start)):
-            citation = citing.cite(c, len(citations) + 1, self.catalog.text)
-            if citation is None:
-                continue
-            citations.append(citation)
-            lines.append(f"« {' '.join(citation.quote.split())} » [{citation.n}]")
-        timings.setdefault("first_token", _ms(started))
-        timings["total"] = _ms(started)
-        return replace(
-            base,
-            text="\n".join(lines),
-            citations=tuple(citations),
-            refused=not citations,
-            extractive=True,
-            notice=reason,
-            timings_ms=timings,
+        return quote_sentences(
+            base, ranked, self.catalog.text, label="extracts", timings=timings, started=started, notice=reason
         )
 
     def _refusal(
