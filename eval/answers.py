@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from assistant.checking import says_silent
-from assistant.citing import REFUSAL_TOKEN
 from assistant.config import Settings
 from assistant.errors import ModelError
 from assistant.generation import ChatModel, Messages, OutputFormat
@@ -30,6 +29,8 @@ from assistant.pipeline import Assistant
 from assistant.types import Answer
 from eval.gold import GoldItem, covers, evidence_spans
 
+# The assistant's own refusal messages (assistant/language.py) and what the baseline says instead.
+_REFUSAL_HINTS = ("ne répondent pas", "do not answer", "見つかりません", "ありません", "je ne sais pas")
 _MARKERS = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]|【\d+】")
 
 
@@ -47,10 +48,7 @@ def _found(fact: str, text: str) -> bool:
 
 def says_refusal(text: str) -> bool:
     """The same test for every system: the text says the sources do not hold the answer."""
-    return REFUSAL_TOKEN in text or says_silent(text) or any(h in text.casefold() for h in _REFUSAL_HINTS)
-
-
-_REFUSAL_HINTS = ("ne répondent pas", "do not answer", "見つかりません", "ありません", "je ne sais pas")
+    return says_silent(text) or any(h in text.casefold() for h in _REFUSAL_HINTS)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -271,24 +269,23 @@ class CachedChatModel:
 def answer_metrics(
     settings: Settings,
     items: Sequence[GoldItem],
+    models: Assistant,
     *,
     engines: Sequence[str] = ("evidence",),
     baseline: bool = True,
-    cache: Path | None = None,
+    chat_model: ChatModel | None = None,
 ) -> dict[str, Any]:
-    """Each engine's answers (and the baseline's) to ``items``, scored; the models are loaded once."""
-    first = Assistant(settings)
-    model = first.chat_model
+    """Each engine's answers (and the baseline's) to ``items``, scored, with the models ``models`` has
+    loaded (``chat_model`` instead of its own, for a cached one)."""
+    model = chat_model or models.chat_model
     if model is None:
-        raise SystemExit(f"Answers need the chat model: {first.chat_problem}")
-    if cache is not None:
-        model = CachedChatModel(model, cache)
+        raise SystemExit(f"Answers need the chat model: {models.chat_problem}")
     out: dict[str, Any] = {}
     for engine in engines:
         assistant = Assistant(
             settings.model_copy(update={"answer_engine": engine}),
-            embedder=first.embedder,
-            second_embedder=first.second_embedder,
+            embedder=models.embedder,
+            second_embedder=models.second_embedder,
             chat_model=model,
         )
         assistant.warm_up()
@@ -296,7 +293,8 @@ def answer_metrics(
         out[engine] = score(items, run_assistant(assistant, items, settings.corpus_dir), cited=True)
     if baseline:
         print("\nbaseline answers:", flush=True)
-        out["baseline"] = score(items, run_baseline(first, items), cited=False)
+        plain = Assistant(settings, embedder=models.embedder, second_embedder=models.second_embedder, chat_model=model)
+        out["baseline"] = score(items, run_baseline(plain, items), cited=False)
     return out
 
 

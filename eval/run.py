@@ -11,6 +11,7 @@ python -m eval.run --sweep 300,450,600,800,1000   # rebuild a scratch index per 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
@@ -111,14 +112,14 @@ def sweep(settings: Settings, sizes: list[int], items: list[GoldItem]) -> list[d
     return rows
 
 
-def with_added_document(settings: Settings, folder: Path) -> Settings:
+def with_added_document(settings: Settings, folder: Path, models: Assistant) -> Settings:
     """Settings over a copy of the corpus and index in ``folder``, with the added-document set's file
-    added as a user would (`assistant add`): only that document is embedded."""
+    added as a user would (`assistant add`): only that document is embedded, by ``models``' embedders."""
     corpus, index = folder / "corpus", folder / "index"
     shutil.copytree(settings.corpus_dir, corpus)
     shutil.copytree(settings.index_dir, index)
     scratch = settings.model_copy(update={"corpus_dir": corpus, "index_dir": index, "chroma_host": None})
-    Assistant(scratch).add_documents([ADDED_DOCUMENT])
+    Assistant(scratch, embedder=models.embedder, second_embedder=models.second_embedder).add_documents([ADDED_DOCUMENT])
     return scratch
 
 
@@ -168,16 +169,22 @@ def main(argv: list[str] | None = None) -> int:
             result["sets"]["gold"]["by_language"] = langs
 
     if args.answers:
-        from eval.answers import answer_metrics, print_answers
+        from eval.answers import CachedChatModel, answer_metrics, print_answers
 
         engines = [e for e in args.engines.split(",") if e]
+        chat_model = CachedChatModel(assistant.chat_model, args.cache) if args.cache and assistant.chat_model else None
         for name in [s for s in args.sets.split(",") if s]:
             items = load_gold(SETS[name])[: args.limit]
             digest = sha256_of(SETS[name])
             print(f"\n=== {name} set: {SETS[name].name} (sha256 {digest}), {len(items)} questions", flush=True)
-            with tempfile.TemporaryDirectory(prefix="eval-added-") as tmp:
-                s = with_added_document(settings, Path(tmp)) if name == "added" else settings
-                answers = answer_metrics(s, items, engines=engines, baseline=args.baseline, cache=args.cache)
+            with contextlib.ExitStack() as stack:
+                s = settings
+                if name == "added":
+                    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="eval-added-")))
+                    s = with_added_document(settings, folder, assistant)
+                answers = answer_metrics(
+                    s, items, assistant, engines=engines, baseline=args.baseline, chat_model=chat_model
+                )
             print_answers(answers)
             result["sets"].setdefault(name, {}).update({"sha256": digest, "answers": answers})
     (RESULTS / f"eval-{stamp}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))

@@ -36,5 +36,5 @@ def test_held_out_questions_are_new_and_in_three_languages(path: Path) -> None:
     assert all(detect_language(i.question) == i.lang for i in held)
 
 
-def test_the_added_document_is_not_in_the_shipped_corpus(texts: dict[str, str]) -> None:
+def test_the_added_document_is_not_in_the_shipped_corpus() -> None:
     assert not (REPO_CORPUS / ADDED_DOCUMENT.name).exists()
