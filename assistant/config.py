@@ -70,8 +70,9 @@ class Settings(BaseSettings):
     # questions, which "legacy" all refuses (eval/README.md, tenth session): legacy stays the default.
     answer_engine: Literal["evidence", "legacy"] = "legacy"
     # Evidence-first checks (assistant/checking.py): the named evidence must be this close to the question
-    # (cosine, EmbeddingGemma). Read off the gold set: its answerable questions' closest shown sentence
-    # scored 0.29 and up, two off-topic questions 0.09 and 0.16 (eval/README.md, tenth session).
+    # (cosine, EmbeddingGemma). Read off the gold and ninth-session held-out sets: their answerable
+    # questions' closest shown sentence scored 0.29 and up, two off-topic questions 0.09 and 0.16
+    # (eval/README.md, tenth session).
     evidence_floor: float = Field(default=0.25, ge=-1.0, le=1.0)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     generation_timeout_s: float = Field(default=60.0, gt=0)
