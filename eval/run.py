@@ -3,7 +3,7 @@
 The held-out questions (eval/heldout.jsonl, see eval/gold.py) are measured too, apart.
 
 python -m eval.run                 # retrieval metrics with the current settings and index
-python -m eval.run --answers       # + answers to the gold, fresh and added-document sets, both engines
+python -m eval.run --answers       # + answers to the gold, fresh, unseen and added-document sets, both engines
 python -m eval.run --answers --sets fresh --engines evidence --baseline   # one set, one engine, the baseline
 python -m eval.run --sweep 300,450,600,800,1000   # rebuild a scratch index per size and compare
 """
@@ -30,13 +30,14 @@ from eval.gold import (
     FRESH_FILE,
     GOLD_FILE,
     HELDOUT_FILE,
+    UNSEEN_FILE,
     GoldItem,
     evidence_spans,
     first_hit,
     load_gold,
 )
 
-SETS = {"gold": GOLD_FILE, "heldout": HELDOUT_FILE, "fresh": FRESH_FILE, "added": ADDED_FILE}
+SETS = {"gold": GOLD_FILE, "heldout": HELDOUT_FILE, "fresh": FRESH_FILE, "unseen": UNSEEN_FILE, "added": ADDED_FILE}
 
 RESULTS = Path(__file__).with_name("results")
 MODES = ("dense", "lexical", "hybrid")
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sweep", help="comma-separated chunk sizes to compare")
     parser.add_argument("--answers", action="store_true", help="also measure answers (see eval/answers.py)")
-    parser.add_argument("--sets", default="gold,fresh,added", help=f"question sets for answers: {', '.join(SETS)}")
+    parser.add_argument("--sets", default="gold,fresh,unseen,added", help=f"question sets for answers: {', '.join(SETS)}")
     parser.add_argument("--engines", default="evidence,legacy", help="answer engines to compare")
     parser.add_argument("--baseline", action="store_true", help="with --answers, also the LangChain baseline")
     parser.add_argument("--cache", type=Path, help="keep the model's replies in this file (re-runs cost nothing)")
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     assistant = Assistant(settings)
-    for name in ("gold", "heldout", "fresh"):
+    for name in ("gold", "heldout", "fresh", "unseen"):
         items = load_gold(SETS[name])[: args.limit]
         metrics = retrieval_metrics(assistant, items)
         print_retrieval(metrics, f"Retrieval, {name} set ({SETS[name].name}, sha256 {sha256_of(SETS[name])[:12]})")

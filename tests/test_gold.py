@@ -8,7 +8,7 @@ import pytest
 
 from assistant.language import detect_language
 from assistant.loading import load_corpus
-from eval.gold import ADDED_DOCUMENT, ADDED_FILE, FRESH_FILE, GOLD_FILE, HELDOUT_FILE, load_gold, locate
+from eval.gold import ADDED_DOCUMENT, ADDED_FILE, FRESH_FILE, GOLD_FILE, HELDOUT_FILE, UNSEEN_FILE, load_gold, locate
 from tests.conftest import REPO_CORPUS
 
 
@@ -18,7 +18,7 @@ def texts() -> dict[str, str]:
     return {d.source: d.text for d in documents} | {ADDED_DOCUMENT.name: ADDED_DOCUMENT.read_text(encoding="utf-8")}
 
 
-@pytest.mark.parametrize("path", [GOLD_FILE, HELDOUT_FILE, FRESH_FILE, ADDED_FILE], ids=lambda p: Path(p).name)
+@pytest.mark.parametrize("path", [GOLD_FILE, HELDOUT_FILE, FRESH_FILE, UNSEEN_FILE, ADDED_FILE], ids=lambda p: Path(p).name)
 def test_every_quote_is_in_its_source(path: Path, texts: dict[str, str]) -> None:
     items = load_gold(path)
     assert len({i.id for i in items}) == len(items)
@@ -28,7 +28,7 @@ def test_every_quote_is_in_its_source(path: Path, texts: dict[str, str]) -> None
             locate(texts[ev.source], ev.quote)  # raises when the quote is not there
 
 
-@pytest.mark.parametrize("path", [HELDOUT_FILE, FRESH_FILE, ADDED_FILE], ids=lambda p: Path(p).name)
+@pytest.mark.parametrize("path", [HELDOUT_FILE, FRESH_FILE, UNSEEN_FILE, ADDED_FILE], ids=lambda p: Path(p).name)
 def test_held_out_questions_are_new_and_in_three_languages(path: Path) -> None:
     gold, held = load_gold(GOLD_FILE), load_gold(path)
     assert not {i.question for i in gold} & {i.question for i in held}
