@@ -17,13 +17,16 @@ HELDOUT_FILE = Path(__file__).with_name("heldout.jsonl")
 # Written in the tenth session before the evidence-first engine was built, and never tuned on: the set
 # whose numbers say how answers carry to new questions. eval/run prints its sha256 so a change shows.
 FRESH_FILE = Path(__file__).with_name("fresh.jsonl")
-# Written in the eleventh session, before any check was added to the evidence engine that session (the
-# fresh set's failures had been read by then): the held-out set for changes made after it.
+# Written in the eleventh session, before that session changed the engine (the fresh set's failures had
+# been read by then): the held-out set for changes made after it. Most of its questions are on a second
+# made-up document (eval/added/echanges-jeunes-bretagne-mie.md), the rest on corpus facts no other set asks.
 UNSEEN_FILE = Path(__file__).with_name("unseen.jsonl")
-# Questions on a document that is not in the shipped corpus (a made-up seminar report): eval/run adds it
-# to a scratch copy of the corpus and index first, as a user would with `assistant add`.
+# Questions on a document that is not in the shipped corpus (a made-up seminar report): eval/run adds the
+# documents of eval/added/ to a scratch copy of the corpus and index first, as a user would with `assistant add`.
 ADDED_FILE = Path(__file__).with_name("added.jsonl")
-ADDED_DOCUMENT = Path(__file__).parent / "added" / "seminaire-eau-annecy-2025.txt"
+ADDED_DOCUMENTS = sorted((Path(__file__).parent / "added").glob("*.*"))
+# Sets answered over the corpus with the added documents.
+NEEDS_ADDED = {ADDED_FILE, UNSEEN_FILE}
 
 
 class Evidence(BaseModel):

@@ -25,11 +25,12 @@ from typing import Any
 from assistant.config import Settings
 from assistant.pipeline import Assistant
 from eval.gold import (
-    ADDED_DOCUMENT,
+    ADDED_DOCUMENTS,
     ADDED_FILE,
     FRESH_FILE,
     GOLD_FILE,
     HELDOUT_FILE,
+    NEEDS_ADDED,
     UNSEEN_FILE,
     GoldItem,
     evidence_spans,
@@ -114,13 +115,13 @@ def sweep(settings: Settings, sizes: list[int], items: list[GoldItem]) -> list[d
 
 
 def with_added_document(settings: Settings, folder: Path, models: Assistant) -> Settings:
-    """Settings over a copy of the corpus and index in ``folder``, with the added-document set's file
-    added as a user would (`assistant add`): only that document is embedded, by ``models``' embedders."""
+    """Settings over a copy of the corpus and index in ``folder``, with the documents of eval/added/
+    added as a user would (`assistant add`): only those are embedded, by ``models``' embedders."""
     corpus, index = folder / "corpus", folder / "index"
     shutil.copytree(settings.corpus_dir, corpus)
     shutil.copytree(settings.index_dir, index)
     scratch = settings.model_copy(update={"corpus_dir": corpus, "index_dir": index, "chroma_host": None})
-    Assistant(scratch, embedder=models.embedder, second_embedder=models.second_embedder).add_documents([ADDED_DOCUMENT])
+    Assistant(scratch, embedder=models.embedder, second_embedder=models.second_embedder).add_documents(ADDED_DOCUMENTS)
     return scratch
 
 
@@ -132,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sweep", help="comma-separated chunk sizes to compare")
     parser.add_argument("--answers", action="store_true", help="also measure answers (see eval/answers.py)")
-    parser.add_argument("--sets", default="gold,fresh,unseen,added", help=f"question sets for answers: {', '.join(SETS)}")
+    parser.add_argument(
+        "--sets", default="gold,fresh,unseen,added", help=f"question sets for answers: {', '.join(SETS)}"
+    )
     parser.add_argument("--engines", default="evidence,legacy", help="answer engines to compare")
     parser.add_argument("--baseline", action="store_true", help="with --answers, also the LangChain baseline")
     parser.add_argument("--cache", type=Path, help="keep the model's replies in this file (re-runs cost nothing)")
@@ -156,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     assistant = Assistant(settings)
-    for name in ("gold", "heldout", "fresh", "unseen"):
+    for name in ("gold", "heldout", "fresh"):
         items = load_gold(SETS[name])[: args.limit]
         metrics = retrieval_metrics(assistant, items)
         print_retrieval(metrics, f"Retrieval, {name} set ({SETS[name].name}, sha256 {sha256_of(SETS[name])[:12]})")
@@ -180,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n=== {name} set: {SETS[name].name} (sha256 {digest}), {len(items)} questions", flush=True)
             with contextlib.ExitStack() as stack:
                 s = settings
-                if name == "added":
+                if SETS[name] in NEEDS_ADDED:
                     folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="eval-added-")))
                     s = with_added_document(settings, folder, assistant)
                 answers = answer_metrics(
