@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, ge=10)
     max_upload_mb: float = Field(default=20.0, gt=0)
     uploads_enabled: bool = True
+    # The documents the corpus shipped with (not added by `assistant add` or the app) cannot be removed.
+    protect_shipped: bool = True
 
     # The app: optional login, "alice:secret,bob:other" (leave empty for none).
     ui_users: str | None = None

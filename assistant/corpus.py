@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 from collections.abc import Callable, Sequence
@@ -36,7 +37,10 @@ class AddedDocument:
 
 
 def check_upload(path: Path, settings: Settings) -> None:
-    """Raise DocumentError unless ``path`` is a supported file within the size limit that holds text."""
+    """Raise DocumentError unless ``path`` is a supported file within the size limit that holds text and
+    is not already in the corpus (same bytes under any name)."""
+    if not path.is_file():
+        raise DocumentError(f"{path.name}: no such file.")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise DocumentError(
             f"{path.name}: unsupported file type {path.suffix or '(none)'}; accepted: {', '.join(SUPPORTED_SUFFIXES)}."
@@ -45,6 +49,45 @@ def check_upload(path: Path, settings: Settings) -> None:
     if size_mb > settings.max_upload_mb:
         raise DocumentError(f"{path.name}: {size_mb:.1f} MB is over the {settings.max_upload_mb:g} MB limit.")
     load_document(path)  # raises DocumentError when there is no text to be had
+    twin = copy_in_corpus(path, settings.corpus_dir)
+    if twin:
+        raise DocumentError(f"{path.name}: already in the corpus as {twin}.")
+
+
+def screen_uploads(settings: Settings, paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """Sort ``paths`` into those that can be added and a message for each one that cannot; a file
+    given twice in one batch counts once."""
+    good: list[Path] = []
+    problems: list[str] = []
+    digests: dict[str, str] = {}
+    for path in paths:
+        try:
+            check_upload(path, settings)
+        except DocumentError as exc:
+            problems.append(str(exc))
+            continue
+        digest = _sha256(path)
+        if digest in digests:
+            problems.append(f"{path.name}: the same file as {digests[digest]}.")
+            continue
+        digests[digest] = path.name
+        good.append(path)
+    return good, problems
+
+
+def copy_in_corpus(path: Path, corpus: Path) -> str | None:
+    """The corpus file with the same bytes as ``path``, if there is one."""
+    size, digest = path.stat().st_size, None
+    for other in sorted(corpus.rglob("*")):
+        if other.is_file() and other.name != METADATA_FILE and other.stat().st_size == size:
+            digest = digest or _sha256(path)
+            if _sha256(other) == digest:
+                return other.relative_to(corpus).as_posix()
+    return None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def add_documents(
@@ -57,15 +100,16 @@ def add_documents(
     """Copy valid files into the corpus and index them; on any failure, leave corpus and index as they were."""
     if not settings.uploads_enabled:
         raise DocumentError("Adding documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).")
-    for path in paths:
-        check_upload(path, settings)
+    good, problems = screen_uploads(settings, paths)
+    if problems:
+        raise DocumentError(" ".join(problems))
     corpus = settings.corpus_dir
     saved = _save_metadata(corpus)
     metadata = dict(read_metadata(corpus))
     added: list[AddedDocument] = []
     copied: list[Path] = []
     try:
-        for path in paths:
+        for path in good:
             target = _free_name(corpus, path.name)
             shutil.copyfile(path, target)
             copied.append(target)
@@ -107,6 +151,11 @@ def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn
     source = path.relative_to(corpus).as_posix()
     saved = _save_metadata(corpus)
     metadata = read_metadata(corpus)
+    if settings.protect_shipped and (metadata.get(source) is None or metadata[source].kind != "uploaded"):
+        raise DocumentError(
+            f"{source} came with the corpus and is protected; only added documents can be removed "
+            "(ASSISTANT_PROTECT_SHIPPED=false lifts this)."
+        )
     backup = path.read_bytes()
     path.unlink()
     if metadata.pop(source, None) is not None:

@@ -123,7 +123,11 @@ def load_document(path: Path, *, source: str | None = None, metadata: DocumentMe
     text = extract(data, path.name)
     content = tuple(find_content(text))
     if not content:
-        raise DocumentError(f"{path.name}: no text found (a scanned PDF needs OCR first).")
+        if suffix == ".pdf":
+            raise DocumentError(f"{path.name}: no text found (a scanned PDF needs OCR first).")
+        if not data.strip():
+            raise DocumentError(f"{path.name}: the file is empty (no text found).")
+        raise DocumentError(f"{path.name}: no text found that could be indexed.")
     meta = metadata or DocumentMetadata()
     source = source or path.name
     title = meta.title or _first_line(text, content) or path.stem

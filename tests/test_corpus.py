@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from assistant.corpus import screen_uploads
 from assistant.errors import DocumentError, ModelError
 from assistant.pipeline import Assistant
 from tests.fakes import FakeEmbedder
@@ -34,7 +35,7 @@ def test_added_documents_are_searchable_at_once(assistant: Assistant, tmp_path: 
 
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
-    [("tableur.xlsx", b"PK", "unsupported"), ("vide.txt", b"\n\n", "no text"), ("faux.pdf", b"nope", "PDF")],
+    [("tableur.xlsx", b"PK", "unsupported"), ("vide.txt", b"\n\n", "empty"), ("faux.pdf", b"nope", "PDF")],
 )
 def test_bad_uploads_change_nothing(assistant: Assistant, tmp_path: Path, name: str, data: bytes, reason: str) -> None:
     before = snapshot(assistant.settings.corpus_dir)
@@ -69,12 +70,49 @@ def test_an_indexing_failure_rolls_the_upload_back(settings: Settings, tmp_path:
     }
 
 
-def test_remove_deletes_from_corpus_and_index(assistant: Assistant) -> None:
-    report = assistant.remove_document("ateliers.md")
-    assert report.removed == ["ateliers.md"]
-    assert not (assistant.settings.corpus_dir / "ateliers.md").exists()
+def test_the_same_content_is_not_stored_twice(assistant: Assistant, tmp_path: Path) -> None:
+    corpus = assistant.settings.corpus_dir
+    copy = tmp_path / "autre nom.md"
+    copy.write_bytes((corpus / "ateliers.md").read_bytes())
+    before = snapshot(corpus)
+    with pytest.raises(DocumentError, match=r"already in the corpus as ateliers\.md"):
+        assistant.add_documents([copy])
+    note = tmp_path / "note.txt"
+    note.write_text("Une note sur l'eau à Shizuoka.", encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"the same file as note\.txt"):
+        assistant.add_documents([note, note])
+    assert snapshot(corpus) == before
+
+
+def test_screening_keeps_the_good_files_and_names_each_bad_one(assistant: Assistant, tmp_path: Path) -> None:
+    good, empty, odd = tmp_path / "bon.txt", tmp_path / "vide.txt", tmp_path / "x.exe"
+    good.write_text("Une note sur l'eau à Shizuoka.", encoding="utf-8")
+    empty.write_text("", encoding="utf-8")
+    odd.write_bytes(b"MZ")
+    kept, problems = screen_uploads(assistant.settings, [empty, good, odd])
+    assert kept == [good]
+    assert len(problems) == 2 and problems[0].startswith("vide.txt: the file is empty") and "x.exe" in problems[1]
+
+
+def test_remove_deletes_an_added_document_from_corpus_and_index(assistant: Assistant, tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("Une note sur l'eau à Shizuoka.", encoding="utf-8")
+    assistant.add_documents([note])
+    report = assistant.remove_document("note.txt")
+    assert report.removed == ["note.txt"]
+    assert not (assistant.settings.corpus_dir / "note.txt").exists()
     with pytest.raises(DocumentError, match="No document"):
+        assistant.remove_document("note.txt")
+
+
+def test_shipped_documents_are_protected_unless_the_setting_says_otherwise(assistant: Assistant) -> None:
+    settings = assistant.settings
+    before = snapshot(settings.corpus_dir)
+    with pytest.raises(DocumentError, match="protected"):
         assistant.remove_document("ateliers.md")
+    assert snapshot(settings.corpus_dir) == before
+    open_site = Assistant(settings.model_copy(update={"protect_shipped": False}), embedder=FakeEmbedder())
+    assert open_site.remove_document("ateliers.md").removed == ["ateliers.md"]
 
 
 def test_read_only_sites_refuse_changes(settings: Settings, tmp_path: Path) -> None:
