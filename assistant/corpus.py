@@ -40,35 +40,50 @@ def check_upload(path: Path, settings: Settings) -> None:
     """Raise DocumentError unless ``path`` is a supported file within the size limit that holds text and
     is not already in the corpus (same bytes under any name)."""
     if not path.is_file():
-        raise DocumentError(f"{path.name}: no such file.")
+        raise DocumentError(f"{path.name}: no such file.", name=path.name)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise DocumentError(
-            f"{path.name}: unsupported file type {path.suffix or '(none)'}; accepted: {', '.join(SUPPORTED_SUFFIXES)}."
+            f"{path.name}: unsupported file type {path.suffix or '(none)'}; accepted: {', '.join(SUPPORTED_SUFFIXES)}.",
+            reason="unsupported",
+            name=path.name,
         )
     size_mb = path.stat().st_size / 1_000_000
     if size_mb > settings.max_upload_mb:
-        raise DocumentError(f"{path.name}: {size_mb:.1f} MB is over the {settings.max_upload_mb:g} MB limit.")
+        raise DocumentError(
+            f"{path.name}: {size_mb:.1f} MB is over the {settings.max_upload_mb:g} MB limit.",
+            reason="too_large",
+            name=path.name,
+            limit=settings.max_upload_mb,
+        )
     load_document(path)  # raises DocumentError when there is no text to be had
     twin = copy_in_corpus(path, settings.corpus_dir)
     if twin:
-        raise DocumentError(f"{path.name}: already in the corpus as {twin}.")
+        raise DocumentError(
+            f"{path.name}: already in the corpus as {twin}.", reason="duplicate", name=path.name, other=twin
+        )
 
 
-def screen_uploads(settings: Settings, paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+def screen_uploads(settings: Settings, paths: Sequence[Path]) -> tuple[list[Path], list[DocumentError]]:
     """Sort ``paths`` into those that can be added and a message for each one that cannot; a file
     given twice in one batch counts once."""
     good: list[Path] = []
-    problems: list[str] = []
+    problems: list[DocumentError] = []
     digests: dict[str, str] = {}
     for path in paths:
         try:
             check_upload(path, settings)
         except DocumentError as exc:
-            problems.append(str(exc))
+            exc.details.setdefault("name", path.name)
+            problems.append(exc)
             continue
         digest = _sha256(path)
         if digest in digests:
-            problems.append(f"{path.name}: the same file as {digests[digest]}.")
+            other = digests[digest]
+            problems.append(
+                DocumentError(
+                    f"{path.name}: the same file as {other}.", reason="duplicate", name=path.name, other=other
+                )
+            )
             continue
         digests[digest] = path.name
         good.append(path)
@@ -102,7 +117,7 @@ def add_documents(
         raise DocumentError("Adding documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).")
     good, problems = screen_uploads(settings, paths)
     if problems:
-        raise DocumentError(" ".join(problems))
+        raise problems[0] if len(problems) == 1 else DocumentError(" ".join(map(str, problems)))
     corpus = settings.corpus_dir
     saved = _save_metadata(corpus)
     metadata = dict(read_metadata(corpus))
@@ -154,7 +169,9 @@ def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn
     if settings.protect_shipped and (metadata.get(source) is None or metadata[source].kind != "uploaded"):
         raise DocumentError(
             f"{source} came with the corpus and is protected; only added documents can be removed "
-            "(ASSISTANT_PROTECT_SHIPPED=false lifts this)."
+            "(ASSISTANT_PROTECT_SHIPPED=false lifts this).",
+            reason="protected",
+            name=source,
         )
     backup = path.read_bytes()
     path.unlink()

@@ -32,7 +32,16 @@ class IndexMismatchError(AssistantError):
 
 
 class DocumentError(AssistantError):
-    """A document cannot be read: unsupported type, corrupt file, no text, too large."""
+    """A document cannot be read: unsupported type, corrupt file, no text, too large.
+
+    ``reason`` names the case for interfaces that word it themselves ("unsupported", "too_large",
+    "empty", "no_text", "duplicate", "protected", "unreadable"); ``details`` holds what the wording
+    needs (the file name, the limit, the other copy)."""
+
+    def __init__(self, message: str, *, reason: str = "unreadable", **details: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.details = details
 
 
 class QuestionError(AssistantError):

@@ -124,10 +124,12 @@ def load_document(path: Path, *, source: str | None = None, metadata: DocumentMe
     content = tuple(find_content(text))
     if not content:
         if suffix == ".pdf":
-            raise DocumentError(f"{path.name}: no text found (a scanned PDF needs OCR first).")
+            raise DocumentError(
+                f"{path.name}: no text found (a scanned PDF needs OCR first).", reason="no_text", name=path.name
+            )
         if not data.strip():
-            raise DocumentError(f"{path.name}: the file is empty (no text found).")
-        raise DocumentError(f"{path.name}: no text found that could be indexed.")
+            raise DocumentError(f"{path.name}: the file is empty (no text found).", reason="empty", name=path.name)
+        raise DocumentError(f"{path.name}: no text found that could be indexed.", reason="no_text", name=path.name)
     meta = metadata or DocumentMetadata()
     source = source or path.name
     title = meta.title or _first_line(text, content) or path.stem

@@ -91,7 +91,8 @@ def test_screening_keeps_the_good_files_and_names_each_bad_one(assistant: Assist
     odd.write_bytes(b"MZ")
     kept, problems = screen_uploads(assistant.settings, [empty, good, odd])
     assert kept == [good]
-    assert len(problems) == 2 and problems[0].startswith("vide.txt: the file is empty") and "x.exe" in problems[1]
+    assert [(p.reason, p.details["name"]) for p in problems] == [("empty", "vide.txt"), ("unsupported", "x.exe")]
+    assert str(problems[0]).startswith("vide.txt: the file is empty")
 
 
 def test_remove_deletes_an_added_document_from_corpus_and_index(assistant: Assistant, tmp_path: Path) -> None:

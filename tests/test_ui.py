@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -9,7 +12,12 @@ from assistant.config import Settings
 from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant
 from tests.fakes import FakeChatModel, FakeEmbedder
-from ui.app import Handlers, build_app
+from ui.app import build_app
+from ui.handlers import Handlers
+from ui.texts import TEXTS
+
+QUESTION = "Où ont eu lieu les Rencontres en 2014 ?"
+NO_BAR = lambda *a, **k: None  # noqa: E731  (a stand-in for gr.Progress)
 
 
 @pytest.fixture
@@ -25,13 +33,38 @@ def last(generator):
     return final
 
 
+def note(folder: Path, name: str = "note.md", text: str = "# Note sur l'eau\n\nL'eau à Shizuoka.\n") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_ask_streams_then_shows_a_cited_answer_with_its_highlighted_source(handlers: Handlers) -> None:
-    steps = list(handlers.respond("Où ont eu lieu les Rencontres en 2014 ?", [], []))
+    steps = list(handlers.respond(QUESTION, [], []))
     assert len(steps) > 2  # progress and draft before the final answer
     chat, sources, turns, box = steps[-1]
-    assert chat[-1]["role"] == "assistant" and 'href="#src-1"' in chat[-1]["content"]
-    assert 'id="src-1"' in sources and "<mark>" in sources and "Takamatsu" in sources
+    assert chat[-1]["role"] == "assistant" and 'href="#t0-src-1"' in chat[-1]["content"]
+    assert 'id="t0-src-1"' in sources and "<mark>" in sources and "Takamatsu" in sources
     assert turns[0]["answer"]["citations"][0]["n"] == 1 and box == ""
+
+
+def test_each_turn_cites_its_own_sources(handlers: Handlers) -> None:
+    chat, _, turns, _ = last(handlers.respond(QUESTION, [], []))
+    chat, sources, turns, _ = last(handlers.respond("Et en 2014, où ?", chat, turns))
+    first, second = chat[1]["content"], chat[3]["content"]
+    assert 'href="#t0-src-1"' in first and 'href="#t1-src-1"' in second
+    assert 'id="t0-src-1"' in sources and 'id="t1-src-1"' in sources  # the older target is still there
+    assert sources.index('id="turn-1"') < sources.index('id="turn-0"')  # the latest answer first
+
+
+def test_copy_gives_clean_text_with_its_references(handlers: Handlers) -> None:
+    chat, _, _, _ = last(handlers.respond(QUESTION, [], []))
+    copied = re.search(r'<span class="copy-source">(.*?)</span>', chat[-1]["content"], re.S)
+    assert copied is not None
+    text = copied.group(1)
+    assert "<a" not in text and "&lt;a" not in text and "href" not in text
+    assert text.startswith("Les Rencontres ont eu lieu à Takamatsu en 2014. [1]")
+    assert re.search(r"\n\[1\] .+ — « .*Takamatsu.* »", text.replace("&quot;", '"'))
 
 
 def test_refusals_look_different(settings: Settings) -> None:
@@ -44,32 +77,108 @@ def test_refusals_look_different(settings: Settings) -> None:
     assert 'class="answer-panel refused"' in sources
 
 
-def test_an_empty_question_is_shown_as_an_error_and_kept(handlers: Handlers) -> None:
-    chat, _, turns, box = last(handlers.respond("   ", [], []))
-    assert chat[-1]["content"].startswith("⚠️") and turns == [] and box == "   "
+def test_a_refusal_under_a_filter_says_where_else_to_look(settings: Settings) -> None:
+    assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel(["NOT_IN_SOURCES"]))
+    assistant.index()
+    handlers = Handlers(assistant, FeedbackStore(settings.data_dir / "f.db"))
+    other = next(d["doc_id"] for d in assistant.documents() if d["source"] == "ateliers.md")
+    _, sources, _, _ = last(handlers.respond(QUESTION, [], [], doc_ids=[other]))
+    assert "Rien dans les documents ou éditions choisis" in sources
+    _, unfiltered, _, _ = last(handlers.respond(QUESTION, [], []))
+    assert "choisis" not in unfiltered
+
+
+@pytest.mark.parametrize("question", ["   ", "x" * 5000])
+def test_an_empty_or_huge_question_adds_no_bubble_and_is_kept(handlers: Handlers, question: str) -> None:
+    chat, _, turns, box = last(handlers.respond(question, [{"role": "user", "content": "avant"}], []))
+    assert chat == [{"role": "user", "content": "avant"}] and turns == [] and box == question
 
 
 def test_thumbs_and_comments_are_stored(handlers: Handlers) -> None:
-    _, _, turns, _ = last(handlers.respond("Où ont eu lieu les Rencontres en 2014 ?", [], []))
+    _, _, turns, _ = last(handlers.respond(QUESTION, [], []))
     handlers.like(turns, SimpleNamespace(index=1, liked=False))  # type: ignore[arg-type]
     handlers.comment("Il manque la date exacte.", turns)
     rows = handlers.feedback.rows()
     assert [(r[4], r[5]) for r in rows] == [(-1, ""), (0, "Il manque la date exacte.")]
 
 
-def test_upload_errors_are_reported_and_good_files_listed(handlers: Handlers, tmp_path: Path) -> None:
-    bad = tmp_path / "scan.pdf"
+def test_good_files_are_added_and_each_bad_one_is_named_and_kept(handlers: Handlers, tmp_path: Path) -> None:
+    bad, empty, good = tmp_path / "scan.pdf", note(tmp_path, "vide.txt", ""), note(tmp_path)
     bad.write_bytes(b"%PDF-1.4 broken")
-    assert handlers.add([str(bad)], progress=lambda *a, **k: None).startswith("❌")  # type: ignore[arg-type]
-    good = tmp_path / "note.md"
-    good.write_text("# Note sur l'eau\n\nL'eau à Shizuoka.\n", encoding="utf-8")
-    status = handlers.add([str(good)], progress=lambda *a, **k: None)  # type: ignore[arg-type]
-    assert status.startswith("✅") and any(row[5] == "note.md" for row in handlers.documents_table())
-    assert handlers.remove("note.md").startswith("✅")
+    status, left = handlers.add([str(bad), str(empty), str(good)], progress=NO_BAR)
+    assert status.startswith("✅") and "vide.txt : le fichier est vide" in status and "scan.pdf" in status
+    assert left == [str(bad), str(empty)]  # the handled file leaves the picker, the failed ones stay
+    assert any(row[5] == "note.md" for row in handlers.documents_table())
+
+
+def test_the_same_document_twice_is_said_to_be_there_already(handlers: Handlers, tmp_path: Path) -> None:
+    handlers.add([str(note(tmp_path))], progress=NO_BAR)
+    again = note(tmp_path, "copie.md")  # the same text under another name
+    status, left = handlers.add([str(again)], ui_lang="en", progress=NO_BAR)
+    assert "copie.md: this document is already in the corpus (note.md)" in status and left == [str(again)]
+    assert [row[5] for row in handlers.documents_table()].count("note.md") == 1
+    assert not any(row[5].startswith("copie") for row in handlers.documents_table())
+
+
+def test_deleting_asks_first_names_the_document_and_spares_the_shipped_ones(handlers: Handlers, tmp_path: Path) -> None:
+    handlers.add([str(note(tmp_path))], progress=NO_BAR)
+    ask, confirm = handlers.confirm_remove("note.md", "fr")
+    assert confirm and "Supprimer « Note sur l'eau » (note.md)" in ask
+    assert handlers.remove("note.md") == "✅ « Note sur l'eau » a été supprimé."
+    ask, confirm = handlers.confirm_remove("ateliers.md", "en")
+    assert not confirm and "cannot be deleted" in ask
+    assert "ateliers.md" in [row[5] for row in handlers.documents_table()]
+
+
+def test_a_page_load_reads_the_documents_from_the_index(handlers: Handlers, tmp_path: Path) -> None:
+    app = build_app(handlers.assistant, feedback=handlers.feedback)
+    handlers.assistant.add_documents([note(tmp_path)])  # after start-up, as another user would
+    on_load = [f for f in app.fns.values() if any(trigger == "load" for _, trigger in f.targets)]
+    table, doc_filter, to_delete, _ = on_load[0].fn("fr")
+    assert any(row[5] == "note.md" for row in table["value"])
+    assert any(value == "note.md" or "note.md" in label for label, value in to_delete["choices"])
+    assert doc_filter["choices"] == to_delete["choices"]
+
+
+def test_the_three_interface_languages_have_every_string() -> None:
+    keys = set(TEXTS["fr"])
+    assert {lang: set(texts) ^ keys for lang, texts in TEXTS.items()} == {"fr": set(), "en": set(), "ja": set()}
+
+
+# Words that are the same in French and English (and names): not a sign of a mixed page.
+SHARED = {"Interface", "Conversation", "### Sources", "Documents", "Questions", "Question", "Date", "Passages"}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "ja"])
+def test_no_interface_string_is_in_another_language(lang: str) -> None:
+    mine = TEXTS[lang]
+    for other in set(TEXTS) - {lang}:
+        same = {k for k, v in mine.items() if v == TEXTS[other][k] and v not in SHARED}
+        assert not same, f"{lang} shows the {other} text for {sorted(same)}"
+    if lang == "ja":
+        kana = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+        assert [k for k, v in mine.items() if not kana.search(v)] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_walking_the_app_in_one_language_shows_no_french_chrome(handlers: Handlers, lang: str) -> None:
+    """Every message a user can meet, in ``lang``: none is a French string of the interface."""
+    french = {v for k, v in TEXTS["fr"].items() if v not in SHARED and "{" not in v}
+    seen: list[Any] = list(handlers.respond(QUESTION, [], [], ui_lang=lang))
+    with warnings.catch_warnings(record=True) as notices:  # gr.Warning outside a request is a warning
+        warnings.simplefilter("always")
+        seen.append(list(handlers.respond("  ", [], [], ui_lang=lang)))
+    assert notices and all(str(n.message) not in TEXTS["fr"].values() for n in notices)
+    seen += [str(n.message) for n in notices]
+    seen.append(handlers.add([], ui_lang=lang))
+    seen.append(handlers.confirm_remove("ateliers.md", lang))
+    seen.append(handlers.remove(None, lang))
+    shown = repr(seen)
+    assert [f for f in french if f in shown] == []
 
 
 def test_the_api_endpoint_returns_the_cli_json(handlers: Handlers) -> None:
-    data = handlers.ask_api("Où ont eu lieu les Rencontres en 2014 ?")
+    data = handlers.ask_api(QUESTION)
     assert data["refused"] is False and data["citations"][0]["quote"]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant
-from ui.app import CSS, build_app
+from ui.app import build_app, launch_options
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
@@ -36,7 +36,7 @@ def app_url(real_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory)
     feedback = FeedbackStore(tmp_path_factory.mktemp("feedback") / "feedback.sqlite3")
     app = build_app(real_assistant, feedback=feedback)
     app.queue(default_concurrency_limit=4, max_size=32)
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, share=False)
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, share=False, **launch_options())
     yield f"http://127.0.0.1:{port}"
     app.close()
 

@@ -1,0 +1,236 @@
+"""Everything the app does, as plain functions over the engine: callable in tests without a browser.
+
+Every message is in the interface's language (`ui.texts`); lists of documents are read from the index
+each time they are shown, so a reload or a second user sees what was added or removed since start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.corpus import screen_uploads
+from assistant.errors import AssistantError, DocumentError
+from assistant.feedback import FeedbackStore
+from assistant.pipeline import Assistant, answer_json
+from assistant.retrieval import Filters
+from assistant.types import Draft, Final, Progress
+from ui.render import chat_text, clean_text, flat, sources_panel, turn_sources
+from ui.texts import index_summary, say
+
+ChatUpdate = tuple[list[dict[str, Any]], Any, list[dict[str, Any]], str]
+
+
+class Handlers:
+    def __init__(self, assistant: Assistant, feedback: FeedbackStore) -> None:
+        self.assistant = assistant
+        self.feedback = feedback
+
+    # --- chat ------------------------------------------------------------------------------------
+
+    def respond(
+        self,
+        question: str,
+        chat: list[dict[str, Any]],
+        turns: list[dict[str, Any]],
+        doc_ids: list[str] | None = None,
+        editions: list[str] | None = None,
+        ui_lang: str = "fr",
+    ) -> Iterator[ChatUpdate]:
+        """Stream an answer: yields (chat messages, sources HTML, turns, textbox value).
+
+        An empty or too long question is not sent: a notice says why and the question stays in its box.
+        """
+        problem = self._question_problem(question, ui_lang)
+        if problem:
+            gr.Warning(problem)
+            yield chat, gr.skip(), turns, question
+            return
+        asked = [*chat, {"role": "user", "content": question}]
+        history = [(t["question"], t["answer"]["answer"]) for t in turns]
+        filters = Filters(doc_ids=tuple(doc_ids or ()), editions=tuple(int(e) for e in editions or ()))
+        draft = ""
+        try:
+            for event in self.assistant.answer_events(question, history=history, filters=filters):
+                if isinstance(event, Progress):
+                    draft = ""  # a new stage: a reworded draft replaces the first one
+                    yield [*asked, _pending(f"⏳ {say('stage_' + event.stage, ui_lang)}")], gr.skip(), turns, ""
+                elif isinstance(event, Draft):
+                    draft += event.text
+                    note = say("stage_checking", ui_lang)
+                    yield [*asked, _pending(f"<i>{flat(draft)}</i><br>⏳ {note}")], gr.skip(), turns, ""
+                elif isinstance(event, Final):
+                    answer, n = event.answer, len(turns)
+                    notice = self._filtered_refusal(question, filters, ui_lang) if answer.refused else ""
+                    block = turn_sources(answer, n, self.assistant.catalog, ui_lang, notice)
+                    record = {"question": question, "answer": answer_json(answer), "sources": block}
+                    turns = [*turns, record]
+                    content = chat_text(answer, n, ui_lang)
+                    chat = [*asked, {"role": "assistant", "content": content}]
+                    yield chat, sources_panel([t["sources"] for t in turns]), turns, ""
+        except AssistantError as exc:
+            message = say("error", ui_lang, detail=str(exc))
+            yield [*asked, {"role": "assistant", "content": f"⚠️ {message}"}], gr.skip(), turns, question
+
+    def _question_problem(self, question: str, lang: str) -> str:
+        if not question.strip():
+            return say("empty_question", lang)
+        limit = self.assistant.settings.max_question_chars
+        if len(question) > limit:
+            return say("long_question", lang, n=len(question), limit=limit)
+        return ""
+
+    def _filtered_refusal(self, question: str, filters: Filters, lang: str) -> str:
+        """When a filter is on and the rest of the corpus has passages for the question, say so."""
+        if not (filters.doc_ids or filters.editions or filters.years):
+            return ""
+        try:
+            everywhere = self.assistant.search(question)
+            inside = {(p.chunk.doc_id, p.chunk.start) for p in self.assistant.search(question, filters=filters)}
+        except AssistantError:
+            return ""
+        elsewhere = [p for p in everywhere if (p.chunk.doc_id, p.chunk.start) not in inside]
+        return say("filtered_refusal", lang, n=len(elsewhere)) if elsewhere else ""
+
+    def new_conversation(self) -> tuple[list[Any], str, list[Any], str]:
+        return [], "", [], ""
+
+    def like(self, turns: list[dict[str, Any]], data: gr.LikeData, ui_lang: str = "fr") -> str:
+        """Thumbs up/down on an answer, stored with its question and citations."""
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        turn_no = index // 2  # messages alternate user, assistant
+        if not 0 <= turn_no < len(turns):
+            return ""
+        rating = 1 if data.liked is True else -1 if data.liked is False else 0
+        self._record(turns[turn_no], rating, "")
+        return say("thanks", ui_lang)
+
+    def comment(self, text: str, turns: list[dict[str, Any]], ui_lang: str = "fr") -> tuple[str, str]:
+        if not text.strip() or not turns:
+            return "", text
+        self._record(turns[-1], 0, text)
+        return say("comment_saved", ui_lang), ""
+
+    def _record(self, turn: dict[str, Any], rating: int, comment: str) -> None:
+        answer = turn["answer"]
+        self.feedback.record(
+            question=turn["question"],
+            answer=answer["answer"],
+            rating=rating,
+            comment=comment,
+            refused=answer["refused"],
+            citations=answer["citations"],
+        )
+
+    def ask_api(self, question: str) -> dict[str, Any]:
+        """The /ask endpoint: the same JSON object as `assistant ask --json`."""
+        try:
+            return answer_json(self.assistant.answer(question))
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    # --- documents -------------------------------------------------------------------------------
+
+    def documents_table(self) -> list[list[Any]]:
+        try:
+            docs = self.assistant.documents()
+        except AssistantError:
+            return []
+        return [
+            [
+                d["title"],
+                d.get("publisher", ""),
+                d.get("date", ""),
+                d["chunks"],
+                d["indexed_at"],
+                d["source"],
+                d["doc_id"],
+            ]
+            for d in docs
+        ]
+
+    def document_choices(self) -> list[tuple[str, str]]:
+        return [(f"{row[0]} ({row[5]})", row[6]) for row in self.documents_table()]
+
+    def edition_choices(self) -> list[str]:
+        try:
+            editions = {d.get("edition") for d in self.assistant.documents()}
+        except AssistantError:
+            return []
+        return [str(e) for e in sorted(e for e in editions if isinstance(e, int))]
+
+    def add(
+        self, files: list[Any] | None, ui_lang: str = "fr", progress: Callable[..., Any] | None = None
+    ) -> tuple[str, list[str]]:
+        """Add the good files of a batch; name each bad one. Returns (status, files left in the picker):
+        only the files that failed stay, so the next upload is not blocked by them."""
+        if not files:
+            return say("choose_files", ui_lang), []
+        # Gradio keeps each upload under its own file name, in a temporary folder of its own.
+        paths = [Path(f if isinstance(f, str) else f.name) for f in files]
+        good, problems = screen_uploads(self.assistant.settings, paths)
+        lines = []
+        if good:
+            try:
+                bar = progress or gr.Progress()
+                added, report = self.assistant.add_documents(
+                    good, progress=lambda done, total: bar((done, max(total, 1)), desc="⏳")
+                )
+                lines.append(say("added", ui_lang, names=", ".join(a.title for a in added)))
+                lines.append(index_summary(report, ui_lang))
+            except AssistantError as exc:
+                lines.append(say("nothing_changed", ui_lang, detail=self._why(exc, ui_lang)))
+                return "\n\n".join(lines), [str(p) for p in paths]
+        if problems:
+            lines.append(say("not_added", ui_lang))
+            lines += [f"- {self._why(p, ui_lang)}" for p in problems]
+        failed = {p.details.get("name") for p in problems}
+        return "\n\n".join(lines), [str(p) for p in paths if p.name in failed]
+
+    def confirm_remove(self, doc_id: str | None, ui_lang: str = "fr") -> tuple[str, bool]:
+        """The question to confirm before deleting, naming the document (or why it cannot be deleted),
+        and whether to show the confirm buttons."""
+        if not doc_id:
+            return say("choose_document", ui_lang), False
+        record = self._record_of(doc_id)
+        if record is None:
+            return say("choose_document", ui_lang), False
+        settings = self.assistant.settings
+        if settings.protect_shipped and record.get("kind") != "uploaded":
+            return say("why_protected", ui_lang, title=record["title"]), False
+        return say("confirm", ui_lang, title=record["title"], source=record["source"]), True
+
+    def remove(self, doc_id: str | None, ui_lang: str = "fr") -> str:
+        if not doc_id:
+            return say("choose_document", ui_lang)
+        record = self._record_of(doc_id)
+        title = record["title"] if record else doc_id
+        try:
+            self.assistant.remove_document(doc_id)
+        except AssistantError as exc:
+            return say("nothing_changed", ui_lang, detail=self._why(exc, ui_lang, title=title))
+        return say("removed", ui_lang, title=title)
+
+    def _record_of(self, doc_id: str) -> dict[str, Any] | None:
+        try:
+            return next((d for d in self.assistant.documents() if doc_id in (d["doc_id"], d["source"])), None)
+        except AssistantError:
+            return None
+
+    @staticmethod
+    def _why(exc: AssistantError, lang: str, **extra: object) -> str:
+        """A document problem in the interface's language; other errors as the engine words them."""
+        if isinstance(exc, DocumentError) and "name" in exc.details:
+            values = {"limit": 0, "other": "", "title": exc.details["name"], **exc.details, **extra}
+            return say("why_" + exc.reason, lang, **values)
+        return str(exc)
+
+
+def _pending(text: str) -> dict[str, Any]:
+    return {"role": "assistant", "content": text}
+
+
+__all__ = ["Handlers", "clean_text"]

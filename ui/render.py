@@ -1,0 +1,115 @@
+"""HTML for the chat and the sources panel. Everything from documents or users is escaped.
+
+Each turn's markers point into that turn's own sources (`#t2-src-1`), so [1] of an earlier answer
+opens the earlier answer's source. A chat message carries its clean text for the copy button: the
+answer without markup, then its numbered references (title, quote).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from assistant.indexing import IndexCatalog
+from assistant.types import Answer
+from ui.texts import say
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def status_of(answer: Answer) -> str:
+    return "refused" if answer.refused else "extractive" if answer.extractive else "answered"
+
+
+def _marker_links(text: str, turn: int) -> str:
+    return re.sub(r"\[(\d+)\]", rf'<a class="cite" href="#t{turn}-src-\1">[\1]</a>', text)
+
+
+def clean_text(answer: Answer) -> str:
+    """What the copy button copies: the answer as plain text, then its references."""
+    lines = [answer.text.strip()]
+    if answer.citations:
+        lines.append("")
+        lines += [f"[{c.n}] {c.title} — « {flat(c.quote)} »" for c in answer.citations]
+    return "\n".join(lines)
+
+
+def chat_text(answer: Answer, turn: int, lang: str) -> str:
+    """The answer as the chat shows it: escaped, markers clickable, its status (in the interface's
+    language ``lang``) when not a checked answer, and a copy link that copies :func:`clean_text`."""
+    body = _marker_links(esc(answer.text), turn).replace("\n", "<br>")
+    kind = status_of(answer)
+    if kind != "answered":
+        icon = "ⓘ" if kind == "refused" else "❝"
+        body = f"{icon} <b>{esc(say(kind, lang))}</b><br>{body}"
+    copy = (
+        f'<span class="copy-source">{esc(clean_text(answer))}</span>'
+        f'<a class="copy-clean" href="#" data-done="{esc(say("copied", lang))}">{esc(say("copy", lang))}</a>'
+    )
+    return f"{body}<br>{copy}"
+
+
+def turn_sources(answer: Answer, turn: int, catalog: IndexCatalog, lang: str, notice: str = "") -> str:
+    """One turn's block of the sources panel: status, each cited quote in its passage, the rest folded."""
+    kind = status_of(answer)
+    parts = [
+        f'<section class="turn-sources" id="turn-{turn}">'
+        f'<div class="turn-question">{esc(say("turn", lang))} {turn + 1} — {esc(answer.question)}</div>'
+        f'<div class="answer-panel {kind}" data-question="{esc(answer.question)}">'
+        f'<div class="status">{esc(say(kind, lang))}</div>'
+        f'<div class="answer-text">{_marker_links(esc(answer.text), turn).replace(chr(10), "<br>")}</div>'
+    ]
+    for note in (notice, answer.notice or ""):
+        if note:
+            parts.append(f'<div class="meta">{esc(note)}</div>')
+    if answer.dropped_sentences:
+        parts.append(f'<div class="dropped">{esc(say("dropped", lang, n=len(answer.dropped_sentences)))}</div>')
+    parts.append("</div>")
+    for c in answer.citations:
+        record = catalog.documents.get(c.doc_id)
+        meta = (
+            ", ".join(str(x) for x in (record.metadata.get("publisher"), record.metadata.get("date")) if x)
+            if record
+            else ""
+        )
+        full = catalog.text(c.doc_id)
+        passage = c.passage.chunk
+        before = full[passage.start : c.start] if passage.start <= c.start else ""
+        after = full[c.end : passage.end] if c.end <= passage.end else ""
+        anchor = f"t{turn}-doc-{c.n}"
+        parts.append(
+            f'<div class="source" id="t{turn}-src-{c.n}"><div><b>[{c.n}] {esc(c.title)}</b></div>'
+            f'<div class="meta">{esc(meta)} · {esc(c.source)} · {c.start}–{c.end}</div>'
+            f"<blockquote>…{esc(flat(before)[-300:])} <mark>{esc(flat(c.quote))}</mark> "
+            f"{esc(flat(after)[:300])}…</blockquote>"
+            f'<a href="#{anchor}">{esc(say("open_in_document", lang))}</a>'
+            f'<details><summary>{esc(c.title)}</summary><div class="doc-view">{esc(full[: c.start])}'
+            f'<mark id="{anchor}">{esc(full[c.start : c.end])}</mark>{esc(full[c.end :])}</div></details></div>'
+        )
+    cited = {(c.doc_id, c.passage.chunk.start) for c in answer.citations}
+    others = [p for p in answer.passages if (p.chunk.doc_id, p.chunk.start) not in cited]
+    if others:
+        label = say("see_also" if answer.refused else "other_passages", lang)
+        items = "".join(
+            f"<li><b>{esc(p.title)}</b> ({esc(p.source)} {p.chunk.start}–{p.chunk.end})<br>"
+            f"{esc(flat(p.chunk.text)[:280])}…</li>"
+            for p in others
+        )
+        parts.append(
+            f"<details{' open' if answer.refused else ''}><summary>{esc(label)} ({len(others)})</summary>"
+            f"<ul>{items}</ul></details>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def sources_panel(blocks: Sequence[str]) -> str:
+    """Every turn's sources, the latest first, so an older answer's [n] still has its target."""
+    return "".join(reversed(blocks))
