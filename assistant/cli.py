@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.errors import AssistantError, ConfigError
+from assistant.errors import AssistantError, ConfigError, IndexNotBuiltError
+from assistant.indexing import current_generation
 from assistant.models import check_model, fetch_model, load_manifest
 from assistant.pipeline import Assistant, answer_json, search_json
 from assistant.retrieval import Filters
@@ -29,6 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    quiet_libraries(verbose=args.verbose)
     try:
         settings = Settings()
         return int(args.handler(args, settings) or 0)
@@ -38,6 +41,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def quiet_libraries(*, verbose: bool) -> None:
+    """Keep the libraries' own output ("Loading weights" bars, bm25s debug lines) out of the user's
+    terminal unless ``--verbose``: they log at levels and through bars of their own."""
+    if verbose:
+        return
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read by huggingface_hub and transformers
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    for name in ("bm25s", "sentence_transformers", "transformers", "httpx", "chromadb"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def require_index(settings: Settings) -> None:
+    """Fail at once when there is no index, before any model is loaded."""
+    if current_generation(settings.index_dir) is None:
+        raise IndexNotBuiltError(f"Index not built in {settings.index_dir}: run `assistant index` (or `make run`).")
 
 
 def build_assistant(settings: Settings) -> Assistant:
@@ -200,6 +220,7 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    require_index(settings)
     assistant = build_assistant(settings)
     for question in args.questions:
         started = time.perf_counter()
@@ -284,6 +305,7 @@ def cmd_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    require_index(settings)
     assistant = build_assistant(settings)
     for question in args.questions:
         answer = assistant.answer(question, filters=_filters(args))
@@ -295,6 +317,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    require_index(settings)
     assistant = build_assistant(settings)
     tty = sys.stdout.isatty()
     dim, reset = ("\033[2m", "\033[0m") if tty else ("", "")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,28 @@ def test_search_before_indexing_says_what_to_do(env: Settings, capsys: pytest.Ca
     assert cli.main(["search", "Takamatsu"]) == 2
     err = capsys.readouterr().err
     assert "Index not built" in err and "assistant index" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["ask", "search"])
+def test_no_index_is_said_before_any_model_is_loaded(
+    env: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    built = []
+    monkeypatch.setattr(cli, "build_assistant", lambda s: built.append(s))
+    assert cli.main([command, "Où ont eu lieu les Rencontres en 2014 ?"]) == 2
+    assert "Index not built" in capsys.readouterr().err and built == []
+
+
+def test_library_noise_stays_out_unless_verbose(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS", raising=False)
+    monkeypatch.setattr(logging.getLogger("bm25s"), "level", logging.DEBUG)
+    cli.main(["docs"])
+    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1"
+    assert logging.getLogger("bm25s").getEffectiveLevel() == logging.WARNING
+    monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS")
+    logging.getLogger("bm25s").setLevel(logging.DEBUG)
+    cli.main(["--verbose", "docs"])
+    assert "HF_HUB_DISABLE_PROGRESS_BARS" not in os.environ and logging.getLogger("bm25s").level == logging.DEBUG
 
 
 def test_a_missing_second_embedder_says_how_to_get_it(

@@ -76,18 +76,48 @@ def test_ask_see_a_cited_answer_and_follow_a_citation(page) -> None:  # type: ig
     assert "1990" in page.locator("#chat").inner_text()
     marker = page.locator("#sources a.cite").first
     marker.click()
-    assert page.evaluate("location.hash") == "#src-1"
-    source = page.locator("#src-1")
+    assert page.evaluate("location.hash") == "#t0-src-1"
+    source = page.locator("#t0-src-1")
     assert "1990" in source.locator("mark").first.inner_text()
-    source.locator("a[href='#doc-1']").click()
-    assert page.locator("#doc-1").is_visible()  # the document opened, scrolled to the quote
+    source.locator("a[href='#t0-doc-1']").click()
+    assert page.locator("#t0-doc-1").is_visible()  # the document opened, scrolled to the quote
     page.screenshot(path=str(ARTIFACTS / "2-citation.png"), full_page=True)
+    page.locator("#chat a.copy-clean").last.click()  # copies plain text with its references, no HTML
+    copied = page.evaluate("window.__copied")
+    assert "1990" in copied and "[1] " in copied and "<a" not in copied and "href" not in copied
 
 
 def test_a_question_the_documents_cannot_answer_is_refused(page) -> None:  # type: ignore[no-untyped-def]
     ask(page, "Où auront lieu les 9es Rencontres en 2026 ?")
     assert "refused" in (page.locator("#sources .answer-panel").get_attribute("class") or "")
     assert "2026" not in page.locator("#chat .message").last.inner_text().replace("2026 ?", "")
+
+
+def test_on_a_phone_the_sources_follow_the_answer(page) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "4-phone.png"), full_page=True)
+        chat, sources, tools = (page.locator(s).bounding_box() for s in ("#chat", "#sources", "#chat-tools"))
+        assert chat and sources and tools
+        assert chat["y"] + chat["height"] <= sources["y"] <= tools["y"]  # answer, its sources, then the rest
+        title = page.locator("#title h2")
+        assert title.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # no word runs off the screen
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_the_japanese_interface_shows_no_french_or_english_chrome(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("日本語").check()
+    try:
+        page.wait_for_function("document.body.innerText.includes('質問の例')", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "5-japanese.png"), full_page=True)
+        chrome = page.locator("#header").inner_text() + page.locator("#chat-tools").inner_text()
+        for word in ("Exemples", "Examples", "Filtres", "Filters", "Nouvelle conversation", "New conversation"):
+            assert word not in chrome
+    finally:
+        page.get_by_label("Français").check()
+        page.wait_for_function("document.body.innerText.includes('Exemples')", timeout=30_000)
 
 
 def test_upload_a_document_then_find_it_then_delete_it(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -114,6 +144,8 @@ def test_upload_a_document_then_find_it_then_delete_it(page, tmp_path: Path) -> 
     page.locator("#delete-choice input").click()
     page.get_by_role("option", name="jumelage-tsukuba.md", exact=False).first.click()
     page.locator("#delete").click()
+    page.wait_for_function("document.querySelector('#doc-status').innerText.includes('Supprimer')", timeout=30_000)
+    page.locator("#confirm").click()
     page.wait_for_function(
         "!document.querySelector('#documents').innerText.includes('jumelage-tsukuba.md')", timeout=180_000
     )
