@@ -64,6 +64,8 @@ def detect_language(text: str) -> str:
     return "en" if english > french else "fr"
 
 
+_JA_NAMES = re.compile(r"\d{4}\s*年|第\s*\d+\s*回|[\u30a1-\u30fa\u30fc]{3,}|[A-Za-z]{3,}")
+_JA_REFERS_BACK = re.compile(r"その|それ|そこ|この|これ|あの|同じ|彼|^(では|じゃあ|また|さらに)")
 _REFERS_BACK = re.compile(
     r"^(et|and|what about|how about|also|aussi|puis|ensuite)\b"
     r"|(?<![-\w])(il|elle|ils|elles|lui|leur|leurs|y|celle|celui|ceux|celles|it|its|they|them|their|there|"
@@ -75,11 +77,13 @@ _REFERS_BACK = re.compile(
 def looks_like_follow_up(question: str, language: str) -> bool:
     """True if a question likely leans on the conversation: short, or pointing back with a pronoun.
 
-    Japanese questions routinely leave their subject unsaid, so with a conversation going on they
-    always count as follow-ups. "a-t-il" (an inverted question) is no pronoun that points back.
+    Japanese questions routinely leave their subject unsaid, so one counts as standalone only when it
+    is not short, points back with no demonstrative, and names what it asks about: a year, an edition,
+    a name in katakana or Latin letters. "a-t-il" (an inverted question) is no pronoun that points back.
     """
     if language == "ja":
-        return True
+        pinned = _JA_NAMES.search(question) is not None and _JA_REFERS_BACK.search(question) is None
+        return not (pinned and len("".join(question.split())) >= 10)
     return len(question.split()) <= 5 or bool(_REFERS_BACK.search(question))
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import detect_language, written_in
+from assistant.language import detect_language, looks_like_follow_up, written_in
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,18 @@ def test_the_question_language_is_told_apart_from_the_names_it_holds(question: s
 )
 def test_a_reply_plainly_in_another_language_is_told(reply: str, language: str, expected: bool) -> None:
     assert written_in(reply, language) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("2024年の会議のテーマは何でしたか？", False),
+        ("アルボワ・テクノポールは世界で何番目の施設ですか？", False),
+        ("第7回会議の開会式はいつでしたか？", False),
+        ("2014年は？", True),
+        ("その会議のテーマは何でしたか？", True),
+        ("何か国の自治体が参加しましたか？", True),
+    ],
+)
+def test_a_japanese_question_that_names_its_subject_needs_no_rewrite(question: str, follow_up: bool) -> None:
+    assert looks_like_follow_up(question, "ja") is follow_up
