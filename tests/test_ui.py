@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import re
 import warnings
 from pathlib import Path
@@ -61,10 +62,11 @@ def test_copy_gives_clean_text_with_its_references(handlers: Handlers) -> None:
     chat, _, _, _ = last(handlers.respond(QUESTION, [], []))
     copied = re.search(r'<span class="copy-source">(.*?)</span>', chat[-1]["content"], re.S)
     assert copied is not None
-    text = copied.group(1)
+    text = html.unescape(copied.group(1))
+    assert "\n\n" not in copied.group(1)  # a blank line would end the span in the chat's Markdown
     assert "<a" not in text and "&lt;a" not in text and "href" not in text
     assert text.startswith("Les Rencontres ont eu lieu à Takamatsu en 2014. [1]")
-    assert re.search(r"\n\[1\] .+ — « .*Takamatsu.* »", text.replace("&quot;", '"'))
+    assert re.search(r"\n\[1\] .+ — « .*Takamatsu.* »", text)
 
 
 def test_refusals_look_different(settings: Settings) -> None:
@@ -138,6 +140,16 @@ def test_a_page_load_reads_the_documents_from_the_index(handlers: Handlers, tmp_
     assert any(row[5] == "note.md" for row in table["value"])
     assert any(value == "note.md" or "note.md" in label for label, value in to_delete["choices"])
     assert doc_filter["choices"] == to_delete["choices"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "ja"])
+def test_switching_the_interface_language_rewords_every_component(handlers: Handlers, lang: str) -> None:
+    app = build_app(handlers.assistant, feedback=handlers.feedback)
+    switch = next(f.fn for f in app.fns.values() if getattr(f.fn, "__name__", "") == "switch")
+    updates = switch(lang)
+    words = [v for u in updates for k, v in u.items() if k in ("value", "label", "placeholder")]
+    assert set(words) >= {TEXTS[lang]["send"], TEXTS[lang]["examples"], TEXTS[lang]["placeholder"]}
+    assert updates[-1]["headers"][0] == TEXTS[lang]["col_title"]
 
 
 def test_the_three_interface_languages_have_every_string() -> None:

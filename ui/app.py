@@ -41,10 +41,11 @@ document.addEventListener("click", async (event) => {
 });
 </script>"""
 
-# Every component whose wording follows the interface language, and the property that carries it.
+# Every component whose wording follows the interface language: its key in ui.texts (and in
+# build_app's table of components), and the property that carries it.
 _WORDED = [
     ("title", "value"),
-    ("question", "placeholder"),
+    ("placeholder", "placeholder"),
     ("send", "value"),
     ("new", "value"),
     ("filters", "label"),
@@ -102,7 +103,7 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
                             label=t["conversation"],
                         )
                         with gr.Row():
-                            c["question"] = question = gr.Textbox(
+                            c["placeholder"] = question = gr.Textbox(
                                 placeholder=t["placeholder"], show_label=False, scale=5, elem_id="question", max_lines=4
                             )
                             c["send"] = send = gr.Button(t["send"], variant="primary", scale=1, elem_id="send")
@@ -194,7 +195,7 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
             updates: list[Any] = [gr.update(**{prop: x[key]}) for key, prop in _WORDED]  # type: ignore[arg-type]
             return [*updates, gr.update(headers=_headers(lang))]
 
-        ui_lang.change(switch, [ui_lang], [*worded, table], api_visibility="private")
+        ui_lang.change(switch, [ui_lang], [*worded, table], api_visibility="private", show_progress="hidden")
 
         # The named API endpoint: a question in, the `assistant ask --json` object out. It shares the
         # chat's queue: one generation at a time on this CPU.

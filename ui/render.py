@@ -49,8 +49,9 @@ def chat_text(answer: Answer, turn: int, lang: str) -> str:
     if kind != "answered":
         icon = "ⓘ" if kind == "refused" else "❝"
         body = f"{icon} <b>{esc(say(kind, lang))}</b><br>{body}"
+    # Newlines as character references: a blank line would end the span in the chat's Markdown.
     copy = (
-        f'<span class="copy-source">{esc(clean_text(answer))}</span>'
+        f'<span class="copy-source">{esc(clean_text(answer)).replace(chr(10), "&#10;")}</span>'
         f'<a class="copy-clean" href="#" data-done="{esc(say("copied", lang))}">{esc(say("copy", lang))}</a>'
     )
     return f"{body}<br>{copy}"

@@ -89,7 +89,7 @@ def test_ask_see_a_cited_answer_and_follow_a_citation(page) -> None:  # type: ig
 
 def test_a_question_the_documents_cannot_answer_is_refused(page) -> None:  # type: ignore[no-untyped-def]
     ask(page, "Où auront lieu les 9es Rencontres en 2026 ?")
-    assert "refused" in (page.locator("#sources .answer-panel").get_attribute("class") or "")
+    assert "refused" in (page.locator("#sources .answer-panel").first.get_attribute("class") or "")  # latest first
     assert "2026" not in page.locator("#chat .message").last.inner_text().replace("2026 ?", "")
 
 
