@@ -4,7 +4,15 @@ from __future__ import annotations
 
 
 class AssistantError(Exception):
-    """Base class: entry points turn these into a message and exit code 2, never a traceback."""
+    """Base class: entry points turn these into a message and exit code 2, never a traceback.
+
+    ``reason`` names the case for interfaces that word it themselves (the app, in three languages);
+    ``details`` holds what that wording needs (a file name, a limit, a length)."""
+
+    def __init__(self, message: str, *, reason: str = "", **details: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.details = details
 
 
 class ConfigError(AssistantError):
@@ -32,17 +40,13 @@ class IndexMismatchError(AssistantError):
 
 
 class DocumentError(AssistantError):
-    """A document cannot be read: unsupported type, corrupt file, no text, too large.
-
-    ``reason`` names the case for interfaces that word it themselves ("unsupported", "too_large",
-    "empty", "no_text", "duplicate", "protected", "unreadable"); ``details`` holds what the wording
-    needs (the file name, the limit, the other copy)."""
+    """A document cannot be read: unsupported type, corrupt file, no text, too large. Its reasons:
+    "unsupported", "too_large", "empty", "no_text", "duplicate", "protected", "unreadable" (the default)."""
 
     def __init__(self, message: str, *, reason: str = "unreadable", **details: object) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.details = details
+        super().__init__(message, reason=reason, **details)
 
 
 class QuestionError(AssistantError):
-    """A question cannot be answered as asked: empty, too long, or filtered to no document."""
+    """A question cannot be answered as asked: empty ("empty_question"), too long ("long_question"), or
+    filtered to no document."""

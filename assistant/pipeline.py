@@ -37,9 +37,14 @@ def validate_question(question: str, *, max_chars: int) -> str:
     """The question, stripped; QuestionError if it is empty or too long."""
     cleaned = " ".join(question.split())
     if not cleaned:
-        raise QuestionError("The question is empty: type a question about the Rencontres.")
+        raise QuestionError("The question is empty: type a question about the Rencontres.", reason="empty_question")
     if len(cleaned) > max_chars:
-        raise QuestionError(f"The question is {len(cleaned)} characters long; the limit is {max_chars}. Shorten it.")
+        raise QuestionError(
+            f"The question is {len(cleaned)} characters long; the limit is {max_chars}. Shorten it.",
+            reason="long_question",
+            n=len(cleaned),
+            limit=max_chars,
+        )
     return cleaned
 
 

@@ -198,3 +198,13 @@ def test_the_app_builds_with_a_named_ask_endpoint(handlers: Handlers) -> None:
     app = build_app(handlers.assistant, feedback=handlers.feedback)
     names = [d.api_name for d in app.fns.values() if getattr(d, "api_name", None)]
     assert "ask" in names
+
+
+def test_an_error_the_interface_cannot_word_is_shown_as_the_engine_words_it(handlers: Handlers) -> None:
+    assert handlers.remove("nope.md", "ja").startswith("❌ No document 'nope.md'")
+
+
+def test_the_app_judges_a_question_as_the_engine_does(handlers: Handlers) -> None:
+    padded = QUESTION + " " * 3000  # over the limit as typed, within it once spaces are collapsed
+    _, _, turns, _ = last(handlers.respond(padded, [], []))
+    assert len(turns) == 1

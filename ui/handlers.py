@@ -13,13 +13,13 @@ from typing import Any
 import gradio as gr
 
 from assistant.corpus import screen_uploads
-from assistant.errors import AssistantError, DocumentError
+from assistant.errors import AssistantError, QuestionError
 from assistant.feedback import FeedbackStore
-from assistant.pipeline import Assistant, answer_json
+from assistant.pipeline import Assistant, answer_json, validate_question
 from assistant.retrieval import Filters
 from assistant.types import Draft, Final, Progress
 from ui.render import chat_text, clean_text, flat, sources_panel, turn_sources
-from ui.texts import index_summary, say
+from ui.texts import TEXTS, index_summary, say
 
 ChatUpdate = tuple[list[dict[str, Any]], Any, list[dict[str, Any]], str]
 
@@ -76,11 +76,11 @@ class Handlers:
             yield [*asked, {"role": "assistant", "content": f"⚠️ {message}"}], gr.skip(), turns, question
 
     def _question_problem(self, question: str, lang: str) -> str:
-        if not question.strip():
-            return say("empty_question", lang)
-        limit = self.assistant.settings.max_question_chars
-        if len(question) > limit:
-            return say("long_question", lang, n=len(question), limit=limit)
+        """Why the engine would refuse the question as asked, in the interface's language, or ""."""
+        try:
+            validate_question(question, max_chars=self.assistant.settings.max_question_chars)
+        except QuestionError as exc:
+            return self._why(exc, lang)
         return ""
 
     def _filtered_refusal(self, question: str, filters: Filters, lang: str) -> str:
@@ -222,10 +222,11 @@ class Handlers:
 
     @staticmethod
     def _why(exc: AssistantError, lang: str, **extra: object) -> str:
-        """A document problem in the interface's language; other errors as the engine words them."""
-        if isinstance(exc, DocumentError) and "name" in exc.details:
-            values = {"limit": 0, "other": "", "title": exc.details["name"], **exc.details, **extra}
-            return say("why_" + exc.reason, lang, **values)
+        """An error the interface words itself (``ui.texts`` has its reason), else as the engine words it."""
+        if exc.reason in TEXTS[lang]:  # a question the engine refuses
+            return say(exc.reason, lang, **exc.details)
+        if f"why_{exc.reason}" in TEXTS[lang] and "name" in exc.details:  # a file the engine refuses
+            return say(f"why_{exc.reason}", lang, **{"title": exc.details["name"], **exc.details, **extra})
         return str(exc)
 
 
