@@ -23,6 +23,7 @@ from assistant.loading import (
     read_metadata,
     write_metadata,
 )
+from assistant.types import Document
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +37,9 @@ class AddedDocument:
     title: str
 
 
-def check_upload(path: Path, settings: Settings) -> None:
+def check_upload(path: Path, settings: Settings) -> Document:
     """Raise DocumentError unless ``path`` is a supported file within the size limit that holds text and
-    is not already in the corpus (same bytes under any name)."""
+    is not already in the corpus (same bytes under any name); the document as read."""
     if not path.is_file():
         raise DocumentError(f"{path.name}: no such file.", name=path.name)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -55,12 +56,13 @@ def check_upload(path: Path, settings: Settings) -> None:
             name=path.name,
             limit=settings.max_upload_mb,
         )
-    load_document(path)  # raises DocumentError when there is no text to be had
-    twin = copy_in_corpus(path, settings.corpus_dir)
+    document = load_document(path)  # raises DocumentError when there is no text to be had
+    twin = _copy_in_corpus(path, document.sha256, settings.corpus_dir)
     if twin:
         raise DocumentError(
             f"{path.name}: already in the corpus as {twin}.", reason="duplicate", name=path.name, other=twin
         )
+    return document
 
 
 def screen_uploads(settings: Settings, paths: Sequence[Path]) -> tuple[list[Path], list[DocumentError]]:
@@ -71,12 +73,11 @@ def screen_uploads(settings: Settings, paths: Sequence[Path]) -> tuple[list[Path
     digests: dict[str, str] = {}
     for path in paths:
         try:
-            check_upload(path, settings)
+            digest = check_upload(path, settings).sha256
         except DocumentError as exc:
             exc.details.setdefault("name", path.name)
             problems.append(exc)
             continue
-        digest = _sha256(path)
         if digest in digests:
             other = digests[digest]
             problems.append(
@@ -90,19 +91,20 @@ def screen_uploads(settings: Settings, paths: Sequence[Path]) -> tuple[list[Path
     return good, problems
 
 
-def copy_in_corpus(path: Path, corpus: Path) -> str | None:
-    """The corpus file with the same bytes as ``path``, if there is one."""
-    size, digest = path.stat().st_size, None
+def is_protected(settings: Settings, kind: str | None) -> bool:
+    """True if a document of this ``kind`` (its metadata's) may not be removed: one the corpus shipped
+    with, while ``protect_shipped`` is on. Documents added by `assistant add` or the app are "uploaded"."""
+    return settings.protect_shipped and kind != "uploaded"
+
+
+def _copy_in_corpus(path: Path, digest: str, corpus: Path) -> str | None:
+    """The corpus file whose bytes have the sha256 ``digest`` of ``path``'s (only files of its size are read)."""
+    size = path.stat().st_size
     for other in sorted(corpus.rglob("*")):
-        if other.is_file() and other.name != METADATA_FILE and other.stat().st_size == size:
-            digest = digest or _sha256(path)
-            if _sha256(other) == digest:
-                return other.relative_to(corpus).as_posix()
+        same_size = other.is_file() and other.name != METADATA_FILE and other.stat().st_size == size
+        if same_size and hashlib.sha256(other.read_bytes()).hexdigest() == digest:
+            return other.relative_to(corpus).as_posix()
     return None
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def add_documents(
@@ -166,7 +168,8 @@ def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn
     source = path.relative_to(corpus).as_posix()
     saved = _save_metadata(corpus)
     metadata = read_metadata(corpus)
-    if settings.protect_shipped and (metadata.get(source) is None or metadata[source].kind != "uploaded"):
+    entry = metadata.get(source)
+    if is_protected(settings, entry.kind if entry else None):
         raise DocumentError(
             f"{source} came with the corpus and is protected; only added documents can be removed "
             "(ASSISTANT_PROTECT_SHIPPED=false lifts this).",

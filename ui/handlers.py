@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.corpus import screen_uploads
+from assistant.corpus import is_protected, screen_uploads
 from assistant.errors import AssistantError, QuestionError
 from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant, answer_json, validate_question
@@ -198,8 +198,7 @@ class Handlers:
         record = self._record_of(doc_id)
         if record is None:
             return say("choose_document", ui_lang), False
-        settings = self.assistant.settings
-        if settings.protect_shipped and record.get("kind") != "uploaded":
+        if is_protected(self.assistant.settings, record.get("kind")):
             return say("why_protected", ui_lang, title=record["title"]), False
         return say("confirm", ui_lang, title=record["title"], source=record["source"]), True
 
