@@ -17,7 +17,7 @@ from assistant.errors import AssistantError, QuestionError
 from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant, answer_json, validate_question
 from assistant.retrieval import Filters
-from assistant.types import Draft, Final, Progress
+from assistant.types import Answer, Draft, Final, Progress
 from ui.render import chat_text, clean_text, flat, sources_panel, turn_sources
 from ui.texts import TEXTS, index_summary, say
 
@@ -64,7 +64,7 @@ class Handlers:
                     yield [*asked, _pending(f"<i>{flat(draft)}</i><br>⏳ {note}")], gr.skip(), turns, ""
                 elif isinstance(event, Final):
                     answer, n = event.answer, len(turns)
-                    notice = self._filtered_refusal(question, filters, ui_lang) if answer.refused else ""
+                    notice = self._filtered_refusal(answer, filters, ui_lang) if answer.refused else ""
                     block = turn_sources(answer, n, self.assistant.catalog, ui_lang, notice)
                     record = {"question": question, "answer": answer_json(answer), "sources": block}
                     turns = [*turns, record]
@@ -83,15 +83,16 @@ class Handlers:
             return self._why(exc, lang)
         return ""
 
-    def _filtered_refusal(self, question: str, filters: Filters, lang: str) -> str:
-        """When a filter is on and the rest of the corpus has passages for the question, say so."""
+    def _filtered_refusal(self, answer: Answer, filters: Filters, lang: str) -> str:
+        """When a filter is on and the rest of the corpus has passages for the question, say so. The
+        filtered passages are the answer's own: one more search, unfiltered, tells the rest."""
         if not (filters.doc_ids or filters.editions or filters.years):
             return ""
         try:
-            everywhere = self.assistant.search(question)
-            inside = {(p.chunk.doc_id, p.chunk.start) for p in self.assistant.search(question, filters=filters)}
+            everywhere = self.assistant.search(answer.question)
         except AssistantError:
             return ""
+        inside = {(p.chunk.doc_id, p.chunk.start) for p in answer.passages}
         elsewhere = [p for p in everywhere if (p.chunk.doc_id, p.chunk.start) not in inside]
         return say("filtered_refusal", lang, n=len(elsewhere)) if elsewhere else ""
 

@@ -24,10 +24,6 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def status_of(answer: Answer) -> str:
-    return "refused" if answer.refused else "extractive" if answer.extractive else "answered"
-
-
 def _marker_links(text: str, turn: int) -> str:
     return re.sub(r"\[(\d+)\]", rf'<a class="cite" href="#t{turn}-src-\1">[\1]</a>', text)
 
@@ -45,10 +41,9 @@ def chat_text(answer: Answer, turn: int, lang: str) -> str:
     """The answer as the chat shows it: escaped, markers clickable, its status (in the interface's
     language ``lang``) when not a checked answer, and a copy link that copies :func:`clean_text`."""
     body = _marker_links(esc(answer.text), turn).replace("\n", "<br>")
-    kind = status_of(answer)
-    if kind != "answered":
-        icon = "ⓘ" if kind == "refused" else "❝"
-        body = f"{icon} <b>{esc(say(kind, lang))}</b><br>{body}"
+    if answer.mode != "answer":
+        icon = "ⓘ" if answer.mode == "refused" else "❝"
+        body = f"{icon} <b>{esc(say('mode_' + answer.mode, lang))}</b><br>{body}"
     # Newlines as character references: a blank line would end the span in the chat's Markdown.
     copy = (
         f'<span class="copy-source">{esc(clean_text(answer)).replace(chr(10), "&#10;")}</span>'
@@ -59,12 +54,11 @@ def chat_text(answer: Answer, turn: int, lang: str) -> str:
 
 def turn_sources(answer: Answer, turn: int, catalog: IndexCatalog, lang: str, notice: str = "") -> str:
     """One turn's block of the sources panel: status, each cited quote in its passage, the rest folded."""
-    kind = status_of(answer)
     parts = [
         f'<section class="turn-sources" id="turn-{turn}">'
         f'<div class="turn-question">{esc(say("turn", lang))} {turn + 1} — {esc(answer.question)}</div>'
-        f'<div class="answer-panel {kind}" data-question="{esc(answer.question)}">'
-        f'<div class="status">{esc(say(kind, lang))}</div>'
+        f'<div class="answer-panel {answer.mode}" data-question="{esc(answer.question)}">'
+        f'<div class="status">{esc(say("mode_" + answer.mode, lang))}</div>'
         f'<div class="answer-text">{_marker_links(esc(answer.text), turn).replace(chr(10), "<br>")}</div>'
     ]
     for note in (notice, answer.notice or ""):
