@@ -1,4 +1,8 @@
-"""Thumbs up/down and comments on answers, kept in SQLite under the data folder."""
+"""Thumbs up/down and comments on answers, kept in SQLite under the data folder.
+
+One row per answer: its thumbs and its comment land on the same row (keyed by the answer's ``turn_id``),
+beside the question, the answer, its citations, the filters it was asked under and the app's version.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+
+from assistant import __version__
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -23,7 +29,29 @@ CREATE TABLE IF NOT EXISTS feedback (
     citations TEXT NOT NULL DEFAULT '[]'
 )
 """
-COLUMNS = ("id", "created_at", "question", "answer", "rating", "comment", "refused", "citations")
+# Columns added since the first release: a database written by it gains them on first use.
+_ADDED = {
+    "turn_id": "TEXT",
+    "filters": "TEXT NOT NULL DEFAULT '{}'",
+    "app_version": "TEXT NOT NULL DEFAULT ''",
+    "updated_at": "TEXT",
+}
+COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "question",
+    "answer",
+    "rating",
+    "comment",
+    "refused",
+    "citations",
+    "filters",
+    "app_version",
+    "turn_id",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FeedbackStore:
@@ -35,6 +63,11 @@ class FeedbackStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path)) as conn, conn:
             conn.execute(_SCHEMA)
+            have = {row[1] for row in conn.execute("PRAGMA table_info(feedback)")}
+            for column, kind in _ADDED.items():
+                if column not in have:
+                    conn.execute(f"ALTER TABLE feedback ADD COLUMN {column} {kind}")
+            conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS feedback_turn ON feedback(turn_id)")
             yield conn
 
     def record(
@@ -42,34 +75,58 @@ class FeedbackStore:
         *,
         question: str,
         answer: str,
-        rating: int,
-        comment: str = "",
+        rating: int | None = None,
+        comment: str | None = None,
         refused: bool = False,
         citations: list[dict[str, Any]] | None = None,
+        filters: dict[str, Any] | None = None,
+        turn_id: str | None = None,
     ) -> int:
+        """Store feedback on one answer. With a ``turn_id``, later feedback on the same answer updates its
+        row: a thumb keeps the comment given before, a comment keeps the thumb (None = leave as is)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        values = {
+            "created_at": now,
+            "question": question,
+            "answer": answer,
+            "rating": rating or 0,
+            "comment": (comment or "").strip(),
+            "refused": int(refused),
+            "citations": json.dumps(citations or [], ensure_ascii=False),
+            "filters": json.dumps(filters or {}, ensure_ascii=False),
+            "app_version": __version__,
+            "turn_id": turn_id,
+        }
+        updates = ["updated_at = excluded.created_at"]
+        if rating is not None:
+            updates.append("rating = excluded.rating")
+        if comment is not None:
+            updates.append("comment = excluded.comment")
+        names = ", ".join(values)
         with self._connect() as conn:
-            cursor = conn.execute(
-                "INSERT INTO feedback (created_at, question, answer, rating, comment, refused, citations) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                    question,
-                    answer,
-                    rating,
-                    comment.strip(),
-                    int(refused),
-                    json.dumps(citations or [], ensure_ascii=False),
-                ),
+            conn.execute(
+                f"INSERT INTO feedback ({names}) VALUES ({', '.join('?' * len(values))}) "
+                f"ON CONFLICT(turn_id) DO UPDATE SET {', '.join(updates)}",
+                tuple(values.values()),
             )
-            return int(cursor.lastrowid or 0)
+            if turn_id is None:
+                return int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
+            return int(conn.execute("SELECT id FROM feedback WHERE turn_id = ?", (turn_id,)).fetchone()[0])
 
     def rows(self) -> list[tuple[Any, ...]]:
         with self._connect() as conn:
             return list(conn.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id"))
 
     def export_csv(self, out: IO[str]) -> int:
+        """Write every row as CSV; a text cell that a spreadsheet would run as a formula is quoted."""
         rows = self.rows()
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([_neutral(cell) for cell in row] for row in rows)
         return len(rows)
+
+
+def _neutral(cell: Any) -> Any:
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell

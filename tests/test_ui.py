@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import warnings
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from assistant.config import Settings
-from assistant.feedback import FeedbackStore
+from assistant.feedback import COLUMNS, FeedbackStore
 from assistant.pipeline import Assistant
 from tests.fakes import FakeChatModel, FakeEmbedder
 from ui.app import build_app
@@ -96,12 +97,18 @@ def test_an_empty_or_huge_question_adds_no_bubble_and_is_kept(handlers: Handlers
     assert chat == [{"role": "user", "content": "avant"}] and turns == [] and box == question
 
 
-def test_thumbs_and_comments_are_stored(handlers: Handlers) -> None:
-    _, _, turns, _ = last(handlers.respond(QUESTION, [], []))
+def test_a_thumb_and_its_comment_are_one_row_with_the_filters(handlers: Handlers) -> None:
+    _, _, turns, _ = last(handlers.respond(QUESTION, [], [], editions=["7"]))
     handlers.like(turns, SimpleNamespace(index=1, liked=False))  # type: ignore[arg-type]
     handlers.comment("Il manque la date exacte.", turns)
-    rows = handlers.feedback.rows()
-    assert [(r[4], r[5]) for r in rows] == [(-1, ""), (0, "Il manque la date exacte.")]
+    rows = [dict(zip(COLUMNS, r, strict=True)) for r in handlers.feedback.rows()]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["rating"], row["comment"], row["question"]) == (-1, "Il manque la date exacte.", QUESTION)
+    assert json.loads(row["filters"]) == {"documents": [], "editions": [7]} and row["app_version"]
+    _, _, turns, _ = last(handlers.respond(QUESTION, [], turns))
+    handlers.like(turns, SimpleNamespace(index=3, liked=True))  # type: ignore[arg-type]
+    assert [r[COLUMNS.index("rating")] for r in handlers.feedback.rows()] == [-1, 1]  # another answer, another row
 
 
 def test_good_files_are_added_and_each_bad_one_is_named_and_kept(handlers: Handlers, tmp_path: Path) -> None:

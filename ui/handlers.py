@@ -6,6 +6,7 @@ each time they are shown, so a reload or a second user sees what was added or re
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,13 @@ class Handlers:
                     answer, n = event.answer, len(turns)
                     notice = self._filtered_refusal(answer, filters, ui_lang) if answer.refused else ""
                     block = turn_sources(answer, n, self.assistant.catalog, ui_lang, notice)
-                    record = {"question": question, "answer": answer_json(answer), "sources": block}
+                    record = {
+                        "id": uuid.uuid4().hex,
+                        "question": question,
+                        "answer": answer_json(answer),
+                        "sources": block,
+                        "filters": {"documents": list(filters.doc_ids), "editions": list(filters.editions)},
+                    }
                     turns = [*turns, record]
                     content = chat_text(answer, n, ui_lang)
                     chat = [*asked, {"role": "assistant", "content": content}]
@@ -106,16 +113,17 @@ class Handlers:
         if not 0 <= turn_no < len(turns):
             return ""
         rating = 1 if data.liked is True else -1 if data.liked is False else 0
-        self._record(turns[turn_no], rating, "")
+        self._record(turns[turn_no], rating=rating)
         return say("thanks", ui_lang)
 
     def comment(self, text: str, turns: list[dict[str, Any]], ui_lang: str = "fr") -> tuple[str, str]:
+        """A comment on the latest answer, stored on the same row as its thumbs."""
         if not text.strip() or not turns:
             return "", text
-        self._record(turns[-1], 0, text)
+        self._record(turns[-1], comment=text)
         return say("comment_saved", ui_lang), ""
 
-    def _record(self, turn: dict[str, Any], rating: int, comment: str) -> None:
+    def _record(self, turn: dict[str, Any], *, rating: int | None = None, comment: str | None = None) -> None:
         answer = turn["answer"]
         self.feedback.record(
             question=turn["question"],
@@ -124,6 +132,8 @@ class Handlers:
             comment=comment,
             refused=answer["refused"],
             citations=answer["citations"],
+            filters=turn.get("filters"),
+            turn_id=turn.get("id"),
         )
 
     def ask_api(self, question: str) -> dict[str, Any]:
