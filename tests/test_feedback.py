@@ -39,9 +39,9 @@ def test_a_thumb_and_a_comment_on_one_answer_share_its_row(tmp_path: Path) -> No
 
 def test_cells_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "f.sqlite3")
-    store.record(question="=HYPERLINK(\"http://x\")", answer="@SUM(A1)", rating=1, comment="-2+3")
+    store.record(question='=HYPERLINK("http://x")', answer="@SUM(A1)", rating=1, comment="-2+3")
     (row,) = _exported(store)
-    assert (row["question"], row["answer"], row["comment"]) == ("'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "'-2+3")
+    assert (row["question"], row["answer"], row["comment"]) == ('\'=HYPERLINK("http://x")', "'@SUM(A1)", "'-2+3")
 
 
 def test_a_database_of_the_first_release_gains_the_new_columns(tmp_path: Path) -> None:
@@ -50,7 +50,8 @@ def test_a_database_of_the_first_release_gains_the_new_columns(tmp_path: Path) -
         conn.execute(
             "CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, "
             "question TEXT NOT NULL, answer TEXT NOT NULL, rating INTEGER NOT NULL, "
-            "comment TEXT NOT NULL DEFAULT '', refused INTEGER NOT NULL DEFAULT 0, citations TEXT NOT NULL DEFAULT '[]')"
+            "comment TEXT NOT NULL DEFAULT '', refused INTEGER NOT NULL DEFAULT 0, "
+            "citations TEXT NOT NULL DEFAULT '[]')"
         )
         conn.execute("INSERT INTO feedback (created_at, question, answer, rating) VALUES ('2026-11-01', 'Q0', 'A0', 1)")
     store = FeedbackStore(path)
