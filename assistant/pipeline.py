@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -225,6 +225,17 @@ class Assistant:
     ) -> Iterator[AnswerEvent]:
         """Answer step by step: progress, the model's draft as it streams, then the checked answer.
 
+        A draft is streamed only once it shows itself in the question's language: a French draft to a
+        Japanese question, replaced later by its translation, is not flashed at the reader.
+        """
+        events = self._answer_events(question, history=history, filters=filters)
+        yield from drafts_in_language(events, detect_language(question))
+
+    def _answer_events(
+        self, question: str, *, history: History = (), filters: Filters | None = None
+    ) -> Iterator[AnswerEvent]:
+        """The steps of :meth:`answer_events`, every draft included.
+
         Only the Final answer's sentences are vouched for: each is supported by a cited source
         sentence whose numbers and names it repeats. With no usable chat model, or when it fails,
         the answer is the most relevant source sentences, quoted.
@@ -420,6 +431,30 @@ class Assistant:
             }
             for r in sorted(self.catalog.documents.values(), key=lambda r: r.source)
         ]
+
+
+def drafts_in_language(events: Iterable[AnswerEvent], language: str, *, judge_after: int = 24) -> Iterator[AnswerEvent]:
+    """Pass ``events`` on, holding each stage's draft until ``judge_after`` characters (spaces aside)
+    tell its language: a draft in ``language`` is then streamed, one in another language is held back
+    (the reader sees the stage's progress, then the final answer). A short draft is never streamed."""
+    held: list[Draft] = []
+    verdict: bool | None = None  # None: not judged yet in this stage
+    for event in events:
+        if not isinstance(event, Draft):
+            held, verdict = [], None  # a new stage (or the end): its draft is judged afresh
+            yield event
+            continue
+        if verdict is None:
+            held.append(event)
+            text = "".join(d.text for d in held)
+            if len("".join(text.split())) < judge_after:
+                continue
+            verdict = written_in(text, language)
+            if verdict:
+                yield Draft(text)
+            continue
+        if verdict:
+            yield event
 
 
 def _answer_messages(extracts: str, question: str, language: str) -> list[dict[str, str]]:

@@ -73,3 +73,30 @@ def test_a_reply_in_the_wrong_language_is_translated_then_checked_again(settings
     answer = make(settings, chat).answer("Where were the Rencontres held in 2014?")
     assert answer.mode == "answer" and answer.text == "The Rencontres were held in Takamatsu in 2014. [1]"
     assert "English" in chat.calls[1][0]["content"]
+
+
+def test_a_draft_in_another_language_than_the_question_is_not_streamed(settings: Settings) -> None:
+    french = grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu, au Japon, en 2014.")
+    english = "The Rencontres were held in Takamatsu, Japan, in 2014."
+    events = list(make(settings, FakeChatModel([french, english])).answer_events("Where were the Rencontres in 2014?"))
+    drafts = "".join(e.text for e in events if isinstance(e, Draft))
+    assert "Rencontres ont eu lieu" not in drafts and "Takamatsu" not in drafts
+    assert isinstance(events[-1], Final) and "Takamatsu" in events[-1].answer.text  # the answer still comes
+
+
+def test_drafts_in_the_question_language_stream_and_others_wait_for_their_stage_to_end() -> None:
+    from assistant.pipeline import drafts_in_language
+
+    events = [
+        Progress("generating"),
+        *[Draft(p) for p in ("Les Rencontres ", "ont eu lieu à ", "Takamatsu en 2014.")],
+        Progress("rewording"),
+        *[Draft(p) for p in ("The Rencontres ", "were held in ", "Takamatsu in 2014.")],
+    ]
+    shown = list(drafts_in_language(events, "en"))
+    assert "".join(e.text for e in shown if isinstance(e, Draft)) == "The Rencontres were held in Takamatsu in 2014."
+    assert [e.stage for e in shown if isinstance(e, Progress)] == ["generating", "rewording"]
+    japanese = list(
+        drafts_in_language([Draft("2014年の会議は高松で開かれました。"), Draft("以上です。")], "ja", judge_after=8)
+    )
+    assert "".join(e.text for e in japanese if isinstance(e, Draft)) == "2014年の会議は高松で開かれました。以上です。"
