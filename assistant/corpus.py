@@ -116,7 +116,9 @@ def add_documents(
 ) -> tuple[list[AddedDocument], IndexReport]:
     """Copy valid files into the corpus and index them; on any failure, leave corpus and index as they were."""
     if not settings.uploads_enabled:
-        raise DocumentError("Adding documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).")
+        raise DocumentError(
+            "Adding documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).", reason="uploads_off"
+        )
     good, problems = screen_uploads(settings, paths)
     if problems:
         raise problems[0] if len(problems) == 1 else DocumentError(" ".join(map(str, problems)))
@@ -151,7 +153,9 @@ def add_documents(
 def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn) -> IndexReport:
     """Delete a document from the corpus folder and the index."""
     if not settings.uploads_enabled:
-        raise DocumentError("Removing documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).")
+        raise DocumentError(
+            "Removing documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).", reason="uploads_off"
+        )
     corpus = settings.corpus_dir
     matches = [
         p
@@ -163,7 +167,11 @@ def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn
         )
     ]
     if not matches:
-        raise DocumentError(f"No document {doc_id_or_source!r} in the corpus: see `assistant docs`.")
+        raise DocumentError(
+            f"No document {doc_id_or_source!r} in the corpus: see `assistant docs`.",
+            reason="unknown_document",
+            name=doc_id_or_source,
+        )
     path = matches[0]
     source = path.relative_to(corpus).as_posix()
     saved = _save_metadata(corpus)

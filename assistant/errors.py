@@ -41,7 +41,8 @@ class IndexMismatchError(AssistantError):
 
 class DocumentError(AssistantError):
     """A document cannot be read: unsupported type, corrupt file, no text, too large. Its reasons:
-    "unsupported", "too_large", "empty", "no_text", "duplicate", "protected", "unreadable" (the default)."""
+    "unsupported", "too_large", "empty", "no_text", "duplicate", "protected", "unknown_document",
+    "uploads_off", "unreadable" (the default)."""
 
     def __init__(self, message: str, *, reason: str = "unreadable", **details: object) -> None:
         super().__init__(message, reason=reason, **details)

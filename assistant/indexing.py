@@ -286,7 +286,7 @@ def index_lock(index_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise AssistantError("Another indexing run is in progress; wait for it to finish.") from exc
+            raise AssistantError("Another indexing run is in progress; wait for it to finish.", reason="busy") from exc
         try:
             yield
         finally:

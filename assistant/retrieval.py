@@ -92,7 +92,9 @@ class HybridRetriever:
         filters = filters or Filters()
         doc_ids = self.catalog.select_documents(doc_ids=filters.doc_ids, editions=filters.editions, years=filters.years)
         if doc_ids == []:
-            raise QuestionError(f"No indexed document matches {filters.describe()}: see `assistant docs`.")
+            raise QuestionError(
+                f"No indexed document matches {filters.describe()}: see `assistant docs`.", reason="no_match"
+            )
         dense: list[tuple[str, float]] = []
         by_sentence: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []

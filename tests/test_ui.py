@@ -216,11 +216,26 @@ def test_the_app_builds_with_a_named_ask_endpoint(handlers: Handlers) -> None:
     assert "ask" in names
 
 
-def test_an_error_the_interface_cannot_word_is_shown_as_the_engine_words_it(handlers: Handlers) -> None:
-    assert handlers.remove("nope.md", "ja").startswith("❌ No document 'nope.md'")
+def test_deleting_an_unknown_document_is_worded_in_the_interface_language(handlers: Handlers) -> None:
+    assert handlers.remove("nope.md", "ja") == "❌ nope.md：この名前の資料はありません。 何も変更していません。"
 
 
 def test_the_app_judges_a_question_as_the_engine_does(handlers: Handlers) -> None:
     padded = QUESTION + " " * 3000  # over the limit as typed, within it once spaces are collapsed
     _, _, turns, _ = last(handlers.respond(padded, [], []))
     assert len(turns) == 1
+
+
+def test_engine_errors_are_worded_in_the_interface_language_with_the_detail_folded(settings: Settings) -> None:
+    unindexed = Handlers(Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel()), None)  # type: ignore[arg-type]
+    chat, _, turns, box = last(unindexed.respond(QUESTION, [], [], ui_lang="ja"))
+    message = chat[-1]["content"]
+    shown, folded = message.split("<details>")
+    assert TEXTS["ja"]["error_index"] in shown and "Index not built" not in shown
+    assert "技術的な詳細" in folded and "Index not built" in folded
+    assert turns == [] and box == QUESTION  # the question stays, to ask again
+
+
+def test_a_filter_that_matches_no_document_says_so(handlers: Handlers) -> None:
+    chat, _, _, _ = last(handlers.respond(QUESTION, [], [], doc_ids=["gone.md"], ui_lang="en"))
+    assert chat[-1]["content"] == "⚠️ " + TEXTS["en"]["no_match"]

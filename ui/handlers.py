@@ -6,6 +6,7 @@ each time they are shown, so a reload or a second user sees what was added or re
 
 from __future__ import annotations
 
+import html
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +15,15 @@ from typing import Any
 import gradio as gr
 
 from assistant.corpus import is_protected, screen_uploads
-from assistant.errors import AssistantError, QuestionError
+from assistant.errors import (
+    AssistantError,
+    ConfigError,
+    IndexMismatchError,
+    IndexNotBuiltError,
+    ModelError,
+    ModelNotFoundError,
+    QuestionError,
+)
 from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant, answer_json, validate_question
 from assistant.retrieval import Filters
@@ -79,8 +88,8 @@ class Handlers:
                     chat = [*asked, {"role": "assistant", "content": content}]
                     yield chat, sources_panel([t["sources"] for t in turns]), turns, ""
         except AssistantError as exc:
-            message = say("error", ui_lang, detail=str(exc))
-            yield [*asked, {"role": "assistant", "content": f"⚠️ {message}"}], gr.skip(), turns, question
+            message = f"⚠️ {self._explain(exc, ui_lang)}"
+            yield [*asked, {"role": "assistant", "content": message}], gr.skip(), turns, question
 
     def _question_problem(self, question: str, lang: str) -> str:
         """Why the engine would refuse the question as asked, in the interface's language, or ""."""
@@ -193,7 +202,7 @@ class Handlers:
                 lines.append(say("added", ui_lang, names=", ".join(a.title for a in added)))
                 lines.append(index_summary(report, ui_lang))
             except AssistantError as exc:
-                lines.append(say("nothing_changed", ui_lang, detail=self._why(exc, ui_lang)))
+                lines.append(say("nothing_changed", ui_lang, detail=self._explain(exc, ui_lang)))
                 return "\n\n".join(lines), [str(p) for p in paths]
         if problems:
             lines.append(say("not_added", ui_lang))
@@ -221,7 +230,7 @@ class Handlers:
         try:
             self.assistant.remove_document(doc_id)
         except AssistantError as exc:
-            return say("nothing_changed", ui_lang, detail=self._why(exc, ui_lang, title=title))
+            return say("nothing_changed", ui_lang, detail=self._explain(exc, ui_lang, title=title))
         return say("removed", ui_lang, title=title)
 
     def _record_of(self, doc_id: str) -> dict[str, Any] | None:
@@ -232,12 +241,33 @@ class Handlers:
 
     @staticmethod
     def _why(exc: AssistantError, lang: str, **extra: object) -> str:
-        """An error the interface words itself (``ui.texts`` has its reason), else as the engine words it."""
-        if exc.reason in TEXTS[lang]:  # a question the engine refuses
+        """The error in the interface's language: by its reason, else by its kind."""
+        if exc.reason in TEXTS[lang]:  # a question the engine refuses, a busy index
             return say(exc.reason, lang, **exc.details)
         if f"why_{exc.reason}" in TEXTS[lang] and "name" in exc.details:  # a file the engine refuses
             return say(f"why_{exc.reason}", lang, **{"title": exc.details["name"], **exc.details, **extra})
-        return str(exc)
+        return say(next((key for kind, key in _KINDS if isinstance(exc, kind)), "error"), lang)
+
+    @classmethod
+    def _explain(cls, exc: AssistantError, lang: str, **extra: object) -> str:
+        """:meth:`_why`, and, when the error has no reason of its own, the engine's words folded under it."""
+        worded = exc.reason in TEXTS[lang] or (f"why_{exc.reason}" in TEXTS[lang] and "name" in exc.details)
+        return cls._why(exc, lang, **extra) + ("" if worded else technical(exc, lang))
+
+
+# The errors the interface words by their kind, most specific first.
+_KINDS: list[tuple[type[AssistantError], str]] = [
+    (IndexNotBuiltError, "error_index"),
+    (IndexMismatchError, "error_index_mismatch"),
+    (ModelNotFoundError, "error_model_missing"),
+    (ModelError, "error_model"),
+    (ConfigError, "error_config"),
+]
+
+
+def technical(exc: AssistantError, lang: str) -> str:
+    """The engine's own words (in English, for whoever fixes it), folded away under the message."""
+    return f"<details><summary>{say('technical_detail', lang)}</summary>{html.escape(str(exc))}</details>"
 
 
 def _pending(text: str) -> dict[str, Any]:
