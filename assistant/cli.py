@@ -113,7 +113,13 @@ def _parser() -> argparse.ArgumentParser:
 
     add = sub.add_parser("add", help="add documents to the corpus and index them")
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _detail_options(add, "(else what the document's first lines say)")
     add.set_defaults(handler=cmd_add)
+
+    edit = sub.add_parser("edit", help="change an added document's title, date or edition")
+    edit.add_argument("doc", metavar="DOC_ID", help="document id or file name (see `assistant docs`)")
+    _detail_options(edit, "('' clears it)")
+    edit.set_defaults(handler=cmd_edit)
 
     remove = sub.add_parser("remove", help="remove a document from the corpus and the index")
     remove.add_argument("doc", metavar="DOC_ID", help="document id or file name (see `assistant docs`)")
@@ -274,11 +280,29 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         raise AssistantError(f"No such file: {', '.join(map(str, missing))}.")
     update, close = _progress_bar("embedding")
     try:
-        added, report = assistant.add_documents(args.paths, progress=update)
+        added, report = assistant.add_documents(
+            args.paths, progress=update, title=args.title, date=args.date, edition=args.edition
+        )
     finally:
         close()
     for a in added:
-        print(f"added {a.source} ({a.doc_id}): {a.title}")
+        details = ", ".join(f"{k} {v}" for k, v in (("date", a.date), ("edition", a.edition)) if v is not None)
+        print(f"added {a.source} ({a.doc_id}): {a.title}" + (f" [{details}]" if details else ""))
+    print(report.summary())
+    return 0
+
+
+def _detail_options(parser: argparse.ArgumentParser, note: str) -> None:
+    parser.add_argument("--title", help="the document's title (one document only)")
+    parser.add_argument("--date", help=f"its date, YYYY, YYYY-MM or YYYY-MM-DD {note}")
+    parser.add_argument("--edition", help=f"the edition of the Rencontres it is about, e.g. 7 {note}")
+
+
+def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
+    changes = {key: getattr(args, key) for key in ("title", "date", "edition") if getattr(args, key) is not None}
+    if not changes:
+        raise ConfigError("Nothing to change: give --title, --date or --edition.")
+    report = build_assistant(settings).update_document(args.doc, changes)
     print(report.summary())
     return 0
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.describing import describe, valid_date
 from assistant.errors import DocumentError
 from assistant.indexing import IndexReport, Progress
 from assistant.language import detect_language
@@ -35,6 +36,8 @@ class AddedDocument:
     source: str
     doc_id: str
     title: str
+    date: str | None = None
+    edition: int | None = None
 
 
 def check_upload(path: Path, settings: Settings) -> Document:
@@ -113,8 +116,17 @@ def add_documents(
     *,
     index: IndexFn,
     progress: Progress | None = None,
+    title: str | None = None,
+    date: str | None = None,
+    edition: int | None = None,
 ) -> tuple[list[AddedDocument], IndexReport]:
-    """Copy valid files into the corpus and index them; on any failure, leave corpus and index as they were."""
+    """Copy valid files into the corpus and index them; on any failure, leave corpus and index as they were.
+
+    Each document's date, year and edition are what its head states (`describing`), unless given here;
+    a ``title`` is given for one file only."""
+    if title is not None and len(paths) != 1:
+        raise DocumentError("A title can be given for one document at a time.", reason="one_title")
+    given = _checked_details(title=title, date=date, edition=edition)
     if not settings.uploads_enabled:
         raise DocumentError(
             "Adding documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).", reason="uploads_off"
@@ -133,13 +145,21 @@ def add_documents(
             shutil.copyfile(path, target)
             copied.append(target)
             document = load_document(target, source=target.name)
-            metadata[target.name] = DocumentMetadata(
+            found = describe(document.title, document.text)
+            entry = DocumentMetadata(
                 title=document.title,
-                date=datetime.now(UTC).date().isoformat(),
+                date=found.date,
+                year=found.year,
+                edition=found.edition,
                 language=detect_language(document.text[:2000]),
                 kind="uploaded",
+                added_at=datetime.now(UTC).date().isoformat(),
             )
-            added.append(AddedDocument(target.name, doc_id_for(target.name), document.title))
+            metadata[target.name] = entry.model_copy(update=given)
+            entry = metadata[target.name]
+            added.append(
+                AddedDocument(target.name, doc_id_for(target.name), entry.title or "", entry.date, entry.edition)
+            )
         write_metadata(corpus, metadata)
         report = index(progress)
     except BaseException:
@@ -150,40 +170,59 @@ def add_documents(
     return added, report
 
 
+def update_document(
+    settings: Settings, doc_id_or_source: str, changes: dict[str, str | int | None], *, index: IndexFn
+) -> IndexReport:
+    """Change an added document's title, date or edition (None clears a date or an edition), then re-index:
+    only the changed document's passages are embedded again, and only if its title changed."""
+    corpus = settings.corpus_dir
+    _, source = _find(settings, doc_id_or_source, verb="Editing")
+    given = _checked_details(**changes)  # type: ignore[arg-type]
+    saved = _save_metadata(corpus)
+    metadata = dict(read_metadata(corpus))
+    entry = metadata.get(source) or DocumentMetadata(kind="uploaded")
+    cleared = {key: None for key in ("date", "edition") if key in changes and changes[key] in (None, "")}
+    if "date" in cleared:
+        cleared["year"] = None
+    metadata[source] = entry.model_copy(update={**given, **cleared})
+    write_metadata(corpus, metadata)
+    try:
+        return index(None)
+    except BaseException:
+        _restore_metadata(corpus, saved)
+        raise
+
+
+def _checked_details(
+    *, title: str | None = None, date: str | None = None, edition: int | str | None = None
+) -> dict[str, str | int]:
+    """The metadata a user gave, checked: a title of some text, a real date, an edition number."""
+    given: dict[str, str | int] = {}
+    if title is not None and title.strip():
+        if len(title) > 300:
+            raise DocumentError("A title holds 300 characters at most.", reason="bad_title")
+        given["title"] = " ".join(title.split())
+    if date:
+        try:
+            given["date"] = valid_date(date)
+        except ValueError as exc:
+            raise DocumentError(f"{exc}.", reason="bad_date", value=date) from exc
+        given["year"] = int(given["date"][:4])  # type: ignore[index]
+    if edition not in (None, ""):
+        if not str(edition).isdigit() or not 1 <= int(edition) <= 99:  # type: ignore[arg-type]
+            raise DocumentError(
+                f"Edition {edition!r} is not a number from 1 to 99.", reason="bad_edition", value=edition
+            )
+        given["edition"] = int(edition)  # type: ignore[arg-type]
+    return given
+
+
 def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn) -> IndexReport:
     """Delete a document from the corpus folder and the index."""
-    if not settings.uploads_enabled:
-        raise DocumentError(
-            "Removing documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).", reason="uploads_off"
-        )
     corpus = settings.corpus_dir
-    matches = [
-        p
-        for p in corpus.rglob("*")
-        if p.is_file()
-        and (
-            p.relative_to(corpus).as_posix() == doc_id_or_source
-            or doc_id_for(p.relative_to(corpus).as_posix()) == doc_id_or_source
-        )
-    ]
-    if not matches:
-        raise DocumentError(
-            f"No document {doc_id_or_source!r} in the corpus: see `assistant docs`.",
-            reason="unknown_document",
-            name=doc_id_or_source,
-        )
-    path = matches[0]
-    source = path.relative_to(corpus).as_posix()
+    path, source = _find(settings, doc_id_or_source, verb="Removing")
     saved = _save_metadata(corpus)
     metadata = read_metadata(corpus)
-    entry = metadata.get(source)
-    if is_protected(settings, entry.kind if entry else None):
-        raise DocumentError(
-            f"{source} came with the corpus and is protected; only added documents can be removed "
-            "(ASSISTANT_PROTECT_SHIPPED=false lifts this).",
-            reason="protected",
-            name=source,
-        )
     backup = path.read_bytes()
     path.unlink()
     if metadata.pop(source, None) is not None:
@@ -194,6 +233,35 @@ def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn
         path.write_bytes(backup)
         _restore_metadata(corpus, saved)
         raise
+
+
+def _find(settings: Settings, doc_id_or_source: str, *, verb: str) -> tuple[Path, str]:
+    """The file of an added document, by its id or its path in the corpus; DocumentError if there is none,
+    if changes are turned off, or if it is a protected shipped document."""
+    if not settings.uploads_enabled:
+        raise DocumentError(
+            f"{verb} documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).", reason="uploads_off"
+        )
+    corpus = settings.corpus_dir
+    for path in sorted(corpus.rglob("*")):
+        source = path.relative_to(corpus).as_posix()
+        if path.is_file() and doc_id_or_source in (source, doc_id_for(source)):
+            break
+    else:
+        raise DocumentError(
+            f"No document {doc_id_or_source!r} in the corpus: see `assistant docs`.",
+            reason="unknown_document",
+            name=doc_id_or_source,
+        )
+    entry = read_metadata(corpus).get(source)
+    if is_protected(settings, entry.kind if entry else None):
+        raise DocumentError(
+            f"{source} came with the corpus and is protected; only added documents can be changed "
+            "(ASSISTANT_PROTECT_SHIPPED=false lifts this).",
+            reason="protected",
+            name=source,
+        )
+    return path, source
 
 
 def _save_metadata(corpus: Path) -> bytes | None:

@@ -330,8 +330,10 @@ def build_index(
         old = {} if reason or previous is None else {r.source: r for r in previous.documents.values()}
         new = {d.source: d for d in documents}
         added = sorted(s for s in new if s not in old)
-        updated = sorted(s for s in new if s in old and old[s].sha256 != new[s].sha256)
-        unchanged = sorted(s for s in new if s in old and old[s].sha256 == new[s].sha256)
+        # A document is unchanged when its bytes, title and metadata are (an edited date is a change).
+        same = {s for s in new if s in old and _described(old[s]) == _described(new[s])}
+        updated = sorted(s for s in new if s in old and s not in same)
+        unchanged = sorted(same)
         removed = sorted(s for s in old if s not in new)
         if previous is not None and not (added or updated or removed or reason):
             return IndexReport(
@@ -363,6 +365,10 @@ def build_index(
             rebuilt_because=reason,
             failures=failures,
         )
+
+
+def _described(document: Document | DocumentRecord) -> tuple[str, str, dict[str, Any]]:
+    return document.sha256, document.title, dict(document.metadata)
 
 
 @dataclass(frozen=True)

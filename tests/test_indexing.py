@@ -38,6 +38,16 @@ def test_editing_one_document_reembeds_only_what_changed(settings: Settings, cor
     assert not catalog_before.folder.exists()  # the old generation is cleaned up
 
 
+def test_a_metadata_edit_reaches_the_index_without_embedding_anything(settings: Settings, corpus_dir: Path) -> None:
+    run(settings)
+    meta = corpus_dir / "metadata.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"edition": 8', '"edition": 9'), encoding="utf-8")
+    report, embedder = run(settings)
+    assert report.updated == ["ateliers.md"] and embedder.documents_embedded == 0
+    catalog = IndexCatalog.load(settings.index_dir)
+    assert [d.source for d in catalog.documents.values() if d.metadata.get("edition") == 9] == ["ateliers.md"]
+
+
 def test_removed_documents_leave_the_index(settings: Settings, corpus_dir: Path) -> None:
     run(settings)
     (corpus_dir / "ateliers.md").unlink()

@@ -143,10 +143,10 @@ def test_a_page_load_reads_the_documents_from_the_index(handlers: Handlers, tmp_
     app = build_app(handlers.assistant, feedback=handlers.feedback)
     handlers.assistant.add_documents([note(tmp_path)])  # after start-up, as another user would
     on_load = [f for f in app.fns.values() if any(trigger == "load" for _, trigger in f.targets)]
-    table, doc_filter, to_delete, _ = on_load[0].fn("fr")
+    table, doc_filter, to_delete, _, to_edit = on_load[0].fn("fr")
     assert any(row[5] == "note.md" for row in table["value"])
     assert any(value == "note.md" or "note.md" in label for label, value in to_delete["choices"])
-    assert doc_filter["choices"] == to_delete["choices"]
+    assert doc_filter["choices"] == to_delete["choices"] == to_edit["choices"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en", "ja"])
@@ -214,6 +214,21 @@ def test_the_app_builds_with_a_named_ask_endpoint(handlers: Handlers) -> None:
     app = build_app(handlers.assistant, feedback=handlers.feedback)
     names = [d.api_name for d in app.fns.values() if getattr(d, "api_name", None)]
     assert "ask" in names
+
+
+def test_an_upload_says_the_date_and_edition_read_from_it_and_they_can_be_edited(
+    handlers: Handlers, tmp_path: Path
+) -> None:
+    text = "# Bilan des 8es Rencontres\n\nRennes, le 14 octobre 2025.\n\nL'eau à Shizuoka.\n"
+    status, _ = handlers.add([str(note(tmp_path, "bilan.md", text))], progress=NO_BAR)
+    assert "« Bilan des 8es Rencontres » — date : 2025-10-14 ; édition : 8" in status
+    doc_id = next(row[6] for row in handlers.documents_table() if row[5] == "bilan.md")
+    assert handlers.details_of(doc_id) == ("Bilan des 8es Rencontres", "2025-10-14", "8")
+    assert handlers.edit(doc_id, "Bilan", "2025-13", "8", "en").startswith("❌ “2025-13” is not a date")
+    assert handlers.edit(doc_id, "Bilan", "2025", "", "en") == "✅ “Bilan”: title, date and edition saved."
+    assert handlers.details_of(doc_id) == ("Bilan", "2025", "")
+    shipped = next(row[6] for row in handlers.documents_table() if row[5] == "ateliers.md")
+    assert "cannot be edited" in handlers.edit(shipped, "X", "", "", "en")
 
 
 def test_deleting_an_unknown_document_is_worded_in_the_interface_language(handlers: Handlers) -> None:

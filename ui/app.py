@@ -65,6 +65,12 @@ _WORDED = [
     ("conversation", "label"),
     ("interface", "label"),
     ("examples", "label"),
+    ("edit_box", "label"),
+    ("edit_choice", "label"),
+    ("edit_title", "label"),
+    ("edit_date", "label"),
+    ("edit_edition", "label"),
+    ("save", "value"),
 ]
 
 
@@ -137,6 +143,14 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
                             t["confirm_delete"], variant="stop", elem_id="confirm"
                         )
                         c["cancel"] = cancel = gr.Button(t["cancel"], elem_id="cancel")
+                    with gr.Accordion(t["edit_box"], open=False, elem_id="edit-box") as edit_box:
+                        c["edit_box"] = edit_box
+                        c["edit_choice"] = to_edit = gr.Dropdown([], value=None, label=t["edit_choice"])
+                        with gr.Row():
+                            c["edit_title"] = edit_title = gr.Textbox(label=t["edit_title"], scale=3)
+                            c["edit_date"] = edit_date = gr.Textbox(label=t["edit_date"], scale=2)
+                            c["edit_edition"] = edit_edition = gr.Textbox(label=t["edit_edition"], scale=1)
+                        c["save"] = save = gr.Button(t["save"], elem_id="save-details")
                 doc_status = gr.Markdown(elem_id="doc-status")
                 if not settings.uploads_enabled:
                     gr.Markdown(t["uploads_off"])
@@ -165,9 +179,10 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
                 gr.update(choices=choices),
                 gr.update(choices=choices, value=None),  # nothing left selected for deletion
                 gr.update(choices=handlers.edition_choices()),
+                gr.update(choices=choices),
             )
 
-        lists = [table, doc_filter, to_delete, edition_filter]
+        lists = [table, doc_filter, to_delete, edition_filter, to_edit]
         app.load(refresh, [ui_lang], lists, api_visibility="private")
         add.click(
             handlers.add, [files, ui_lang], [doc_status, files], concurrency_limit=1, api_visibility="private"
@@ -186,6 +201,15 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
         )
         confirm.click(lambda: gr.update(visible=False), None, [confirm_row], api_visibility="private").then(
             handlers.remove, [to_delete, ui_lang], [doc_status], concurrency_limit=1, api_visibility="private"
+        ).then(refresh, [ui_lang], lists, api_visibility="private")
+
+        to_edit.change(handlers.details_of, [to_edit], [edit_title, edit_date, edit_edition], api_visibility="private")
+        save.click(
+            handlers.edit,
+            [to_edit, edit_title, edit_date, edit_edition, ui_lang],
+            [doc_status],
+            concurrency_limit=1,
+            api_visibility="private",
         ).then(refresh, [ui_lang], lists, api_visibility="private")
 
         worded = [c[key] for key, _ in _WORDED]

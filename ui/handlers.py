@@ -200,6 +200,13 @@ class Handlers:
                     good, progress=lambda done, total: bar((done, max(total, 1)), desc="⏳")
                 )
                 lines.append(say("added", ui_lang, names=", ".join(a.title for a in added)))
+                unknown = say("unknown", ui_lang)
+                lines += [
+                    "- "
+                    + say("added_details", ui_lang, title=a.title, date=a.date or unknown, edition=a.edition or unknown)
+                    for a in added
+                ]
+                lines.append(say("edit_hint", ui_lang))
                 lines.append(index_summary(report, ui_lang))
             except AssistantError as exc:
                 lines.append(say("nothing_changed", ui_lang, detail=self._explain(exc, ui_lang)))
@@ -232,6 +239,28 @@ class Handlers:
         except AssistantError as exc:
             return say("nothing_changed", ui_lang, detail=self._explain(exc, ui_lang, title=title))
         return say("removed", ui_lang, title=title)
+
+    def details_of(self, doc_id: str | None) -> tuple[str, str, str]:
+        """The title, date and edition the edit form starts from."""
+        record = self._record_of(doc_id) if doc_id else None
+        if record is None:
+            return "", "", ""
+        edition = record.get("edition")
+        return record["title"], record.get("date") or "", str(edition) if edition else ""
+
+    def edit(self, doc_id: str | None, title: str, date: str, edition: str, ui_lang: str = "fr") -> str:
+        """Save a document's title, date and edition (an empty date or edition clears it), then re-index."""
+        record = self._record_of(doc_id) if doc_id else None
+        if record is None:
+            return say("choose_document", ui_lang)
+        changes = {"title": title, "date": date.strip(), "edition": edition.strip()}
+        try:
+            self.assistant.update_document(record["doc_id"], changes)
+        except AssistantError as exc:
+            if exc.reason == "protected":
+                return say("why_protected_edit", ui_lang, title=record["title"])
+            return say("nothing_changed", ui_lang, detail=self._explain(exc, ui_lang, title=record["title"]))
+        return say("saved", ui_lang, title=" ".join(title.split()) or record["title"])
 
     def _record_of(self, doc_id: str) -> dict[str, Any] | None:
         try:
