@@ -142,7 +142,7 @@ def test_deleting_asks_first_names_the_document_and_spares_the_shipped_ones(hand
 def test_a_page_load_reads_the_documents_from_the_index(handlers: Handlers, tmp_path: Path) -> None:
     app = build_app(handlers.assistant, feedback=handlers.feedback)
     handlers.assistant.add_documents([note(tmp_path)])  # after start-up, as another user would
-    on_load = [f for f in app.fns.values() if any(trigger == "load" for _, trigger in f.targets)]
+    on_load = [f for f in app.fns.values() if getattr(f.fn, "__name__", "") == "refresh"]
     table, doc_filter, to_delete, _, to_edit = on_load[0].fn("fr")
     assert any(row[5] == "note.md" for row in table["value"])
     assert any(value == "note.md" or "note.md" in label for label, value in to_delete["choices"])
@@ -241,6 +241,16 @@ def test_the_app_judges_a_question_as_the_engine_does(handlers: Handlers) -> Non
     assert len(turns) == 1
 
 
+def test_an_error_shown_last_time_leaves_the_chat_so_thumbs_still_find_their_answer(handlers: Handlers) -> None:
+    _, _, turns, _ = last(handlers.respond(QUESTION, [], []))
+    chat, _, turns, _ = last(handlers.respond(QUESTION, [], turns, doc_ids=["gone.md"]))  # an error bubble
+    assert len(chat) == 4 and chat[-1]["content"].startswith("⚠️")
+    chat, _, turns, _ = last(handlers.respond(QUESTION, chat, turns))
+    assert len(chat) == 4 and not any(m["content"].startswith("⚠️") for m in chat)
+    handlers.like(turns, SimpleNamespace(index=3, liked=True))  # type: ignore[arg-type]
+    assert handlers.feedback.rows()[0][COLUMNS.index("turn_id")] == turns[1]["id"]
+
+
 def test_engine_errors_are_worded_in_the_interface_language_with_the_detail_folded(settings: Settings) -> None:
     unindexed = Handlers(Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel()), None)  # type: ignore[arg-type]
     chat, _, turns, box = last(unindexed.respond(QUESTION, [], [], ui_lang="ja"))
@@ -254,3 +264,19 @@ def test_engine_errors_are_worded_in_the_interface_language_with_the_detail_fold
 def test_a_filter_that_matches_no_document_says_so(handlers: Handlers) -> None:
     chat, _, _, _ = last(handlers.respond(QUESTION, [], [], doc_ids=["gone.md"], ui_lang="en"))
     assert chat[-1]["content"] == "⚠️ " + TEXTS["en"]["no_match"]
+
+
+def test_the_conversation_is_kept_for_a_reload_and_exported_as_markdown(handlers: Handlers) -> None:
+    chat, _, turns, _ = last(handlers.respond(QUESTION, [], []))
+    chat, panel, turns, _ = last(handlers.respond("Et en 2014, où ?", chat, turns))
+    kept = json.loads(json.dumps(handlers.keep(turns)))  # what the browser stores is plain JSON
+    assert handlers.restore(kept) == (chat, panel, turns)
+    latest = handlers.keep(turns, budget=len(json.dumps(turns[-1], ensure_ascii=False)) + 10)
+    assert latest["turns"] == turns[-1:]  # too big: the latest turns stay
+    assert handlers.restore({"version": 1, "turns": "garbage"})[0] == [] and handlers.restore(None)[2] == []
+    exported = handlers.export(turns, "fr")
+    text = Path(exported["value"]).read_text(encoding="utf-8")
+    assert exported["visible"] and text.startswith("# Conversation")
+    assert f"## Question 1 — {QUESTION}" in text and "## Question 2 — Et en 2014, où ?" in text
+    assert re.search(r"\[1\] \*Historique des Rencontres\* \(rencontres\.txt, \d+–\d+\) : « .*Takamatsu.* »", text)
+    assert handlers.export([], "fr")["visible"] is False

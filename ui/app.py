@@ -71,6 +71,7 @@ _WORDED = [
     ("edit_date", "label"),
     ("edit_edition", "label"),
     ("save", "value"),
+    ("export", "label"),
 ]
 
 
@@ -85,6 +86,9 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
     c: dict[str, Any] = {}  # the worded components, by their key in ui.texts
     with gr.Blocks(title="Rencontres franco-japonaises — assistant") as app:
         turns = gr.State([])
+        # The conversation survives a reload in the same browser (localStorage, encrypted with a key
+        # this server process draws at start): the latest turns, up to a size the browser keeps.
+        kept = gr.BrowserState({}, storage_key="rencontres-conversation")
         with gr.Row(elem_id="header"):
             c["title"] = gr.Markdown(t["title"], elem_id="title")
             c["interface"] = ui_lang = gr.Radio(
@@ -118,7 +122,11 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
                         sources = gr.HTML(f"<p>{t['empty_sources']}</p>", elem_id="sources")
                 with gr.Column(elem_id="chat-tools"):
                     c["examples"] = gr.Examples(STARTERS, inputs=[question], label=t["examples"]).dataset
-                    c["new"] = new = gr.Button(t["new"], size="sm", elem_id="new-conversation")
+                    with gr.Row():
+                        c["new"] = new = gr.Button(t["new"], size="sm", elem_id="new-conversation")
+                        c["export"] = export = gr.DownloadButton(
+                            t["export"], size="sm", visible=False, elem_id="export"
+                        )
                     with gr.Accordion(t["filters"], open=False) as filters_box:
                         c["filters"] = filters_box
                         c["docs"] = doc_filter = gr.Dropdown([], multiselect=True, label=t["docs"])
@@ -164,8 +172,15 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
                 concurrency_limit=1,
                 concurrency_id="model",
                 api_visibility="private",
+            ).then(handlers.keep, [turns], [kept], api_visibility="private").then(
+                handlers.export, [turns, ui_lang], [export], api_visibility="private"
             )
-        new.click(handlers.new_conversation, None, [chatbot, sources, turns, question], api_visibility="private")
+        new.click(handlers.new_conversation, None, [chatbot, sources, turns, question], api_visibility="private").then(
+            handlers.keep, [turns], [kept], api_visibility="private"
+        ).then(handlers.export, [turns, ui_lang], [export], api_visibility="private")
+        app.load(handlers.restore, [kept], [chatbot, sources, turns], api_visibility="private").then(
+            handlers.export, [turns, ui_lang], [export], api_visibility="private"
+        )
         chatbot.like(handlers.like, [turns, ui_lang], [feedback_note], api_visibility="private")
         send_comment.click(
             handlers.comment, [comment, turns, ui_lang], [feedback_note, comment], api_visibility="private"

@@ -7,8 +7,11 @@ each time they are shown, so a reload or a second user sees what was added or re
 from __future__ import annotations
 
 import html
+import json
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +31,11 @@ from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant, answer_json, validate_question
 from assistant.retrieval import Filters
 from assistant.types import Answer, Draft, Final, Progress
-from ui.render import chat_text, clean_text, flat, sources_panel, turn_sources
+from ui.render import chat_text, clean_text, conversation_markdown, flat, sources_panel, turn_sources
 from ui.texts import TEXTS, index_summary, say
 
 ChatUpdate = tuple[list[dict[str, Any]], Any, list[dict[str, Any]], str]
+KEEP_CHARS = 2_000_000  # of conversation kept in the browser, latest turns first
 
 
 class Handlers:
@@ -59,7 +63,9 @@ class Handlers:
             gr.Warning(problem)
             yield chat, gr.skip(), turns, question
             return
-        asked = [*chat, {"role": "user", "content": question}]
+        # The chat is rebuilt from the answered turns: an error shown last time leaves it, so message
+        # 2n+1 is always turn n's answer (the thumbs rely on it).
+        asked = [*chat_of(turns), {"role": "user", "content": question}]
         history = [(t["question"], t["answer"]["answer"]) for t in turns]
         filters = Filters(doc_ids=tuple(doc_ids or ()), editions=tuple(int(e) for e in editions or ()))
         draft = ""
@@ -81,11 +87,11 @@ class Handlers:
                         "question": question,
                         "answer": answer_json(answer),
                         "sources": block,
+                        "shown": chat_text(answer, n, ui_lang),
                         "filters": {"documents": list(filters.doc_ids), "editions": list(filters.editions)},
                     }
                     turns = [*turns, record]
-                    content = chat_text(answer, n, ui_lang)
-                    chat = [*asked, {"role": "assistant", "content": content}]
+                    chat = chat_of(turns)
                     yield chat, sources_panel([t["sources"] for t in turns]), turns, ""
         except AssistantError as exc:
             message = f"⚠️ {self._explain(exc, ui_lang)}"
@@ -114,6 +120,40 @@ class Handlers:
 
     def new_conversation(self) -> tuple[list[Any], str, list[Any], str]:
         return [], "", [], ""
+
+    # --- the conversation kept in the browser, and exported -----------------------------------------
+
+    @staticmethod
+    def keep(turns: list[dict[str, Any]], budget: int = KEEP_CHARS) -> dict[str, Any]:
+        """What the browser keeps to show the conversation again after a reload: the latest turns that
+        fit in ``budget`` characters (a browser keeps a few megabytes per site)."""
+        kept: list[dict[str, Any]] = []
+        size = 0
+        for turn in reversed(turns):
+            size += len(json.dumps(turn, ensure_ascii=False))
+            if size > budget:
+                break
+            kept.insert(0, turn)
+        return {"version": 1, "turns": kept}
+
+    @staticmethod
+    def restore(saved: dict[str, Any] | None) -> tuple[list[dict[str, Any]], str, list[dict[str, Any]]]:
+        """The chat, sources panel and turns a reloaded page shows again (nothing, from anything else)."""
+        turns = saved.get("turns") if isinstance(saved, dict) and saved.get("version") == 1 else None
+        fields = {"question", "answer", "sources", "shown"}
+        if not isinstance(turns, list) or not all(isinstance(t, dict) and fields <= set(t) for t in turns):
+            return [], gr.skip(), []
+        return chat_of(turns), sources_panel([t["sources"] for t in turns]), turns
+
+    def export(self, turns: list[dict[str, Any]], ui_lang: str = "fr") -> Any:
+        """The conversation as a Markdown file to download (the button shows once there is an answer)."""
+        if not turns:
+            return gr.update(value=None, visible=False)
+        now = datetime.now().astimezone()
+        text = conversation_markdown(turns, ui_lang, now.strftime("%Y-%m-%d %H:%M %Z"))
+        path = Path(tempfile.mkdtemp(prefix="conversation-")) / f"conversation-{now:%Y%m%d-%H%M}.md"
+        path.write_text(text, encoding="utf-8")
+        return gr.update(value=str(path), visible=True)
 
     def like(self, turns: list[dict[str, Any]], data: gr.LikeData, ui_lang: str = "fr") -> str:
         """Thumbs up/down on an answer, stored with its question and citations."""
@@ -297,6 +337,15 @@ _KINDS: list[tuple[type[AssistantError], str]] = [
 def technical(exc: AssistantError, lang: str) -> str:
     """The engine's own words (in English, for whoever fixes it), folded away under the message."""
     return f"<details><summary>{say('technical_detail', lang)}</summary>{html.escape(str(exc))}</details>"
+
+
+def chat_of(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The chat messages of the answered turns: each question, then its answer as it was shown."""
+    return [
+        m
+        for t in turns
+        for m in ({"role": "user", "content": t["question"]}, {"role": "assistant", "content": t["shown"]})
+    ]
 
 
 def _pending(text: str) -> dict[str, Any]:

@@ -108,3 +108,18 @@ def turn_sources(answer: Answer, turn: int, catalog: IndexCatalog, lang: str, no
 def sources_panel(blocks: Sequence[str]) -> str:
     """Every turn's sources, the latest first, so an older answer's [n] still has its target."""
     return "".join(reversed(blocks))
+
+
+def conversation_markdown(turns: Sequence[dict], lang: str, when: str) -> str:
+    """A conversation as Markdown to keep or share: each question, its answer and status, then each
+    reference with its document, place in the file and the quote itself."""
+    lines = [f"# {say('export_title', lang)}", "", f"_{say('export_when', lang, when=when)}_", ""]
+    for n, turn in enumerate(turns, start=1):
+        answer = turn["answer"]
+        lines += [f"## {say('turn', lang)} {n} — {flat(turn['question'])}", ""]
+        lines += [f"**{say('mode_' + answer['mode'], lang)}**", "", answer["answer"].strip(), ""]
+        for c in answer["citations"]:
+            lines.append(f"[{c['n']}] *{c['title']}* ({c['source']}, {c['start']}–{c['end']}) : « {flat(c['quote'])} »")
+        if answer["citations"]:
+            lines.append("")
+    return "\n".join(lines)
