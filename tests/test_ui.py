@@ -144,7 +144,7 @@ def test_a_page_load_reads_the_documents_from_the_index(handlers: Handlers, tmp_
     handlers.assistant.add_documents([note(tmp_path)])  # after start-up, as another user would
     on_load = [f for f in app.fns.values() if getattr(f.fn, "__name__", "") == "refresh"]
     table, doc_filter, to_delete, _, to_edit = on_load[0].fn("fr")
-    assert any(row[5] == "note.md" for row in table["value"])
+    assert any(row[5] == "note.md" for row in table["data"])
     assert any(value == "note.md" or "note.md" in label for label, value in to_delete["choices"])
     assert doc_filter["choices"] == to_delete["choices"] == to_edit["choices"]
 
@@ -154,9 +154,24 @@ def test_switching_the_interface_language_rewords_every_component(handlers: Hand
     app = build_app(handlers.assistant, feedback=handlers.feedback)
     switch = next(f.fn for f in app.fns.values() if getattr(f.fn, "__name__", "") == "switch")
     updates = switch(lang)
-    words = [v for u in updates for k, v in u.items() if k in ("value", "label", "placeholder")]
+    words = [v for u in updates if isinstance(u, dict) for k, v in u.items() if k in ("value", "label", "placeholder")]
     assert set(words) >= {TEXTS[lang]["send"], TEXTS[lang]["examples"], TEXTS[lang]["placeholder"]}
-    assert updates[-1]["headers"][0] == TEXTS[lang]["col_title"]
+    assert updates[-4]["headers"][0] == TEXTS[lang]["col_title"] and updates[-4]["data"]
+
+
+def test_answers_already_shown_are_relabelled_when_the_language_changes(handlers: Handlers) -> None:
+    _, _, turns, _ = last(handlers.respond(QUESTION, [], []))
+    _, _, turns, _ = last(handlers.respond("Budget ?", [], turns, doc_ids=["ateliers.md"]))  # a filtered refusal
+    for lang in ("en", "ja"):
+        chat, panel, _ = handlers.relabel(turns, lang)
+        shown = " ".join(m["content"] for m in chat) + panel
+        for key in ("copy", "copied", "mode_answer", "turn", "open_in_document"):
+            assert TEXTS[lang][key] in shown
+        for word in ("Copier", "Copié", "Réponse vérifiée", "Voir dans le document", "Pas de réponse"):
+            assert word not in shown
+    back = handlers.relabel(handlers.relabel(turns, "ja")[2], "fr")[2]
+    assert back == turns  # a round trip changes nothing
+    assert "Les Rencontres ont eu lieu à Takamatsu en 2014." in chat[1]["content"]  # answers stay as written
 
 
 def test_the_three_interface_languages_have_every_string() -> None:

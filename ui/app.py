@@ -190,7 +190,7 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
             """Every list of documents, read from the index now (not at start-up)."""
             choices = handlers.document_choices()
             return (
-                gr.update(value=handlers.documents_table(), headers=_headers(lang)),
+                _table(handlers, lang),
                 gr.update(choices=choices),
                 gr.update(choices=choices, value=None),  # nothing left selected for deletion
                 gr.update(choices=handlers.edition_choices()),
@@ -229,17 +229,30 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
 
         worded = [c[key] for key, _ in _WORDED]
 
-        def switch(lang: str) -> list[Any]:
+        def switch(lang: str, turns_so_far: list[dict[str, Any]] | None = None) -> list[Any]:
+            """Every component's wording in ``lang``, and the answers shown so far relabelled."""
             x = TEXTS[lang]
             updates: list[Any] = [gr.update(**{prop: x[key]}) for key, prop in _WORDED]  # type: ignore[arg-type]
-            return [*updates, gr.update(headers=_headers(lang))]
+            return [*updates, _table(handlers, lang), *handlers.relabel(turns_so_far or [], lang)]
 
-        ui_lang.change(switch, [ui_lang], [*worded, table], api_visibility="private", show_progress="hidden")
+        ui_lang.change(
+            switch,
+            [ui_lang, turns],
+            [*worded, table, chatbot, sources, turns],
+            api_visibility="private",
+            show_progress="hidden",
+        ).then(handlers.keep, [turns], [kept], api_visibility="private")
 
         # The named API endpoint: a question in, the `assistant ask --json` object out. It shares the
         # chat's queue: one generation at a time on this CPU.
         gr.api(handlers.ask_api, api_name="ask", concurrency_limit=1, concurrency_id="model")
     return app
+
+
+def _table(handlers: Handlers, lang: str) -> dict[str, Any]:
+    """The documents table with its headers in ``lang`` (headers given with the data: an update of the
+    headers alone is not shown)."""
+    return {"data": handlers.documents_table(), "headers": _headers(lang)}
 
 
 def _headers(lang: str) -> list[str]:

@@ -31,7 +31,7 @@ from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant, answer_json, validate_question
 from assistant.retrieval import Filters
 from assistant.types import Answer, Draft, Final, Progress
-from ui.render import chat_text, clean_text, conversation_markdown, flat, sources_panel, turn_sources
+from ui.render import chat_text, clean_text, conversation_markdown, flat, relabel, sources_panel, turn_sources
 from ui.texts import TEXTS, index_summary, say
 
 ChatUpdate = tuple[list[dict[str, Any]], Any, list[dict[str, Any]], str]
@@ -80,8 +80,8 @@ class Handlers:
                     yield [*asked, _pending(f"<i>{flat(draft)}</i><br>⏳ {note}")], gr.skip(), turns, ""
                 elif isinstance(event, Final):
                     answer, n = event.answer, len(turns)
-                    notice = self._filtered_refusal(answer, filters, ui_lang) if answer.refused else ""
-                    block = turn_sources(answer, n, self.assistant.catalog, ui_lang, notice)
+                    elsewhere = self._elsewhere(answer, filters) if answer.refused else 0
+                    block = turn_sources(answer, n, self.assistant.catalog, ui_lang, elsewhere)
                     record = {
                         "id": uuid.uuid4().hex,
                         "question": question,
@@ -105,18 +105,24 @@ class Handlers:
             return self._why(exc, lang)
         return ""
 
-    def _filtered_refusal(self, answer: Answer, filters: Filters, lang: str) -> str:
-        """When a filter is on and the rest of the corpus has passages for the question, say so. The
+    def _elsewhere(self, answer: Answer, filters: Filters) -> int:
+        """With a filter on, how many passages for the question lie outside it (0 without a filter). The
         filtered passages are the answer's own: one more search, unfiltered, tells the rest."""
         if not (filters.doc_ids or filters.editions or filters.years):
-            return ""
+            return 0
         try:
             everywhere = self.assistant.search(answer.question)
         except AssistantError:
-            return ""
+            return 0
         inside = {(p.chunk.doc_id, p.chunk.start) for p in answer.passages}
-        elsewhere = [p for p in everywhere if (p.chunk.doc_id, p.chunk.start) not in inside]
-        return say("filtered_refusal", lang, n=len(elsewhere)) if elsewhere else ""
+        return sum((p.chunk.doc_id, p.chunk.start) not in inside for p in everywhere)
+
+    @staticmethod
+    def relabel(turns: list[dict[str, Any]], lang: str) -> tuple[list[dict[str, Any]], str, list[dict[str, Any]]]:
+        """The chat, sources panel and turns with their interface words in ``lang`` (a language switch)."""
+        turns = [{**t, "shown": relabel(t["shown"], lang), "sources": relabel(t["sources"], lang)} for t in turns]
+        panel = sources_panel([t["sources"] for t in turns]) if turns else f"<p>{say('empty_sources', lang)}</p>"
+        return chat_of(turns), panel, turns
 
     def new_conversation(self) -> tuple[list[Any], str, list[Any], str]:
         return [], "", [], ""

@@ -8,6 +8,7 @@ answer without markup, then its numbered references (title, quote).
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Sequence
 
@@ -18,6 +19,22 @@ from ui.texts import say
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def label(key: str, lang: str, **values: object) -> str:
+    """An interface word inside rendered HTML, marked so :func:`relabel` can say it in another language."""
+    data = f" data-v='{esc(json.dumps(values))}'" if values else ""
+    return f'<span data-t="{key}"{data}>{esc(say(key, lang, **values))}</span>'
+
+
+_LABEL = re.compile(r"<span data-t=\"(\w+)\"(?: data-v='([^']*)')?>.*?</span>", re.S)
+_COPIED = re.compile(r'data-done="[^"]*"')
+
+
+def relabel(markup: str, lang: str) -> str:
+    """Rendered HTML with its interface words in ``lang``; the answers and quotes stay as they are."""
+    markup = _LABEL.sub(lambda m: label(m[1], lang, **(json.loads(html.unescape(m[2])) if m[2] else {})), markup)
+    return _COPIED.sub(f'data-done="{esc(say("copied", lang))}"', markup)
 
 
 def flat(text: str) -> str:
@@ -43,29 +60,31 @@ def chat_text(answer: Answer, turn: int, lang: str) -> str:
     body = _marker_links(esc(answer.text), turn).replace("\n", "<br>")
     if answer.mode != "answer":
         icon = "ⓘ" if answer.mode == "refused" else "❝"
-        body = f"{icon} <b>{esc(say('mode_' + answer.mode, lang))}</b><br>{body}"
+        body = f"{icon} <b>{label('mode_' + answer.mode, lang)}</b><br>{body}"
     # Newlines as character references: a blank line would end the span in the chat's Markdown.
     copy = (
         f'<span class="copy-source">{esc(clean_text(answer)).replace(chr(10), "&#10;")}</span>'
-        f'<a class="copy-clean" href="#" data-done="{esc(say("copied", lang))}">{esc(say("copy", lang))}</a>'
+        f'<a class="copy-clean" href="#" data-done="{esc(say("copied", lang))}">{label("copy", lang)}</a>'
     )
     return f"{body}<br>{copy}"
 
 
-def turn_sources(answer: Answer, turn: int, catalog: IndexCatalog, lang: str, notice: str = "") -> str:
-    """One turn's block of the sources panel: status, each cited quote in its passage, the rest folded."""
+def turn_sources(answer: Answer, turn: int, catalog: IndexCatalog, lang: str, elsewhere: int = 0) -> str:
+    """One turn's block of the sources panel: status, each cited quote in its passage, the rest folded.
+    ``elsewhere``: passages outside the filters the question was asked under, when it was refused."""
     parts = [
         f'<section class="turn-sources" id="turn-{turn}">'
-        f'<div class="turn-question">{esc(say("turn", lang))} {turn + 1} — {esc(answer.question)}</div>'
+        f'<div class="turn-question">{label("turn", lang)} {turn + 1} — {esc(answer.question)}</div>'
         f'<div class="answer-panel {answer.mode}" data-question="{esc(answer.question)}">'
-        f'<div class="status">{esc(say("mode_" + answer.mode, lang))}</div>'
+        f'<div class="status">{label("mode_" + answer.mode, lang)}</div>'
         f'<div class="answer-text">{_marker_links(esc(answer.text), turn).replace(chr(10), "<br>")}</div>'
     ]
-    for note in (notice, answer.notice or ""):
-        if note:
-            parts.append(f'<div class="meta">{esc(note)}</div>')
+    if elsewhere:
+        parts.append(f'<div class="meta">{label("filtered_refusal", lang, n=elsewhere)}</div>')
+    if answer.notice:
+        parts.append(f'<div class="meta">{esc(answer.notice)}</div>')
     if answer.dropped_sentences:
-        parts.append(f'<div class="dropped">{esc(say("dropped", lang, n=len(answer.dropped_sentences)))}</div>')
+        parts.append(f'<div class="dropped">{label("dropped", lang, n=len(answer.dropped_sentences))}</div>')
     parts.append("</div>")
     for c in answer.citations:
         record = catalog.documents.get(c.doc_id)
@@ -84,21 +103,21 @@ def turn_sources(answer: Answer, turn: int, catalog: IndexCatalog, lang: str, no
             f'<div class="meta">{esc(meta)} · {esc(c.source)} · {c.start}–{c.end}</div>'
             f"<blockquote>…{esc(flat(before)[-300:])} <mark>{esc(flat(c.quote))}</mark> "
             f"{esc(flat(after)[:300])}…</blockquote>"
-            f'<a href="#{anchor}">{esc(say("open_in_document", lang))}</a>'
+            f'<a href="#{anchor}">{label("open_in_document", lang)}</a>'
             f'<details><summary>{esc(c.title)}</summary><div class="doc-view">{esc(full[: c.start])}'
             f'<mark id="{anchor}">{esc(full[c.start : c.end])}</mark>{esc(full[c.end :])}</div></details></div>'
         )
     cited = {(c.doc_id, c.passage.chunk.start) for c in answer.citations}
     others = [p for p in answer.passages if (p.chunk.doc_id, p.chunk.start) not in cited]
     if others:
-        label = say("see_also" if answer.refused else "other_passages", lang)
+        heading = label("see_also" if answer.refused else "other_passages", lang)
         items = "".join(
             f"<li><b>{esc(p.title)}</b> ({esc(p.source)} {p.chunk.start}–{p.chunk.end})<br>"
             f"{esc(flat(p.chunk.text)[:280])}…</li>"
             for p in others
         )
         parts.append(
-            f"<details{' open' if answer.refused else ''}><summary>{esc(label)} ({len(others)})</summary>"
+            f"<details{' open' if answer.refused else ''}><summary>{heading} ({len(others)})</summary>"
             f"<ul>{items}</ul></details>"
         )
     parts.append("</section>")

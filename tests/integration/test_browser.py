@@ -91,6 +91,9 @@ def test_a_question_the_documents_cannot_answer_is_refused(page) -> None:  # typ
     ask(page, "Où auront lieu les 9es Rencontres en 2026 ?")
     assert "refused" in (page.locator("#sources .answer-panel").first.get_attribute("class") or "")  # latest first
     assert "2026" not in page.locator("#chat .message").last.inner_text().replace("2026 ?", "")
+    page.locator("#chat a.cite").first.click()  # [1] of the first answer, not of the latest
+    assert page.evaluate("location.hash") == "#t0-src-1"
+    assert "1990" in page.locator("#t0-src-1").inner_text()
 
 
 def test_on_a_phone_the_sources_follow_the_answer(page) -> None:  # type: ignore[no-untyped-def]
@@ -120,6 +123,40 @@ def test_the_japanese_interface_shows_no_french_or_english_chrome(page) -> None:
         page.wait_for_function("document.body.innerText.includes('Exemples')", timeout=30_000)
 
 
+def test_the_english_interface_shows_no_french_chrome(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("English").check()
+    try:
+        page.wait_for_function("document.body.innerText.includes('Examples')", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "6-english.png"), full_page=True)
+        chrome = page.locator("#header").inner_text() + page.locator("#chat-tools").inner_text()
+        shown = page.locator("#chat").inner_text() + page.locator("#sources").inner_text()
+        french = ("Exemples", "Filtres", "Nouvelle conversation", "Envoyer", "Exporter", "Copier", "Réponse vérifiée")
+        for word in (*french, "Pas de réponse dans les documents", "Voir dans le document"):
+            assert word not in chrome + shown
+        assert "Copy" in shown and "checked against the sources" in shown
+        page.get_by_role("tab", name="Documents").click()
+        page.wait_for_timeout(500)
+        documents = page.locator("#documents").inner_text() + page.locator("#delete-choice").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "7-english-documents.png"), full_page=True)
+        assert "Title" in documents and "Titre" not in documents and "Supprimer" not in documents
+    finally:
+        page.get_by_role("tab", name="Questions").click()
+        page.get_by_label("Français").check()
+        page.wait_for_function("document.body.innerText.includes('Exemples')", timeout=30_000)
+
+
+def test_the_conversation_survives_a_reload_and_exports(page) -> None:  # type: ignore[no-untyped-def]
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_selector("#chat", timeout=60_000)
+    page.wait_for_function("document.querySelector('#chat').innerText.includes('CLAIR Paris')", timeout=60_000)
+    assert page.locator("#t0-src-1").count() == 1  # the sources came back with the answers
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    path = download.value.path()
+    text = Path(path).read_text(encoding="utf-8")
+    assert download.value.suggested_filename.endswith(".md") and "CLAIR Paris" in text and "[1] *" in text
+
+
 def test_upload_a_document_then_find_it_then_delete_it(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     note = tmp_path / "jumelage-tsukuba.md"
     note.write_text(
@@ -135,6 +172,11 @@ def test_upload_a_document_then_find_it_then_delete_it(page, tmp_path: Path) -> 
         "document.querySelector('#documents').innerText.includes('jumelage-tsukuba.md')", timeout=60_000
     )
     page.screenshot(path=str(ARTIFACTS / "3-documents.png"), full_page=True)
+    page.reload(wait_until="domcontentloaded")  # a fresh page (or another user) sees the upload too
+    page.get_by_role("tab", name="Documents").click()
+    page.wait_for_function(
+        "document.querySelector('#documents').innerText.includes('jumelage-tsukuba.md')", timeout=60_000
+    )
 
     page.get_by_role("tab", name="Questions").click()
     ask(page, "Quand le jumelage entre Grenoble et Tsukuba a-t-il été signé ?")
