@@ -14,9 +14,11 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError, IndexNotBuiltError
 from assistant.indexing import current_generation
+from assistant.language import detect_language
 from assistant.models import check_model, fetch_model, load_manifest
 from assistant.pipeline import Assistant, answer_json, search_json
 from assistant.retrieval import Filters
+from assistant.speeches import OCCASIONS, TONES, SpeechRequest, draft_speech
 from assistant.types import Answer, Draft, Final, Progress
 
 logger = logging.getLogger("assistant")
@@ -105,6 +107,18 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
     _add_filters(ask)
     ask.set_defaults(handler=cmd_ask)
+
+    speech = sub.add_parser("speech", help="draft a speech from the sources, every fact footnoted")
+    speech.add_argument("purpose", metavar="PURPOSE", help="what the speech is for and should say")
+    speech.add_argument("--occasion", default="welcome", choices=OCCASIONS, help="the outline to follow")
+    speech.add_argument("--audience", default="", help="who will hear it (shown on the draft)")
+    speech.add_argument("--minutes", type=float, default=3.0, help="length to aim at (default 3)")
+    speech.add_argument("--tone", default="formal", choices=TONES)
+    speech.add_argument("--language", choices=("fr", "en", "ja"), help="default: the purpose's language")
+    speech.add_argument("--json", action="store_true", help="print the draft as one JSON object")
+    speech.add_argument("--md", type=Path, metavar="PATH", help="also write it as Markdown with footnotes")
+    speech.add_argument("--docx", type=Path, metavar="PATH", help="also write it as a Word document")
+    speech.set_defaults(handler=cmd_speech)
 
     ui = sub.add_parser("ui", help="start the web app")
     ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
@@ -337,6 +351,42 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
             print(f"\n? {question}\n{format_answer(answer)}", flush=True)
+    return 0
+
+
+def cmd_speech(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.speech_export import speech_json, speech_markdown, write_docx
+
+    for out in (args.md, args.docx):
+        if out is not None and not out.parent.is_dir():
+            raise ConfigError(f"Folder {out.parent} does not exist: create it or choose another path.")
+    require_index(settings)
+    assistant = build_assistant(settings)
+    request = SpeechRequest(
+        purpose=args.purpose,
+        occasion=args.occasion,
+        audience=args.audience,
+        minutes=args.minutes,
+        tone=args.tone,
+        language=args.language or detect_language(args.purpose),
+    )
+
+    def progress(done: int, total: int, title: str) -> None:
+        if title and sys.stderr.isatty():
+            print(f"\r[{done + 1}/{total}] {title}…\033[K", end="", file=sys.stderr, flush=True)
+
+    speech = draft_speech(assistant, request, progress=progress)
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr)
+    documents = {d["doc_id"]: d for d in assistant.documents()}
+    if args.md:
+        args.md.write_text(speech_markdown(speech, documents), encoding="utf-8")
+    if args.docx:
+        write_docx(speech, documents, args.docx)
+    if args.json:
+        print(json.dumps(speech_json(speech), ensure_ascii=False))
+    else:
+        print(speech_markdown(speech, documents))
     return 0
 
 

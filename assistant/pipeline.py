@@ -25,7 +25,7 @@ from assistant.models import resolve_chat_model, resolve_embedding_model, resolv
 from assistant.prompts import load_prompt
 from assistant.retrieval import Filters, HybridRetriever, Mode
 from assistant.store import ChromaStore
-from assistant.types import Answer, AnswerEvent, Draft, Final, Passage, Progress
+from assistant.types import Answer, AnswerEvent, Citation, Draft, Final, Passage, Progress
 
 History = Sequence[tuple[str, str]]  # earlier (question, answer) pairs of the conversation
 _UNSET: Any = object()
@@ -213,26 +213,29 @@ class Assistant:
             query, top_k=top_k or self.settings.top_k, filters=filters, mode=mode or self.settings.retrieval_mode
         )
 
-    def answer(self, question: str, *, history: History = (), filters: Filters | None = None) -> Answer:
-        """The checked answer to a question (see :meth:`answer_events` for the streamed form)."""
-        for event in self.answer_events(question, history=history, filters=filters):
+    def answer(
+        self, question: str, *, history: History = (), filters: Filters | None = None, engine: str | None = None
+    ) -> Answer:
+        """The checked answer to a question (see :meth:`answer_events` for the streamed form); ``engine``
+        overrides the ``answer_engine`` setting ("evidence" for speech drafts)."""
+        for event in self.answer_events(question, history=history, filters=filters, engine=engine):
             if isinstance(event, Final):
                 return event.answer
         raise AssertionError("answer_events ends with a Final event")  # pragma: no cover
 
     def answer_events(
-        self, question: str, *, history: History = (), filters: Filters | None = None
+        self, question: str, *, history: History = (), filters: Filters | None = None, engine: str | None = None
     ) -> Iterator[AnswerEvent]:
         """Answer step by step: progress, the model's draft as it streams, then the checked answer.
 
         A draft is streamed only once it shows itself in the question's language: a French draft to a
         Japanese question, replaced later by its translation, is not flashed at the reader.
         """
-        events = self._answer_events(question, history=history, filters=filters)
+        events = self._answer_events(question, history=history, filters=filters, engine=engine)
         yield from drafts_in_language(events, detect_language(question))
 
     def _answer_events(
-        self, question: str, *, history: History = (), filters: Filters | None = None
+        self, question: str, *, history: History = (), filters: Filters | None = None, engine: str | None = None
     ) -> Iterator[AnswerEvent]:
         """The steps of :meth:`answer_events`, every draft included.
 
@@ -281,7 +284,7 @@ class Assistant:
             yield Final(self._extracts(base, candidates, query_vector, timings, started, self._chat_problem))
             return
 
-        if self.settings.answer_engine == "evidence":
+        if (engine or self.settings.answer_engine) == "evidence":
             writer = EvidenceFirstWriter(
                 model,
                 self.catalog.text,
@@ -500,24 +503,29 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "mode": answer.mode,
         "refused": answer.refused,
         "extractive": answer.extractive,
-        "citations": [
-            {
-                "n": c.n,
-                "doc_id": c.doc_id,
-                "title": c.title,
-                "source": c.source,
-                "start": c.start,
-                "end": c.end,
-                "quote": c.quote,
-                "passage": c.passage.chunk.text,
-            }
-            for c in answer.citations
-        ],
+        "citations": citations_json(answer.citations),
         "see_also": [] if not answer.refused else passages_json(answer.passages[:3]),
         "dropped_sentences": list(answer.dropped_sentences),
         "notice": answer.notice,
         "timings_ms": {k: answer.timings_ms.get(k, 0.0) for k in ("retrieval", "first_token", "total")},
     }
+
+
+def citations_json(citations: Sequence[Citation]) -> list[dict[str, Any]]:
+    """Citations as `assistant ask --json` prints them (speeches and briefs too)."""
+    return [
+        {
+            "n": c.n,
+            "doc_id": c.doc_id,
+            "title": c.title,
+            "source": c.source,
+            "start": c.start,
+            "end": c.end,
+            "quote": c.quote,
+            "passage": c.passage.chunk.text,
+        }
+        for c in citations
+    ]
 
 
 def passages_json(passages: Sequence[Passage]) -> list[dict[str, Any]]:

@@ -141,3 +141,20 @@ def test_add_takes_a_title_date_and_edition_and_edit_changes_them(
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert cli.main(["add", "--title", "Deux", str(note), str(note)]) == 2
     assert "one document at a time" in capsys.readouterr().err
+
+
+def test_speech_prints_json_and_writes_markdown_and_word(
+    env: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cli.main(["index"])
+    capsys.readouterr()
+    md, docx = tmp_path / "discours.md", tmp_path / "discours.docx"
+    purpose = "les ateliers sur l'hydrogène"
+    assert cli.main(["speech", "--json", "--minutes", "2", "--md", str(md), "--docx", str(docx), purpose]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) >= {"text", "sections", "citations"} and data["request"]["language"] == "fr"
+    assert data["sections"][0]["text"].startswith("Mesdames") and data["citations"]
+    assert md.read_text(encoding="utf-8").startswith("# Projet de discours") and docx.stat().st_size > 0
+    assert cli.main(["speech", "--md", str(tmp_path / "missing" / "d.md"), purpose]) == 2
+    assert cli.main(["speech", "--minutes", "90", purpose]) == 2
+    assert "0.5 to 30 minutes" in capsys.readouterr().err

@@ -1,0 +1,190 @@
+"""Speech drafts grounded in the sources, every factual sentence footnoted.
+
+The outline of each occasion is written by people (``speech_data/outlines.json``), not invented by the
+model. Its parts are of two kinds:
+
+- *said* parts (greeting, opening, thanks) are written out in each language and assert nothing: a part
+  that names a number, a date, a name or a place (``checking.claims``) is refused when the outline loads;
+- *asked* parts (the Rencontres, the speaker's subject, commitments) are questions put to the
+  evidence-first engine, one at a time, so the small model stays grounded and fast. Each comes back
+  verified and cited, as the sources' own words (quoted), or not at all: a question the sources do not
+  answer is listed as a gap, never filled in.
+
+Footnotes are numbered across the whole speech; a source quoted twice keeps its number.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+from typing import Any, Protocol
+
+from assistant.checking import claims
+from assistant.errors import AssistantError
+from assistant.types import Answer, Citation
+
+OCCASIONS = ("welcome", "council", "signing", "closing")
+TONES = ("formal", "warm")
+SAID = ("greeting", "opening", "thanks")
+MAX_POINTS = 4
+ANSWER_WORDS = 45  # about what one checked answer holds; sets how many points a length asks for
+
+SpeechProgress = Callable[[int, int, str], None]  # (parts done, parts in all, the part's title)
+
+
+class Answers(Protocol):
+    def answer(self, question: str, *, engine: str | None = None) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class SpeechRequest:
+    purpose: str
+    occasion: str = "welcome"
+    audience: str = ""
+    minutes: float = 3.0
+    tone: str = "formal"
+    language: str = "fr"
+
+
+@dataclass(frozen=True)
+class Section:
+    part: str  # a part of the outline: "greeting", "context", "points"…
+    title: str
+    text: str  # with [n] footnote markers numbered across the speech
+    mode: str  # "said" (no facts), "answer" (verified, cited) or "quoted" (the sources' words)
+    question: str | None = None
+
+
+@dataclass(frozen=True)
+class Speech:
+    request: SpeechRequest
+    sections: tuple[Section, ...]
+    citations: tuple[Citation, ...]
+    gaps: tuple[str, ...] = ()  # questions of the outline the sources did not answer
+    length: int = 0  # in the rate's unit
+    unit: str = "words"
+    per_minute: int = 130
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(s.text for s in self.sections)
+
+    @property
+    def minutes(self) -> float:
+        return round(self.length / self.per_minute, 1)
+
+
+class SpeechError(AssistantError):
+    """A speech cannot be drafted as asked (unknown occasion, tone or language, empty purpose)."""
+
+
+@cache
+def outlines() -> dict[str, Any]:
+    """The outlines, checked: every said part of every language asserts nothing checkable."""
+    data = json.loads((resources.files("assistant") / "speech_data" / "outlines.json").read_text(encoding="utf-8"))
+    for lang in ("fr", "en", "ja"):
+        said = data[lang]["said"]
+        for text in [t for part in SAID for t in said[part].values()]:
+            if claims(text):
+                found = claims(text)
+                raise SpeechError(f"The outline's {lang} text {text!r} asserts {found}: said parts state no fact.")
+    return data
+
+
+def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechProgress | None = None) -> Speech:
+    """Draft a speech: each said part as written, each asked part answered and checked by the engine."""
+    request = _checked(request)
+    data = outlines()
+    texts = data[request.language]
+    rate = data["rates"][request.language]
+    parts = _parts(data["occasions"][request.occasion], texts, request)
+    sections: list[Section] = []
+    citations: list[Citation] = []
+    gaps: list[str] = []
+    for done, (part, question) in enumerate(parts):
+        title = texts["titles"][part]
+        if progress:
+            progress(done, len(parts), title)
+        if question is None:
+            said = texts["said"][part]
+            text = said.get(request.occasion) or said[request.tone]
+            sections.append(Section(part, title, text, "said"))
+            continue
+        answer = assistant.answer(question, engine="evidence")
+        if answer.refused or not answer.citations:
+            gaps.append(question)
+            continue
+        text, new = _renumbered(answer, citations)
+        if not new and any(s.text == text for s in sections):
+            continue  # the same quotes again: said once is enough
+        citations.extend(new)
+        sections.append(Section(part, title, text, answer.mode, question))
+    if progress:
+        progress(len(parts), len(parts), "")
+    length = sum(_length(s.text, rate["unit"]) for s in sections)
+    return Speech(request, tuple(sections), tuple(citations), tuple(gaps), length, rate["unit"], rate["per_minute"])
+
+
+def points_for(minutes: float, per_minute: int, unit: str) -> int:
+    """How many points of the subject a speech of ``minutes`` has room for, beside its fixed parts."""
+    words = minutes * per_minute / (2.5 if unit == "characters" else 1)  # a Japanese word ≈ 2.5 characters
+    return max(1, min(MAX_POINTS, round((words - 3 * ANSWER_WORDS) / ANSWER_WORDS)))
+
+
+def _checked(request: SpeechRequest) -> SpeechRequest:
+    purpose = " ".join(request.purpose.split())
+    if not purpose:
+        raise SpeechError("The speech needs a purpose: what is it for, what should it say?", reason="empty_purpose")
+    if len(purpose) > 500:
+        raise SpeechError("The purpose holds 500 characters at most.", reason="long_purpose")
+    for value, allowed, what in (
+        (request.occasion, OCCASIONS, "occasion"),
+        (request.tone, TONES, "tone"),
+        (request.language, ("fr", "en", "ja"), "language"),
+    ):
+        if value not in allowed:
+            raise SpeechError(f"Unknown {what} {value!r}; choose one of {', '.join(allowed)}.", reason=f"bad_{what}")
+    if not 0.5 <= request.minutes <= 30:
+        raise SpeechError("A speech lasts from 0.5 to 30 minutes.", reason="bad_minutes")
+    return replace(request, purpose=purpose, audience=request.audience.strip())
+
+
+def _parts(outline: list[str], texts: dict[str, Any], request: SpeechRequest) -> list[tuple[str, str | None]]:
+    """The outline as (part, question to ask or None for a said part), the subject in as many points
+    as the length allows."""
+    rate = outlines()["rates"][request.language]
+    out: list[tuple[str, str | None]] = []
+    for part in outline:
+        if part in SAID:
+            out.append((part, None))
+        elif part == "points":
+            asked = texts["asked"]["points"][: points_for(request.minutes, rate["per_minute"], rate["unit"])]
+            out += [(part, q.format(purpose=request.purpose)) for q in asked]
+        else:
+            out.append((part, texts["asked"][part]))
+    return out
+
+
+def _renumbered(answer: Answer, cited: list[Citation]) -> tuple[str, list[Citation]]:
+    """The answer's text with its [n] renumbered across the speech, and the citations it adds; a quote
+    already cited keeps its number."""
+    known = {(c.doc_id, c.start, c.end): c.n for c in cited}
+    mapping: dict[int, int] = {}
+    new: list[Citation] = []
+    for c in answer.citations:
+        key = (c.doc_id, c.start, c.end)
+        if key not in known:
+            known[key] = len(cited) + len(new) + 1
+            new.append(Citation(known[key], c.doc_id, c.title, c.source, c.start, c.end, c.quote, c.passage))
+        mapping[c.n] = known[key]
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m[1]), int(m[1]))}]", answer.text)
+    return text, new
+
+
+def _length(text: str, unit: str) -> int:
+    plain = re.sub(r"\[\d+\]", "", text)
+    return len("".join(plain.split())) if unit == "characters" else len(plain.split())

@@ -1,0 +1,112 @@
+"""Speech drafts on the fixture corpus, with a fake model replaying grammar-shaped replies."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.checking import claims
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.pipeline import Assistant
+from assistant.speech_export import speech_json, speech_markdown, write_docx
+from assistant.speeches import SAID, SpeechRequest, draft_speech, outlines, points_for
+from tests.fakes import FakeChatModel, FakeEmbedder, sentence_id
+
+PURPOSE = "l'hydrogène et les mobilités propres"
+
+
+def reply(messages: list[dict[str, str]]) -> str:
+    """What the model would write to each question of the outline, naming the sentence it uses."""
+    asked = messages[-1]["content"]
+    if "Que sont les Rencontres" in asked:
+        return f"EVIDENCE: {sentence_id(messages, 'Nancy')}\nANSWER: Les Rencontres ont commencé à Nancy en 2008."
+    if "résultats ou quels chiffres" in asked:  # a made-up figure: checked, dropped, never said
+        return f"EVIDENCE: {sentence_id(messages, 'hydrogène')}\nANSWER: L'hydrogène a réduit les émissions de 40 %."
+    if "hydrogène" in asked:
+        return f"EVIDENCE: {sentence_id(messages, 'hydrogène')}\nANSWER: Un atelier a porté sur l'hydrogène et les mobilités propres."
+    return "EVIDENCE: NONE\nANSWER: NOT_IN_SOURCES"
+
+
+@pytest.fixture
+def assistant(settings: Settings) -> Assistant:
+    a = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel([reply]))
+    a.index()
+    return a
+
+
+def test_a_speech_follows_its_outline_and_footnotes_every_fact(assistant: Assistant) -> None:
+    request = SpeechRequest(PURPOSE, occasion="signing", minutes=3, language="fr")
+    speech = draft_speech(assistant, request)
+    parts = [s.part for s in speech.sections]
+    assert parts[:2] == ["greeting", "opening"] and parts[-1] == "thanks" and "context" in parts
+    assert speech.sections[0].text.startswith("Mesdames et messieurs les élus")
+    for section in speech.sections:
+        if section.mode == "said":
+            assert not claims(section.text) and "[" not in section.text
+        else:  # every sentence of an answered part carries a footnote to a verified quote
+            assert all(re.search(r"\[\d+\]$", s) for s in re.split(r"(?<=\])\s+", section.text.strip()))
+    source = (assistant.settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")
+    (nancy,) = [c for c in speech.citations if "Nancy" in c.quote]
+    assert source[nancy.start : nancy.end] == nancy.quote
+    assert [c.n for c in speech.citations] == list(range(1, len(speech.citations) + 1))
+    assert "40 %" not in speech.text  # the made-up figure is not said
+    assert any("engagements" in g for g in speech.gaps)  # nothing on commitments: a gap, not an invention
+
+
+def test_a_source_quoted_twice_keeps_its_number(assistant: Assistant) -> None:
+    speech = draft_speech(assistant, SpeechRequest(PURPOSE, minutes=6, language="fr"))
+    hydrogen = [s for s in speech.sections if "hydrogène" in s.text]
+    assert len(hydrogen) == 1  # the same quote from two questions is said once
+    assert len({(c.doc_id, c.start) for c in speech.citations}) == len(speech.citations)
+
+
+def test_exports_carry_the_quote_sheet(assistant: Assistant, tmp_path: Path) -> None:
+    speech = draft_speech(assistant, SpeechRequest(PURPOSE, audience="Conseil régional", language="fr"))
+    documents = {d["doc_id"]: d for d in assistant.documents()}
+    markdown = speech_markdown(speech, documents)
+    assert "**Public** : Conseil régional" in markdown and "[^1]" in markdown
+    assert re.search(r"^\[\^1\]: « .+ » — \*.+\*, .+ \d+–\d+", markdown, re.M)
+    data = json.loads(json.dumps(speech_json(speech)))
+    assert data["text"] == speech.text and {"title", "text"} <= set(data["sections"][0])
+    assert data["citations"][0]["quote"] == speech.citations[0].quote
+    write_docx(speech, documents, tmp_path / "discours.docx")
+    from docx import Document as Word
+
+    paragraphs = [p.text for p in Word(str(tmp_path / "discours.docx")).paragraphs]
+    assert any(p.startswith("[1] « ") for p in paragraphs) and any("Mesdames" in p for p in paragraphs)
+
+
+def test_every_language_and_occasion_has_its_outline_and_said_parts_state_no_fact() -> None:
+    data = outlines()
+    for lang in ("fr", "en", "ja"):
+        for occasion, parts in data["occasions"].items():
+            assert occasion in data[lang]["names"] and occasion in data[lang]["said"]["opening"]
+            assert all(p in data[lang]["titles"] for p in parts)
+        for part in SAID:
+            assert all(not claims(t) for t in data[lang]["said"][part].values())
+        assert all("{purpose}" in q for q in data[lang]["asked"]["points"])
+
+
+def test_the_length_sets_how_many_points_are_asked() -> None:
+    assert points_for(1, 130, "words") == 1
+    assert points_for(3, 130, "words") == points_for(3, 300, "characters") == 4  # 3 minutes in French or Japanese
+    assert points_for(2, 130, "words") < points_for(4, 130, "words") <= 4
+
+
+@pytest.mark.parametrize(
+    ("request_", "reason"),
+    [
+        (SpeechRequest("  "), "empty_purpose"),
+        (SpeechRequest(PURPOSE, occasion="wedding"), "bad_occasion"),
+        (SpeechRequest(PURPOSE, language="de"), "bad_language"),
+        (SpeechRequest(PURPOSE, minutes=90), "bad_minutes"),
+    ],
+)
+def test_a_bad_request_is_refused_before_any_model_call(assistant: Assistant, request_: SpeechRequest, reason: str) -> None:
+    with pytest.raises(AssistantError) as caught:
+        draft_speech(assistant, request_)
+    assert caught.value.reason == reason and assistant.chat_model.calls == []  # type: ignore[union-attr]
