@@ -27,7 +27,8 @@ def reply(messages: list[dict[str, str]]) -> str:
     if "résultats ou quels chiffres" in asked:  # a made-up figure: checked, dropped, never said
         return f"EVIDENCE: {sentence_id(messages, 'hydrogène')}\nANSWER: L'hydrogène a réduit les émissions de 40 %."
     if "hydrogène" in asked:
-        return f"EVIDENCE: {sentence_id(messages, 'hydrogène')}\nANSWER: Un atelier a porté sur l'hydrogène et les mobilités propres."
+        said = "Un atelier a porté sur l'hydrogène et les mobilités propres."
+        return f"EVIDENCE: {sentence_id(messages, 'hydrogène')}\nANSWER: {said}"
     return "EVIDENCE: NONE\nANSWER: NOT_IN_SOURCES"
 
 
@@ -106,7 +107,9 @@ def test_the_length_sets_how_many_points_are_asked() -> None:
         (SpeechRequest(PURPOSE, minutes=90), "bad_minutes"),
     ],
 )
-def test_a_bad_request_is_refused_before_any_model_call(assistant: Assistant, request_: SpeechRequest, reason: str) -> None:
+def test_a_bad_request_is_refused_before_any_model_call(
+    assistant: Assistant, request_: SpeechRequest, reason: str
+) -> None:
     with pytest.raises(AssistantError) as caught:
         draft_speech(assistant, request_)
     assert caught.value.reason == reason and assistant.chat_model.calls == []  # type: ignore[union-attr]
