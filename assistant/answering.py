@@ -50,11 +50,14 @@ class EvidenceFirstWriter:
         query_vector: Sequence[float],
         timings: dict[str, float],
         started: float,
+        *,
+        quote_only: bool = False,
     ) -> Iterator[AnswerEvent]:
         """The model names the sentences it uses, then writes; ``checking`` judges the text against them.
 
         The outcome is the written answer cited sentence by sentence, the named sentences quoted, or a
         refusal. A reply in another language than the question's is translated, then judged again.
+        With ``quote_only``, a reply that passes is shown as the named sentences quoted, never reworded.
         """
         yield Progress("generating")
         language = base.language
@@ -84,6 +87,8 @@ class EvidenceFirstWriter:
 
         yield Progress("checking")
         verdict = judge(text)
+        if quote_only and verdict.mode == "answer":
+            verdict = replace(verdict, mode="quoted")
         if verdict.mode == "answer" and not written_in(text, language):
             yield Progress("rewording")
             translated = self._translate(text, language)

@@ -217,7 +217,8 @@ class Assistant:
         self, question: str, *, history: History = (), filters: Filters | None = None, engine: str | None = None
     ) -> Answer:
         """The checked answer to a question (see :meth:`answer_events` for the streamed form); ``engine``
-        overrides the ``answer_engine`` setting ("evidence" for speech drafts)."""
+        overrides the ``answer_engine`` setting: "legacy", "evidence", or "quotes" (the evidence engine,
+        showing the sentences the model named verbatim instead of its own words: speech drafts)."""
         for event in self.answer_events(question, history=history, filters=filters, engine=engine):
             if isinstance(event, Final):
                 return event.answer
@@ -284,7 +285,8 @@ class Assistant:
             yield Final(self._extracts(base, candidates, query_vector, timings, started, self._chat_problem))
             return
 
-        if (engine or self.settings.answer_engine) == "evidence":
+        engine = engine or self.settings.answer_engine
+        if engine in ("evidence", "quotes"):
             writer = EvidenceFirstWriter(
                 model,
                 self.catalog.text,
@@ -293,7 +295,9 @@ class Assistant:
                 evidence_floor=self.settings.evidence_floor,
             )
             try:
-                yield from writer.answer_events(base, candidates, standalone, query_vector, timings, started)
+                yield from writer.answer_events(
+                    base, candidates, standalone, query_vector, timings, started, quote_only=engine == "quotes"
+                )
             except ModelError as exc:
                 logger.warning("chat model failed, answering with extracts: %s", exc)
                 yield Final(self._extracts(base, candidates, query_vector, timings, started, str(exc)))

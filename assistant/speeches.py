@@ -6,9 +6,12 @@ model. Its parts are of two kinds:
 - *said* parts (greeting, opening, thanks) are written out in each language and assert nothing: a part
   that names a number, a date, a name or a place (``checking.claims``) is refused when the outline loads;
 - *asked* parts (the Rencontres, the speaker's subject, commitments) are questions put to the
-  evidence-first engine, one at a time, so the small model stays grounded and fast. Each comes back
-  verified and cited, as the sources' own words (quoted), or not at all: a question the sources do not
-  answer is listed as a gap, never filled in.
+  evidence-first engine, one at a time, so the small model stays grounded and fast. The model names
+  the sentences that answer and writes; its reply is checked as an answer is, but the speech says the
+  named sentences themselves, quoted and footnoted, after a said lead-in ("Comme le rappellent nos
+  sources :"). A speech is read out in public: the small model's paraphrases passed the checks with a
+  wrong relation in them ("held for four years" from "the first meetings in four years"), so its
+  words are not used. A question the sources do not answer is listed as a gap, never filled in.
 
 Footnotes are numbered across the whole speech; a source quoted twice keeps its number.
 """
@@ -29,7 +32,7 @@ from assistant.types import Answer, Citation
 
 OCCASIONS = ("welcome", "council", "signing", "closing")
 TONES = ("formal", "warm")
-SAID = ("greeting", "opening", "thanks")
+SAID = ("greeting", "opening", "thanks", "lead")
 MAX_POINTS = 4
 ANSWER_WORDS = 45  # about what one checked answer holds; sets how many points a length asks for
 
@@ -114,11 +117,12 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
             text = said.get(request.occasion) or said[request.tone]
             sections.append(Section(part, title, text, "said"))
             continue
-        answer = assistant.answer(question, engine="evidence")
+        answer = assistant.answer(question, engine="quotes")
         if answer.refused or not answer.citations:
             gaps.append(question)
             continue
-        text, new = _renumbered(answer, citations)
+        quotes, new = _renumbered(answer, citations)
+        text = "\n".join([texts["said"]["lead"][request.tone], *quotes.splitlines()[1:]])  # its own label out
         if not new and any(s.text == text for s in sections):
             continue  # the same quotes again: said once is enough
         citations.extend(new)

@@ -100,3 +100,10 @@ def test_drafts_in_the_question_language_stream_and_others_wait_for_their_stage_
         drafts_in_language([Draft("2014年の会議は高松で開かれました。"), Draft("以上です。")], "ja", judge_after=8)
     )
     assert "".join(e.text for e in japanese if isinstance(e, Draft)) == "2014年の会議は高松で開かれました。以上です。"
+
+
+def test_the_quotes_engine_says_the_named_sentence_not_the_model_words(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("Takamatsu", "Les Rencontres se tiennent à Takamatsu depuis 2014.")])
+    answer = make(settings, chat).answer("Où ont eu lieu les Rencontres en 2014 ?", engine="quotes")
+    assert answer.mode == "quoted" and "depuis 2014" not in answer.text
+    assert "Takamatsu en 2014" in answer.text and answer.citations

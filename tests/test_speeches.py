@@ -46,10 +46,14 @@ def test_a_speech_follows_its_outline_and_footnotes_every_fact(assistant: Assist
     assert parts[:2] == ["greeting", "opening"] and parts[-1] == "thanks" and "context" in parts
     assert speech.sections[0].text.startswith("Mesdames et messieurs les élus")
     for section in speech.sections:
+        lead, *quotes = section.text.splitlines()
         if section.mode == "said":
             assert not claims(section.text) and "[" not in section.text
-        else:  # every sentence of an answered part carries a footnote to a verified quote
-            assert all(re.search(r"\[\d+\]$", s) for s in re.split(r"(?<=\])\s+", section.text.strip()))
+        else:  # a said lead-in, then the sources' own sentences, each with its footnote
+            assert section.mode == "quoted" and lead == "Comme le rappellent nos sources :" and quotes
+            assert all(re.fullmatch(r"« [^«»]+ » \[\d+\]", q) for q in quotes)
+    assert "ont commencé à Nancy" not in speech.text  # the model's own words are not said
+    assert "organisées pour la première fois à Nancy en 2008" in speech.text
     source = (assistant.settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")
     (nancy,) = [c for c in speech.citations if "Nancy" in c.quote]
     assert source[nancy.start : nancy.end] == nancy.quote
