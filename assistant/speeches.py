@@ -13,7 +13,8 @@ model. Its parts are of two kinds:
   wrong relation in them ("held for four years" from "the first meetings in four years"), so its
   words are not used. A question the sources do not answer is listed as a gap, never filled in.
 
-Footnotes are numbered across the whole speech; a source quoted twice keeps its number.
+Footnotes are numbered across the whole speech. A sentence is said once, and one holding a web address
+is not said at all (it cannot be read out; the quote sheet has the documents' links).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
-from assistant.checking import claims
+from assistant.checking import URL, claims
 from assistant.errors import AssistantError
+from assistant.language import message
 from assistant.types import Answer, Citation
 
 OCCASIONS = ("welcome", "council", "signing", "closing")
@@ -121,10 +123,16 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
         if answer.refused or not answer.citations:
             gaps.append(question)
             continue
-        quotes, new = _renumbered(answer, citations)
-        text = "\n".join([texts["said"]["lead"][request.tone], *quotes.splitlines()[1:]])  # its own label out
-        if not new and any(s.text == text for s in sections):
-            continue  # the same quotes again: said once is enough
+        new = _new_quotes(answer, citations)
+        if not new:
+            continue  # only what the speech says already, or nothing that can be said aloud
+        translated = [
+            line
+            for line in answer.text.splitlines()
+            if line.startswith(message("machine_translation", request.language))
+        ]
+        quotes = [f"« {' '.join(c.quote.split())} » [{c.n}]" for c in new]
+        text = "\n".join([texts["said"]["lead"][request.tone], *quotes, *translated])
         citations.extend(new)
         sections.append(Section(part, title, text, answer.mode, question))
     if progress:
@@ -173,20 +181,17 @@ def _parts(outline: list[str], texts: dict[str, Any], request: SpeechRequest) ->
     return out
 
 
-def _renumbered(answer: Answer, cited: list[Citation]) -> tuple[str, list[Citation]]:
-    """The answer's text with its [n] renumbered across the speech, and the citations it adds; a quote
-    already cited keeps its number."""
-    known = {(c.doc_id, c.start, c.end): c.n for c in cited}
-    mapping: dict[int, int] = {}
+def _new_quotes(answer: Answer, cited: list[Citation]) -> list[Citation]:
+    """The answer's quotes the speech has not said yet and that can be said aloud (no web address),
+    numbered after ``cited``."""
+    said = {(c.doc_id, c.start, c.end) for c in cited}
     new: list[Citation] = []
     for c in answer.citations:
-        key = (c.doc_id, c.start, c.end)
-        if key not in known:
-            known[key] = len(cited) + len(new) + 1
-            new.append(Citation(known[key], c.doc_id, c.title, c.source, c.start, c.end, c.quote, c.passage))
-        mapping[c.n] = known[key]
-    text = re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m[1]), int(m[1]))}]", answer.text)
-    return text, new
+        if (c.doc_id, c.start, c.end) in said or URL.search(c.quote):
+            continue
+        said.add((c.doc_id, c.start, c.end))
+        new.append(Citation(len(cited) + len(new) + 1, c.doc_id, c.title, c.source, c.start, c.end, c.quote, c.passage))
+    return new
 
 
 def _length(text: str, unit: str) -> int:

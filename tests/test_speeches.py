@@ -117,3 +117,22 @@ def test_a_bad_request_is_refused_before_any_model_call(
     with pytest.raises(AssistantError) as caught:
         draft_speech(assistant, request_)
     assert caught.value.reason == reason and assistant.chat_model.calls == []  # type: ignore[union-attr]
+
+
+def test_a_sentence_is_said_once_and_one_with_a_web_address_not_at_all(settings: Settings) -> None:
+    from assistant.types import Answer, Citation
+
+    def answer(*quotes: str) -> Answer:
+        cites = tuple(Citation(n, "d", "T", "t.txt", 10 * n, 10 * n + 5, q, None) for n, q in enumerate(quotes, 1))  # type: ignore[arg-type]
+        return Answer("q", "fr", "x", cites, refused=False, passages=())
+
+    class Replies:
+        def __init__(self) -> None:
+            self.answers = [answer("Nancy en 2008.", "Voir https://exemple.fr/page"), answer("Nancy en 2008.")]
+
+        def answer(self, question: str, *, engine: str | None = None) -> Answer:
+            return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+    speech = draft_speech(Replies(), SpeechRequest(PURPOSE, occasion="closing", minutes=1, language="fr"))
+    assert speech.text.count("Nancy en 2008.") == 1 and "https://" not in speech.text
+    assert [c.n for c in speech.citations] == [1]

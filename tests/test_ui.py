@@ -156,7 +156,8 @@ def test_switching_the_interface_language_rewords_every_component(handlers: Hand
     updates = switch(lang)
     words = [v for u in updates if isinstance(u, dict) for k, v in u.items() if k in ("value", "label", "placeholder")]
     assert set(words) >= {TEXTS[lang]["send"], TEXTS[lang]["examples"], TEXTS[lang]["placeholder"]}
-    assert updates[-4]["headers"][0] == TEXTS[lang]["col_title"] and updates[-4]["data"]
+    (table,) = [u for u in updates if isinstance(u, dict) and "headers" in u]
+    assert table["headers"][0] == TEXTS[lang]["col_title"] and table["data"]
 
 
 def test_answers_already_shown_are_relabelled_when_the_language_changes(handlers: Handlers) -> None:
@@ -295,3 +296,18 @@ def test_the_conversation_is_kept_for_a_reload_and_exported_as_markdown(handlers
     assert f"## Question 1 — {QUESTION}" in text and "## Question 2 — Et en 2014, où ?" in text
     assert re.search(r"\[1\] \*Historique des Rencontres\* \(rencontres\.txt, \d+–\d+\) : « .*Takamatsu.* »", text)
     assert handlers.export([], "fr")["visible"] is False
+
+
+def test_the_speech_tab_drafts_with_clickable_footnotes_and_downloads(settings: Settings) -> None:
+    from tests.test_speeches import PURPOSE, reply
+
+    assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel([reply]))
+    assistant.index()
+    handlers = Handlers(assistant, FeedbackStore(settings.data_dir / "f.db"))
+    view, md, docx = handlers.speech(PURPOSE, "welcome", "Conseil", 2, "warm", "fr", "en", progress=NO_BAR)
+    assert "Chères amies, chers amis" in view and 'href="#sp-src-1"' in view and 'id="sp-src-1"' in view
+    assert TEXTS["en"]["speech_sheet"] in view  # the interface's words, the speech's language
+    assert Path(md["value"]).read_text(encoding="utf-8").startswith("# Projet de discours")
+    assert docx["visible"] and Path(docx["value"]).suffix == ".docx"
+    view, md, _ = handlers.speech("  ", "welcome", "", 2, "formal", "fr", "ja", progress=NO_BAR)
+    assert TEXTS["ja"]["empty_purpose"] in view and md["visible"] is False

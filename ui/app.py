@@ -15,6 +15,7 @@ import gradio as gr
 from assistant.config import Settings
 from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant
+from assistant.speeches import OCCASIONS, TONES, outlines
 from ui.handlers import Handlers
 from ui.texts import LANGUAGES, TEXTS
 
@@ -72,6 +73,16 @@ _WORDED = [
     ("edit_edition", "label"),
     ("save", "value"),
     ("export", "label"),
+    ("speech_tab", "label"),
+    ("speech_purpose", "label"),
+    ("speech_occasion", "label"),
+    ("speech_audience", "label"),
+    ("speech_minutes", "label"),
+    ("speech_tone", "label"),
+    ("speech_language", "label"),
+    ("speech_write", "value"),
+    ("speech_md", "label"),
+    ("speech_docx", "label"),
 ]
 
 
@@ -135,6 +146,32 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
                         c["comment"] = comment = gr.Textbox(placeholder=t["comment"], show_label=False, scale=4)
                         c["send_comment"] = send_comment = gr.Button(t["send_comment"], size="sm", scale=1)
                     feedback_note = gr.Markdown()
+            with gr.Tab(t["speech_tab"], id="speech") as speech_tab:
+                c["speech_tab"] = speech_tab
+                with gr.Row(elem_id="speech-row"):
+                    with gr.Column(scale=2, min_width=300):
+                        c["speech_purpose"] = purpose = gr.Textbox(
+                            label=t["speech_purpose"], lines=3, max_lines=6, elem_id="speech-purpose"
+                        )
+                        c["speech_occasion"] = occasion = gr.Dropdown(
+                            _occasions("fr"), value="welcome", label=t["speech_occasion"]
+                        )
+                        c["speech_audience"] = audience = gr.Textbox(label=t["speech_audience"])
+                        c["speech_minutes"] = minutes = gr.Slider(1, 10, value=3, step=0.5, label=t["speech_minutes"])
+                        c["speech_tone"] = tone = gr.Radio(_tones("fr"), value="formal", label=t["speech_tone"])
+                        c["speech_language"] = speech_lang = gr.Radio(
+                            [(name, code) for code, name in LANGUAGES.items()], value="fr", label=t["speech_language"]
+                        )
+                        c["speech_write"] = write = gr.Button(
+                            t["speech_write"], variant="primary", elem_id="speech-write"
+                        )
+                        with gr.Row():
+                            c["speech_md"] = speech_md = gr.DownloadButton(t["speech_md"], visible=False, size="sm")
+                            c["speech_docx"] = speech_docx = gr.DownloadButton(
+                                t["speech_docx"], visible=False, size="sm", elem_id="speech-docx"
+                            )
+                    with gr.Column(scale=3, min_width=320):
+                        speech_view = gr.HTML(f"<p>{t['speech_empty']}</p>", elem_id="speech")
             with gr.Tab(t["docs_tab"], id="documents") as docs_tab:
                 c["docs_tab"] = docs_tab
                 table = gr.Dataframe([], headers=_headers("fr"), interactive=False, elem_id="documents")
@@ -227,18 +264,28 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
             api_visibility="private",
         ).then(refresh, [ui_lang], lists, api_visibility="private")
 
+        write.click(
+            handlers.speech,
+            [purpose, occasion, audience, minutes, tone, speech_lang, ui_lang],
+            [speech_view, speech_md, speech_docx],
+            concurrency_limit=1,
+            concurrency_id="model",
+            api_visibility="private",
+        )
+
         worded = [c[key] for key, _ in _WORDED]
 
         def switch(lang: str, turns_so_far: list[dict[str, Any]] | None = None) -> list[Any]:
             """Every component's wording in ``lang``, and the answers shown so far relabelled."""
             x = TEXTS[lang]
             updates: list[Any] = [gr.update(**{prop: x[key]}) for key, prop in _WORDED]  # type: ignore[arg-type]
-            return [*updates, _table(handlers, lang), *handlers.relabel(turns_so_far or [], lang)]
+            choices = [gr.update(choices=_occasions(lang)), gr.update(choices=_tones(lang))]
+            return [*updates, _table(handlers, lang), *handlers.relabel(turns_so_far or [], lang), *choices]
 
         ui_lang.change(
             switch,
             [ui_lang, turns],
-            [*worded, table, chatbot, sources, turns],
+            [*worded, table, chatbot, sources, turns, occasion, tone],
             api_visibility="private",
             show_progress="hidden",
         ).then(handlers.keep, [turns], [kept], api_visibility="private")
@@ -247,6 +294,15 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
         # chat's queue: one generation at a time on this CPU.
         gr.api(handlers.ask_api, api_name="ask", concurrency_limit=1, concurrency_id="model")
     return app
+
+
+def _occasions(lang: str) -> list[tuple[str, str]]:
+    names = outlines()[lang]["names"]
+    return [(names[o], o) for o in OCCASIONS]
+
+
+def _tones(lang: str) -> list[tuple[str, str]]:
+    return [(TEXTS[lang][f"tone_{t}"], t) for t in TONES]
 
 
 def _table(handlers: Handlers, lang: str) -> dict[str, Any]:

@@ -30,8 +30,19 @@ from assistant.errors import (
 from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant, answer_json, validate_question
 from assistant.retrieval import Filters
+from assistant.speech_export import speech_markdown, write_docx
+from assistant.speeches import SpeechRequest, draft_speech
 from assistant.types import Answer, Draft, Final, Progress
-from ui.render import chat_text, clean_text, conversation_markdown, flat, relabel, sources_panel, turn_sources
+from ui.render import (
+    chat_text,
+    clean_text,
+    conversation_markdown,
+    flat,
+    relabel,
+    sources_panel,
+    speech_html,
+    turn_sources,
+)
 from ui.texts import TEXTS, index_summary, say
 
 ChatUpdate = tuple[list[dict[str, Any]], Any, list[dict[str, Any]], str]
@@ -197,6 +208,35 @@ class Handlers:
             return answer_json(self.assistant.answer(question))
         except AssistantError as exc:
             raise gr.Error(str(exc)) from exc
+
+    # --- speeches --------------------------------------------------------------------------------
+
+    def speech(
+        self,
+        purpose: str,
+        occasion: str,
+        audience: str,
+        minutes: float,
+        tone: str,
+        language: str,
+        ui_lang: str = "fr",
+        progress: Callable[..., Any] | None = None,
+    ) -> tuple[str, Any, Any]:
+        """Draft a speech: (its HTML, the Markdown download, the Word download)."""
+        hidden = gr.update(value=None, visible=False)
+        request = SpeechRequest(purpose, occasion, audience or "", float(minutes), tone, language)
+        bar = progress or gr.Progress()
+        try:
+            speech = draft_speech(self.assistant, request, progress=lambda d, t, title: bar((d, max(t, 1)), desc=title))
+        except AssistantError as exc:
+            return f"<p>⚠️ {self._explain(exc, ui_lang)}</p>", hidden, hidden
+        documents = {d["doc_id"]: d for d in self.assistant.documents()}
+        folder = Path(tempfile.mkdtemp(prefix="speech-"))
+        stem = f"discours-{datetime.now():%Y%m%d-%H%M}"
+        (folder / f"{stem}.md").write_text(speech_markdown(speech, documents), encoding="utf-8")
+        write_docx(speech, documents, folder / f"{stem}.docx")
+        shown = lambda name: gr.update(value=str(folder / name), visible=True)  # noqa: E731
+        return speech_html(speech, ui_lang), shown(f"{stem}.md"), shown(f"{stem}.docx")
 
     # --- documents -------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.indexing import IndexCatalog
+from assistant.speeches import Speech
 from assistant.types import Answer
 from ui.texts import say
 
@@ -142,3 +143,22 @@ def conversation_markdown(turns: Sequence[dict], lang: str, when: str) -> str:
         if answer["citations"]:
             lines.append("")
     return "\n".join(lines)
+
+
+def speech_html(speech: Speech, lang: str) -> str:
+    """A speech draft: its sections with clickable footnotes, the gaps, then the quote sheet."""
+    parts = [f'<div class="speech"><p class="meta">{label("speech_length", lang, minutes=speech.minutes)}</p>']
+    for s in speech.sections:
+        body = re.sub(r"\[(\d+)\]", r'<a class="cite" href="#sp-src-\1">[\1]</a>', esc(s.text)).replace("\n", "<br>")
+        parts.append(f'<h4>{esc(s.title)}</h4><p class="speech-{s.mode}">{body}</p>')
+    if speech.gaps:
+        items = "".join(f"<li>{esc(g)}</li>" for g in speech.gaps)
+        parts.append(f"<h4>{label('speech_gaps', lang)}</h4><ul>{items}</ul>")
+    if speech.citations:
+        items = "".join(
+            f'<li id="sp-src-{c.n}">[{c.n}] « {esc(flat(c.quote))} » — <i>{esc(c.title)}</i>, '
+            f"{esc(c.source)} {c.start}–{c.end}</li>"
+            for c in speech.citations
+        )
+        parts.append(f'<h4>{label("speech_sheet", lang)}</h4><ol class="quote-sheet">{items}</ol>')
+    return "".join(parts) + "</div>"
