@@ -11,16 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-
-from babel.dates import get_month_names
+from functools import cache
 
 from assistant.retrieval import editions_named, years_named
 
 HEAD_CHARS = 600  # the title, a subtitle, the first paragraph: where a document dates itself
 
 
-def _month_numbers() -> dict[str, int]:
-    """Month names and abbreviations in French and English, lower case, from CLDR ("oct." and "oct")."""
+@cache
+def _months() -> dict[str, int]:
+    """Month names and abbreviations in French and English, lower case, from CLDR ("oct." and "oct").
+    Read on first use, not at import: most commands never date a document."""
+    from babel.dates import get_month_names
+
     names: dict[str, int] = {}
     for locale in ("fr", "en"):
         for width in ("wide", "abbreviated"):
@@ -29,21 +32,26 @@ def _month_numbers() -> dict[str, int]:
     return names
 
 
-_MONTHS = _month_numbers()
-_MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
 _DAY = r"(\d{1,2})(?:er|st|nd|rd|th)?"
 _RANGE = r"(?:\s*(?:-|–|et|au|and|to)\s*\d{1,2}(?:er|st|nd|rd|th)?)?"  # "12 et 13 mars", "12-13 March"
 _YEAR = r"((?:19|20)\d{2})"
-_DATES = [  # (pattern, order of its groups: d = day, m = month, y = year)
-    (re.compile(rf"(?<!\d){_YEAR}-(\d{{2}})-(\d{{2}})(?!\d)"), "ymd"),
-    (re.compile(rf"{_YEAR}\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日"), "ymd"),
-    (re.compile(rf"(?<!\d){_DAY}{_RANGE}\s+({_MONTH})\.?,?\s+{_YEAR}(?!\d)", re.IGNORECASE), "dmy"),
-    (re.compile(rf"\b({_MONTH})\.?\s+{_DAY}{_RANGE},?\s+{_YEAR}(?!\d)", re.IGNORECASE), "mdy"),
-]
-_MONTH_YEAR = [
-    (re.compile(rf"{_YEAR}\s*年\s*(\d{{1,2}})\s*月"), "ym"),
-    (re.compile(rf"\b({_MONTH})\.?\s+{_YEAR}(?!\d)", re.IGNORECASE), "my"),
-]
+
+
+@cache
+def _patterns() -> tuple[list[tuple[re.Pattern[str], str]], list[tuple[re.Pattern[str], str]]]:
+    """The full dates, then the months of a year, each with the order of its groups (d, m, y)."""
+    month = "|".join(sorted(map(re.escape, _months()), key=len, reverse=True))
+    dates = [
+        (re.compile(rf"(?<!\d){_YEAR}-(\d{{2}})-(\d{{2}})(?!\d)"), "ymd"),
+        (re.compile(rf"{_YEAR}\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日"), "ymd"),
+        (re.compile(rf"(?<!\d){_DAY}{_RANGE}\s+({month})\.?,?\s+{_YEAR}(?!\d)", re.IGNORECASE), "dmy"),
+        (re.compile(rf"\b({month})\.?\s+{_DAY}{_RANGE},?\s+{_YEAR}(?!\d)", re.IGNORECASE), "mdy"),
+    ]
+    months = [
+        (re.compile(rf"{_YEAR}\s*年\s*(\d{{1,2}})\s*月"), "ym"),
+        (re.compile(rf"\b({month})\.?\s+{_YEAR}(?!\d)", re.IGNORECASE), "my"),
+    ]
+    return dates, months
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,8 @@ def describe(title: str, text: str) -> Details:
 def first_date(text: str) -> str | None:
     """The earliest full date written in ``text`` (ISO "YYYY-MM-DD"), else its earliest month and year
     ("YYYY-MM"), else None. A range ("12 et 13 mars 2025") gives its first day."""
-    for patterns, full in ((_DATES, True), (_MONTH_YEAR, False)):
+    dates, months = _patterns()
+    for patterns, full in ((dates, True), (months, False)):
         found = []
         for pattern, order in patterns:
             for m in pattern.finditer(text):
@@ -82,7 +91,7 @@ def first_date(text: str) -> str | None:
 
 def _iso(parts: dict[str, str], full: bool) -> str | None:
     month_text = parts["m"]
-    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text.casefold().rstrip("."))
+    month = int(month_text) if month_text.isdigit() else _months().get(month_text.casefold().rstrip("."))
     if month is None:
         return None
     try:
