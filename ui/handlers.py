@@ -357,17 +357,25 @@ class Handlers:
     @staticmethod
     def _why(exc: AssistantError, lang: str, **extra: object) -> str:
         """The error in the interface's language: by its reason, else by its kind."""
-        if exc.reason in TEXTS[lang]:  # a question the engine refuses, a busy index
-            return say(exc.reason, lang, **exc.details)
-        if f"why_{exc.reason}" in TEXTS[lang] and "name" in exc.details:  # a file the engine refuses
-            return say(f"why_{exc.reason}", lang, **{"title": exc.details["name"], **exc.details, **extra})
-        return say(next((key for kind, key in _KINDS if isinstance(exc, kind)), "error"), lang)
+        return _by_reason(exc, lang, **extra) or _by_kind(exc, lang)
 
-    @classmethod
-    def _explain(cls, exc: AssistantError, lang: str, **extra: object) -> str:
+    @staticmethod
+    def _explain(exc: AssistantError, lang: str, **extra: object) -> str:
         """:meth:`_why`, and, when the error has no reason of its own, the engine's words folded under it."""
-        worded = exc.reason in TEXTS[lang] or (f"why_{exc.reason}" in TEXTS[lang] and "name" in exc.details)
-        return cls._why(exc, lang, **extra) + ("" if worded else technical(exc, lang))
+        return _by_reason(exc, lang, **extra) or _by_kind(exc, lang) + technical(exc, lang)
+
+
+def _by_reason(exc: AssistantError, lang: str, **extra: object) -> str | None:
+    """The error worded from its reason, or None when the interface has no words for that reason."""
+    if exc.reason in TEXTS[lang]:  # a question the engine refuses, a busy index
+        return say(exc.reason, lang, **exc.details)
+    if f"why_{exc.reason}" in TEXTS[lang] and "name" in exc.details:  # a file the engine refuses
+        return say(f"why_{exc.reason}", lang, **{"title": exc.details["name"], **exc.details, **extra})
+    return None
+
+
+def _by_kind(exc: AssistantError, lang: str) -> str:
+    return say(next((key for kind, key in _KINDS if isinstance(exc, kind)), "error"), lang)
 
 
 # The errors the interface words by their kind, most specific first.
