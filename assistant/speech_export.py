@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from assistant.pipeline import citations_json
 from assistant.speeches import Speech, outlines
+from assistant.types import Citation
 
 # Interface words of the exports, per language (the speech itself comes from the outline and the sources).
 WORDS = {
@@ -59,7 +61,6 @@ WORDS = {
 
 def speech_json(speech: Speech) -> dict[str, Any]:
     """The shape `assistant speech --json` prints."""
-    r = speech.request
     return {
         "text": speech.text,
         "sections": [
@@ -67,14 +68,7 @@ def speech_json(speech: Speech) -> dict[str, Any]:
         ],
         "citations": citations_json(speech.citations),
         "gaps": list(speech.gaps),
-        "request": {
-            "purpose": r.purpose,
-            "occasion": r.occasion,
-            "audience": r.audience,
-            "minutes": r.minutes,
-            "tone": r.tone,
-            "language": r.language,
-        },
+        "request": asdict(speech.request),
         "length": {
             "minutes": speech.minutes,
             "count": speech.length,
@@ -91,7 +85,7 @@ def speech_markdown(speech: Speech, documents: Mapping[str, Mapping[str, Any]]) 
     lines = [f"# {w['draft']} — {occasion}", "", f"**{w['purpose']}** : {r.purpose}  "]
     if r.audience:
         lines.append(f"**{w['audience']}** : {r.audience}  ")
-    lines += [_length(speech), "", f"> {w['warning']}", ""]
+    lines += [length_line(speech), "", f"> {w['warning']}", ""]
     for s in speech.sections:
         lines += [f"## {s.title}", "", re.sub(r"\[(\d+)\]", r"[^\1]", s.text), ""]
     if speech.gaps:
@@ -112,7 +106,7 @@ def write_docx(speech: Speech, documents: Mapping[str, Mapping[str, Any]], path:
     doc.add_paragraph(f"{w['purpose']} : {r.purpose}")
     if r.audience:
         doc.add_paragraph(f"{w['audience']} : {r.audience}")
-    doc.add_paragraph(_length(speech))
+    doc.add_paragraph(length_line(speech))
     doc.add_paragraph().add_run(w["warning"]).italic = True
     for s in speech.sections:
         doc.add_heading(s.title, level=2)
@@ -125,17 +119,19 @@ def write_docx(speech: Speech, documents: Mapping[str, Mapping[str, Any]], path:
             doc.add_paragraph(gap, style="List Bullet")
     doc.add_heading(w["sheet"], level=2)
     for c in speech.citations:
-        doc.add_paragraph(f"[{c.n}] {_reference(c, documents)}")
+        doc.add_paragraph(f"[{c.n}] {_reference(c, documents, emphasis='')}")
     doc.save(str(path))
 
 
-def _length(speech: Speech) -> str:
-    w = WORDS[speech.request.language]
+def length_line(speech: Speech, lang: str | None = None) -> str:
+    """The estimated length and how it was counted, in ``lang`` (default: the speech's language)."""
+    w = WORDS[lang or speech.request.language]
     unit = w[speech.unit]
     return w["length"].format(minutes=speech.minutes, length=speech.length, unit=unit, rate=speech.per_minute)
 
 
-def _reference(c: Any, documents: Mapping[str, Mapping[str, Any]]) -> str:
+def _reference(c: Citation, documents: Mapping[str, Mapping[str, Any]], *, emphasis: str = "*") -> str:
+    """A footnote: the quote, then the document's title (in Markdown ``emphasis``), date, place, link."""
     meta = documents.get(c.doc_id, {})
     where = ", ".join(str(x) for x in (meta.get("date"), f"{c.source} {c.start}–{c.end}", meta.get("url")) if x)
-    return f"« {' '.join(c.quote.split())} » — *{c.title}*, {where}"
+    return f"« {' '.join(c.quote.split())} » — {emphasis}{c.title}{emphasis}, {where}"

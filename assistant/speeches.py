@@ -60,7 +60,7 @@ class Section:
     part: str  # a part of the outline: "greeting", "context", "points"…
     title: str
     text: str  # with [n] footnote markers numbered across the speech
-    mode: str  # "said" (no facts), "answer" (verified, cited) or "quoted" (the sources' words)
+    mode: str  # "said" (states no fact) or "quoted" (the sources' sentences, footnoted)
     question: str | None = None
 
 
@@ -94,8 +94,8 @@ def outlines() -> dict[str, Any]:
     for lang in ("fr", "en", "ja"):
         said = data[lang]["said"]
         for text in [t for part in SAID for t in said[part].values()]:
-            if claims(text):
-                found = claims(text)
+            found = claims(text)
+            if found:
                 raise SpeechError(f"The outline's {lang} text {text!r} asserts {found}: said parts state no fact.")
     return data
 
@@ -106,7 +106,7 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     data = outlines()
     texts = data[request.language]
     rate = data["rates"][request.language]
-    parts = _parts(data["occasions"][request.occasion], texts, request)
+    parts = _parts(data["occasions"][request.occasion], texts, request, rate)
     sections: list[Section] = []
     citations: list[Citation] = []
     gaps: list[str] = []
@@ -165,10 +165,11 @@ def _checked(request: SpeechRequest) -> SpeechRequest:
     return replace(request, purpose=purpose, audience=request.audience.strip())
 
 
-def _parts(outline: list[str], texts: dict[str, Any], request: SpeechRequest) -> list[tuple[str, str | None]]:
+def _parts(
+    outline: list[str], texts: dict[str, Any], request: SpeechRequest, rate: dict[str, Any]
+) -> list[tuple[str, str | None]]:
     """The outline as (part, question to ask or None for a said part), the subject in as many points
-    as the length allows."""
-    rate = outlines()["rates"][request.language]
+    as the length allows at ``rate``."""
     out: list[tuple[str, str | None]] = []
     for part in outline:
         if part in SAID:

@@ -83,6 +83,7 @@ def test_exports_carry_the_quote_sheet(assistant: Assistant, tmp_path: Path) -> 
 
     paragraphs = [p.text for p in Word(str(tmp_path / "discours.docx")).paragraphs]
     assert any(p.startswith("[1] « ") for p in paragraphs) and any("Mesdames" in p for p in paragraphs)
+    assert not any("*" in p for p in paragraphs)  # Markdown emphasis stays out of Word
 
 
 def test_every_language_and_occasion_has_its_outline_and_said_parts_state_no_fact() -> None:

@@ -306,7 +306,7 @@ def test_the_speech_tab_drafts_with_clickable_footnotes_and_downloads(settings: 
     handlers = Handlers(assistant, FeedbackStore(settings.data_dir / "f.db"))
     view, md, docx = handlers.speech(PURPOSE, "welcome", "Conseil", 2, "warm", "fr", "en", progress=NO_BAR)
     assert "Chères amies, chers amis" in view and 'href="#sp-src-1"' in view and 'id="sp-src-1"' in view
-    assert TEXTS["en"]["speech_sheet"] in view  # the interface's words, the speech's language
+    assert "Quote sheet" in view and "Fiche des citations" not in view  # the interface's words, the speech's language
     assert Path(md["value"]).read_text(encoding="utf-8").startswith("# Projet de discours")
     assert docx["visible"] and Path(docx["value"]).suffix == ".docx"
     view, md, _ = handlers.speech("  ", "welcome", "", 2, "formal", "fr", "ja", progress=NO_BAR)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.indexing import IndexCatalog
+from assistant.speech_export import WORDS, length_line
 from assistant.speeches import Speech
 from assistant.types import Answer
 from ui.texts import say
@@ -146,19 +147,21 @@ def conversation_markdown(turns: Sequence[dict], lang: str, when: str) -> str:
 
 
 def speech_html(speech: Speech, lang: str) -> str:
-    """A speech draft: its sections with clickable footnotes, the gaps, then the quote sheet."""
-    parts = [f'<div class="speech"><p class="meta">{label("speech_length", lang, minutes=speech.minutes)}</p>']
+    """A speech draft: its sections with clickable footnotes, the gaps, then the quote sheet; the
+    headings in the interface's language ``lang``, worded as the exports word them."""
+    words = WORDS[lang]
+    parts = [f'<div class="speech"><p class="meta">{esc(length_line(speech, lang))}</p>']
     for s in speech.sections:
         body = re.sub(r"\[(\d+)\]", r'<a class="cite" href="#sp-src-\1">[\1]</a>', esc(s.text)).replace("\n", "<br>")
         parts.append(f'<h4>{esc(s.title)}</h4><p class="speech-{s.mode}">{body}</p>')
     if speech.gaps:
         items = "".join(f"<li>{esc(g)}</li>" for g in speech.gaps)
-        parts.append(f"<h4>{label('speech_gaps', lang)}</h4><ul>{items}</ul>")
+        parts.append(f"<h4>{esc(words['gaps'])}</h4><ul>{items}</ul>")
     if speech.citations:
         items = "".join(
             f'<li id="sp-src-{c.n}">[{c.n}] « {esc(flat(c.quote))} » — <i>{esc(c.title)}</i>, '
             f"{esc(c.source)} {c.start}–{c.end}</li>"
             for c in speech.citations
         )
-        parts.append(f'<h4>{label("speech_sheet", lang)}</h4><ol class="quote-sheet">{items}</ol>')
+        parts.append(f'<h4>{esc(words["sheet"])}</h4><ol class="quote-sheet">{items}</ol>')
     return "".join(parts) + "</div>"
