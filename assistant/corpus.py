@@ -176,10 +176,9 @@ def update_document(
     """Change an added document's title, date or edition (None clears a date or an edition), then re-index:
     only the changed document's passages are embedded again, and only if its title changed."""
     corpus = settings.corpus_dir
-    _, source = _find(settings, doc_id_or_source, verb="Editing")
+    _, source, metadata = _find(settings, doc_id_or_source, verb="Editing")
     given = _checked_details(**changes)  # type: ignore[arg-type]
     saved = _save_metadata(corpus)
-    metadata = dict(read_metadata(corpus))
     entry = metadata.get(source) or DocumentMetadata(kind="uploaded")
     cleared = {key: None for key in ("date", "edition") if key in changes and changes[key] in (None, "")}
     if "date" in cleared:
@@ -220,9 +219,8 @@ def _checked_details(
 def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn) -> IndexReport:
     """Delete a document from the corpus folder and the index."""
     corpus = settings.corpus_dir
-    path, source = _find(settings, doc_id_or_source, verb="Removing")
+    path, source, metadata = _find(settings, doc_id_or_source, verb="Removing")
     saved = _save_metadata(corpus)
-    metadata = read_metadata(corpus)
     backup = path.read_bytes()
     path.unlink()
     if metadata.pop(source, None) is not None:
@@ -235,9 +233,10 @@ def remove_document(settings: Settings, doc_id_or_source: str, *, index: IndexFn
         raise
 
 
-def _find(settings: Settings, doc_id_or_source: str, *, verb: str) -> tuple[Path, str]:
-    """The file of an added document, by its id or its path in the corpus; DocumentError if there is none,
-    if changes are turned off, or if it is a protected shipped document."""
+def _find(settings: Settings, doc_id_or_source: str, *, verb: str) -> tuple[Path, str, dict[str, DocumentMetadata]]:
+    """The file of an added document, by its id or its path in the corpus, its source, and the corpus
+    metadata; DocumentError if there is none, if changes are turned off, or if it is a protected
+    shipped document."""
     if not settings.uploads_enabled:
         raise DocumentError(
             f"{verb} documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).", reason="uploads_off"
@@ -253,7 +252,8 @@ def _find(settings: Settings, doc_id_or_source: str, *, verb: str) -> tuple[Path
             reason="unknown_document",
             name=doc_id_or_source,
         )
-    entry = read_metadata(corpus).get(source)
+    metadata = dict(read_metadata(corpus))
+    entry = metadata.get(source)
     if is_protected(settings, entry.kind if entry else None):
         raise DocumentError(
             f"{source} came with the corpus and is protected; only added documents can be changed "
@@ -261,7 +261,7 @@ def _find(settings: Settings, doc_id_or_source: str, *, verb: str) -> tuple[Path
             reason="protected",
             name=source,
         )
-    return path, source
+    return path, source, metadata
 
 
 def _save_metadata(corpus: Path) -> bytes | None:
