@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -110,23 +111,29 @@ def test_on_a_phone_the_sources_follow_the_answer(page) -> None:  # type: ignore
         page.set_viewport_size({"width": 1400, "height": 1000})
 
 
-def test_the_japanese_interface_shows_no_french_or_english_chrome(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("日本語").check()
+@contextmanager
+def interface(page, name: str, sign: str) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The page in the interface language ``name``, once ``sign`` shows; the French questions tab after."""
+    page.get_by_label(name).check()
     try:
-        page.wait_for_function("document.body.innerText.includes('質問の例')", timeout=30_000)
-        page.screenshot(path=str(ARTIFACTS / "5-japanese.png"), full_page=True)
-        chrome = page.locator("#header").inner_text() + page.locator("#chat-tools").inner_text()
-        for word in ("Exemples", "Examples", "Filtres", "Filters", "Nouvelle conversation", "New conversation"):
-            assert word not in chrome
+        page.wait_for_function("t => document.body.innerText.includes(t)", arg=sign, timeout=30_000)
+        yield
     finally:
+        page.get_by_role("tab", name="Questions").click()
         page.get_by_label("Français").check()
         page.wait_for_function("document.body.innerText.includes('Exemples')", timeout=30_000)
 
 
+def test_the_japanese_interface_shows_no_french_or_english_chrome(page) -> None:  # type: ignore[no-untyped-def]
+    with interface(page, "日本語", "質問の例"):
+        page.screenshot(path=str(ARTIFACTS / "5-japanese.png"), full_page=True)
+        chrome = page.locator("#header").inner_text() + page.locator("#chat-tools").inner_text()
+        for word in ("Exemples", "Examples", "Filtres", "Filters", "Nouvelle conversation", "New conversation"):
+            assert word not in chrome
+
+
 def test_the_english_interface_shows_no_french_chrome(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("English").check()
-    try:
-        page.wait_for_function("document.body.innerText.includes('Examples')", timeout=30_000)
+    with interface(page, "English", "Examples"):
         page.screenshot(path=str(ARTIFACTS / "6-english.png"), full_page=True)
         chrome = page.locator("#header").inner_text() + page.locator("#chat-tools").inner_text()
         shown = page.locator("#chat").inner_text() + page.locator("#sources").inner_text()
@@ -135,14 +142,10 @@ def test_the_english_interface_shows_no_french_chrome(page) -> None:  # type: ig
             assert word not in chrome + shown
         assert "Copy" in shown and "checked against the sources" in shown
         page.get_by_role("tab", name="Documents").click()
-        page.wait_for_timeout(500)
+        page.wait_for_function("document.querySelector('#documents').innerText.includes('Title')", timeout=30_000)
         documents = page.locator("#documents").inner_text() + page.locator("#delete-choice").inner_text()
         page.screenshot(path=str(ARTIFACTS / "7-english-documents.png"), full_page=True)
-        assert "Title" in documents and "Titre" not in documents and "Supprimer" not in documents
-    finally:
-        page.get_by_role("tab", name="Questions").click()
-        page.get_by_label("Français").check()
-        page.wait_for_function("document.body.innerText.includes('Exemples')", timeout=30_000)
+        assert "Titre" not in documents and "Supprimer" not in documents
 
 
 def test_the_conversation_survives_a_reload_and_exports(page) -> None:  # type: ignore[no-untyped-def]
