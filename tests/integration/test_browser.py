@@ -84,7 +84,7 @@ def test_ask_see_a_cited_answer_and_follow_a_citation(page) -> None:  # type: ig
     assert page.locator("#t0-doc-1").is_visible()  # the document opened, scrolled to the quote
     page.screenshot(path=str(ARTIFACTS / "2-citation.png"), full_page=True)
     page.locator("#chat a.copy-clean").last.click()  # copies plain text with its references, no HTML
-    copied = page.evaluate("window.__copied")
+    copied = page.wait_for_function("window.__copied", timeout=10_000).json_value()  # the handler is async
     assert "1990" in copied and "[1] " in copied and "<a" not in copied and "href" not in copied
 
 
@@ -113,14 +113,15 @@ def test_on_a_phone_the_sources_follow_the_answer(page) -> None:  # type: ignore
 
 @contextmanager
 def interface(page, name: str, sign: str) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """The page in the interface language ``name``, once ``sign`` shows; the French questions tab after."""
+    """The page in the interface language ``name``, once ``sign`` shows; French and its questions tab after
+    (the tab's name is looked up in French)."""
     page.get_by_label(name).check()
     try:
         page.wait_for_function("t => document.body.innerText.includes(t)", arg=sign, timeout=30_000)
         yield
     finally:
-        page.get_by_role("tab", name="Questions").click()
         page.get_by_label("Français").check()
+        page.get_by_role("tab", name="Questions").click()
         page.wait_for_function("document.body.innerText.includes('Exemples')", timeout=30_000)
 
 
