@@ -120,6 +120,14 @@ def _parser() -> argparse.ArgumentParser:
     speech.add_argument("--docx", type=Path, metavar="PATH", help="also write it as a Word document")
     speech.set_defaults(handler=cmd_speech)
 
+    brief = sub.add_parser("brief", help="the onboarding brief: what the Rencontres are, timeline, FAQ, all cited")
+    brief.add_argument("--language", default="fr", choices=("fr", "en", "ja"))
+    brief.add_argument("--json", action="store_true", help="print the brief as one JSON object")
+    brief.add_argument("--md", type=Path, metavar="PATH", help="also write it as Markdown (the chart beside it)")
+    brief.add_argument("--docx", type=Path, metavar="PATH", help="also write it as a Word document")
+    brief.add_argument("--refresh", action="store_true", help="build it again even if it is cached")
+    brief.set_defaults(handler=cmd_brief)
+
     ui = sub.add_parser("ui", help="start the web app")
     ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     ui.add_argument("--port", type=int, default=7860)
@@ -387,6 +395,40 @@ def cmd_speech(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(speech_json(speech), ensure_ascii=False))
     else:
         print(speech_markdown(speech, documents))
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.brief_export import brief_markdown, timeline_chart, write_brief_docx
+    from assistant.briefs import brief
+
+    for out in (args.md, args.docx):
+        if out is not None and not out.parent.is_dir():
+            raise ConfigError(f"Folder {out.parent} does not exist: create it or choose another path.")
+    require_index(settings)
+    assistant = build_assistant(settings)
+
+    def progress(done: int, total: int, what: str) -> None:
+        if what and sys.stderr.isatty():
+            print(f"\r[{done + 1}/{total}] {what}…\033[K", end="", file=sys.stderr, flush=True)
+
+    built = brief(assistant, args.language, refresh=args.refresh, progress=progress)
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr)
+    documents = {d["doc_id"]: d for d in assistant.documents()}
+    chart = None
+    if args.md:
+        png = timeline_chart(built)
+        if png:
+            chart = args.md.with_suffix(".timeline.png")
+            chart.write_bytes(png)
+        args.md.write_text(brief_markdown(built, documents, chart=chart.name if chart else None), encoding="utf-8")
+    if args.docx:
+        write_brief_docx(built, documents, args.docx)
+    if args.json:
+        print(json.dumps(built, ensure_ascii=False))
+    else:
+        print(brief_markdown(built, documents))
     return 0
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from assistant.config import Settings
 from assistant.describing import describe, valid_date
@@ -146,14 +147,16 @@ def add_documents(
             copied.append(target)
             document = load_document(target, source=target.name)
             found = describe(document.title, document.text)
-            entry = DocumentMetadata(
-                title=document.title,
-                date=found.date,
-                year=found.year,
-                edition=found.edition,
-                language=detect_language(document.text[:2000]),
-                kind="uploaded",
-                added_at=datetime.now(UTC).date().isoformat(),
+            entry = DocumentMetadata.model_validate(
+                {
+                    "title": document.title,
+                    "date": found.date,
+                    "year": found.year,
+                    "edition": found.edition,
+                    "language": detect_language(document.text[:2000]),
+                    "kind": "uploaded",
+                    "added_at": datetime.now(UTC).date().isoformat(),
+                }
             )
             metadata[target.name] = entry.model_copy(update=given)
             entry = metadata[target.name]
@@ -180,7 +183,8 @@ def update_document(
     given = _checked_details(**changes)  # type: ignore[arg-type]
     saved = _save_metadata(corpus)
     entry = metadata.get(source) or DocumentMetadata(kind="uploaded")
-    cleared = {key: None for key in ("date", "edition") if key in changes and changes[key] in (None, "")}
+    emptied = [key for key in ("date", "edition") if key in changes and changes[key] in (None, "")]
+    cleared: dict[str, Any] = dict.fromkeys(emptied)
     if "date" in cleared:
         cleared["year"] = None
     metadata[source] = entry.model_copy(update={**given, **cleared})
@@ -208,11 +212,11 @@ def _checked_details(
             raise DocumentError(f"{exc}.", reason="bad_date", value=date) from exc
         given["year"] = int(given["date"][:4])  # type: ignore[index]
     if edition not in (None, ""):
-        if not str(edition).isdigit() or not 1 <= int(edition) <= 99:  # type: ignore[arg-type]
+        if not str(edition).isdigit() or not 1 <= int(edition) <= 99:
             raise DocumentError(
                 f"Edition {edition!r} is not a number from 1 to 99.", reason="bad_edition", value=edition
             )
-        given["edition"] = int(edition)  # type: ignore[arg-type]
+        given["edition"] = int(edition)
     return given
 
 

@@ -131,7 +131,13 @@ def length_line(speech: Speech, lang: str | None = None) -> str:
 
 
 def _reference(c: Citation, documents: Mapping[str, Mapping[str, Any]], *, emphasis: str = "*") -> str:
-    """A footnote: the quote, then the document's title (in Markdown ``emphasis``), date, place, link."""
-    meta = documents.get(c.doc_id, {})
-    where = ", ".join(str(x) for x in (meta.get("date"), f"{c.source} {c.start}–{c.end}", meta.get("url")) if x)
-    return f"« {' '.join(c.quote.split())} » — {emphasis}{c.title}{emphasis}, {where}"
+    return reference(citations_json([c])[0], documents, emphasis=emphasis)
+
+
+def reference(c: Mapping[str, Any], documents: Mapping[str, Mapping[str, Any]], *, emphasis: str = "*") -> str:
+    """A footnote of a citation (as JSON): the quote, then the document's title (in Markdown ``emphasis``),
+    date, place in the file, link."""
+    meta = documents.get(c["doc_id"], {})
+    place = f"{c['source']} {c['start']}–{c['end']}"
+    where = ", ".join(str(x) for x in (meta.get("date"), place, meta.get("url")) if x)
+    return f"« {' '.join(c['quote'].split())} » — {emphasis}{c['title']}{emphasis}, {where}"

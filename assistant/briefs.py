@@ -1,0 +1,328 @@
+"""The onboarding brief: what the Rencontres are, a timeline of their editions, commitments, links, an FAQ.
+
+Every item is cited, as an answer is:
+
+- the sections ("what they are", "commitments", "organisations") are questions of ``brief_data`` put to
+  the evidence-first engine; the brief says the sentences the model chose, verbatim and footnoted, as a
+  speech does (``engine="quotes"``);
+- the timeline is extracted and checked by :mod:`assistant.timeline`; where sources differ, the row says so;
+- the links are the web addresses the documents write, each cited to its sentence;
+- the FAQ's questions are answered the same way, by the sentences the model chose (a written answer of
+  the small model said "every year" of a biennial meeting, cited); a question the sources do not answer
+  is listed as such, never filled in.
+
+A brief is built once per index generation and language, and kept in ``data_dir/briefs``: adding or
+removing a document makes a new generation, so the next brief is rebuilt (only the new passages' timeline
+extractions are asked of the model again: they are kept by the text they were read from).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant import timeline
+from assistant.checking import URL
+from assistant.citing import cosine
+from assistant.config import Settings
+from assistant.embeddings import Embedder
+from assistant.errors import AssistantError
+from assistant.generation import ChatModel
+from assistant.indexing import IndexCatalog
+from assistant.pipeline import citations_json
+from assistant.types import Answer, Chunk, Citation, Passage
+
+logger = logging.getLogger(__name__)
+
+VERSION = 1  # of the brief's shape and rules: a cached brief of another version is rebuilt
+LANGUAGES = ("fr", "en", "ja")
+TIMELINE_FLOOR = 0.45  # cosine of a dated sentence to the timeline question (see eval/README.md)
+TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
+MAX_LINKS = 12
+
+BriefProgress = Callable[[int, int, str], None]  # (steps done, steps in all, what is being done)
+
+
+class Sources(Protocol):
+    """What a brief needs of the Assistant."""
+
+    settings: Settings
+
+    @property
+    def catalog(self) -> IndexCatalog: ...
+
+    @property
+    def embedder(self) -> Embedder: ...
+
+    @property
+    def chat_model(self) -> ChatModel | None: ...
+
+    @property
+    def chat_problem(self) -> str | None: ...
+
+    def answer(self, question: str, *, engine: str | None = None) -> Answer: ...
+
+
+class BriefError(AssistantError):
+    """A brief cannot be built as asked (unknown language)."""
+
+
+@cache
+def words() -> dict[str, Any]:
+    return json.loads((resources.files("assistant") / "brief_data" / "brief.json").read_text(encoding="utf-8"))
+
+
+def brief(sources: Sources, language: str, *, refresh: bool = False, progress: BriefProgress | None = None) -> dict:
+    """The brief of the current index generation in ``language``: from the cache, else built and kept."""
+    if language not in LANGUAGES:
+        raise BriefError(f"Unknown language {language!r}; choose one of {', '.join(LANGUAGES)}.", reason="bad_language")
+    catalog = sources.catalog
+    folder = sources.settings.data_dir / "briefs"
+    path = folder / f"{catalog.generation}-{language}.json"
+    if not refresh and path.is_file():
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            if kept.get("version") == VERSION:
+                return kept
+        except (OSError, ValueError):
+            logger.warning("cached brief %s unreadable: rebuilding it", path)
+    built = build_brief(sources, language, progress=progress, cache_dir=folder)
+    _write(path, built)
+    for old in folder.glob("*-??.json"):  # briefs of generations that are gone
+        if not old.name.startswith(catalog.generation):
+            old.unlink(missing_ok=True)
+    return built
+
+
+def build_brief(
+    sources: Sources, language: str, *, progress: BriefProgress | None = None, cache_dir: Path | None = None
+) -> dict:
+    """Build the brief: sections, timeline, links, FAQ, each item cited (see the module's docstring)."""
+    started = time.perf_counter()
+    said = words()[language]
+    catalog = sources.catalog
+    notes = Footnotes(catalog)
+    windows = _timeline_windows(sources)
+    steps = len(windows) + len(said["sections"]) + len(said["faq"])
+    done = 0
+
+    def step(what: str) -> None:
+        nonlocal done
+        if progress:
+            progress(done, steps, what)
+        done += 1
+
+    sections, gaps = [], []
+    for part, question in said["sections"].items():
+        step(said["titles"][part])
+        answer = sources.answer(question, engine="quotes")
+        if answer.refused or not answer.citations:
+            gaps.append(question)
+            continue
+        sections.append({"part": part, "title": said["titles"][part], "question": question, **notes.take(answer)})
+
+    model = sources.chat_model
+    replies = _Replies(cache_dir, model.model_id if model else "")
+    mentions = []
+    for window in windows:
+        step(said["titles"]["timeline"])
+        raw = replies.get(window.text)
+        if raw is None and model is not None:
+            raw = timeline.ask(model, window)
+            replies.put(window.text, raw)
+        mentions += [m for m in (timeline.verify(r, window) for r in raw or []) if m is not None]
+    replies.save()
+    rows = [_row(r, notes, said) for r in timeline.rows_of(mentions)]
+
+    faq = []
+    for question in said["faq"]:
+        step(said["titles"]["faq"])
+        answer = sources.answer(question, engine="quotes")
+        if answer.refused or not answer.citations:
+            gaps.append(question)
+            continue
+        faq.append({"question": question, **notes.take(answer)})
+    if progress:
+        progress(steps, steps, "")
+    notice = None
+    if model is None:
+        notice = said["no_model"].format(why=sources.chat_problem or "")
+    elif not rows:
+        notice = said["no_timeline"]
+    return {
+        "version": VERSION,
+        "language": language,
+        "generation": catalog.generation,
+        "title": said["title"],
+        "sections": sections,
+        "timeline": rows,
+        "timeline_notice": notice,
+        "links": _links(catalog, notes),
+        "faq": faq,
+        "next_questions": list(said["next"]),
+        "gaps": gaps,
+        "citations": citations_json(notes.citations),
+        "built_in_s": round(time.perf_counter() - started, 1),
+    }
+
+
+class Footnotes:
+    """The brief's citations, numbered once across the whole brief: a quote cited twice keeps its number."""
+
+    def __init__(self, catalog: IndexCatalog) -> None:
+        self._catalog = catalog
+        self.citations: list[Citation] = []
+        self._numbers: dict[tuple[str, int, int], int] = {}
+
+    def add(self, citation: Citation) -> int:
+        key = (citation.doc_id, citation.start, citation.end)
+        if key not in self._numbers:
+            self.citations.append(Citation(len(self.citations) + 1, *(getattr(citation, f) for f in _CITATION_FIELDS)))
+            self._numbers[key] = len(self.citations)
+        return self._numbers[key]
+
+    def span(self, unit: Chunk) -> int:
+        """The number of a span of a document, cited verbatim from the document's text."""
+        text = self._catalog.text(unit.doc_id)[unit.start : unit.end]
+        record = self._catalog.documents[unit.doc_id]
+        chunk = Chunk(unit.chunk_id, unit.doc_id, unit.start, unit.end, text, unit.heading_path, unit.metadata)
+        passage = Passage(chunk=chunk, title=record.title, source=record.source, score=0.0, rank=0)
+        return self.add(Citation(0, unit.doc_id, record.title, record.source, unit.start, unit.end, text, passage))
+
+    def take(self, answer: Answer) -> dict[str, Any]:
+        """An answer's text and mode, its [n] markers renumbered to the brief's. A quoted line with no
+        word in it (a list's "2.") is left out, and its citation with it."""
+        lines = [line for line in answer.text.splitlines() if not _wordless(line)]
+        used = {int(n) for n in re.findall(r"\[(\d+)\]", "\n".join(lines))}
+        numbers = {c.n: self.add(c) for c in answer.citations if c.n in used}
+        text = re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", "\n".join(lines))
+        return {"text": text, "mode": answer.mode, "citations": sorted(set(numbers.values()))}
+
+
+def _wordless(line: str) -> bool:
+    quoted = re.fullmatch(r"«(.*)»\s*\[\d+\]", line.strip())
+    return quoted is not None and not re.search(r"[^\W\d_]{2,}", quoted.group(1))
+
+
+_CITATION_FIELDS = ("doc_id", "title", "source", "start", "end", "quote", "passage")
+
+
+def _timeline_windows(sources: Sources) -> list[timeline.Window]:
+    query = sources.embedder.embed_query(words()["timeline_question"])
+
+    def similarity(texts: Sequence[str]) -> list[float]:
+        return [cosine(query, v) for v in sources.embedder.embed_documents(list(texts))]
+
+    sentences = list(sources.catalog.sentences.values())
+    return timeline.windows(sentences, similarity, floor=TIMELINE_FLOOR, limit=TIMELINE_WINDOWS)
+
+
+def _row(row: timeline.Row, notes: Footnotes, said: dict[str, Any]) -> dict[str, Any]:
+    """A timeline row as the brief's JSON shows it; a field the sources give two ways is in ``conflicts``."""
+
+    def one(name: str) -> Any:
+        values = row.values(name)
+        return values[0] if len(values) == 1 else None
+
+    conflicts = []
+    for c in row.conflicts:
+        values = [
+            {"value": v["value"], "citations": sorted({notes.span(m.quote) for m in v["mentions"]})}
+            for v in c["values"]
+        ]
+        shown = ", ".join(f"{v['value']} {''.join(f'[{n}]' for n in v['citations'])}" for v in values)
+        if c["field"] == "listed":
+            first, last = c["span"]
+            names = c["values"][0]["value"].split(": ", 1)[1]
+            text = (
+                said["conflicts"]["listed"].format(count=c["count"], first=first, last=last, names=names, city=row.city)
+                + " "
+                + "".join(f"[{n}]" for n in values[0]["citations"])
+            )
+        else:
+            text = said["conflicts"][c["field"]].format(year=row.year, values=shown)
+        conflicts.append({"field": c["field"], "text": text, "values": values})
+    return {
+        "edition": one("edition"),
+        "year": row.year,
+        "dates": one("dates"),
+        "city": row.city,
+        "theme": one("theme"),
+        "participants": one("participants"),
+        "citations": sorted({notes.span(q) for q in _innermost([m.quote for m in row.mentions])}),
+        "conflicts": conflicts,
+    }
+
+
+def _innermost(quotes: list[Chunk]) -> list[Chunk]:
+    """The quotes that hold no other of ``quotes``: the same facts cited once, by the shortest span."""
+    return [
+        q
+        for q in quotes
+        if not any(
+            o is not q
+            and o.doc_id == q.doc_id
+            and q.start <= o.start
+            and o.end <= q.end
+            and (o.start, o.end) != (q.start, q.end)
+            for o in quotes
+        )
+    ]
+
+
+def _links(catalog: IndexCatalog, notes: Footnotes) -> list[dict[str, Any]]:
+    """The web addresses the documents write, each cited to the sentence that holds it."""
+    links: dict[str, int] = {}
+    for sentence in sorted(catalog.sentences.values(), key=lambda s: (s.doc_id, s.start)):
+        for url in URL.findall(sentence.text):
+            url = url.rstrip(".,;)»")
+            if url not in links and len(links) < MAX_LINKS:
+                links[url] = notes.span(sentence)
+    return [{"url": url, "citations": [n]} for url, n in links.items()]
+
+
+class _Replies:
+    """The model's timeline replies, kept by the passage text they were read from and the model."""
+
+    def __init__(self, folder: Path | None, model_id: str) -> None:
+        self._path = folder / "timeline-replies.json" if folder else None
+        self._model = model_id
+        self._replies: dict[str, list[dict[str, Any]]] = {}
+        self._changed = False
+        if self._path and self._path.is_file():
+            try:
+                self._replies = json.loads(self._path.read_text(encoding="utf-8")).get(model_id, {})
+            except (OSError, ValueError):
+                logger.warning("timeline replies %s unreadable: asking the model again", self._path)
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{timeline.VERSION}\n{text}".encode()).hexdigest()[:24]
+
+    def get(self, text: str) -> list[dict[str, Any]] | None:
+        return self._replies.get(self._key(text))
+
+    def put(self, text: str, reply: list[dict[str, Any]] | None) -> None:
+        if reply is not None:  # a failed call is not kept: it is asked again next time
+            self._replies[self._key(text)] = reply
+            self._changed = True
+
+    def save(self) -> None:
+        if self._path and self._changed:
+            _write(self._path, {self._model: self._replies})
+
+
+def _write(path: Path, data: dict) -> None:
+    """Write JSON atomically: a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)

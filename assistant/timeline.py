@@ -1,0 +1,359 @@
+"""The timeline of the editions the sources mention, each fact checked against its quote.
+
+1. **Where to look.** The sentences that write a year and are about the editions: their cosine to the
+   brief's timeline question is at least ``floor``. Each is read with the sentence before it, which
+   often names what a "La conférence…" refers to.
+2. **Extraction.** The chat model lists the editions a passage mentions as JSON, under a grammar
+   (``timeline_system`` prompt).
+3. **Verification**, with no trust in the model: the year must be written in the passage, the city
+   too (``checking.supported``), and in the same clause (no comma or bracket between them, no other
+   year closer to the city); an edition number must be written as an ordinal ("7es", "8th", "第8回");
+   dates and participants must be copied from the passage, a theme copied from between quotation marks.
+   What fails is dropped; an edition left without a year and a city is no row.
+4. **Merge.** Mentions of one (year, city) make one row, cited by each passage. Where sources differ, the
+   row keeps every value with its citations and says so (``conflicts``): two cities for a year, two years
+   for an edition, two different counts of participants; and a passage that lists the hosts of a span of
+   years without naming a host the other sources place in that span.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.checking import numbers, supported
+from assistant.errors import ModelError
+from assistant.generation import ChatModel, OutputFormat, complete
+from assistant.lexical import fold
+from assistant.prompts import load_prompt
+from assistant.retrieval import editions_named
+from assistant.types import Chunk
+
+logger = logging.getLogger(__name__)
+
+YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|[.!?。](\s|$)")
+_QUOTED = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"]+)\"|「([^」]+)」|『([^』]+)』")
+MAX_MEETINGS = 8  # per passage
+VERSION = 1  # of the prompt and the grammar: replies kept from another version are asked again
+
+_FIELDS = ", ".join(
+    f'\\"{name}\\": " {kind} "'
+    for name, kind in (
+        ("year", "year"),
+        ("city", "str"),
+        ("edition", "num"),
+        ("dates", "str"),
+        ("theme", "str"),
+        ("participants", "str"),
+    )
+)
+GRAMMAR = "\n".join(
+    [
+        f'root ::= "{{\\"meetings\\": [" (item ("," " "? item){{0,{MAX_MEETINGS - 1}}})? "]}}"',
+        f'item ::= "{{{_FIELDS}}}"',
+        'year ::= "null" | [12] [0-9] [0-9] [0-9]',
+        'num ::= "null" | [1-9] [0-9]?',
+        'str ::= "null" | "\\"" [^"\\\\\\n]{1,160} "\\""',
+    ]
+)
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "meetings": {
+            "type": "array",
+            "maxItems": MAX_MEETINGS,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "year": {"type": ["integer", "null"]},
+                    "city": _NULLABLE_STRING,
+                    "edition": {"type": ["integer", "null"]},
+                    "dates": _NULLABLE_STRING,
+                    "theme": _NULLABLE_STRING,
+                    "participants": _NULLABLE_STRING,
+                },
+                "required": ["year", "city", "edition", "dates", "theme", "participants"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["meetings"],
+    "additionalProperties": False,
+}
+OUTPUT = OutputFormat(name="timeline", grammar=GRAMMAR, schema=SCHEMA)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A sentence that writes a year, read with its neighbours in its document: the sentence before
+    often names what "La conférence…" is, the one after often gives the theme or the participants."""
+
+    sentence: Chunk
+    before: Chunk | None = None
+    after: Chunk | None = None
+
+    @property
+    def text(self) -> str:
+        return _flat(*self.parts())
+
+    def parts(self) -> list[Chunk]:
+        return [c for c in (self.before, self.sentence, self.after) if c is not None]
+
+    def quotes(self) -> list[Chunk]:
+        """The spans a fact may be quoted from, shortest first: the sentence alone, then with a neighbour,
+        then all three."""
+        b, s, a = self.before, self.sentence, self.after
+        spans: list[list[Chunk | None]] = [[s], [b, s], [s, a], [b, s, a]]
+        return [_joined([c for c in span if c is not None]) for span in spans if None not in span]
+
+
+def _joined(parts: list[Chunk]) -> Chunk:
+    """Consecutive units of one document as one unit (its text is filled in when cited)."""
+    first, last = parts[0], parts[-1]
+    if len(parts) == 1:
+        return first
+    chunk_id = "+".join(p.chunk_id for p in parts)
+    text = _flat(*parts)
+    return Chunk(chunk_id, first.doc_id, first.start, last.end, text, last.heading_path, last.metadata)
+
+
+def _flat(*parts: Chunk) -> str:
+    return " ".join(w for p in parts for w in p.text.split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One edition as one passage states it, every field checked against the passage."""
+
+    window: Window
+    quote: Chunk  # the shortest span of the window that states every kept field
+    year: int | None
+    city: str | None
+    edition: int | None = None
+    dates: str | None = None
+    theme: str | None = None
+    participants: str | None = None
+
+
+@dataclass
+class Row:
+    """One edition of the timeline: a year and a host city, and every passage that states them."""
+
+    year: int
+    city: str
+    mentions: list[Mention] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+    def values(self, name: str) -> list[Any]:
+        """The distinct values of a field across the row's mentions, in order of first appearance."""
+        seen: dict[str, Any] = {}
+        for m in self.mentions:
+            value = getattr(m, name)
+            if value is not None:
+                seen.setdefault(_key(str(value)), value)
+        return list(seen.values())
+
+
+def windows(
+    sentences: Sequence[Chunk], similarity: Callable[[Sequence[str]], Sequence[float]], *, floor: float, limit: int
+) -> list[Window]:
+    """The sentences worth reading for the timeline: they write a year and their ``similarity`` to the
+    timeline question is at least ``floor``; the ``limit`` closest, in document order."""
+    ordered = sorted(sentences, key=lambda s: (s.doc_id, s.start))
+    dated = [i for i, s in enumerate(ordered) if YEAR.search(s.text)]
+    if not dated:
+        return []
+    scores = similarity([" ".join(ordered[i].text.split()) for i in dated])
+    score = dict(zip(dated, scores, strict=True))
+    kept = sorted((i for i in dated if score[i] >= floor), key=lambda i: -score[i])
+    out = []
+    for i in sorted(kept[:limit]):
+        before = ordered[i - 1] if i and ordered[i - 1].doc_id == ordered[i].doc_id else None
+        after = ordered[i + 1] if i + 1 < len(ordered) and ordered[i + 1].doc_id == ordered[i].doc_id else None
+        out.append(Window(ordered[i], before, after))
+    return out
+
+
+def ask(model: ChatModel, window: Window, *, max_tokens: int = 400) -> list[dict[str, Any]] | None:
+    """The editions the model lists for ``window``, unchecked (see :func:`verify`); None if it fails."""
+    messages = [
+        {"role": "system", "content": load_prompt("timeline_system")},
+        {"role": "user", "content": f"Passage: {window.text}"},
+    ]
+    reply = ""
+    try:
+        reply = complete(model, messages, max_tokens=max_tokens, output=OUTPUT)
+        meetings = json.loads(reply)["meetings"]
+    except ModelError as exc:
+        logger.warning("timeline extraction failed on %s: %s", window.sentence.chunk_id, exc)
+        return None
+    except (ValueError, KeyError, TypeError):
+        logger.warning("timeline extraction: not the JSON asked for: %r", reply[:200])
+        return []
+    return [m for m in meetings if isinstance(m, dict)] if isinstance(meetings, list) else []
+
+
+def verify(raw: dict[str, Any], window: Window) -> Mention | None:
+    """The model's edition, keeping only what ``window`` states; None when neither year nor city holds.
+    The mention quotes the shortest span of the window that states all it kept."""
+    spans = window.quotes()
+    values = {k: raw.get(k) for k in ("year", "city") if _CHECKS[k](raw.get(k), window.text)}
+    year, city = values.get("year"), values.get("city")
+    if year is not None and city is not None and not _paired(year, city, window.text):
+        logger.info("timeline: %s and %s are not stated together in %s", city, year, window.sentence.chunk_id)
+        year = None  # the city is named, not its year
+    if year is None and city is None:
+        return None
+    # Details follow what they detail: they are read from the sentence naming the edition onwards (a
+    # title in quotation marks above a list of editions is no theme of theirs).
+    parts = window.parts()
+    named = next((i for i, p in enumerate(parts) if _CHECKS["city" if city else "year"](city or year, p.text)), 0)
+    after = _flat(*parts[named:])
+    details = {k: raw.get(k) for k in ("edition", "dates", "theme", "participants")}
+    values = {k: v for k, v in details.items() if v is not None and v != "" and _CHECKS[k](v, after)}
+    kept = {"year": year, "city": city, **values}
+    quote = next(span for span in spans if all(_CHECKS[k](v, span.text) for k, v in kept.items() if v is not None))
+    return Mention(window, quote, year, city, **values)
+
+
+def rows_of(mentions: Sequence[Mention]) -> list[Row]:
+    """The timeline: one row per (year, city), by year, with where the sources differ."""
+    rows: dict[tuple[int, str], Row] = {}
+    for m in mentions:
+        if m.year is not None and m.city is not None:
+            rows.setdefault((m.year, _key(m.city)), Row(m.year, m.city)).mentions.append(m)
+    for m in mentions:  # a year without a city supports the one row of that year, if there is one
+        if m.city is None and m.year is not None:
+            same = [r for r in rows.values() if r.year == m.year]
+            if len(same) == 1:
+                same[0].mentions.append(m)
+    ordered = sorted(rows.values(), key=lambda r: (r.year, _key(r.city)))
+    _differences(ordered, mentions)
+    return ordered
+
+
+def _differences(rows: list[Row], mentions: Sequence[Mention]) -> None:
+    """Record on each row where the sources disagree, keeping every value with its mentions."""
+    by_year: dict[int, list[Row]] = {}
+    by_edition: dict[int, list[Row]] = {}
+    for row in rows:
+        by_year.setdefault(row.year, []).append(row)
+        for edition in row.values("edition"):
+            by_edition.setdefault(edition, []).append(row)
+    for row in rows:
+        if len(by_year[row.year]) > 1:
+            row.conflicts.append(_conflict("city", [(r.city, r.mentions) for r in by_year[row.year]]))
+        for edition in row.values("edition"):
+            if len(by_edition[edition]) > 1:
+                row.conflicts.append(
+                    _conflict("year", [(f"{r.year} ({r.city})", r.mentions) for r in by_edition[edition]])
+                )
+        for name in ("edition", "dates", "participants"):
+            values = row.values(name)
+            if len(values) > 1 and not (name == "dates" and _nested(values)):
+                row.conflicts.append(
+                    _conflict(name, [(v, [m for m in row.mentions if getattr(m, name) == v]) for v in values])
+                )
+    for listed, span in _listings(mentions):
+        first, last = span
+        for row in rows:
+            if first <= row.year <= last and not any(_key(row.city) == _key(m.city or "") for m in listed):
+                names = ", ".join(m.city or "" for m in listed)
+                row.conflicts.append(
+                    {
+                        "field": "listed",
+                        "values": [{"value": f"{first}–{last}: {names}", "mentions": list(listed)}],
+                        "count": len(listed),
+                        "span": [first, last],
+                    }
+                )
+
+
+def _listings(mentions: Sequence[Mention]) -> list[tuple[list[Mention], tuple[int, int]]]:
+    """Passages that name several cities without their years, and the span of years they write:
+    "the host cities X, Y and Z, from 2008 to 2018"."""
+    by_window: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if m.year is None and m.city is not None:
+            by_window.setdefault(m.window.sentence.chunk_id, []).append(m)
+    out = []
+    for listed in by_window.values():
+        years = sorted({int(y) for y in YEAR.findall(listed[0].window.sentence.text)})
+        if len(listed) > 1 and len(years) > 1:
+            out.append((listed, (years[0], years[-1])))
+    return out
+
+
+def _conflict(name: str, values: list[tuple[Any, list[Mention]]]) -> dict[str, Any]:
+    return {"field": name, "values": [{"value": v, "mentions": ms} for v, ms in values]}
+
+
+def _nested(values: list[str]) -> bool:
+    """Dates that only differ in detail ("du 3 au 6 octobre" and "du 3 au 6 octobre 2022") agree."""
+    keys = sorted((_key(v) for v in values), key=len)
+    return all(k in keys[-1] for k in keys)
+
+
+def _key(text: str) -> str:
+    return " ".join(fold(text).replace("-", " ").split())
+
+
+def _year(value: Any, text: str) -> bool:
+    return isinstance(value, int) and str(value) in YEAR.findall(text)
+
+
+def _city(value: Any, text: str) -> bool:
+    return isinstance(value, str) and not YEAR.search(value) and _key(value) in _key(text) and supported(value, text)
+
+
+def _edition(value: Any, text: str) -> bool:
+    return isinstance(value, int) and value in editions_named(text)
+
+
+def _copied(value: Any, text: str) -> bool:
+    return isinstance(value, str) and len(_key(value)) > 3 and _key(value) in _key(text)
+
+
+def _theme(value: Any, text: str) -> bool:
+    quoted = [_key(next(g for g in m.groups() if g)) for m in _QUOTED.finditer(text)]
+    return isinstance(value, str) and _key(value.strip('«»“”"「」『』 ')) in quoted
+
+
+def _participants(value: Any, text: str) -> bool:
+    counted = numbers(value) if isinstance(value, str) else frozenset()
+    return _copied(value, text) and bool(counted) and counted <= numbers(text)
+
+
+def _paired(year: int, city: str, text: str) -> bool:
+    """True if ``text`` writes ``city`` and ``year`` in one clause, and no other year of that clause is
+    nearer the city."""
+    flat = _key(text)
+    name = _key(city)
+    place = flat.find(name)
+    if place < 0:
+        return False
+    end = place + len(name)
+    near = []
+    for m in YEAR.finditer(flat):
+        between = flat[m.end() : place] if m.start() < place else flat[end : m.start()]
+        if not _CLAUSE_BREAK.search(between):
+            near.append((len(between), m.group()))
+    return bool(near) and min(near)[1] == str(year)
+
+
+# How each field of the model's reply is checked against the passage (see the module's docstring).
+_CHECKS: dict[str, Callable[[Any, str], bool]] = {
+    "year": _year,
+    "city": _city,
+    "edition": _edition,
+    "dates": _copied,
+    "theme": _theme,
+    "participants": _participants,
+}
