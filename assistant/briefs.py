@@ -45,7 +45,6 @@ logger = logging.getLogger(__name__)
 
 VERSION = 1  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
-TIMELINE_FLOOR = 0.45  # cosine of a dated sentence to the timeline question (see eval/README.md)
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 MAX_LINKS = 12
 
@@ -223,7 +222,7 @@ def _timeline_windows(sources: Sources) -> list[timeline.Window]:
         return [cosine(query, v) for v in sources.embedder.embed_documents(list(texts))]
 
     sentences = list(sources.catalog.sentences.values())
-    return timeline.windows(sentences, similarity, floor=TIMELINE_FLOOR, limit=TIMELINE_WINDOWS)
+    return timeline.windows(sentences, similarity, floor=sources.settings.timeline_floor, limit=TIMELINE_WINDOWS)
 
 
 def _row(row: timeline.Row, notes: Footnotes, said: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@
 2. **Extraction.** The chat model lists the editions a passage mentions as JSON, under a grammar
    (``timeline_system`` prompt).
 3. **Verification**, with no trust in the model: the year must be written in the passage, the city
-   too (``checking.supported``), and in the same clause (no comma or bracket between them, no other
+   too (as whole words), and in the same clause (no comma or bracket between them, no other
    year closer to the city); an edition number must be written as an ordinal ("7es", "8th", "第8回");
    dates and participants must be copied from the passage, a theme copied from between quotation marks.
    What fails is dropped; an edition left without a year and a city is no row.
@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.checking import numbers, supported
+from assistant.checking import numbers
 from assistant.errors import ModelError
 from assistant.generation import ChatModel, OutputFormat, complete
 from assistant.lexical import fold
@@ -211,11 +211,17 @@ def verify(raw: dict[str, Any], window: Window) -> Mention | None:
         year = None  # the city is named, not its year
     if year is None and city is None:
         return None
-    # Details follow what they detail: they are read from the sentence naming the edition onwards (a
-    # title in quotation marks above a list of editions is no theme of theirs).
+    # Details follow what they detail: they are read from the sentence naming the edition, and the next
+    # ones until a sentence writes another year (a title in quotation marks above a list of editions is
+    # no theme of theirs, and "the 7th…" after "Nancy in 2008." is not Nancy's edition).
     parts = window.parts()
     named = next((i for i, p in enumerate(parts) if _CHECKS["city" if city else "year"](city or year, p.text)), 0)
-    after = _flat(*parts[named:])
+    reach = [parts[named]]
+    for part in parts[named + 1 :]:
+        if YEAR.search(part.text):
+            break
+        reach.append(part)
+    after = _flat(*reach)
     details = {k: raw.get(k) for k in ("edition", "dates", "theme", "participants")}
     values = {k: v for k, v in details.items() if v is not None and v != "" and _CHECKS[k](v, after)}
     kept = {"year": year, "city": city, **values}
@@ -310,7 +316,14 @@ def _year(value: Any, text: str) -> bool:
 
 
 def _city(value: Any, text: str) -> bool:
-    return isinstance(value, str) and not YEAR.search(value) and _key(value) in _key(text) and supported(value, text)
+    """The name is written in ``text``: as whole words where words are spaced ("Tours" is not in "retours"),
+    as a run of characters in Japanese."""
+    if not isinstance(value, str) or YEAR.search(value) or len(_key(value)) < 2:
+        return False
+    name = _key(value)
+    if name.isascii():
+        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", _key(text)) is not None
+    return name in _key(text)
 
 
 def _edition(value: Any, text: str) -> bool:

@@ -1,0 +1,231 @@
+"""The onboarding brief: timeline facts checked against their quotes, differences kept, cache, exports."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant import timeline
+from assistant.brief_export import brief_markdown, timeline_chart, write_brief_docx
+from assistant.briefs import BriefError, brief
+from assistant.config import Settings
+from assistant.pipeline import Assistant
+from assistant.prompts import load_prompt
+from assistant.types import Chunk
+from tests.fakes import FakeChatModel, FakeEmbedder
+
+HISTORY = (
+    "Historique\n\nLes Rencontres franco-japonaises ont eu lieu à Nancy en 2008, puis à Kanazawa en 2010 et à "
+    "Takamatsu en 2014. Les 7es Rencontres se sont tenues à Aix-en-Provence du 3 au 6 octobre 2022. "
+    "Elles avaient pour thème « Un territoire durable » et ont réuni 36 collectivités.\n"
+)
+ROUND_TABLE = (
+    "Table ronde\n\nLa table ronde a réuni les villes hôtes précédentes, Nancy et Kanazawa, qui ont accueilli "
+    "les Rencontres de 2008 à 2014. Aix-en-Provence a signé un accord avec Kumamoto en 2013.\n"
+)
+ANNOUNCEMENT = "Annonce\n\nLes 9es Rencontres franco-japonaises se tiendront à Nantes en 2026.\n"
+PAIR = re.compile(r"à ([A-Z][\w-]+) (?:en|du [^.]*?) (\d{4})")
+
+
+def fake_model(messages: list[dict[str, str]]) -> str:
+    """A careless model: it pairs every city with a year it sees, guesses, and invents a meeting."""
+    if messages[0]["content"] != load_prompt("timeline_system"):
+        return "EVIDENCE: S1\nANSWER: Les Rencontres."
+    passage = messages[-1]["content"]
+    ordinal = re.search(r"(\d+)es ", passage)  # given to every meeting of the passage
+    meetings = [
+        {
+            "year": int(y),
+            "city": c,
+            "edition": int(ordinal.group(1)) if ordinal else 2,
+            "dates": "du 3 au 6 octobre 2022",
+            "theme": "Un territoire durable",
+            "participants": "36 collectivités",
+        }
+        for c, y in PAIR.findall(passage)
+    ]
+    if "villes hôtes" in passage:  # names the cities of a span with its first year: a pairing it cannot know
+        meetings += [
+            {"year": 2008, "city": c, "edition": None, "dates": None, "theme": None, "participants": None}
+            for c in ("Nancy", "Kanazawa")
+        ]
+    meetings.append({"year": 1999, "city": "Paris", "edition": 1, "dates": None, "theme": None, "participants": None})
+    return json.dumps({"meetings": meetings}, ensure_ascii=False)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "brief_corpus"
+    folder.mkdir()
+    (folder / "history.txt").write_text(HISTORY, encoding="utf-8")
+    (folder / "round_table.txt").write_text(ROUND_TABLE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def assistant(settings: Settings, corpus: Path) -> Assistant:
+    s = settings.model_copy(update={"corpus_dir": corpus, "timeline_floor": -1.0})
+    a = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([fake_model]))
+    a.index()
+    return a
+
+
+def rows_by_city(built: dict) -> dict[str, dict]:
+    return {r["city"]: r for r in built["timeline"]}
+
+
+def test_the_timeline_keeps_only_what_each_quote_states(assistant: Assistant) -> None:
+    built = brief(assistant, "fr")
+    rows = rows_by_city(built)
+    assert [(r["year"], r["city"]) for r in built["timeline"]] == [
+        (2008, "Nancy"),
+        (2010, "Kanazawa"),
+        (2014, "Takamatsu"),
+        (2022, "Aix-en-Provence"),
+    ]  # no invented Paris 1999, no agreement of 2013 (not a "à X en Y" meeting), no guessed Kanazawa 2008
+    aix = rows["Aix-en-Provence"]
+    assert aix["edition"] == 7 and aix["dates"] == "du 3 au 6 octobre 2022"
+    assert aix["theme"] == "Un territoire durable" and aix["participants"] == "36 collectivités"
+    assert rows["Nancy"]["edition"] is None  # "2" is written nowhere as an ordinal
+    texts = {p.name: p.read_text(encoding="utf-8") for p in assistant.settings.corpus_dir.iterdir()}
+    by_n = {c["n"]: c for c in built["citations"]}
+    for row in built["timeline"]:
+        assert row["citations"]
+        for n in row["citations"]:
+            c = by_n[n]
+            assert texts[c["source"]][c["start"] : c["end"]] == c["quote"]
+            assert str(row["year"]) in c["quote"] and row["city"] in c["quote"]
+
+
+def test_a_source_that_lists_fewer_hosts_for_a_span_is_shown_as_a_difference(assistant: Assistant) -> None:
+    rows = rows_by_city(brief(assistant, "fr"))
+    (listed,) = rows["Takamatsu"]["conflicts"]
+    assert listed["field"] == "listed"
+    assert "2 villes hôtes de 2008 à 2014 (Nancy, Kanazawa), sans Takamatsu" in listed["text"]
+    assert not rows["Nancy"]["conflicts"] and not rows["Kanazawa"]["conflicts"]
+
+
+def test_two_cities_for_one_year_or_two_years_for_one_edition_are_both_kept() -> None:
+    def mention(text: str, raw: dict) -> timeline.Mention:
+        sentence = Chunk("s", "d", 0, len(text), text)
+        found = timeline.verify(raw, timeline.Window(sentence))
+        assert found is not None
+        return found
+
+    blank = {"dates": None, "theme": None, "participants": None}
+    a = mention(
+        "Les 3es Rencontres ont eu lieu à Chartres en 2012.", {"year": 2012, "city": "Chartres", "edition": 3, **blank}
+    )
+    b = mention(
+        "En 2012 à Tours se tinrent les 3es Rencontres.", {"year": 2012, "city": "Tours", "edition": 3, **blank}
+    )
+    c = mention(
+        "Les 3es Rencontres ont eu lieu à Chartres en 2013.", {"year": 2013, "city": "Chartres", "edition": 3, **blank}
+    )
+    rows = timeline.rows_of([a, b, c])
+    assert [(r.year, r.city) for r in rows] == [(2012, "Chartres"), (2012, "Tours"), (2013, "Chartres")]
+    fields = {(r.year, r.city): sorted(k["field"] for k in r.conflicts) for r in rows}
+    assert fields[(2012, "Chartres")] == ["city", "year"]
+    assert fields[(2013, "Chartres")] == ["year"]
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "year", "city"),
+    [
+        ("La réunion eut lieu à Lyon en 2016.", {"year": 2016, "city": "Lyon"}, 2016, "Lyon"),
+        ("La réunion eut lieu à Lyon en 2016.", {"year": 2017, "city": "Lyon"}, None, "Lyon"),  # year not written
+        ("La réunion eut lieu à Lyon en 2016.", {"year": 2016, "city": "Paris"}, 2016, None),  # city not written
+        ("Lyon, ville jumelle de Kyoto, accueillit en 2016 la réunion.", {"year": 2016, "city": "Lyon"}, None, "Lyon"),
+        ("2016年に静岡で会議が開かれた。", {"year": 2016, "city": "静岡"}, 2016, "静岡"),
+        ("La réunion eut lieu à Lyon.", {"year": 2016, "city": "Paris"}, None, None),
+    ],
+)
+def test_a_year_goes_with_a_city_only_when_the_passage_pairs_them(
+    text: str, raw: dict, year: int | None, city: str | None
+) -> None:
+    found = timeline.verify(raw, timeline.Window(Chunk("s", "d", 0, len(text), text)))
+    assert ((found.year, found.city) if found else (None, None)) == (year, city)
+
+
+def test_details_are_kept_only_as_the_passage_writes_them() -> None:
+    text = "Les 4es Rencontres se tinrent à Lyon du 2 au 4 mai 2016 sur le thème « Eau pour tous », avec 30 villes."
+    window = timeline.Window(Chunk("s", "d", 0, len(text), text))
+    good = {
+        "year": 2016,
+        "city": "Lyon",
+        "edition": 4,
+        "dates": "du 2 au 4 mai 2016",
+        "theme": "Eau pour tous",
+        "participants": "30 villes",
+    }
+    found = timeline.verify(good, window)
+    assert found is not None and (found.edition, found.dates, found.theme, found.participants) == (
+        4,
+        "du 2 au 4 mai 2016",
+        "Eau pour tous",
+        "30 villes",
+    )
+    bad = {
+        "year": 2016,
+        "city": "Lyon",
+        "edition": 5,
+        "dates": "2-4 May 2016",
+        "theme": "Rencontres",
+        "participants": "40 villes",
+    }
+    found = timeline.verify(bad, window)
+    assert found is not None and (found.edition, found.dates, found.theme, found.participants) == (None,) * 4
+
+
+def test_a_brief_is_built_once_per_index_generation_and_rebuilt_when_a_document_comes(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    model = assistant.chat_model
+    assert isinstance(model, FakeChatModel)
+    first = brief(assistant, "fr")
+    calls = len(model.calls)
+    assert brief(assistant, "fr") == first and len(model.calls) == calls  # from the cache
+    announcement = tmp_path / "annonce.txt"
+    announcement.write_text(ANNOUNCEMENT, encoding="utf-8")
+    assistant.add_documents([announcement])
+    second = brief(assistant, "fr")
+    assert second["generation"] != first["generation"]
+    nantes = rows_by_city(second)["Nantes"]
+    assert nantes["year"] == 2026 and nantes["edition"] == 9
+    timeline_calls = [m for m in model.calls[calls:] if m[0]["content"] == load_prompt("timeline_system")]
+    assert len(timeline_calls) == 1  # only the new passage is read again; the others' replies were kept
+    assert not list((assistant.settings.data_dir / "briefs").glob(f"{first['generation']}-*.json"))
+
+
+def test_the_brief_exports_to_markdown_word_and_a_chart(assistant: Assistant, tmp_path: Path) -> None:
+    built = brief(assistant, "en")
+    documents = {d["doc_id"]: d for d in assistant.documents()}
+    text = brief_markdown(built, documents, chart="brief.timeline.png")
+    assert (
+        "| Edition | Year | Dates | Host city |" in text and "![Timeline of the editions](brief.timeline.png)" in text
+    )
+    assert "without Takamatsu" in text
+    for c in built["citations"]:
+        assert f"[^{c['n']}]: « {' '.join(c['quote'].split())} »" in text
+    png = timeline_chart(built)
+    assert png is not None and png.startswith(b"\x89PNG")
+    from docx import Document as Word
+
+    path = tmp_path / "brief.docx"
+    write_brief_docx(built, documents, path)
+    doc = Word(str(path))
+    paragraphs = "\n".join(p.text for p in doc.paragraphs)
+    assert built["title"] in paragraphs and len(doc.inline_shapes) == 1
+    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert "Takamatsu" in cells and "2014" in cells
+    for c in built["citations"]:
+        assert f"[{c['n']}] « {' '.join(c['quote'].split())} »" in paragraphs
+
+
+def test_an_unknown_language_is_refused(assistant: Assistant) -> None:
+    with pytest.raises(BriefError) as caught:
+        brief(assistant, "de")
+    assert caught.value.reason == "bad_language"
