@@ -138,7 +138,7 @@ def build_brief(
         if raw is None and model is not None:
             raw = timeline.ask(model, window)
             replies.put(window.text, raw)
-        mentions += [m for m in (timeline.verify(r, window) for r in raw or []) if m is not None]
+        mentions += timeline.read(raw or [], window)
     replies.save()
     rows = [_row(r, notes, said) for r in timeline.rows_of(mentions)]
 

@@ -200,9 +200,21 @@ def ask(model: ChatModel, window: Window, *, max_tokens: int = 400) -> list[dict
     return [m for m in meetings if isinstance(m, dict)] if isinstance(meetings, list) else []
 
 
-def verify(raw: dict[str, Any], window: Window) -> Mention | None:
+def read(replies: Sequence[dict[str, Any]], window: Window) -> list[Mention]:
+    """The editions of the model's reply for ``window``, each checked (see :func:`verify`)."""
+    found = []
+    for i, raw in enumerate(replies):
+        others = [r for j, r in enumerate(replies) if j != i]
+        mention = verify(raw, window, others=others)
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+def verify(raw: dict[str, Any], window: Window, *, others: Sequence[dict[str, Any]] = ()) -> Mention | None:
     """The model's edition, keeping only what ``window`` states; None when neither year nor city holds.
-    The mention quotes the shortest span of the window that states all it kept."""
+    ``others`` are the other editions the model found in the window. The mention quotes the shortest span
+    of the window that states all it kept."""
     spans = window.quotes()
     values = {k: raw.get(k) for k in ("year", "city") if _CHECKS[k](raw.get(k), window.text)}
     year, city = values.get("year"), values.get("city")
@@ -212,13 +224,14 @@ def verify(raw: dict[str, Any], window: Window) -> Mention | None:
     if year is None and city is None:
         return None
     # Details follow what they detail: they are read from the sentence naming the edition, and the next
-    # ones until a sentence writes another year (a title in quotation marks above a list of editions is
-    # no theme of theirs, and "the 7th…" after "Nancy in 2008." is not Nancy's edition).
+    # ones until a sentence names another edition of the window (a title in quotation marks above a list
+    # of editions is no theme of theirs, and "the 7th…" after "Nancy in 2008." is not Nancy's edition).
     parts = window.parts()
     named = next((i for i, p in enumerate(parts) if _CHECKS["city" if city else "year"](city or year, p.text)), 0)
+    elsewhere = [(k, o.get(k)) for o in others for k in ("year", "city") if o.get(k) not in (None, year, city)]
     reach = [parts[named]]
     for part in parts[named + 1 :]:
-        if YEAR.search(part.text):
+        if any(_CHECKS[k](v, part.text) for k, v in elsewhere):
             break
         reach.append(part)
     after = _flat(*reach)
