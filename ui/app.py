@@ -74,6 +74,11 @@ _WORDED = [
     ("save", "value"),
     ("export", "label"),
     ("speech_tab", "label"),
+    ("brief_tab", "label"),
+    ("brief_language", "label"),
+    ("brief_build", "value"),
+    ("brief_md", "label"),
+    ("brief_docx", "label"),
     ("speech_purpose", "label"),
     ("speech_occasion", "label"),
     ("speech_audience", "label"),
@@ -172,6 +177,20 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
                             )
                     with gr.Column(scale=3, min_width=320):
                         speech_view = gr.HTML(f"<p>{t['speech_empty']}</p>", elem_id="speech")
+            with gr.Tab(t["brief_tab"], id="brief") as brief_tab:
+                c["brief_tab"] = brief_tab
+                with gr.Row():
+                    c["brief_language"] = brief_lang = gr.Radio(
+                        [(name, code) for code, name in LANGUAGES.items()], value="fr", label=t["brief_language"]
+                    )
+                    c["brief_build"] = build = gr.Button(t["brief_build"], variant="primary", elem_id="brief-build")
+                with gr.Row():
+                    c["brief_md"] = brief_md = gr.DownloadButton(t["brief_md"], visible=False, size="sm")
+                    c["brief_docx"] = brief_docx = gr.DownloadButton(
+                        t["brief_docx"], visible=False, size="sm", elem_id="brief-docx"
+                    )
+                brief_chart = gr.Image(visible=False, show_label=False, elem_id="brief-chart", type="filepath")
+                brief_view = gr.HTML(f"<p>{t['brief_empty']}</p>", elem_id="brief")
             with gr.Tab(t["docs_tab"], id="documents") as docs_tab:
                 c["docs_tab"] = docs_tab
                 table = gr.Dataframe([], headers=_headers("fr"), interactive=False, elem_id="documents")
@@ -268,6 +287,15 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
             handlers.speech,
             [purpose, occasion, audience, minutes, tone, speech_lang, ui_lang],
             [speech_view, speech_md, speech_docx],
+            concurrency_limit=1,
+            concurrency_id="model",
+            api_visibility="private",
+        )
+
+        build.click(
+            handlers.brief,
+            [brief_lang, ui_lang],
+            [brief_view, brief_chart, brief_md, brief_docx],
             concurrency_limit=1,
             concurrency_id="model",
             api_visibility="private",

@@ -17,6 +17,8 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.brief_export import brief_markdown, timeline_chart, write_brief_docx
+from assistant.briefs import brief
 from assistant.corpus import is_protected, screen_uploads
 from assistant.errors import (
     AssistantError,
@@ -34,6 +36,7 @@ from assistant.speech_export import speech_markdown, write_docx
 from assistant.speeches import SpeechRequest, draft_speech
 from assistant.types import Answer, Draft, Final, Progress
 from ui.render import (
+    brief_html,
     chat_text,
     clean_text,
     conversation_markdown,
@@ -237,6 +240,30 @@ class Handlers:
         write_docx(speech, documents, folder / f"{stem}.docx")
         shown = lambda name: gr.update(value=str(folder / name), visible=True)  # noqa: E731
         return speech_html(speech, ui_lang), shown(f"{stem}.md"), shown(f"{stem}.docx")
+
+    def brief(
+        self, language: str, ui_lang: str = "fr", progress: Callable[..., Any] | None = None
+    ) -> tuple[str, Any, Any, Any]:
+        """The onboarding brief: (its HTML, the timeline chart, the Markdown download, the Word download)."""
+        hidden = gr.update(value=None, visible=False)
+        bar = progress or gr.Progress()
+        try:
+            built = brief(self.assistant, language, progress=lambda d, t, what: bar((d, max(t, 1)), desc=what))
+        except AssistantError as exc:
+            return f"<p>⚠️ {self._explain(exc, ui_lang)}</p>", hidden, hidden, hidden
+        documents = {d["doc_id"]: d for d in self.assistant.documents()}
+        folder = Path(tempfile.mkdtemp(prefix="brief-"))
+        stem = f"accueil-{built['generation']}-{language}"
+        png = timeline_chart(built)
+        chart = hidden
+        if png:
+            (folder / f"{stem}.timeline.png").write_bytes(png)
+            chart = gr.update(value=str(folder / f"{stem}.timeline.png"), visible=True)
+        markdown = brief_markdown(built, documents, chart=f"{stem}.timeline.png" if png else None)
+        (folder / f"{stem}.md").write_text(markdown, encoding="utf-8")
+        write_brief_docx(built, documents, folder / f"{stem}.docx")
+        shown = lambda name: gr.update(value=str(folder / name), visible=True)  # noqa: E731
+        return brief_html(built, ui_lang), chart, shown(f"{stem}.md"), shown(f"{stem}.docx")
 
     # --- documents -------------------------------------------------------------------------------
 

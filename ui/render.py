@@ -12,6 +12,8 @@ import json
 import re
 from collections.abc import Sequence
 
+from assistant.brief_export import timeline_rows
+from assistant.briefs import words as brief_words
 from assistant.indexing import IndexCatalog
 from assistant.speech_export import WORDS, length_line
 from assistant.speeches import Speech
@@ -164,4 +166,50 @@ def speech_html(speech: Speech, lang: str) -> str:
             for c in speech.citations
         )
         parts.append(f'<h4>{esc(words["sheet"])}</h4><ol class="quote-sheet">{items}</ol>')
+    return "".join(parts) + "</div>"
+
+
+def brief_html(brief: dict, lang: str) -> str:
+    """An onboarding brief: sections, the timeline table with its differences, links, FAQ, what the
+    sources do not answer, next questions, then the numbered sources. [n] opens source n below."""
+    said = brief_words()[brief["language"]]
+    titles = said["titles"]
+
+    def cited(text: str) -> str:
+        return re.sub(r"\[(\d+)\]", r'<a class="cite" href="#br-src-\1">[\1]</a>', esc(text)).replace("\n", "<br>")
+
+    parts = [f'<div class="brief"><h3>{esc(brief["title"])}</h3>']
+    for s in brief["sections"]:
+        parts.append(f"<h4>{esc(s['title'])}</h4><p>{cited(s['text'])}</p>")
+    parts.append(f"<h4>{esc(titles['timeline'])}</h4>")
+    if brief.get("timeline_notice"):
+        parts.append(f"<p>{esc(brief['timeline_notice'])}</p>")
+    headers, rows = timeline_rows(brief)
+    if rows:
+        head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+        body = "".join("<tr>" + "".join(f"<td>{cited(c)}</td>" for c in row) + "</tr>" for row in rows)
+        parts.append(f'<table class="timeline" id="timeline"><tr>{head}</tr>{body}</table>')
+    differ = list(dict.fromkeys(c["text"] for r in brief["timeline"] for c in r["conflicts"]))
+    if differ:
+        items = "".join(f"<li>{cited(d)}</li>" for d in differ)
+        parts.append(f'<p class="differ"><b>⚠ {esc(said["differ"])}</b></p><ul>{items}</ul>')
+    if brief["links"]:
+        items = "".join(
+            f'<li><a href="{esc(x["url"])}" target="_blank" rel="noopener noreferrer">{esc(x["url"])}</a> '
+            f"{cited(''.join(f'[{n}]' for n in x['citations']))}</li>"
+            for x in brief["links"]
+        )
+        parts.append(f"<h4>{esc(said['links'])}</h4><ul>{items}</ul>")
+    if brief["faq"]:
+        parts.append(f"<h4>{esc(titles['faq'])}</h4>")
+        parts += [f"<p><b>{esc(f['question'])}</b><br>{cited(f['text'])}</p>" for f in brief["faq"]]
+    for key, items in (("gaps", brief["gaps"]), ("next", brief["next_questions"])):
+        if items:
+            parts.append(f"<h4>{esc(titles[key])}</h4><ul>{''.join(f'<li>{esc(i)}</li>' for i in items)}</ul>")
+    sources = "".join(
+        f'<li id="br-src-{c["n"]}">[{c["n"]}] « {esc(flat(c["quote"]))} » — <i>{esc(c["title"])}</i>, '
+        f"{esc(c['source'])} {c['start']}–{c['end']}</li>"
+        for c in brief["citations"]
+    )
+    parts.append(f'<h4>{label("brief_sources", lang)}</h4><ol class="quote-sheet">{sources}</ol>')
     return "".join(parts) + "</div>"

@@ -99,6 +99,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "export": "Exporter la conversation (Markdown)",
         "export_title": "Conversation — Rencontres franco-japonaises de la coopération décentralisée",
         "export_when": "Exportée le {when}. Chaque citation renvoie au document et à la position du passage.",
+        "brief_tab": "Accueil des nouveaux",
+        "brief_language": "Langue du dossier",
+        "brief_build": "Préparer le dossier d'accueil",
+        "brief_md": "Télécharger le dossier (Markdown)",
+        "brief_docx": "Télécharger le dossier (Word)",
+        "brief_empty": (
+            "Le dossier d'accueil s'affichera ici : "
+            "ce que sont les Rencontres, la chronologie des éditions, les engagements, une FAQ. "
+            "Chaque élément renvoie à sa source. "
+            "Le premier dossier se prépare en quelques minutes, "
+            "les suivants sont immédiats tant que les documents ne changent pas."
+        ),
+        "brief_sources": "Sources citées",
         "speech_tab": "Discours",
         "speech_purpose": "Objet du discours (ce qu'il doit dire)",
         "speech_occasion": "Circonstance",
@@ -216,6 +229,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "export": "Export the conversation (Markdown)",
         "export_title": "Conversation — Franco-Japanese meetings on decentralised cooperation",
         "export_when": "Exported on {when}. Each reference gives the document and the position of the passage.",
+        "brief_tab": "Onboarding",
+        "brief_language": "Language of the brief",
+        "brief_build": "Prepare the onboarding brief",
+        "brief_md": "Download the brief (Markdown)",
+        "brief_docx": "Download the brief (Word)",
+        "brief_empty": (
+            "The onboarding brief will appear here: "
+            "what the Rencontres are, the timeline of the editions, the commitments, an FAQ. "
+            "Every item points to its source. "
+            "The first brief takes a few minutes; later ones are immediate while the documents do not change."
+        ),
+        "brief_sources": "Sources cited",
         "speech_tab": "Speech",
         "speech_purpose": "Purpose of the speech (what it should say)",
         "speech_occasion": "Occasion",
@@ -332,6 +357,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "export": "会話を書き出す（Markdown）",
         "export_title": "会話記録 — 日仏自治体交流会議",
         "export_when": "{when} に書き出し。各引用には資料名と箇所の位置を付しています。",
+        "brief_tab": "新規参加の方へ",
+        "brief_language": "概要の言語",
+        "brief_build": "概要資料を作成",
+        "brief_md": "概要をダウンロード（Markdown）",
+        "brief_docx": "概要をダウンロード（Word）",
+        "brief_empty": (
+            "ここに新規参加自治体向けの概要が表示されます：会議の概要、開催の歩み、約束、よくある質問。"
+            "各項目には出典があります。"
+            "初回の作成には数分かかります。"
+            "資料が変わらない限り、2回目以降はすぐに表示されます。"
+        ),
+        "brief_sources": "引用した資料",
         "speech_tab": "スピーチ",
         "speech_purpose": "スピーチの目的（伝えたい内容）",
         "speech_occasion": "場面",
