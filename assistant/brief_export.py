@@ -33,6 +33,12 @@ def timeline_rows(brief: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]
     return headers, rows
 
 
+def split_sections(brief: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The sections shown before the timeline (what the Rencontres are) and after it."""
+    first = [s for s in brief["sections"] if s["part"] == "about"]
+    return first, [s for s in brief["sections"] if s["part"] != "about"]
+
+
 def timeline_chart(brief: Mapping[str, Any]) -> bytes | None:
     """The editions on a time axis, one labelled dot each, as PNG; None with no timeline."""
     rows = brief["timeline"]
@@ -43,7 +49,7 @@ def timeline_chart(brief: Mapping[str, Any]) -> bytes | None:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(9, 2.6), dpi=110)
+    fig, ax = plt.subplots(figsize=(9, 2.0), dpi=110)
     try:
         years = [r["year"] for r in rows]
         ax.hlines(0, min(years) - 1, max(years) + 1, color="#9aa5b1", linewidth=1.5)
@@ -79,7 +85,8 @@ def brief_markdown(
     said, w = words()[brief["language"]], _WORDS[brief["language"]]
     t = said["titles"]
     lines = [f"# {brief['title']}", "", f"> {w['warning']}", ""]
-    for s in brief["sections"]:
+    first, then = split_sections(brief)
+    for s in first:
         lines += [f"## {s['title']}", "", _notes(s["text"]), ""]
     lines += [f"## {t['timeline']}", ""]
     if chart:
@@ -94,6 +101,8 @@ def brief_markdown(
     differ = [c["text"] for r in brief["timeline"] for c in r["conflicts"]]
     if differ:
         lines += [f"**{said['differ']}**", "", *(f"- {_notes(d)}" for d in dict.fromkeys(differ)), ""]
+    for s in then:
+        lines += [f"## {s['title']}", "", _notes(s["text"]), ""]
     if brief["links"]:
         lines += [f"### {said['links']}", ""]
         lines += [f"- <{x['url']}> {_notes(''.join(f'[{n}]' for n in x['citations']))}" for x in brief["links"]]
@@ -119,11 +128,8 @@ def write_brief_docx(brief: Mapping[str, Any], documents: Mapping[str, Mapping[s
     doc = Word()
     doc.add_heading(brief["title"], level=1)
     doc.add_paragraph().add_run(w["warning"]).italic = True
-    for s in brief["sections"]:
-        doc.add_heading(s["title"], level=2)
-        for line in s["text"].splitlines():
-            if line.strip():
-                doc.add_paragraph(line)
+    first, then = split_sections(brief)
+    _docx_sections(doc, first)
     doc.add_heading(t["timeline"], level=2)
     png = timeline_chart(brief)
     if png:
@@ -141,6 +147,7 @@ def write_brief_docx(brief: Mapping[str, Any], documents: Mapping[str, Mapping[s
                 cell.text = text
     for text in dict.fromkeys(c["text"] for r in brief["timeline"] for c in r["conflicts"]):
         doc.add_paragraph(f"{said['differ']} : {text}")
+    _docx_sections(doc, then)
     if brief["links"]:
         doc.add_heading(said["links"], level=3)
         for x in brief["links"]:
@@ -163,6 +170,14 @@ def write_brief_docx(brief: Mapping[str, Any], documents: Mapping[str, Mapping[s
     for c in brief["citations"]:
         doc.add_paragraph(f"[{c['n']}] {reference(c, documents, emphasis='')}")
     doc.save(str(path))
+
+
+def _docx_sections(doc: Any, sections: list[dict[str, Any]]) -> None:
+    for s in sections:
+        doc.add_heading(s["title"], level=2)
+        for line in s["text"].splitlines():
+            if line.strip():
+                doc.add_paragraph(line)
 
 
 def _notes(text: str) -> str:

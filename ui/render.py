@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Sequence
 
-from assistant.brief_export import timeline_rows
+from assistant.brief_export import split_sections, timeline_rows
 from assistant.briefs import words as brief_words
 from assistant.indexing import IndexCatalog
 from assistant.speech_export import WORDS, length_line
@@ -178,9 +178,9 @@ def brief_html(brief: dict, lang: str) -> str:
     def cited(text: str) -> str:
         return re.sub(r"\[(\d+)\]", r'<a class="cite" href="#br-src-\1">[\1]</a>', esc(text)).replace("\n", "<br>")
 
+    first, then = split_sections(brief)
     parts = [f'<div class="brief"><h3>{esc(brief["title"])}</h3>']
-    for s in brief["sections"]:
-        parts.append(f"<h4>{esc(s['title'])}</h4><p>{cited(s['text'])}</p>")
+    parts += [f"<h4>{esc(s['title'])}</h4><p>{cited(s['text'])}</p>" for s in first]
     parts.append(f"<h4>{esc(titles['timeline'])}</h4>")
     if brief.get("timeline_notice"):
         parts.append(f"<p>{esc(brief['timeline_notice'])}</p>")
@@ -193,6 +193,7 @@ def brief_html(brief: dict, lang: str) -> str:
     if differ:
         items = "".join(f"<li>{cited(d)}</li>" for d in differ)
         parts.append(f'<p class="differ"><b>⚠ {esc(said["differ"])}</b></p><ul>{items}</ul>')
+    parts += [f"<h4>{esc(s['title'])}</h4><p>{cited(s['text'])}</p>" for s in then]
     if brief["links"]:
         items = "".join(
             f'<li><a href="{esc(x["url"])}" target="_blank" rel="noopener noreferrer">{esc(x["url"])}</a> '
