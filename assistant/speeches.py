@@ -107,6 +107,11 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     texts = data[request.language]
     rate = data["rates"][request.language]
     parts = _parts(data["occasions"][request.occasion], texts, request, rate)
+    said_length = sum(_length(_said(texts, part, request), rate["unit"]) for part, q in parts if q is None)
+    asked = sum(1 for _, q in parts if q is not None)
+    # Each asked part says the quotes that fit in its share of the length asked for (its first quote
+    # always): the speech ends near the length asked for.
+    share = max(0.0, request.minutes * rate["per_minute"] - said_length) / max(asked, 1)
     sections: list[Section] = []
     citations: list[Citation] = []
     gaps: list[str] = []
@@ -115,15 +120,13 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
         if progress:
             progress(done, len(parts), title)
         if question is None:
-            said = texts["said"][part]
-            text = said.get(request.occasion) or said[request.tone]
-            sections.append(Section(part, title, text, "said"))
+            sections.append(Section(part, title, _said(texts, part, request), "said"))
             continue
         answer = assistant.answer(question, engine="quotes")
         if answer.refused or not answer.citations:
             gaps.append(question)
             continue
-        new = _new_quotes(answer, citations)
+        new = _within(_new_quotes(answer, citations), share, rate["unit"])
         if not new:
             continue  # only what the speech says already, or nothing that can be said aloud
         translated = [
@@ -182,13 +185,31 @@ def _parts(
     return out
 
 
+def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
+    said = texts["said"][part]
+    return str(said.get(request.occasion) or said[request.tone])
+
+
+def _within(quotes: list[Citation], share: float, unit: str) -> list[Citation]:
+    """The quotes that fit in ``share`` of the speech's length, in order; the first one always."""
+    kept: list[Citation] = []
+    length = 0
+    for c in quotes:
+        size = _length(c.quote, unit)
+        if kept and length + size > share:
+            continue
+        kept.append(c)
+        length += size
+    return kept
+
+
 def _new_quotes(answer: Answer, cited: list[Citation]) -> list[Citation]:
-    """The answer's quotes the speech has not said yet and that can be said aloud (no web address),
-    numbered after ``cited``."""
+    """The answer's quotes the speech has not said yet and that can be said aloud (words, no web
+    address: not a list's "2."), numbered after ``cited``."""
     said = {(c.doc_id, c.start, c.end) for c in cited}
     new: list[Citation] = []
     for c in answer.citations:
-        if (c.doc_id, c.start, c.end) in said or URL.search(c.quote):
+        if (c.doc_id, c.start, c.end) in said or URL.search(c.quote) or not re.search(r"[^\W\d_]{2}", c.quote):
             continue
         said.add((c.doc_id, c.start, c.end))
         new.append(Citation(len(cited) + len(new) + 1, c.doc_id, c.title, c.source, c.start, c.end, c.quote, c.passage))

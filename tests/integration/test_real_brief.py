@@ -1,0 +1,70 @@
+"""The onboarding brief and speech drafts on the real model and the shipped corpus (slow: minutes each)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from assistant.briefs import brief
+from assistant.checking import claims
+from assistant.pipeline import Assistant
+from assistant.speeches import SpeechRequest, draft_speech
+
+EDITIONS = [
+    (2008, "Nancy"),
+    (2010, "Kanazawa"),
+    (2012, "Chartres"),
+    (2014, "Takamatsu"),
+    (2016, "Tours"),
+    (2018, "Kumamoto"),
+    (2022, "Aix-en-Provence"),
+    (2024, "Shizuoka"),
+]
+
+
+def test_the_brief_lists_the_eight_editions_each_cited_and_the_five_or_six_hosts(real_assistant: Assistant) -> None:
+    started = time.perf_counter()
+    built = brief(real_assistant, "fr")
+    print(f"\nbrief (fr): {time.perf_counter() - started:.0f} s here, built in {built['built_in_s']} s")
+    assert [(r["year"], r["city"]) for r in built["timeline"]] == EDITIONS
+    by_n = {c["n"]: c for c in built["citations"]}
+    corpus = real_assistant.settings.corpus_dir
+    for row in built["timeline"]:
+        assert row["citations"]
+        for n in row["citations"]:
+            c = by_n[n]
+            assert (corpus / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
+            assert str(row["year"]) in c["quote"] and row["city"].split("-")[0] in c["quote"]
+    (takamatsu,) = [r for r in built["timeline"] if r["city"] == "Takamatsu"]
+    assert [c["field"] for c in takamatsu["conflicts"]] == ["listed"]
+    assert "5 villes hôtes de 2008 à 2018" in takamatsu["conflicts"][0]["text"]
+    assert built["sections"] and all(s["citations"] for s in built["sections"])
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ja"])
+def test_a_two_minute_council_speech_is_long_enough_and_every_fact_is_footnoted(
+    real_assistant: Assistant, language: str
+) -> None:
+    request = SpeechRequest(
+        "notre coopération avec les collectivités japonaises et les Rencontres",
+        occasion="council",
+        minutes=2,
+        language=language,
+    )
+    started = time.perf_counter()
+    speech = draft_speech(real_assistant, request)
+    print(f"\nspeech ({language}, 2 min): {time.perf_counter() - started:.0f} s, {speech.length} {speech.unit}")
+    corpus = real_assistant.settings.corpus_dir
+    assert len(speech.citations) >= 4
+    for c in speech.citations:
+        assert (corpus / c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+    said_words = 200 if speech.unit == "words" else 200 * 2.5  # characters: a Japanese word ≈ 2.5
+    assert speech.length >= said_words
+    for section in speech.sections:
+        if section.mode == "said":
+            assert not claims(section.text)
+        else:  # every line after the lead-in is a quote with its footnote, or the labelled translation
+            lead, *lines = section.text.splitlines()
+            assert all(re.fullmatch(r"« .+ » \[\d+\]", x) or not x.startswith("«") for x in lines)
