@@ -362,12 +362,23 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _require_folders(*outputs: Path | None) -> None:
+    for out in outputs:
+        if out is not None and not out.parent.is_dir():
+            raise ConfigError(f"Folder {out.parent} does not exist: create it or choose another path.")
+
+
+def _step(done: int, total: int, what: str) -> None:
+    """A long job's progress on one terminal line ("[2/5] Les Rencontres…"); cleared when ``what`` is empty."""
+    if sys.stderr.isatty():
+        line = f"[{done + 1}/{total}] {what}…" if what else ""
+        print(f"\r{line}\033[K", end="", file=sys.stderr, flush=True)
+
+
 def cmd_speech(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.speech_export import speech_json, speech_markdown, write_docx
 
-    for out in (args.md, args.docx):
-        if out is not None and not out.parent.is_dir():
-            raise ConfigError(f"Folder {out.parent} does not exist: create it or choose another path.")
+    _require_folders(args.md, args.docx)
     require_index(settings)
     assistant = build_assistant(settings)
     request = SpeechRequest(
@@ -378,14 +389,8 @@ def cmd_speech(args: argparse.Namespace, settings: Settings) -> int:
         tone=args.tone,
         language=args.language or detect_language(args.purpose),
     )
-
-    def progress(done: int, total: int, title: str) -> None:
-        if title and sys.stderr.isatty():
-            print(f"\r[{done + 1}/{total}] {title}…\033[K", end="", file=sys.stderr, flush=True)
-
-    speech = draft_speech(assistant, request, progress=progress)
-    if sys.stderr.isatty():
-        print("\r\033[K", end="", file=sys.stderr)
+    speech = draft_speech(assistant, request, progress=_step)
+    _step(0, 0, "")
     documents = {d["doc_id"]: d for d in assistant.documents()}
     if args.md:
         args.md.write_text(speech_markdown(speech, documents), encoding="utf-8")
@@ -402,19 +407,11 @@ def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.brief_export import brief_markdown, timeline_chart, write_brief_docx
     from assistant.briefs import brief
 
-    for out in (args.md, args.docx):
-        if out is not None and not out.parent.is_dir():
-            raise ConfigError(f"Folder {out.parent} does not exist: create it or choose another path.")
+    _require_folders(args.md, args.docx)
     require_index(settings)
     assistant = build_assistant(settings)
-
-    def progress(done: int, total: int, what: str) -> None:
-        if what and sys.stderr.isatty():
-            print(f"\r[{done + 1}/{total}] {what}…\033[K", end="", file=sys.stderr, flush=True)
-
-    built = brief(assistant, args.language, refresh=args.refresh, progress=progress)
-    if sys.stderr.isatty():
-        print("\r\033[K", end="", file=sys.stderr)
+    built = brief(assistant, args.language, refresh=args.refresh, progress=_step)
+    _step(0, 0, "")
     documents = {d["doc_id"]: d for d in assistant.documents()}
     chart = None
     if args.md:

@@ -158,3 +158,18 @@ def test_speech_prints_json_and_writes_markdown_and_word(
     assert cli.main(["speech", "--md", str(tmp_path / "missing" / "d.md"), purpose]) == 2
     assert cli.main(["speech", "--minutes", "90", purpose]) == 2
     assert "0.5 to 30 minutes" in capsys.readouterr().err
+
+
+def test_brief_without_a_chat_model_says_the_timeline_needs_one_and_still_writes_its_files(
+    env: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cli.main(["index"])
+    capsys.readouterr()
+    md, docx = tmp_path / "accueil.md", tmp_path / "accueil.docx"
+    assert cli.main(["brief", "--json", "--md", str(md), "--docx", str(docx)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["timeline"] == [] and data["timeline_notice"].startswith("Sans modèle de dialogue")
+    assert {"sections", "timeline", "faq", "citations", "next_questions"} <= set(data)
+    assert md.read_text(encoding="utf-8").startswith("# Les Rencontres") and docx.stat().st_size > 0
+    assert cli.main(["brief", "--md", str(tmp_path / "missing" / "b.md")]) == 2
+    assert "does not exist" in capsys.readouterr().err
