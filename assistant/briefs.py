@@ -95,6 +95,8 @@ def brief(sources: Sources, language: str, *, refresh: bool = False, progress: B
         except (OSError, ValueError):
             logger.warning("cached brief %s unreadable: rebuilding it", path)
     built = build_brief(sources, language, progress=progress, cache_dir=folder)
+    if not built["complete"]:
+        return built  # a passage the model failed on is read again next time: such a brief is not kept
     _write(path, built)
     for old in folder.glob("*-??.json"):  # briefs of generations that are gone
         if not old.name.startswith(catalog.generation):
@@ -131,13 +133,14 @@ def build_brief(
 
     model = sources.chat_model
     replies = _Replies(cache_dir, model.model_id if model else "")
-    mentions = []
+    mentions, unread = [], 0
     for window in windows:
         step(said["titles"]["timeline"])
         raw = replies.get(window.text)
         if raw is None and model is not None:
-            raw = timeline.ask(model, window)
+            raw = timeline.ask(model, window, timeout_s=sources.settings.brief_timeout_s)
             replies.put(window.text, raw)
+            unread += raw is None
         mentions += timeline.read(raw or [], window)
     replies.save()
     rows = [_row(r, notes, said) for r in timeline.rows_of(mentions)]
@@ -155,6 +158,8 @@ def build_brief(
     notice = None
     if model is None:
         notice = said["no_model"].format(why=sources.chat_problem or "")
+    elif unread:
+        notice = said["unread"].format(n=unread)
     elif not rows:
         notice = said["no_timeline"]
     return {
@@ -171,6 +176,7 @@ def build_brief(
         "gaps": gaps,
         "citations": citations_json(notes.citations),
         "built_in_s": round(time.perf_counter() - started, 1),
+        "complete": model is not None and not unread,
     }
 
 

@@ -36,10 +36,16 @@ class ChatModel(Protocol):
     def model_id(self) -> str: ...
 
     def stream(
-        self, messages: Messages, *, max_tokens: int, temperature: float = 0.0, output: OutputFormat | None = None
+        self,
+        messages: Messages,
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        output: OutputFormat | None = None,
+        timeout_s: float | None = None,
     ) -> Iterator[str]:
         """Yield pieces of the reply as they come, in ``output``'s shape if given; raise ModelError on
-        failure or time-out."""
+        failure or after ``timeout_s`` (default: the model's own limit, set for answers)."""
         ...
 
 
@@ -50,8 +56,10 @@ def complete(
     max_tokens: int,
     temperature: float = 0.0,
     output: OutputFormat | None = None,
+    timeout_s: float | None = None,
 ) -> str:
-    return "".join(model.stream(messages, max_tokens=max_tokens, temperature=temperature, output=output))
+    pieces = model.stream(messages, max_tokens=max_tokens, temperature=temperature, output=output, timeout_s=timeout_s)
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=32)
@@ -104,8 +112,15 @@ class LlamaCppChatModel:
         return self._llama
 
     def stream(
-        self, messages: Messages, *, max_tokens: int, temperature: float = 0.0, output: OutputFormat | None = None
+        self,
+        messages: Messages,
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        output: OutputFormat | None = None,
+        timeout_s: float | None = None,
     ) -> Iterator[str]:
+        limit = timeout_s or self._timeout_s
         with self._lock:
             llama = self._load()
             started = time.monotonic()
@@ -121,8 +136,8 @@ class LlamaCppChatModel:
                     piece = chunk["choices"][0]["delta"].get("content")
                     if piece:
                         yield piece
-                    if time.monotonic() - started > self._timeout_s:
-                        raise ModelError(f"The chat model took more than {self._timeout_s:.0f} s; answer cut.")
+                    if time.monotonic() - started > limit:
+                        raise ModelError(f"The chat model took more than {limit:.0f} s; answer cut.")
             except (ValueError, RuntimeError) as exc:
                 raise ModelError(f"The chat model failed: {exc}") from exc
 
@@ -153,13 +168,20 @@ class OpenAIChatModel:
         return self._client
 
     def stream(
-        self, messages: Messages, *, max_tokens: int, temperature: float = 0.0, output: OutputFormat | None = None
+        self,
+        messages: Messages,
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        output: OutputFormat | None = None,
+        timeout_s: float | None = None,
     ) -> Iterator[str]:
         """With ``output``, the server is sent its JSON schema (vLLM, llama.cpp's server and Ollama honour
         ``response_format``); a server that rejects it is asked again without, and the prompt's text
         shape is parsed instead."""
         import openai
 
+        limit = timeout_s or self._timeout_s
         started = time.monotonic()
         extra: dict[str, Any] = {}
         if output is not None and output.schema:
@@ -175,6 +197,7 @@ class OpenAIChatModel:
                     max_tokens=max_tokens,
                     temperature=temperature,
                     stream=True,
+                    timeout=limit,
                     **extra,
                 )
             except openai.BadRequestError:
@@ -182,12 +205,17 @@ class OpenAIChatModel:
                     raise
                 logger.info("the server refused response_format; parsing the text shape instead")
                 response = self._get_client().chat.completions.create(
-                    model=self._model, messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+                    model=self._model,
+                    messages=messages,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    stream=True,
+                    timeout=limit,
                 )
             for chunk in response:
                 if chunk.choices and chunk.choices[0].delta and chunk.choices[0].delta.content:
                     yield chunk.choices[0].delta.content
-                if time.monotonic() - started > self._timeout_s:
-                    raise ModelError(f"The model server took more than {self._timeout_s:.0f} s; answer cut.")
+                if time.monotonic() - started > limit:
+                    raise ModelError(f"The model server took more than {limit:.0f} s; answer cut.")
         except openai.APIError as exc:  # connection errors, time-outs and HTTP errors alike
             raise ModelError(f"The model server at {self._base_url} failed: {exc}") from exc

@@ -181,7 +181,9 @@ def windows(
     return out
 
 
-def ask(model: ChatModel, window: Window, *, max_tokens: int = 400) -> list[dict[str, Any]] | None:
+def ask(
+    model: ChatModel, window: Window, *, max_tokens: int = 400, timeout_s: float | None = None
+) -> list[dict[str, Any]] | None:
     """The editions the model lists for ``window``, unchecked (see :func:`verify`); None if it fails."""
     messages = [
         {"role": "system", "content": load_prompt("timeline_system")},
@@ -189,7 +191,7 @@ def ask(model: ChatModel, window: Window, *, max_tokens: int = 400) -> list[dict
     ]
     reply = ""
     try:
-        reply = complete(model, messages, max_tokens=max_tokens, output=OUTPUT)
+        reply = complete(model, messages, max_tokens=max_tokens, output=OUTPUT, timeout_s=timeout_s)
         meetings = json.loads(reply)["meetings"]
     except ModelError as exc:
         logger.warning("timeline extraction failed on %s: %s", window.sentence.chunk_id, exc)

@@ -85,6 +85,7 @@ class FakeChatModel:
         max_tokens: int,
         temperature: float = 0.0,
         output: OutputFormat | None = None,
+        timeout_s: float | None = None,
     ) -> Iterator[str]:
         self.calls.append(messages)
         self.outputs.append(output)

@@ -12,6 +12,7 @@ from assistant import timeline
 from assistant.brief_export import brief_markdown, timeline_chart, write_brief_docx
 from assistant.briefs import BriefError, brief
 from assistant.config import Settings
+from assistant.errors import ModelError
 from assistant.pipeline import Assistant
 from assistant.prompts import load_prompt
 from assistant.types import Chunk
@@ -229,3 +230,23 @@ def test_an_unknown_language_is_refused(assistant: Assistant) -> None:
     with pytest.raises(BriefError) as caught:
         brief(assistant, "de")
     assert caught.value.reason == "bad_language"
+
+
+def test_a_passage_the_model_failed_on_is_said_and_the_brief_is_not_kept(assistant: Assistant) -> None:
+    failing = {"on": True}
+
+    def slow_then_fine(messages: list[dict[str, str]]) -> str:
+        if failing["on"] and messages[0]["content"] == load_prompt("timeline_system"):
+            raise ModelError("The chat model took more than 300 s; answer cut.")
+        return fake_model(messages)
+
+    model = assistant.chat_model
+    assert isinstance(model, FakeChatModel)
+    model.replies = [slow_then_fine]
+    first = brief(assistant, "fr")
+    assert first["complete"] is False and first["timeline"] == []
+    assert first["timeline_notice"].startswith("La chronologie peut être incomplète")
+    assert not list((assistant.settings.data_dir / "briefs").glob("*-fr.json"))
+    failing["on"] = False
+    second = brief(assistant, "fr")
+    assert second["complete"] is True and len(second["timeline"]) == 4 and second["timeline_notice"] is None
