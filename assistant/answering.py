@@ -136,18 +136,7 @@ class EvidenceFirstWriter:
         return " ".join(out), tuple(citations)
 
     def _translate(self, text: str, language: str) -> str:
-        """``text`` in ``language`` by the chat model, or "" if it fails."""
-        messages = [
-            {
-                "role": "user",
-                "content": load_prompt("translate").format(language=LANGUAGE_NAMES[language], text=text),
-            }
-        ]
-        try:
-            return " ".join(complete(self._model, messages, max_tokens=self._max_tokens).split())
-        except ModelError as exc:
-            logger.warning("translation failed: %s", exc)
-            return ""
+        return translate(self._model, text, language, max_tokens=self._max_tokens)
 
     def _quoted(
         self,
@@ -173,6 +162,18 @@ class EvidenceFirstWriter:
             dropped=dropped,
             notice=notice,
         )
+
+
+def translate(model: ChatModel, text: str, language: str, *, max_tokens: int) -> str:
+    """``text`` in ``language`` by the chat model, or "" if it fails (a machine translation, unchecked)."""
+    messages = [
+        {"role": "user", "content": load_prompt("translate").format(language=LANGUAGE_NAMES[language], text=text)}
+    ]
+    try:
+        return " ".join(complete(model, messages, max_tokens=max_tokens).split())
+    except ModelError as exc:
+        logger.warning("translation failed: %s", exc)
+        return ""
 
 
 def grounded_messages(shown: Sequence[citing.Candidate], question: str, language: str) -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import citing
-from assistant.answering import EvidenceFirstWriter, grounded_messages, quote_sentences, refusal
+from assistant.answering import EvidenceFirstWriter, grounded_messages, quote_sentences, refusal, translate
 from assistant.answering import ms as _ms
 from assistant.config import Settings
 from assistant.context import ContextBuilder
@@ -363,6 +363,13 @@ class Assistant:
         for piece in model.stream(messages, max_tokens=self.settings.max_tokens, temperature=self.settings.temperature):
             pieces.append(piece)
             yield Draft(piece)
+
+    def translate(self, text: str, language: str) -> str:
+        """``text`` in ``language`` by the chat model (unchecked), or "" without a model or on failure."""
+        model = self.chat_model
+        if model is None:
+            return ""
+        return translate(model, text, language, max_tokens=self.settings.max_tokens * 2)
 
     def rewrite_question(self, question: str, history: History) -> str:
         """A follow-up ("Et en 2014 ?") made standalone, by the chat model or, without one, by context."""

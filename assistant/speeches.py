@@ -44,6 +44,8 @@ SpeechProgress = Callable[[int, int, str], None]  # (parts done, parts in all, t
 class Answers(Protocol):
     def answer(self, question: str, *, engine: str | None = None) -> Answer: ...
 
+    def translate(self, text: str, language: str) -> str: ...
+
 
 @dataclass(frozen=True)
 class SpeechRequest:
@@ -129,18 +131,19 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
         new = _within(_new_quotes(answer, citations), share, rate["unit"])
         if not new:
             continue  # only what the speech says already, or nothing that can be said aloud
-        translated = [
-            line
-            for line in answer.text.splitlines()
-            if line.startswith(message("machine_translation", request.language))
-        ]
         quotes = [f"« {' '.join(c.quote.split())} » [{c.n}]" for c in new]
+        label = message("machine_translation", request.language)
+        translated = [line for line in answer.text.splitlines() if line.startswith(label)]
+        if request.language != "fr" and len(new) < len(answer.citations):
+            # The engine translated every sentence it chose; the speech says fewer: translate those.
+            said = assistant.translate("\n".join(q.rsplit(" [", 1)[0] for q in quotes), request.language)
+            translated = [f"{label} {said}"] if said else []
         text = "\n".join([texts["said"]["lead"][request.tone], *quotes, *translated])
         citations.extend(new)
         sections.append(Section(part, title, text, answer.mode, question))
     if progress:
         progress(len(parts), len(parts), "")
-    length = sum(_length(s.text, rate["unit"]) for s in sections)
+    length = sum(_length(_spoken(s.text, request.language), rate["unit"]) for s in sections)
     return Speech(request, tuple(sections), tuple(citations), tuple(gaps), length, rate["unit"], rate["per_minute"])
 
 
@@ -191,11 +194,12 @@ def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
 
 
 def _within(quotes: list[Citation], share: float, unit: str) -> list[Citation]:
-    """The quotes that fit in ``share`` of the speech's length, in order; the first one always."""
+    """The quotes that fit in ``share`` of the speech's length, in order; the first one always. A quote
+    is sized as it will be said: in characters, as many as its translation (2.5 a word), not its own."""
     kept: list[Citation] = []
-    length = 0
+    length = 0.0
     for c in quotes:
-        size = _length(c.quote, unit)
+        size = _length(c.quote, "words") * (2.5 if unit == "characters" else 1)
         if kept and length + size > share:
             continue
         kept.append(c)
@@ -214,6 +218,13 @@ def _new_quotes(answer: Answer, cited: list[Citation]) -> list[Citation]:
         said.add((c.doc_id, c.start, c.end))
         new.append(Citation(len(cited) + len(new) + 1, c.doc_id, c.title, c.source, c.start, c.end, c.quote, c.passage))
     return new
+
+
+def _spoken(text: str, language: str) -> str:
+    """What the speaker reads out: in English or Japanese the translation, not the French quotes."""
+    if language == "fr":
+        return text
+    return "\n".join(line for line in text.splitlines() if not line.startswith("«"))
 
 
 def _length(text: str, unit: str) -> int:

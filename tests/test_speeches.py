@@ -137,3 +137,36 @@ def test_a_sentence_is_said_once_and_one_with_a_web_address_not_at_all(settings:
     speech = draft_speech(Replies(), SpeechRequest(PURPOSE, occasion="closing", minutes=1, language="fr"))
     assert speech.text.count("Nancy en 2008.") == 1 and "https://" not in speech.text
     assert [c.n for c in speech.citations] == [1]
+
+
+def test_an_english_speech_translates_only_the_quotes_it_says_and_counts_what_is_read() -> None:
+    from assistant.language import message
+    from assistant.types import Answer, Chunk, Citation, Passage
+
+    long = "Les collectivités françaises et japonaises ont présenté leurs initiatives " * 6
+    quotes = [f"{long} ({i})." for i in range(3)]
+    passage = Passage(Chunk("c", "d", 0, 1, "x"), "T", "t.txt", 1.0, 0)
+    label = message("machine_translation", "en")
+
+    class Engine:
+        def __init__(self) -> None:
+            self.translated: list[str] = []
+
+        def answer(self, question: str, *, engine: str | None = None) -> Answer:
+            cited = tuple(
+                Citation(i + 1, "d", "T", "t.txt", i * 1000, i * 1000 + 10, q, passage) for i, q in enumerate(quotes)
+            )
+            text = "\n".join([*(f"« {q} » [{i + 1}]" for i, q in enumerate(quotes)), f"{label} all three"])
+            return Answer(question, "en", text, cited, False, extractive=True)
+
+        def translate(self, text: str, language: str) -> str:
+            self.translated.append(text)
+            return "The French and Japanese authorities presented their initiatives."
+
+    engine = Engine()
+    speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=1, language="en"))
+    asked = [s for s in speech.sections if s.mode != "said"]
+    assert asked and all(s.text.count("«") == 1 for s in asked)  # a 1-minute speech has room for one quote a part
+    assert engine.translated and all(t.count("«") == 1 for t in engine.translated)
+    assert all(f"{label} The French and Japanese" in s.text and "all three" not in s.text for s in asked)
+    assert speech.length < 130  # the translation is what is read, not the French quotes as well
