@@ -57,7 +57,8 @@ class EvidenceFirstWriter:
 
         The outcome is the written answer cited sentence by sentence, the named sentences quoted, or a
         refusal. A reply in another language than the question's is translated, then judged again.
-        With ``quote_only``, a reply that passes is shown as the named sentences quoted, never reworded.
+        With ``quote_only``, a reply that passes is shown as the named sentences quoted, never reworded,
+        and not translated: a speech or a brief says some of them and translates what it says.
         """
         yield Progress("generating")
         language = base.language
@@ -103,9 +104,12 @@ class EvidenceFirstWriter:
             return
         if verdict.mode == "quoted":
             evidence = [shown[i - 1] for i in verdict.evidence]
-            if language != "fr":
+            if language != "fr" and not quote_only:
                 yield Progress("translating")
-            yield Final(self._quoted(base, evidence, timings, started, dropped=(text,), notice=why))
+            quoted = self._quoted(
+                base, evidence, timings, started, dropped=(text,), notice=why, translated=not quote_only
+            )
+            yield Final(quoted)
             return
         cited, citations = self._cite_sentences(text, verdict.evidence, shown)
         if not citations:
@@ -147,10 +151,12 @@ class EvidenceFirstWriter:
         *,
         dropped: Sequence[str] = (),
         notice: str | None = None,
+        translated: bool = True,
     ) -> Answer:
-        """The named sentences verbatim and cited; for a question in English or Japanese, followed by a
-        machine translation that says it is one (it is not checked)."""
-        translate = None if base.language == "fr" else (lambda text: self._translate(text, base.language))
+        """The named sentences verbatim and cited; for a question in English or Japanese and if
+        ``translated``, followed by a machine translation that says it is one (it is not checked)."""
+        wanted = translated and base.language != "fr"
+        translate = (lambda text: self._translate(text, base.language)) if wanted else None
         return quote_sentences(
             base,
             evidence,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from assistant.briefs import words
+from assistant.speech_export import footnote_marks as _notes
 from assistant.speech_export import reference
 
 COLUMNS = ("edition", "year", "dates", "city", "theme", "participants", "sources")
@@ -178,7 +178,3 @@ def _docx_sections(doc: Any, sections: list[dict[str, Any]]) -> None:
         for line in s["text"].splitlines():
             if line.strip():
                 doc.add_paragraph(line)
-
-
-def _notes(text: str) -> str:
-    return re.sub(r"\[(\d+)\]", r"[^\1]", text)

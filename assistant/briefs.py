@@ -4,7 +4,7 @@ Every item is cited, as an answer is:
 
 - the sections ("what they are", "commitments", "organisations") are questions of ``brief_data`` put to
   the evidence-first engine; the brief says the sentences the model chose, verbatim and footnoted, as a
-  speech does (``engine="quotes"``);
+  speech does (``engine="quotes"``), and in English or Japanese their labelled machine translation;
 - the timeline is extracted and checked by :mod:`assistant.timeline`; where sources differ, the row says so;
 - the links are the web addresses the documents write, each cited to its sentence;
 - the FAQ's questions are answered the same way, by the sentences the model chose (a written answer of
@@ -25,6 +25,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -32,12 +33,13 @@ from typing import Any, Protocol
 
 from assistant import timeline
 from assistant.checking import URL
-from assistant.citing import cosine
+from assistant.citing import cosine, has_words
 from assistant.config import Settings
 from assistant.embeddings import Embedder
 from assistant.errors import AssistantError
 from assistant.generation import ChatModel
 from assistant.indexing import IndexCatalog
+from assistant.language import message
 from assistant.pipeline import citations_json
 from assistant.types import Answer, Chunk, Citation, Passage
 
@@ -69,6 +71,8 @@ class Sources(Protocol):
     def chat_problem(self) -> str | None: ...
 
     def answer(self, question: str, *, engine: str | None = None) -> Answer: ...
+
+    def translate(self, text: str, language: str) -> str: ...
 
 
 class BriefError(AssistantError):
@@ -122,14 +126,28 @@ def build_brief(
             progress(done, steps, what)
         done += 1
 
-    sections, gaps = [], []
-    for part, question in said["sections"].items():
-        step(said["titles"][part])
+    gaps: list[str] = []
+
+    def quoted(question: str, what: str) -> dict[str, Any] | None:
+        """The sources' sentences that answer ``question``, footnoted; None (and a gap) if none does."""
+        step(what)
         answer = sources.answer(question, engine="quotes")
         if answer.refused or not answer.citations:
             gaps.append(question)
-            continue
-        sections.append({"part": part, "title": said["titles"][part], "question": question, **notes.take(answer)})
+            return None
+        taken = notes.take(answer)
+        if language != "fr":  # the quotes kept, machine-translated and labelled so
+            kept = [_MARKER.sub("", line).strip() for line in taken["text"].splitlines() if line.startswith("«")]
+            said = sources.translate("\n".join(kept), language)
+            if said:
+                taken["text"] += f"\n\n{message('machine_translation', language)} {said}"
+        return {"question": question, **taken}
+
+    sections = [
+        {"part": part, "title": said["titles"][part], **found}
+        for part, question in said["sections"].items()
+        if (found := quoted(question, said["titles"][part]))
+    ]
 
     model = sources.chat_model
     replies = _Replies(cache_dir, model.model_id if model else "")
@@ -145,14 +163,7 @@ def build_brief(
     replies.save()
     rows = [_row(r, notes, said) for r in timeline.rows_of(mentions)]
 
-    faq = []
-    for question in said["faq"]:
-        step(said["titles"]["faq"])
-        answer = sources.answer(question, engine="quotes")
-        if answer.refused or not answer.citations:
-            gaps.append(question)
-            continue
-        faq.append({"question": question, **notes.take(answer)})
+    faq = [found for question in said["faq"] if (found := quoted(question, said["titles"]["faq"]))]
     if progress:
         progress(steps, steps, "")
     notice = None
@@ -191,7 +202,7 @@ class Footnotes:
     def add(self, citation: Citation) -> int:
         key = (citation.doc_id, citation.start, citation.end)
         if key not in self._numbers:
-            self.citations.append(Citation(len(self.citations) + 1, *(getattr(citation, f) for f in _CITATION_FIELDS)))
+            self.citations.append(replace(citation, n=len(self.citations) + 1))
             self._numbers[key] = len(self.citations)
         return self._numbers[key]
 
@@ -204,24 +215,27 @@ class Footnotes:
         return self.add(Citation(0, unit.doc_id, record.title, record.source, unit.start, unit.end, text, passage))
 
     def take(self, answer: Answer) -> dict[str, Any]:
-        """An answer's text and mode, its [n] markers renumbered to the brief's. A quoted line with no
-        word in it (a list's "2.") is left out, and its citation with it."""
-        lines = [line for line in answer.text.splitlines() if not _wordless(line)]
-        used = {int(n) for n in re.findall(r"\[(\d+)\]", "\n".join(lines))}
-        numbers = {c.n: self.add(c) for c in answer.citations if c.n in used}
-        text = re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", "\n".join(lines))
+        """An answer's text and mode, its [n] markers renumbered to the brief's. A quote with no word in
+        it (a list's "2.") is left out, with the line that only cites it."""
+        numbers = {c.n: self.add(c) for c in answer.citations if has_words(c.quote)}
+
+        def kept(line: str) -> bool:
+            cited = {int(n) for n in _MARKER.findall(line)}
+            return not cited or bool(cited & numbers.keys())
+
+        lines = "\n".join(line for line in answer.text.splitlines() if kept(line))
+        text = _MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", lines)
         return {"text": text, "mode": answer.mode, "citations": sorted(set(numbers.values()))}
 
 
-def _wordless(line: str) -> bool:
-    quoted = re.fullmatch(r"«(.*)»\s*\[\d+\]", line.strip())
-    return quoted is not None and not re.search(r"[^\W\d_]{2,}", quoted.group(1))
-
-
-_CITATION_FIELDS = ("doc_id", "title", "source", "start", "end", "quote", "passage")
+_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def _timeline_windows(sources: Sources) -> list[timeline.Window]:
+    """The passages the timeline reads. Their sentences are embedded here again, bare: the index's
+    sentence vectors carry their document's title, which puts the sentences of a document on the
+    Rencontres close to the question whatever they say ("prévue en 2020" 0.64, an edition's list 0.68;
+    bare, 0.37 and 0.75: eval/README.md)."""
     query = sources.embedder.embed_query(words()["timeline_question"])
 
     def similarity(texts: Sequence[str]) -> list[float]:
@@ -288,8 +302,7 @@ def _links(catalog: IndexCatalog, notes: Footnotes) -> list[dict[str, Any]]:
     """The web addresses the documents write, each cited to the sentence that holds it."""
     links: dict[str, int] = {}
     for sentence in sorted(catalog.sentences.values(), key=lambda s: (s.doc_id, s.start)):
-        for url in URL.findall(sentence.text):
-            url = url.rstrip(".,;)»")
+        for url in URL.findall(sentence.text):  # URL ends before trailing punctuation
             if url not in links and len(links) < MAX_LINKS:
                 links[url] = notes.span(sentence)
     return [{"url": url, "citations": [n]} for url, n in links.items()]

@@ -552,7 +552,7 @@ def verify_answer(
     """Keep the supported sentences of a model's answer, cite them, and report the rest as dropped."""
     thresholds = thresholds or Thresholds()
     model_refused = REFUSAL_TOKEN in text
-    sentences = [s for s in split_answer(text.replace(REFUSAL_TOKEN, "")) if _has_words(s)]
+    sentences = [s for s in split_answer(text.replace(REFUSAL_TOKEN, "")) if has_words(s)]
     factual = [s for s in sentences if not MODEL_REFUSALS.search(s)]
     if len(factual) < len(sentences) and not factual:
         model_refused = True
@@ -689,7 +689,8 @@ def _seen(candidate: Candidate) -> str:
     return f"{candidate.heading}\n{candidate.sentence.text}"
 
 
-def _has_words(sentence: str) -> bool:
+def has_words(sentence: str) -> bool:
+    """True if a sentence holds a letter: a list's "2." does not."""
     return any(ch.isalpha() for ch in sentence)
 
 

@@ -87,7 +87,7 @@ def speech_markdown(speech: Speech, documents: Mapping[str, Mapping[str, Any]]) 
         lines.append(f"**{w['audience']}** : {r.audience}  ")
     lines += [length_line(speech), "", f"> {w['warning']}", ""]
     for s in speech.sections:
-        lines += [f"## {s.title}", "", re.sub(r"\[(\d+)\]", r"[^\1]", s.text), ""]
+        lines += [f"## {s.title}", "", footnote_marks(s.text), ""]
     if speech.gaps:
         lines += [f"## {w['gaps']}", "", *(f"- {g}" for g in speech.gaps), ""]
     for c in speech.citations:
@@ -121,6 +121,11 @@ def write_docx(speech: Speech, documents: Mapping[str, Mapping[str, Any]], path:
     for c in speech.citations:
         doc.add_paragraph(f"[{c.n}] {_reference(c, documents, emphasis='')}")
     doc.save(str(path))
+
+
+def footnote_marks(text: str) -> str:
+    """[n] markers as Markdown footnote references [^n]."""
+    return re.sub(r"\[(\d+)\]", r"[^\1]", text)
 
 
 def length_line(speech: Speech, lang: str | None = None) -> str:

@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Any, Protocol
 
 from assistant.checking import URL, claims
+from assistant.citing import has_words
 from assistant.errors import AssistantError
 from assistant.language import message
 from assistant.types import Answer, Citation
@@ -131,14 +132,13 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
         new = _within(_new_quotes(answer, citations), share, rate["unit"])
         if not new:
             continue  # only what the speech says already, or nothing that can be said aloud
-        quotes = [f"« {' '.join(c.quote.split())} » [{c.n}]" for c in new]
-        label = message("machine_translation", request.language)
-        translated = [line for line in answer.text.splitlines() if line.startswith(label)]
-        if request.language != "fr" and len(new) < len(answer.citations):
-            # The engine translated every sentence it chose; the speech says fewer: translate those.
-            said = assistant.translate("\n".join(q.rsplit(" [", 1)[0] for q in quotes), request.language)
-            translated = [f"{label} {said}"] if said else []
-        text = "\n".join([texts["said"]["lead"][request.tone], *quotes, *translated])
+        quotes = [f"« {' '.join(c.quote.split())} »" for c in new]
+        translated = []
+        if request.language != "fr":  # what the speech says of the sentences the engine chose
+            said = assistant.translate("\n".join(quotes), request.language)
+            translated = [f"{message('machine_translation', request.language)} {said}"] if said else []
+        footnoted = [f"{q} [{c.n}]" for q, c in zip(quotes, new, strict=True)]
+        text = "\n".join([texts["said"]["lead"][request.tone], *footnoted, *translated])
         citations.extend(new)
         sections.append(Section(part, title, text, answer.mode, question))
     if progress:
@@ -213,10 +213,10 @@ def _new_quotes(answer: Answer, cited: list[Citation]) -> list[Citation]:
     said = {(c.doc_id, c.start, c.end) for c in cited}
     new: list[Citation] = []
     for c in answer.citations:
-        if (c.doc_id, c.start, c.end) in said or URL.search(c.quote) or not re.search(r"[^\W\d_]{2}", c.quote):
+        if (c.doc_id, c.start, c.end) in said or URL.search(c.quote) or not has_words(c.quote):
             continue
         said.add((c.doc_id, c.start, c.end))
-        new.append(Citation(len(cited) + len(new) + 1, c.doc_id, c.title, c.source, c.start, c.end, c.quote, c.passage))
+        new.append(replace(c, n=len(cited) + len(new) + 1))
     return new
 
 

@@ -1,8 +1,8 @@
 """The timeline of the editions the sources mention, each fact checked against its quote.
 
 1. **Where to look.** The sentences that write a year and are about the editions: their cosine to the
-   brief's timeline question is at least ``floor``. Each is read with the sentence before it, which
-   often names what a "La conférence…" refers to.
+   brief's timeline question is at least ``floor``. Each is read with the sentence before it (which
+   often names what a "La conférence…" refers to) and the one after (the theme, the participants).
 2. **Extraction.** The chat model lists the editions a passage mentions as JSON, under a grammar
    (``timeline_system`` prompt).
 3. **Verification**, with no trust in the model: the year must be written in the passage, the city
@@ -115,7 +115,8 @@ class Window:
 
 
 def _joined(parts: list[Chunk]) -> Chunk:
-    """Consecutive units of one document as one unit (its text is filled in when cited)."""
+    """Consecutive units of one document as one unit; its text is theirs joined by single spaces (the
+    citation reads the document's own text at the offsets)."""
     first, last = parts[0], parts[-1]
     if len(parts) == 1:
         return first

@@ -13,6 +13,7 @@ from assistant.brief_export import brief_markdown, timeline_chart, write_brief_d
 from assistant.briefs import BriefError, brief
 from assistant.config import Settings
 from assistant.errors import ModelError
+from assistant.language import message
 from assistant.pipeline import Assistant
 from assistant.prompts import load_prompt
 from assistant.types import Chunk
@@ -203,6 +204,8 @@ def test_a_brief_is_built_once_per_index_generation_and_rebuilt_when_a_document_
 
 def test_the_brief_exports_to_markdown_word_and_a_chart(assistant: Assistant, tmp_path: Path) -> None:
     built = brief(assistant, "en")
+    quoted = built["sections"] + built["faq"]
+    assert quoted and all(message("machine_translation", "en") in q["text"] for q in quoted)
     documents = {d["doc_id"]: d for d in assistant.documents()}
     text = brief_markdown(built, documents, chart="brief.timeline.png")
     assert (
@@ -250,3 +253,24 @@ def test_a_passage_the_model_failed_on_is_said_and_the_brief_is_not_kept(assista
     failing["on"] = False
     second = brief(assistant, "fr")
     assert second["complete"] is True and len(second["timeline"]) == 4 and second["timeline_notice"] is None
+
+
+def test_a_quote_without_a_word_is_left_out_with_its_line_and_the_numbers_follow_the_brief(
+    assistant: Assistant,
+) -> None:
+    from assistant.briefs import Footnotes
+    from assistant.types import Answer, Citation, Passage
+
+    passage = Passage(Chunk("c", "d", 0, 1, "x"), "T", "t.txt", 1.0, 0)
+    quotes = ["Les Rencontres ont eu lieu à Nancy en 2008.", "2.", "Elles ont eu lieu à Kanazawa en 2010."]
+    cited = tuple(Citation(i + 1, "d", "T", "t.txt", i * 100, i * 100 + 9, q, passage) for i, q in enumerate(quotes))
+    text = "Les sources disent :\n" + "\n".join(f"« {q} » [{i + 1}]" for i, q in enumerate(quotes))
+    notes = Footnotes(assistant.catalog)
+    notes.add(Citation(9, "d", "T", "t.txt", 500, 509, "Une autre phrase.", passage))  # cited earlier in the brief
+    taken = notes.take(Answer("?", "fr", text, cited, False, extractive=True))
+    assert taken["text"].splitlines() == [
+        "Les sources disent :",
+        f"« {quotes[0]} » [2]",
+        f"« {quotes[2]} » [3]",
+    ]
+    assert taken["citations"] == [2, 3] and [c.n for c in notes.citations] == [1, 2, 3]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.config import Settings
+from assistant.language import message
 from assistant.pipeline import Assistant, answer_json
 from assistant.types import Draft, Final, Progress
 from tests.fakes import FakeChatModel, FakeEmbedder, grounded
@@ -107,3 +108,6 @@ def test_the_quotes_engine_says_the_named_sentence_not_the_model_words(settings:
     answer = make(settings, chat).answer("Où ont eu lieu les Rencontres en 2014 ?", engine="quotes")
     assert answer.mode == "quoted" and "depuis 2014" not in answer.text
     assert "Takamatsu en 2014" in answer.text and answer.citations
+    english = make(settings, chat).answer("Where were the Rencontres held in 2014?", engine="quotes")
+    assert english.mode == "quoted" and english.citations  # the caller translates what it keeps of it
+    assert message("machine_translation", "en") not in english.text

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from assistant.brief_export import split_sections, timeline_rows
 from assistant.briefs import words as brief_words
 from assistant.indexing import IndexCatalog
+from assistant.pipeline import citations_json
 from assistant.speech_export import WORDS, length_line
 from assistant.speeches import Speech
 from assistant.types import Answer
@@ -45,8 +46,19 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _marker_links(text: str, turn: int) -> str:
-    return re.sub(r"\[(\d+)\]", rf'<a class="cite" href="#t{turn}-src-\1">[\1]</a>', text)
+def _marker_links(text: str, anchor: str) -> str:
+    """[n] markers as links to ``#{anchor}-src-n``: a turn's sources ("t2"), a speech's ("sp"), a brief's ("br")."""
+    return re.sub(r"\[(\d+)\]", rf'<a class="cite" href="#{anchor}-src-\1">[\1]</a>', text)
+
+
+def _quote_sheet(citations: Sequence[dict], anchor: str) -> str:
+    """Numbered sources (citations as JSON), each the target of its [n] links."""
+    items = "".join(
+        f'<li id="{anchor}-src-{c["n"]}">[{c["n"]}] « {esc(flat(c["quote"]))} » — <i>{esc(c["title"])}</i>, '
+        f"{esc(c['source'])} {c['start']}–{c['end']}</li>"
+        for c in citations
+    )
+    return f'<ol class="quote-sheet">{items}</ol>'
 
 
 def clean_text(answer: Answer) -> str:
@@ -61,7 +73,7 @@ def clean_text(answer: Answer) -> str:
 def chat_text(answer: Answer, turn: int, lang: str) -> str:
     """The answer as the chat shows it: escaped, markers clickable, its status (in the interface's
     language ``lang``) when not a checked answer, and a copy link that copies :func:`clean_text`."""
-    body = _marker_links(esc(answer.text), turn).replace("\n", "<br>")
+    body = _marker_links(esc(answer.text), f"t{turn}").replace("\n", "<br>")
     if answer.mode != "answer":
         icon = "ⓘ" if answer.mode == "refused" else "❝"
         body = f"{icon} <b>{label('mode_' + answer.mode, lang)}</b><br>{body}"
@@ -81,7 +93,7 @@ def turn_sources(answer: Answer, turn: int, catalog: IndexCatalog, lang: str, el
         f'<div class="turn-question">{label("turn", lang)} {turn + 1} — {esc(answer.question)}</div>'
         f'<div class="answer-panel {answer.mode}" data-question="{esc(answer.question)}">'
         f'<div class="status">{label("mode_" + answer.mode, lang)}</div>'
-        f'<div class="answer-text">{_marker_links(esc(answer.text), turn).replace(chr(10), "<br>")}</div>'
+        f'<div class="answer-text">{_marker_links(esc(answer.text), f"t{turn}").replace(chr(10), "<br>")}</div>'
     ]
     if elsewhere:
         parts.append(f'<div class="meta">{label("filtered_refusal", lang, n=elsewhere)}</div>')
@@ -154,18 +166,13 @@ def speech_html(speech: Speech, lang: str) -> str:
     words = WORDS[lang]
     parts = [f'<div class="speech"><p class="meta">{esc(length_line(speech, lang))}</p>']
     for s in speech.sections:
-        body = re.sub(r"\[(\d+)\]", r'<a class="cite" href="#sp-src-\1">[\1]</a>', esc(s.text)).replace("\n", "<br>")
+        body = _marker_links(esc(s.text), "sp").replace("\n", "<br>")
         parts.append(f'<h4>{esc(s.title)}</h4><p class="speech-{s.mode}">{body}</p>')
     if speech.gaps:
         items = "".join(f"<li>{esc(g)}</li>" for g in speech.gaps)
         parts.append(f"<h4>{esc(words['gaps'])}</h4><ul>{items}</ul>")
     if speech.citations:
-        items = "".join(
-            f'<li id="sp-src-{c.n}">[{c.n}] « {esc(flat(c.quote))} » — <i>{esc(c.title)}</i>, '
-            f"{esc(c.source)} {c.start}–{c.end}</li>"
-            for c in speech.citations
-        )
-        parts.append(f'<h4>{esc(words["sheet"])}</h4><ol class="quote-sheet">{items}</ol>')
+        parts.append(f"<h4>{esc(words['sheet'])}</h4>{_quote_sheet(citations_json(speech.citations), 'sp')}")
     return "".join(parts) + "</div>"
 
 
@@ -176,7 +183,7 @@ def brief_html(brief: dict, lang: str) -> str:
     titles = said["titles"]
 
     def cited(text: str) -> str:
-        return re.sub(r"\[(\d+)\]", r'<a class="cite" href="#br-src-\1">[\1]</a>', esc(text)).replace("\n", "<br>")
+        return _marker_links(esc(text), "br").replace("\n", "<br>")
 
     first, then = split_sections(brief)
     parts = [f'<div class="brief"><h3>{esc(brief["title"])}</h3>']
@@ -207,10 +214,5 @@ def brief_html(brief: dict, lang: str) -> str:
     for key, items in (("gaps", brief["gaps"]), ("next", brief["next_questions"])):
         if items:
             parts.append(f"<h4>{esc(titles[key])}</h4><ul>{''.join(f'<li>{esc(i)}</li>' for i in items)}</ul>")
-    sources = "".join(
-        f'<li id="br-src-{c["n"]}">[{c["n"]}] « {esc(flat(c["quote"]))} » — <i>{esc(c["title"])}</i>, '
-        f"{esc(c['source'])} {c['start']}–{c['end']}</li>"
-        for c in brief["citations"]
-    )
-    parts.append(f'<h4>{label("brief_sources", lang)}</h4><ol class="quote-sheet">{sources}</ol>')
+    parts.append(f"<h4>{label('brief_sources', lang)}</h4>{_quote_sheet(brief['citations'], 'br')}")
     return "".join(parts) + "</div>"
