@@ -234,12 +234,14 @@ class Handlers:
         except AssistantError as exc:
             return f"<p>⚠️ {self._explain(exc, ui_lang)}</p>", hidden, hidden
         documents = {d["doc_id"]: d for d in self.assistant.documents()}
-        folder = Path(tempfile.mkdtemp(prefix="speech-"))
-        stem = f"discours-{datetime.now():%Y%m%d-%H%M}"
-        (folder / f"{stem}.md").write_text(speech_markdown(speech, documents), encoding="utf-8")
-        write_docx(speech, documents, folder / f"{stem}.docx")
-        shown = lambda name: gr.update(value=str(folder / name), visible=True)  # noqa: E731
-        return speech_html(speech, ui_lang), shown(f"{stem}.md"), shown(f"{stem}.docx")
+        md, docx = _downloads(
+            f"discours-{datetime.now():%Y%m%d-%H%M}",
+            {
+                ".md": lambda path: path.write_text(speech_markdown(speech, documents), encoding="utf-8"),
+                ".docx": lambda path: write_docx(speech, documents, path),
+            },
+        )
+        return speech_html(speech, ui_lang), md, docx
 
     def brief(
         self, language: str, ui_lang: str = "fr", progress: Callable[..., Any] | None = None
@@ -252,18 +254,20 @@ class Handlers:
         except AssistantError as exc:
             return f"<p>⚠️ {self._explain(exc, ui_lang)}</p>", hidden, hidden, hidden
         documents = {d["doc_id"]: d for d in self.assistant.documents()}
-        folder = Path(tempfile.mkdtemp(prefix="brief-"))
         stem = f"accueil-{built['generation']}-{language}"
         png = timeline_chart(built)
-        chart = hidden
-        if png:
-            (folder / f"{stem}.timeline.png").write_bytes(png)
-            chart = gr.update(value=str(folder / f"{stem}.timeline.png"), visible=True)
-        markdown = brief_markdown(built, documents, chart=f"{stem}.timeline.png" if png else None)
-        (folder / f"{stem}.md").write_text(markdown, encoding="utf-8")
-        write_brief_docx(built, documents, folder / f"{stem}.docx")
-        shown = lambda name: gr.update(value=str(folder / name), visible=True)  # noqa: E731
-        return brief_html(built, ui_lang), chart, shown(f"{stem}.md"), shown(f"{stem}.docx")
+        chart_name = f"{stem}.timeline.png" if png else None
+        chart, md, docx = _downloads(
+            stem,
+            {
+                ".timeline.png": (lambda path: path.write_bytes(png)) if png else None,
+                ".md": lambda path: path.write_text(
+                    brief_markdown(built, documents, chart=chart_name), encoding="utf-8"
+                ),
+                ".docx": lambda path: write_brief_docx(built, documents, path),
+            },
+        )
+        return brief_html(built, ui_lang), chart, md, docx
 
     # --- documents -------------------------------------------------------------------------------
 
@@ -434,3 +438,18 @@ def _pending(text: str) -> dict[str, Any]:
 
 
 __all__ = ["Handlers", "clean_text"]
+
+
+def _downloads(stem: str, writers: dict[str, Callable[[Path], Any] | None]) -> list[Any]:
+    """Files written side by side in a fresh folder, ``stem`` + each suffix, as shown download (or image)
+    updates; a suffix without a writer gives a hidden one."""
+    folder = Path(tempfile.mkdtemp(prefix="download-"))
+    updates = []
+    for suffix, write in writers.items():
+        if write is None:
+            updates.append(gr.update(value=None, visible=False))
+            continue
+        path = folder / f"{stem}{suffix}"
+        write(path)
+        updates.append(gr.update(value=str(path), visible=True))
+    return updates
