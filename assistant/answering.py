@@ -182,6 +182,21 @@ def translate(model: ChatModel, text: str, language: str, *, max_tokens: int) ->
         return ""
 
 
+def translated_quotes(
+    translate: Callable[[str], str], quotes: Sequence[str], marks: Sequence[int], language: str
+) -> str:
+    """The quotes machine-translated one at a time (given the list at once, the small model dropped
+    lines: three workshop titles of four quotes went untranslated), as a :func:`translation_line`."""
+    return translation_line([(translate(q), n) for q, n in zip(quotes, marks, strict=True)], language)
+
+
+def translation_line(translations: Sequence[tuple[str, int]], language: str) -> str:
+    """(translation, footnote mark) pairs as one line, under the label that says the translation is not
+    checked; "" if none was translated."""
+    said = [f"{t} [{n}]" for t, n in translations if t]
+    return f"{message('machine_translation', language)} {' '.join(said)}" if said else ""
+
+
 def grounded_messages(shown: Sequence[citing.Candidate], question: str, language: str) -> list[dict[str, str]]:
     """The grounded prompt: the sentences numbered under their documents' headings, then the question."""
     groups: list[tuple[str, list[str]]] = []
@@ -226,9 +241,9 @@ def quote_sentences(
         return refusal(base, timings, started, dropped=dropped, why=notice)
     quoted = [f"« {q} »" for q in quotes]
     lines = [message(label, base.language), *(f"{q} [{n}]" for n, q in enumerate(quoted, start=1))]
-    translated = translate("\n".join(quoted)) if translate else ""
+    translated = translated_quotes(translate, quoted, range(1, len(quoted) + 1), base.language) if translate else ""
     if translated:
-        lines += ["", f"{message('machine_translation', base.language)} {translated}"]
+        lines += ["", translated]
     timings.setdefault("first_token", ms(started))
     timings["total"] = ms(started)
     return replace(

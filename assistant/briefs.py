@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant import timeline
+from assistant.answering import translated_quotes
 from assistant.checking import URL
 from assistant.citing import cosine, has_words
 from assistant.config import Settings
@@ -39,7 +40,6 @@ from assistant.embeddings import Embedder
 from assistant.errors import AssistantError
 from assistant.generation import ChatModel
 from assistant.indexing import IndexCatalog
-from assistant.language import message
 from assistant.pipeline import citations_json
 from assistant.types import Answer, Chunk, Citation, Passage
 
@@ -137,10 +137,12 @@ def build_brief(
             return None
         taken = notes.take(answer)
         if language != "fr":  # the quotes kept, machine-translated and labelled so
-            kept = [_MARKER.sub("", line).strip() for line in taken["text"].splitlines() if line.startswith("«")]
-            said = sources.translate("\n".join(kept), language)
+            kept = [(line, _MARKER.findall(line)) for line in taken["text"].splitlines() if line.startswith("«")]
+            quotes = [_MARKER.sub("", line).strip() for line, marks in kept if marks]
+            marks = [int(marks[-1]) for _, marks in kept if marks]
+            said = translated_quotes(lambda q: sources.translate(q, language), quotes, marks, language)
             if said:
-                taken["text"] += f"\n\n{message('machine_translation', language)} {said}"
+                taken["text"] += f"\n\n{said}"
         return {"question": question, **taken}
 
     sections = [

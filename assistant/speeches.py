@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
+from assistant.answering import translation_line
 from assistant.checking import URL, claims
 from assistant.citing import has_words
 from assistant.errors import AssistantError
-from assistant.language import message
 from assistant.types import Answer, Citation
 
 OCCASIONS = ("welcome", "council", "signing", "closing")
@@ -108,43 +108,118 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     request = _checked(request)
     data = outlines()
     texts = data[request.language]
-    rate = data["rates"][request.language]
+    rate, unit = data["rates"][request.language], data["rates"][request.language]["unit"]
+    lead = texts["said"]["lead"][request.tone]
     parts = _parts(data["occasions"][request.occasion], texts, request, rate)
-    said_length = sum(_length(_said(texts, part, request), rate["unit"]) for part, q in parts if q is None)
+    said_length = sum(_length(_said(texts, part, request), unit) for part, q in parts if q is None)
+    # Each asked part says the quotes that fit in its share of what is left of the length asked for (its
+    # first quote always), so a part that says less leaves more to the next. In English or Japanese a
+    # quote is sized as its translation will be: at first 2.5 characters a French word in Japanese, then
+    # as the speech's translations so far measure. Room left at the end goes to the quotes the engine
+    # chose that had none: the speech ends near the length asked for when the sources hold enough.
+    left = max(0.0, request.minutes * rate["per_minute"] - said_length)
     asked = sum(1 for _, q in parts if q is not None)
-    # Each asked part says the quotes that fit in its share of the length asked for (its first quote
-    # always): the speech ends near the length asked for.
-    share = max(0.0, request.minutes * rate["per_minute"] - said_length) / max(asked, 1)
-    sections: list[Section] = []
-    citations: list[Citation] = []
+    voice = _Voice(assistant, request.language, unit)
+    drafted: list[Section | _Quoted] = []
     gaps: list[str] = []
     for done, (part, question) in enumerate(parts):
         title = texts["titles"][part]
         if progress:
             progress(done, len(parts), title)
         if question is None:
-            sections.append(Section(part, title, _said(texts, part, request), "said"))
+            drafted.append(Section(part, title, _said(texts, part, request), "said"))
             continue
+        share, asked = left / max(asked, 1), asked - 1
         answer = assistant.answer(question, engine="quotes")
         if answer.refused or not answer.citations:
             gaps.append(question)
             continue
-        new = _within(_new_quotes(answer, citations), share, rate["unit"])
-        if not new:
+        taken = [c for d in drafted if isinstance(d, _Quoted) for c in d.said]
+        offered = _new_quotes(answer, taken)
+        said = _within(offered, share - _length(lead, unit), voice.size)
+        if not said:
             continue  # only what the speech says already, or nothing that can be said aloud
-        quotes = [f"« {' '.join(c.quote.split())} »" for c in new]
-        translated = []
-        if request.language != "fr":  # what the speech says of the sentences the engine chose
-            said = assistant.translate("\n".join(quotes), request.language)
-            translated = [f"{message('machine_translation', request.language)} {said}"] if said else []
-        footnoted = [f"{q} [{c.n}]" for q, c in zip(quotes, new, strict=True)]
-        text = "\n".join([texts["said"]["lead"][request.tone], *footnoted, *translated])
-        citations.extend(new)
-        sections.append(Section(part, title, text, answer.mode, question))
+        left = max(0.0, left - _length(lead, unit) - voice.say(said))
+        drafted.append(_Quoted(part, title, answer.mode, question, offered, said))
+    for d in drafted:
+        if isinstance(d, _Quoted):
+            for c in d.offered:
+                if c not in d.said and voice.size(c.quote) <= left:
+                    left = max(0.0, left - voice.say([c]))
+                    d.said.append(c)
     if progress:
         progress(len(parts), len(parts), "")
-    length = sum(_length(_spoken(s.text, request.language), rate["unit"]) for s in sections)
-    return Speech(request, tuple(sections), tuple(citations), tuple(gaps), length, rate["unit"], rate["per_minute"])
+    sections, citations = _numbered(drafted, lead, voice)
+    length = sum(_length(_spoken(s.text, request.language), unit) for s in sections)
+    return Speech(request, sections, citations, tuple(gaps), length, unit, rate["per_minute"])
+
+
+@dataclass
+class _Quoted:
+    """An asked part as drafted: the quotes the engine offered (not said elsewhere), those said."""
+
+    part: str
+    title: str
+    mode: str
+    question: str
+    offered: list[Citation]
+    said: list[Citation]
+
+
+class _Voice:
+    """What a quote will be when said: in English or Japanese its machine translation, once per quote
+    (given a list at once, the small model dropped lines), and how long, in the speech's unit."""
+
+    def __init__(self, assistant: Answers, language: str, unit: str) -> None:
+        self._assistant, self.language, self._unit = assistant, language, unit
+        self.per_word = 2.5 if unit == "characters" else 1.0  # then as measured on this speech
+        self.translations: dict[tuple[str, int], str] = {}
+        self._words = self._said = 0
+
+    def size(self, quote: str) -> float:
+        return _length(quote, "words") * self.per_word
+
+    def say(self, quotes: Sequence[Citation]) -> int:
+        """Translate ``quotes`` (in English or Japanese) and return how long they are when said."""
+        if self.language == "fr":
+            return sum(_length(c.quote, self._unit) for c in quotes)
+        said = 0
+        for c in quotes:
+            translation = self._assistant.translate(_quoted(c), self.language)
+            self.translations[(c.doc_id, c.start)] = translation
+            if translation:
+                said += _length(translation, self._unit)
+                self._words += _length(c.quote, "words")
+        self._said += said
+        if self._words and self._said:
+            self.per_word = self._said / self._words
+        return said
+
+
+def _numbered(
+    drafted: list[Section | _Quoted], lead: str, voice: _Voice
+) -> tuple[tuple[Section, ...], tuple[Citation, ...]]:
+    """The sections as said, footnotes numbered in order across the speech, each part's quotes in the
+    engine's order; in English or Japanese followed by their labelled translation."""
+    sections: list[Section] = []
+    citations: list[Citation] = []
+    for d in drafted:
+        if isinstance(d, Section):
+            sections.append(d)
+            continue
+        said = [replace(c, n=len(citations) + i + 1) for i, c in enumerate(c for c in d.offered if c in d.said)]
+        citations += said
+        lines = [lead, *(f"{_quoted(c)} [{c.n}]" for c in said)]
+        if voice.language != "fr":
+            pairs = [(voice.translations.get((c.doc_id, c.start), ""), c.n) for c in said]
+            translated = translation_line(pairs, voice.language)
+            lines += [translated] if translated else []
+        sections.append(Section(d.part, d.title, "\n".join(lines), d.mode, d.question))
+    return tuple(sections), tuple(citations)
+
+
+def _quoted(c: Citation) -> str:
+    return f"« {' '.join(c.quote.split())} »"
 
 
 def points_for(minutes: float, per_minute: int, unit: str) -> int:
@@ -193,30 +268,29 @@ def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
     return str(said.get(request.occasion) or said[request.tone])
 
 
-def _within(quotes: list[Citation], share: float, unit: str) -> list[Citation]:
-    """The quotes that fit in ``share`` of the speech's length, in order; the first one always. A quote
-    is sized as it will be said: in characters, as many as its translation (2.5 a word), not its own."""
+def _within(quotes: list[Citation], share: float, size: Callable[[str], float]) -> list[Citation]:
+    """The quotes that fit in ``share`` of the speech's length, each of ``size``, in order; the first
+    one always."""
     kept: list[Citation] = []
     length = 0.0
     for c in quotes:
-        size = _length(c.quote, "words") * (2.5 if unit == "characters" else 1)
-        if kept and length + size > share:
+        if kept and length + size(c.quote) > share:
             continue
         kept.append(c)
-        length += size
+        length += size(c.quote)
     return kept
 
 
-def _new_quotes(answer: Answer, cited: list[Citation]) -> list[Citation]:
+def _new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
     """The answer's quotes the speech has not said yet and that can be said aloud (words, no web
-    address: not a list's "2."), numbered after ``cited``."""
-    said = {(c.doc_id, c.start, c.end) for c in cited}
+    address: not a list's "2.")."""
+    said = {(c.doc_id, c.start, c.end) for c in taken}
     new: list[Citation] = []
     for c in answer.citations:
         if (c.doc_id, c.start, c.end) in said or URL.search(c.quote) or not has_words(c.quote):
             continue
         said.add((c.doc_id, c.start, c.end))
-        new.append(replace(c, n=len(cited) + len(new) + 1))
+        new.append(c)
     return new
 
 

@@ -206,6 +206,11 @@ def test_the_brief_exports_to_markdown_word_and_a_chart(assistant: Assistant, tm
     built = brief(assistant, "en")
     quoted = built["sections"] + built["faq"]
     assert quoted and all(message("machine_translation", "en") in q["text"] for q in quoted)
+    marks = re.compile(r"\[(\d+)\]")
+    for q in quoted:  # each quote translated, under its own footnote mark
+        said = [line for line in q["text"].splitlines() if line.startswith("«")]
+        translated = q["text"].splitlines()[-1]
+        assert marks.findall("".join(said)) == marks.findall(translated) != []
     documents = {d["doc_id"]: d for d in assistant.documents()}
     text = brief_markdown(built, documents, chart="brief.timeline.png")
     assert (

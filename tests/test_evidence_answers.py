@@ -54,7 +54,7 @@ def test_a_wrong_item_of_a_list_shows_the_named_sentence_verbatim_with_a_labelle
     assert answer.mode == "quoted" and answer.dropped_sentences == ("The Rencontres were held in Nancy in 2014.",)
     lines = answer.text.splitlines()
     assert lines[0] == "The sources say (in French):" and "Takamatsu en 2014" in lines[1] and lines[1].endswith("[1]")
-    assert lines[-1] == "Machine translation, not checked: In Takamatsu."
+    assert lines[-1] == "Machine translation, not checked: In Takamatsu. [1]"  # each quote's own, marked as it
     assert answer_json(answer)["mode"] == "quoted"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,11 @@ import pytest
 from assistant.checking import claims
 from assistant.config import Settings
 from assistant.errors import AssistantError
+from assistant.language import message
 from assistant.pipeline import Assistant
 from assistant.speech_export import speech_json, speech_markdown, write_docx
 from assistant.speeches import SAID, SpeechRequest, draft_speech, outlines, points_for
+from assistant.types import Answer, Chunk, Citation, Passage
 from tests.fakes import FakeChatModel, FakeEmbedder, sentence_id
 
 PURPOSE = "l'hydrogène et les mobilités propres"
@@ -139,34 +142,65 @@ def test_a_sentence_is_said_once_and_one_with_a_web_address_not_at_all(settings:
     assert [c.n for c in speech.citations] == [1]
 
 
-def test_an_english_speech_translates_only_the_quotes_it_says_and_counts_what_is_read() -> None:
-    from assistant.language import message
-    from assistant.types import Answer, Chunk, Citation, Passage
+class Quoting:
+    """An engine that quotes ``quotes`` for every question and translates at ``rate`` words a French word."""
 
-    long = "Les collectivités françaises et japonaises ont présenté leurs initiatives " * 6
-    quotes = [f"{long} ({i})." for i in range(3)]
-    passage = Passage(Chunk("c", "d", 0, 1, "x"), "T", "t.txt", 1.0, 0)
-    label = message("machine_translation", "en")
+    def __init__(self, quotes: list[str], rate: float) -> None:
+        self.quotes, self.rate = quotes, rate
+        self.translated: list[str] = []
 
-    class Engine:
-        def __init__(self) -> None:
-            self.translated: list[str] = []
+    def answer(self, question: str, *, engine: str | None = None) -> Answer:
+        passage = Passage(Chunk("c", "d", 0, 1, "x"), "T", "t.txt", 1.0, 0)
+        cited = tuple(
+            Citation(i + 1, "d", "T", "t.txt", i * 1000, i * 1000 + 10, q, passage) for i, q in enumerate(self.quotes)
+        )
+        text = "\n".join(f"« {q} » [{i + 1}]" for i, q in enumerate(self.quotes))
+        return Answer(question, "en", text, cited, False, extractive=True)
 
-        def answer(self, question: str, *, engine: str | None = None) -> Answer:
-            cited = tuple(
-                Citation(i + 1, "d", "T", "t.txt", i * 1000, i * 1000 + 10, q, passage) for i, q in enumerate(quotes)
-            )
-            text = "\n".join([*(f"« {q} » [{i + 1}]" for i, q in enumerate(quotes)), f"{label} all three"])
-            return Answer(question, "en", text, cited, False, extractive=True)
+    def translate(self, text: str, language: str) -> str:
+        self.translated.append(text)
+        return " ".join(["said"] * round(len(text.split()) * self.rate))
 
-        def translate(self, text: str, language: str) -> str:
-            self.translated.append(text)
-            return "The French and Japanese authorities presented their initiatives."
 
-    engine = Engine()
+def test_an_english_speech_translates_each_quote_it_says_and_counts_what_is_read() -> None:
+    quotes = [
+        f"{'Les collectivités françaises et japonaises ont présenté leurs initiatives ' * 6}({i})." for i in range(3)
+    ]
+    engine = Quoting(quotes, rate=1.0)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=1, language="en"))
     asked = [s for s in speech.sections if s.mode != "said"]
     assert asked and all(s.text.count("«") == 1 for s in asked)  # a 1-minute speech has room for one quote a part
-    assert engine.translated and all(t.count("«") == 1 for t in engine.translated)
-    assert all(f"{label} The French and Japanese" in s.text and "all three" not in s.text for s in asked)
-    assert speech.length < 130  # the translation is what is read, not the French quotes as well
+    assert len(engine.translated) == len(asked) and all(t.count("«") == 1 for t in engine.translated)
+    label = message("machine_translation", "en")
+    assert all(re.search(rf"^{re.escape(label)} said( said)* \[\d+\]$", s.text, re.M) for s in asked)
+    assert speech.length < 200  # the translations are what is read; with the French quotes as well, over 240
+
+
+def test_translations_shorter_than_the_quotes_leave_room_for_more_quotes() -> None:
+    quotes = [
+        f"Les collectivités françaises et japonaises ont présenté leurs initiatives numéro {i}." for i in range(100)
+    ]
+    speech = draft_speech(
+        Quoting(quotes, rate=0.5), SpeechRequest(PURPOSE, occasion="council", minutes=3, language="en")
+    )
+    # Sized at first as long as the French, the quotes are then sized as their translations measure.
+    assert 0.85 * 3 * 130 <= speech.length <= 1.1 * 3 * 130
+
+
+def test_room_left_by_a_part_without_answer_goes_to_quotes_that_had_none_and_numbers_stay_in_order() -> None:
+    long = "Les collectivités françaises et japonaises ont présenté leurs initiatives pour les jeunes " * 4
+    quotes = [f"{long if i % 2 else 'Un échange court'} ({i})." for i in range(6)]
+
+    class FirstOnly(Quoting):  # the later questions find nothing: the speech has room to spare
+        def answer(self, question: str, *, engine: str | None = None) -> Answer:
+            found = super().answer(question, engine=engine)
+            self.asked = getattr(self, "asked", 0) + 1
+            return found if self.asked == 1 else replace(found, refused=True, citations=())
+
+    engine = FirstOnly(quotes, rate=1.0)
+    speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="council", minutes=2, language="en"))
+    assert [c.n for c in speech.citations] == list(range(1, len(speech.citations) + 1))
+    assert [c.quote for c in speech.citations] == quotes[: len(speech.citations)]  # in the engine's order
+    assert len(speech.citations) >= 4  # more than its share: the room the other parts left
+    (asked,) = [s for s in speech.sections if s.mode != "said"]
+    assert re.findall(r"\[(\d+)\]", asked.text.splitlines()[-1]) == [str(c.n) for c in speech.citations]
