@@ -62,8 +62,6 @@ class Settings(BaseSettings):
     context_chars: int = Field(default=1000, ge=200)  # ~250 tokens: see eval/README.md
     # An introduction ("… les thèmes suivants :") is shown with what follows it, up to this much more.
     list_chars: int = Field(default=400, ge=0)
-    # Below this query-sentence similarity nothing retrieved is relevant: refuse without the model.
-    relevance_floor: float = Field(default=0.0, ge=-1.0, le=1.0)
     # The answer engine: "legacy" (free text, aligned to source sentences afterwards) or "evidence" (the
     # model names its evidence under a grammar, the code checks against it). On questions nobody tuned
     # for, "evidence" answers more (right 0.46 against 0.35) but showed an answer to 4 of 6 unanswerable
