@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from assistant.indexing import CURRENT, GENERATIONS
 from assistant.pipeline import Assistant
 from tests.fakes import FakeEmbedder
 
@@ -41,8 +42,27 @@ def answers_from_the_index(settings: Settings) -> bool:
     return any("Takamatsu" in p.chunk.text for p in passages)
 
 
-@pytest.mark.parametrize("delay", [0.8, 2.0, 3.5])
-def test_kill_minus_nine_leaves_the_previous_index_usable(settings: Settings, corpus_dir: Path, delay: float) -> None:
+def wait_for(stage: str, proc: subprocess.Popen[str], index_dir: Path) -> None:
+    """Return once indexing has reached ``stage``: its generation folder made ("started"), half the
+    new text embedded ("embedding"), or all of it, before the generation is stored and committed
+    ("embedded"). Fails if the run ends first."""
+    deadline = time.monotonic() + 120
+    if stage == "started":
+        while not list((index_dir / GENERATIONS).glob("*.tmp")):
+            assert proc.poll() is None and time.monotonic() < deadline, "indexing ended before it started"
+            time.sleep(0.005)
+        return
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("embedded "):
+            done, total = map(int, line.split()[1:])
+            if total and done >= (total if stage == "embedded" else total / 2):
+                return
+    raise AssertionError(f"indexing ended before the {stage!r} stage")
+
+
+@pytest.mark.parametrize("stage", ["started", "embedding", "embedded"])
+def test_kill_minus_nine_leaves_the_previous_index_usable(settings: Settings, corpus_dir: Path, stage: str) -> None:
     finish_indexing(settings)
     assert answers_from_the_index(settings)
     # A change that takes a while to embed, then a kill part-way.
@@ -51,10 +71,13 @@ def test_kill_minus_nine_leaves_the_previous_index_usable(settings: Settings, co
             f"# Ajout {i}\n\n" + " ".join(f"Phrase {i}.{j} sur l'eau et les jeunes." for j in range(8)) + "\n",
             encoding="utf-8",
         )
+    current = (settings.index_dir / CURRENT).read_text(encoding="utf-8")
     proc = start_indexing(settings)
-    time.sleep(delay)
+    wait_for(stage, proc, settings.index_dir)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    if stage != "embedded":  # killed before its commit (once all is embedded, it may just have made it)
+        assert (settings.index_dir / CURRENT).read_text(encoding="utf-8") == current
     assert answers_from_the_index(settings)  # old or new generation, but whole
     out = finish_indexing(settings)
     assert "Indexed:" in out or "up to date" in out

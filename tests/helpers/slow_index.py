@@ -1,4 +1,6 @@
-"""Index a corpus slowly, so a test can kill the process part-way: slow_index.py CORPUS INDEX."""
+"""Index a corpus slowly, so a test can kill the process part-way: slow_index.py CORPUS INDEX.
+
+Prints "embedded DONE TOTAL" after each batch, so the test kills at a known stage, not after a delay."""
 
 from __future__ import annotations
 
@@ -28,4 +30,10 @@ if __name__ == "__main__":
         embedding_batch_size=1,
     )
     embedder = SlowEmbedder()
-    print(build_index(settings, embedder, open_store(settings, embedder)).summary(), flush=True)
+    report = build_index(
+        settings,
+        embedder,
+        open_store(settings, embedder),
+        progress=lambda done, total: print(f"embedded {done} {total}", flush=True),
+    )
+    print(report.summary(), flush=True)
