@@ -12,7 +12,7 @@ LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run setup install models index test unit integration browser-deps eval sweep bench lint format chat clean
+.PHONY: run setup install models index test unit integration mutants browser-deps eval sweep bench lint format chat clean
 
 ## run: set everything up, build the index if needed, start the app
 run: setup
@@ -55,6 +55,10 @@ unit: install
 
 integration: setup browser-deps
 	$(BIN)/python -m pytest -m "integration or browser"
+
+## mutants: break each guarantee of the engine in a copy of the project; the unit suite must notice
+mutants: install
+	$(BIN)/python -m tests.mutants
 
 ## eval: retrieval (and answer) metrics on eval/gold.jsonl
 eval: setup

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 
-from assistant.citing import Candidate, _sides, claims, containment, split_answer, tied, verify_answer
+from assistant.citing import Candidate, _sides, cite, claims, containment, split_answer, tied, verify_answer
 from assistant.types import Chunk, Passage
 from tests.fakes import concept_vector
 
@@ -25,12 +25,12 @@ def candidates() -> list[Candidate]:
     return out
 
 
-def verify(answer: str, question: str, language: str = "fr"):
+def verify(answer: str, question: str, language: str = "fr", document: str = TEXT):
     return verify_answer(
         answer,
         candidates(),
         embed=lambda texts: [concept_vector(t) for t in texts],
-        document_text=lambda doc_id: TEXT,
+        document_text=lambda doc_id: document,
         question=question,
         language=language,
     )
@@ -67,6 +67,28 @@ def test_a_supported_sentence_is_kept_and_cited_verbatim() -> None:
     assert result.text == "Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"
     (citation,) = result.citations
     assert TEXT[citation.start : citation.end] == citation.quote == LIST
+
+
+def test_a_quote_is_cited_only_where_it_stands_in_the_document() -> None:
+    listed, _ = candidates()
+    assert cite(listed, 1, lambda doc_id: TEXT).quote == LIST  # type: ignore[union-attr]
+    moved = "Préambule.\n" + TEXT  # the text changed under the index: the offsets hold something else
+    assert cite(listed, 1, lambda doc_id: moved) is None
+
+
+def test_a_supported_sentence_none_of_whose_citations_verifies_is_dropped_not_shown_uncited() -> None:
+    answer, question = "Les Rencontres ont eu lieu à Takamatsu en 2014.", "Où ont eu lieu les Rencontres en 2014 ?"
+    assert verify(answer, question).kept
+    result = verify(answer, question, document="Préambule.\n" + TEXT)
+    assert result.text == "" and result.kept == () and result.citations == ()
+    assert [d.sentence for d in result.dropped] == [answer]
+
+
+def test_the_models_own_the_sources_do_not_say_sentence_is_not_a_cited_fact() -> None:
+    answer = "Les Rencontres ont eu lieu à Takamatsu en 2014. Les sources ne précisent pas les Rencontres de Takamatsu."
+    result = verify(answer, "Où ont eu lieu les Rencontres en 2014 et qui y participait ?")
+    assert result.text == "Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"
+    assert "ne précisent pas" not in result.text and len(result.citations) == 1
 
 
 def test_the_wrong_item_of_a_list_is_dropped() -> None:

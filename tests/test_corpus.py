@@ -107,6 +107,23 @@ def test_remove_deletes_an_added_document_from_corpus_and_index(assistant: Assis
         assistant.remove_document("note.txt")
 
 
+def test_a_removal_whose_indexing_fails_puts_the_document_back(settings: Settings, tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("Une note sur l'eau à Shizuoka.", encoding="utf-8")
+    Assistant(settings, embedder=FakeEmbedder(), chat_model=None).add_documents([note], title="Note sur l'eau")
+    before = snapshot(settings.corpus_dir)
+    failing = Assistant(settings, embedder=FakeEmbedder(), chat_model=None)
+
+    def index(progress: object = None) -> None:  # removing embeds nothing: the re-indexing itself fails
+        raise ModelError("the index could not be written")
+
+    failing.index = index  # type: ignore[method-assign,assignment]
+    with pytest.raises(ModelError):
+        failing.remove_document("note.txt")
+    assert snapshot(settings.corpus_dir) == before  # the file and its title in the metadata, byte for byte
+    assert "note.txt" in {d["source"] for d in Assistant(settings, embedder=FakeEmbedder()).documents()}
+
+
 def test_shipped_documents_are_protected_unless_the_setting_says_otherwise(assistant: Assistant) -> None:
     settings = assistant.settings
     before = snapshot(settings.corpus_dir)

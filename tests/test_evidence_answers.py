@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from assistant.config import Settings
+from assistant.corpus import doc_id_for
 from assistant.language import message
 from assistant.pipeline import Assistant, answer_json
 from assistant.types import Draft, Final, Progress
-from tests.fakes import FakeChatModel, FakeEmbedder, grounded
+from tests.fakes import FakeChatModel, FakeEmbedder, grounded, sentence_id
 
 
 def make(settings: Settings, chat: FakeChatModel, **overrides: object) -> Assistant:
@@ -111,3 +112,31 @@ def test_the_quotes_engine_says_the_named_sentence_not_the_model_words(settings:
     english = make(settings, chat).answer("Where were the Rencontres held in 2014?", engine="quotes")
     assert english.mode == "quoted" and english.citations  # the caller translates what it keeps of it
     assert message("machine_translation", "en") not in english.text
+
+
+def test_a_sentence_whose_named_evidence_is_not_at_its_offsets_is_dropped_the_rest_kept(settings: Settings) -> None:
+    def reply(messages: list[dict[str, str]]) -> str:
+        ids = f"{sentence_id(messages, 'Takamatsu')} {sentence_id(messages, 'hydrogène')}"
+        said = "Les Rencontres ont eu lieu à Takamatsu en 2014. Un atelier a porté sur l'hydrogène."
+        return f"EVIDENCE: {ids}\nANSWER: {said}"
+
+    assistant = make(settings, FakeChatModel([reply] * 2))
+    question = "Où ont eu lieu les Rencontres en 2014 et sur quoi portait un atelier ?"
+    assert "hydrogène" in assistant.answer(question).text
+    stored, history = assistant.catalog.text, doc_id_for("rencontres.txt")
+    # The history's text changed under the index: its sentence's offsets hold something else.
+    assistant.catalog.text = lambda d: ("Préambule.\n" if d == history else "") + stored(d)  # type: ignore[method-assign]
+    answer = assistant.answer(question)
+    assert "Takamatsu" not in answer.text  # its evidence does not verify: dropped, not shown uncited
+    assert answer.text == "Un atelier a porté sur l'hydrogène. [1]"
+    assert [c.source for c in answer.citations] == ["ateliers.md"]
+
+
+def test_an_answer_whose_named_sentence_is_not_at_its_offsets_is_not_shown(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014.")] * 2)
+    assistant = make(settings, chat)
+    assert assistant.answer("Où ont eu lieu les Rencontres en 2014 ?").mode == "answer"
+    stored = assistant.catalog.text
+    assistant.catalog.text = lambda doc_id: "Préambule.\n" + stored(doc_id)  # type: ignore[method-assign]
+    answer = assistant.answer("Où ont eu lieu les Rencontres en 2014 ?")
+    assert answer.mode == "refused" and answer.citations == () and "Takamatsu" not in answer.text

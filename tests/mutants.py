@@ -1,0 +1,137 @@
+"""Break the engine's guarantees one at a time and check that the unit suite notices (``make mutants``).
+
+Each mutant removes one protection from a copy of the project (the tracked files, as they stand in
+the work tree) and runs the unit tests there; a mutant the suite survives is a guarantee no test holds.
+The work tree itself is never changed.
+
+    python -m tests.mutants            # all of them (a few minutes)
+    python -m tests.mutants cite-offsets refusal-phrase
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str
+    protection: str  # the code that holds the guarantee
+    broken: str  # the same code without it
+    guarantee: str
+
+
+MUTANTS = (
+    Mutant(
+        "cite-offsets",
+        "assistant/citing.py",
+        "if document_text(s.doc_id)[s.start : s.end] != s.text or not s.text.strip():",
+        "if not s.text.strip():",
+        "a citation's quote is the document's text at its offsets",
+    ),
+    Mutant(
+        "unverified-sentence",
+        "assistant/citing.py",
+        "        if not markers:\n            dropped.append(item)\n            continue\n",
+        "",
+        "a checked sentence none of whose citations verifies is dropped (checked answers)",
+    ),
+    Mutant(
+        "unverified-evidence-sentence",
+        "assistant/answering.py",
+        "            if marks:\n                out.append(",
+        "            if True:\n                out.append(",
+        "a sentence none of whose citations verifies is dropped (evidence-first answers)",
+    ),
+    Mutant(
+        "refusal-phrase",
+        "assistant/citing.py",
+        "factual = [s for s in sentences if not MODEL_REFUSALS.search(s)]",
+        "factual = list(sentences)",
+        "the model's own 'the sources do not say' sentence is not shown as a cited fact",
+    ),
+    Mutant(
+        "silent-reply",
+        "assistant/checking.py",
+        "return REFUSAL_TOKEN in text or MODEL_REFUSALS.search(text) is not None",
+        "return REFUSAL_TOKEN in text",
+        "an evidence-first reply that says the sources are silent is a refusal",
+    ),
+    Mutant(
+        "remove-rollback",
+        "assistant/corpus.py",
+        "        path.write_bytes(backup)\n        _restore_metadata(corpus, saved)\n        raise\n",
+        "        raise\n",
+        "a removal whose re-indexing fails puts the file and its metadata back",
+    ),
+    Mutant(
+        "add-rollback",
+        "assistant/corpus.py",
+        "        for target in copied:\n            target.unlink(missing_ok=True)\n"
+        "        _restore_metadata(corpus, saved)\n",
+        "",
+        "an addition whose indexing fails takes its copied files and metadata back out",
+    ),
+)
+
+
+def run(mutant: Mutant) -> tuple[bool, str, float]:
+    """(caught, the first failing test or the survivor's summary, seconds) for one mutant."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix=f"mutant-{mutant.name}-") as tmp:
+        copy = Path(tmp)
+        tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+        for name in tracked.decode().split("\0"):
+            if name and (ROOT / name).is_file():
+                (copy / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, copy / name)
+        target = copy / mutant.path
+        code = target.read_text(encoding="utf-8")
+        if code.count(mutant.protection) != 1:
+            raise SystemExit(f"{mutant.name}: the protection is not found once in {mutant.path}; update the mutant.")
+        target.write_text(code.replace(mutant.protection, mutant.broken), encoding="utf-8")
+        tests = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-x",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-m",
+                "not integration and not browser",
+            ],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
+        )
+    failed = [line for line in tests.stdout.splitlines() if line.startswith("FAILED")]
+    summary = failed[0].removeprefix("FAILED ") if failed else tests.stdout.strip().splitlines()[-1]
+    return tests.returncode != 0, summary, time.perf_counter() - started
+
+
+def main(names: list[str]) -> int:
+    chosen = [m for m in MUTANTS if not names or m.name in names]
+    survived = 0
+    for mutant in chosen:
+        caught, summary, seconds = run(mutant)
+        survived += not caught
+        print(f"{'caught  ' if caught else 'SURVIVED'} {mutant.name:<29} {seconds:5.0f}s  {mutant.guarantee}")
+        print(f"         {summary}", flush=True)
+    print(f"{len(chosen) - survived} of {len(chosen)} broken guarantees caught by the unit suite")
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
