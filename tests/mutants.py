@@ -89,11 +89,9 @@ def run(mutant: Mutant) -> tuple[bool, str, float]:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"mutant-{mutant.name}-") as tmp:
         copy = Path(tmp)
-        tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-        for name in tracked.decode().split("\0"):
-            if name and (ROOT / name).is_file():
-                (copy / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(ROOT / name, copy / name)
+        for name in _project_files():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
         target = copy / mutant.path
         code = target.read_text(encoding="utf-8")
         if code.count(mutant.protection) != 1:
@@ -119,6 +117,18 @@ def run(mutant: Mutant) -> tuple[bool, str, float]:
     failed = [line for line in tests.stdout.splitlines() if line.startswith("FAILED")]
     summary = failed[0].removeprefix("FAILED ") if failed else tests.stdout.strip().splitlines()[-1]
     return tests.returncode != 0, summary, time.perf_counter() - started
+
+
+def _project_files() -> list[str]:
+    """The tracked files; outside a git checkout, the source folders and the files beside them."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True)
+    if listed.returncode == 0 and listed.stdout:
+        names = listed.stdout.decode().split("\0")
+    else:
+        top = ["assistant", "ui", "eval", "tests", "corpus"]
+        names = [p.relative_to(ROOT).as_posix() for d in top for p in (ROOT / d).rglob("*")]
+        names += [p.name for p in ROOT.iterdir() if p.is_file()]
+    return [n for n in names if n and (ROOT / n).is_file() and "__pycache__" not in n]
 
 
 def main(names: list[str]) -> int:
