@@ -35,6 +35,10 @@ class IndexNotBuiltError(AssistantError):
     """No usable index exists yet."""
 
 
+class StoreUnavailableError(AssistantError):
+    """The Chroma server the settings name does not answer (down, unreachable, or hung)."""
+
+
 class IndexMismatchError(AssistantError):
     """The index was built with other settings than the ones in force."""
 

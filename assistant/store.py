@@ -7,16 +7,17 @@ else: ``similarity = 1 - cosine distance``, higher is better.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.embeddings import Embedder
-from assistant.errors import ConfigError, IndexNotBuiltError
+from assistant.errors import ConfigError, IndexNotBuiltError, StoreUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,36 @@ Metadata = Mapping[str, str | int | float | bool]
 # processes that opened the index; at 400 it was found in every one (eval/README.md). The graph is
 # rebuilt when this changes (``indexing.index_params``).
 HNSW_CONFIG: dict[str, Any] = {"space": "cosine", "ef_search": 400}
+SERVER_TIMEOUT_S = 10.0  # how long a Chroma server may take to answer one call
+
+_T = TypeVar("_T")
+
+
+def _unavailable(where: str, exc: BaseException) -> StoreUnavailableError:
+    return StoreUnavailableError(
+        f"The Chroma server at {where} does not answer ({type(exc).__name__}: {exc}). Start it "
+        "(`chroma run --path PATH --host HOST --port PORT`), or unset ASSISTANT_CHROMA_HOST to use the "
+        "store in the index folder.",
+        reason="store_unavailable",
+        where=where,
+    )
+
+
+def _served(method: Callable[..., _T]) -> Callable[..., _T]:
+    """A store call that, against a server, turns a connection failure or time-out into a clear error."""
+
+    @functools.wraps(method)
+    def call(self: ChromaStore, *args: Any, **kwargs: Any) -> _T:
+        import httpx
+
+        try:
+            return method(self, *args, **kwargs)
+        except httpx.TransportError as exc:
+            if not self._where:
+                raise
+            raise _unavailable(self._where, exc) from exc
+
+    return call
 
 
 @register_embedding_function
@@ -77,6 +108,7 @@ class ChromaStore:
 
     def __init__(self, client: Any, embedder: Embedder) -> None:
         self._client = client
+        self._where = ""  # a server's address; "" for the embedded store
         self._embedder = embedder
         self._functions: dict[str, AssistantEmbeddingFunction] = {}
         self._function(embedder)  # registered now, so Chroma can rebuild it from a collection's config
@@ -91,12 +123,31 @@ class ChromaStore:
         return cls(client, embedder)
 
     @classmethod
-    def server(cls, host: str, port: int, embedder: Embedder, *, ssl: bool = False) -> ChromaStore:
+    def server(
+        cls, host: str, port: int, embedder: Embedder, *, ssl: bool = False, timeout_s: float = SERVER_TIMEOUT_S
+    ) -> ChromaStore:
+        """A client of the Chroma server at ``host:port``; StoreUnavailableError within ``timeout_s`` if it
+        does not answer. Chroma's client waits without limit (its HTTP session has no timeout and no
+        setting for one), so the server is first asked for its heartbeat here, with a limit, and the
+        client's session is given the same limit for every later call."""
         import chromadb
+        import httpx
         from chromadb.config import Settings as ChromaSettings
 
-        client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=ChromaSettings(anonymized_telemetry=False))
-        return cls(client, embedder)
+        where = f"{'https' if ssl else 'http'}://{host}:{port}"
+        try:
+            httpx.get(f"{where}/api/v2/heartbeat", timeout=timeout_s).raise_for_status()
+            client = chromadb.HttpClient(
+                host=host, port=port, ssl=ssl, settings=ChromaSettings(anonymized_telemetry=False)
+            )
+        except Exception as exc:
+            raise _unavailable(where, exc) from exc
+        session = getattr(getattr(client, "_server", None), "_session", None)
+        if isinstance(session, httpx.Client):
+            session.timeout = httpx.Timeout(timeout_s)
+        store = cls(client, embedder)
+        store._where = where
+        return store
 
     def _function(self, embedder: Embedder | None) -> AssistantEmbeddingFunction:
         """The function recorded with a collection: its vectors' model (the main one unless given)."""
@@ -110,16 +161,20 @@ class ChromaStore:
             name, configuration={"hnsw": dict(HNSW_CONFIG)}, embedding_function=self._function(embedder)
         )
 
+    @_served
     def collection_names(self) -> list[str]:
         return [c if isinstance(c, str) else c.name for c in self._client.list_collections()]
 
+    @_served
     def drop(self, name: str) -> None:
         if name in self.collection_names():
             self._client.delete_collection(name)
 
+    @_served
     def count(self, name: str) -> int:
         return int(self._collection(name).count())
 
+    @_served
     def add(
         self,
         name: str,
@@ -141,6 +196,7 @@ class ChromaStore:
                 documents=list(documents[sl]),
             )
 
+    @_served
     def embeddings(self, name: str, ids: Sequence[str], *, embedder: Embedder | None = None) -> dict[str, list[float]]:
         """Stored vectors of the given ids that exist in the collection."""
         if not ids or name not in self.collection_names():
@@ -148,6 +204,7 @@ class ChromaStore:
         got = self._collection(name, embedder).get(ids=list(dict.fromkeys(ids)), include=["embeddings"])
         return {cid: [float(x) for x in vec] for cid, vec in zip(got["ids"], got["embeddings"], strict=True)}
 
+    @_served
     def query(
         self,
         name: str,
