@@ -81,6 +81,13 @@ MUTANTS = (
         "",
         "an addition whose indexing fails takes its copied files and metadata back out",
     ),
+    Mutant(
+        "login",
+        "ui/app.py",
+        "        auth=auth,\n",
+        "        auth=None,\n",
+        "with users set, no page, file route or API call of the app works without logging in",
+    ),
 )
 
 

@@ -347,10 +347,26 @@ def _headers(lang: str) -> list[str]:
 def launch(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860) -> None:
     assistant = Assistant(settings)
     assistant.warm_up()
+    serve(assistant, host=host, port=port)
+
+
+def serve(assistant: Assistant, *, host: str, port: int, block: bool = True) -> gr.Blocks:
+    """The app on ``host:port``, behind the login of ``ui_users`` if set (every page, file route and API
+    call then asks for it); ``block=False`` returns the running app (tests)."""
     app = build_app(assistant)
     app.queue(default_concurrency_limit=4, max_size=32)
-    auth = _users(settings.ui_users)
-    app.launch(server_name=host, server_port=port, auth=auth, share=False, show_error=True, **launch_options())
+    auth = _users(assistant.settings.ui_users)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        share=False,
+        show_error=True,
+        prevent_thread_lock=not block,
+        quiet=not block,
+        **launch_options(),
+    )
+    return app
 
 
 def _users(spec: str | None) -> list[tuple[str, str]] | None:
