@@ -82,6 +82,20 @@ MUTANTS = (
         "an addition whose indexing fails takes its copied files and metadata back out",
     ),
     Mutant(
+        "read-only-add",
+        "assistant/corpus.py",
+        '    if not settings.uploads_enabled:\n        raise DocumentError(\n            "Adding',
+        '    if False:\n        raise DocumentError(\n            "Adding',
+        "a site with uploads turned off adds no document, whatever a client sends",
+    ),
+    Mutant(
+        "read-only-change",
+        "assistant/corpus.py",
+        '    if not settings.uploads_enabled:\n        raise DocumentError(\n            f"{verb}',
+        '    if False:\n        raise DocumentError(\n            f"{verb}',
+        "a site with uploads turned off removes or edits no document, whatever a client sends",
+    ),
+    Mutant(
         "login",
         "ui/app.py",
         "        auth=auth,\n",

@@ -10,9 +10,12 @@ import httpx
 import pytest
 
 from assistant.config import Settings
+from assistant.feedback import FeedbackStore
+from assistant.loading import doc_id_for
 from assistant.pipeline import Assistant
 from tests.fakes import FakeEmbedder
 from ui.app import serve
+from ui.handlers import Handlers
 
 USER, PASSWORD = "alice", "s3cret-mot-de-passe"
 
@@ -68,3 +71,31 @@ def test_logged_in_the_app_answers_and_no_file_outside_its_folders_is_served(
     for path in ["/etc/passwd", "../../../../etc/passwd", "..%2F..%2F..%2F..%2Fetc%2Fpasswd", str(settings.index_dir)]:
         reply = client.get(f"/gradio_api/file={path}")
         assert reply.status_code in (403, 404) and "root:" not in reply.text, path
+
+
+def test_a_read_only_site_refuses_every_change_its_hidden_forms_could_still_send(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The upload, remove and edit forms are hidden when uploads are off, but a client can still call
+    their events: each handler refuses, and the corpus is unchanged byte for byte."""
+    open_site = Assistant(settings, embedder=FakeEmbedder(), chat_model=None)
+    open_site.add_documents([_note(tmp_path)])
+    closed = settings.model_copy(update={"uploads_enabled": False})
+    handlers = Handlers(Assistant(closed, embedder=FakeEmbedder(), chat_model=None), FeedbackStore(tmp_path / "f.db"))
+    before = {p.name: p.read_bytes() for p in sorted(settings.corpus_dir.iterdir())}
+    off = "turned off"  # the message a read-only site gives, in the English interface
+    status, _ = handlers.add([str(_note(tmp_path, "autre.txt"))], "en", progress=lambda *a, **k: None)
+    replies = [
+        status,
+        handlers.remove(doc_id_for("note.txt"), "en"),
+        handlers.edit(doc_id_for("note.txt"), "Autre titre", "2020", "", "en"),
+    ]
+    for reply in replies:
+        assert off in reply, reply
+    assert {p.name: p.read_bytes() for p in sorted(settings.corpus_dir.iterdir())} == before
+
+
+def _note(folder: Path, name: str = "note.txt") -> Path:
+    path = folder / name
+    path.write_text(f"Une note ({name}) sur l'eau à Shizuoka.", encoding="utf-8")
+    return path
