@@ -182,6 +182,11 @@ def translate(model: ChatModel, text: str, language: str, *, max_tokens: int) ->
         return ""
 
 
+def quoted_text(quote: str) -> str:
+    """A source sentence as the answers, speeches and briefs show it: on one line, in guillemets."""
+    return f"« {' '.join(quote.split())} »"
+
+
 def translated_quotes(
     translate: Callable[[str], str], quotes: Sequence[str], marks: Sequence[int], language: str
 ) -> str:
@@ -231,15 +236,13 @@ def quote_sentences(
     key: "quoted", "extracts"), then ``translate``'s rendering of them, labelled a machine translation.
     A refusal if no quote can be verified at its offsets."""
     citations: list[Citation] = []
-    quotes = []
     for c in sorted(sentences, key=lambda c: (c.passage.rank, c.sentence.start)):
         citation = citing.cite(c, len(citations) + 1, document_text)
         if citation is not None:
             citations.append(citation)
-            quotes.append(" ".join(citation.quote.split()))
     if not citations:
         return refusal(base, timings, started, dropped=dropped, why=notice)
-    quoted = [f"« {q} »" for q in quotes]
+    quoted = [quoted_text(c.quote) for c in citations]
     lines = [message(label, base.language), *(f"{q} [{n}]" for n, q in enumerate(quoted, start=1))]
     translated = translated_quotes(translate, quoted, range(1, len(quoted) + 1), base.language) if translate else ""
     if translated:

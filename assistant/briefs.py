@@ -26,13 +26,13 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
 from assistant import timeline
-from assistant.answering import translated_quotes
+from assistant.answering import quoted_text, translated_quotes
 from assistant.checking import URL
 from assistant.citing import cosine, has_words
 from assistant.config import Settings
@@ -137,10 +137,10 @@ def build_brief(
             return None
         taken = notes.take(answer)
         if language != "fr":  # the quotes kept, machine-translated and labelled so
-            kept = [(line, _MARKER.findall(line)) for line in taken["text"].splitlines() if line.startswith("«")]
-            quotes = [_MARKER.sub("", line).strip() for line, marks in kept if marks]
-            marks = [int(marks[-1]) for _, marks in kept if marks]
-            said = translated_quotes(lambda q: sources.translate(q, language), quotes, marks, language)
+            quotes = [quoted_text(notes.citations[n - 1].quote) for n in taken["citations"]]
+            said = translated_quotes(
+                partial(sources.translate, language=language), quotes, taken["citations"], language
+            )
             if said:
                 taken["text"] += f"\n\n{said}"
         return {"question": question, **taken}
@@ -217,8 +217,9 @@ class Footnotes:
         return self.add(Citation(0, unit.doc_id, record.title, record.source, unit.start, unit.end, text, passage))
 
     def take(self, answer: Answer) -> dict[str, Any]:
-        """An answer's text and mode, its [n] markers renumbered to the brief's. A quote with no word in
-        it (a list's "2.") is left out, with the line that only cites it."""
+        """An answer's text and mode, its [n] markers renumbered to the brief's, and those numbers in the
+        order the text cites them. A quote with no word in it (a list's "2.") is left out, with the line
+        that only cites it."""
         numbers = {c.n: self.add(c) for c in answer.citations if has_words(c.quote)}
 
         def kept(line: str) -> bool:
@@ -227,7 +228,7 @@ class Footnotes:
 
         lines = "\n".join(line for line in answer.text.splitlines() if kept(line))
         text = _MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", lines)
-        return {"text": text, "mode": answer.mode, "citations": sorted(set(numbers.values()))}
+        return {"text": text, "mode": answer.mode, "citations": list(dict.fromkeys(numbers.values()))}
 
 
 _MARKER = re.compile(r"\[(\d+)\]")

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from assistant.answering import quoted_text
 from assistant.pipeline import citations_json
 from assistant.speeches import Speech, outlines
 from assistant.types import Citation
@@ -145,4 +146,4 @@ def reference(c: Mapping[str, Any], documents: Mapping[str, Mapping[str, Any]], 
     meta = documents.get(c["doc_id"], {})
     place = f"{c['source']} {c['start']}–{c['end']}"
     where = ", ".join(str(x) for x in (meta.get("date"), place, meta.get("url")) if x)
-    return f"« {' '.join(c['quote'].split())} » — {emphasis}{c['title']}{emphasis}, {where}"
+    return f"{quoted_text(c['quote'])} — {emphasis}{c['title']}{emphasis}, {where}"

@@ -27,7 +27,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
-from assistant.answering import translation_line
+from assistant.answering import quoted_text, translation_line
 from assistant.checking import URL, claims
 from assistant.citing import has_words
 from assistant.errors import AssistantError
@@ -108,7 +108,8 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     request = _checked(request)
     data = outlines()
     texts = data[request.language]
-    rate, unit = data["rates"][request.language], data["rates"][request.language]["unit"]
+    rate = data["rates"][request.language]
+    unit = rate["unit"]
     lead = texts["said"]["lead"][request.tone]
     parts = _parts(data["occasions"][request.occasion], texts, request, rate)
     said_length = sum(_length(_said(texts, part, request), unit) for part, q in parts if q is None)
@@ -185,7 +186,7 @@ class _Voice:
             return sum(_length(c.quote, self._unit) for c in quotes)
         said = 0
         for c in quotes:
-            translation = self._assistant.translate(_quoted(c), self.language)
+            translation = self._assistant.translate(quoted_text(c.quote), self.language)
             self.translations[(c.doc_id, c.start)] = translation
             if translation:
                 said += _length(translation, self._unit)
@@ -209,17 +210,13 @@ def _numbered(
             continue
         said = [replace(c, n=len(citations) + i + 1) for i, c in enumerate(c for c in d.offered if c in d.said)]
         citations += said
-        lines = [lead, *(f"{_quoted(c)} [{c.n}]" for c in said)]
+        lines = [lead, *(f"{quoted_text(c.quote)} [{c.n}]" for c in said)]
         if voice.language != "fr":
             pairs = [(voice.translations.get((c.doc_id, c.start), ""), c.n) for c in said]
             translated = translation_line(pairs, voice.language)
             lines += [translated] if translated else []
         sections.append(Section(d.part, d.title, "\n".join(lines), d.mode, d.question))
     return tuple(sections), tuple(citations)
-
-
-def _quoted(c: Citation) -> str:
-    return f"« {' '.join(c.quote.split())} »"
 
 
 def points_for(minutes: float, per_minute: int, unit: str) -> int:
@@ -274,10 +271,11 @@ def _within(quotes: list[Citation], share: float, size: Callable[[str], float]) 
     kept: list[Citation] = []
     length = 0.0
     for c in quotes:
-        if kept and length + size(c.quote) > share:
+        this = size(c.quote)
+        if kept and length + this > share:
             continue
         kept.append(c)
-        length += size(c.quote)
+        length += this
     return kept
 
 

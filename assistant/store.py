@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+import httpx
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
@@ -48,8 +49,6 @@ def _served(method: Callable[..., _T]) -> Callable[..., _T]:
 
     @functools.wraps(method)
     def call(self: ChromaStore, *args: Any, **kwargs: Any) -> _T:
-        import httpx
-
         try:
             return method(self, *args, **kwargs)
         except httpx.TransportError as exc:
@@ -131,7 +130,6 @@ class ChromaStore:
         setting for one), so the server is first asked for its heartbeat here, with a limit, and the
         client's session is given the same limit for every later call."""
         import chromadb
-        import httpx
         from chromadb.config import Settings as ChromaSettings
 
         where = f"{'https' if ssl else 'http'}://{host}:{port}"

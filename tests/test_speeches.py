@@ -192,10 +192,12 @@ def test_room_left_by_a_part_without_answer_goes_to_quotes_that_had_none_and_num
     quotes = [f"{long if i % 2 else 'Un échange court'} ({i})." for i in range(6)]
 
     class FirstOnly(Quoting):  # the later questions find nothing: the speech has room to spare
+        answered = 0
+
         def answer(self, question: str, *, engine: str | None = None) -> Answer:
             found = super().answer(question, engine=engine)
-            self.asked = getattr(self, "asked", 0) + 1
-            return found if self.asked == 1 else replace(found, refused=True, citations=())
+            self.answered += 1
+            return found if self.answered == 1 else replace(found, refused=True, citations=())
 
     engine = FirstOnly(quotes, rate=1.0)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="council", minutes=2, language="en"))
