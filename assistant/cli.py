@@ -358,7 +358,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
-            print(f"\n? {question}\n{format_answer(answer)}", flush=True)
+            print(f"\n? {answer.question}\n{format_answer(answer)}", flush=True)  # as cleaned: no controls
     return 0
 
 

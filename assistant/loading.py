@@ -8,6 +8,7 @@ chrome ("Sélectionnez votre langue", "A+ A A-"), bare page numbers and empty li
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assistant.errors import DocumentError
+from assistant.inputs import document_text
 from assistant.types import Document, Span
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ _CHROME_LINES = [
     r"(page\s*)?\d{1,4}(\s*(/|sur|of)\s*\d{1,4})?",  # bare page numbers
 ]
 _CHROME_RE = re.compile("|".join(f"(?:{p})" for p in _CHROME_LINES), re.IGNORECASE)
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")  # hiragana and katakana, full width
 _BLOCK_RE = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")  # runs of non-blank lines
 
 
@@ -120,7 +123,12 @@ def load_document(path: Path, *, source: str | None = None, metadata: DocumentMe
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"{path.name}: cannot be read ({exc.strerror}).") from exc
-    text = extract(data, path.name)
+    try:
+        text = document_text(extract(data, path.name))
+    except DocumentError:
+        raise
+    except Exception as exc:  # a parser meeting a file it was not made for may raise anything
+        raise DocumentError(f"{path.name}: cannot be read as {suffix} ({type(exc).__name__}: {exc}).") from exc
     content = tuple(find_content(text))
     if not content:
         if suffix == ".pdf":
@@ -187,17 +195,30 @@ def _first_line(text: str, content: tuple[Span, ...]) -> str:
 
 
 def _decode(data: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
+    """Text files as Windows and Mac save them: UTF-8, UTF-16 with its byte-order mark, Japanese
+    Shift-JIS (cp932) when the decoded text has kana, else Windows-1252 (Western European)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", name)
+    if b"\x00" in data[:4096]:
+        raise DocumentError(f"{name}: looks binary, not text.")
+    for encoding in ("utf-8-sig", "cp932"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DocumentError(f"{name}: not valid UTF-8 or Windows-1252 text.")
+        if encoding == "utf-8-sig" or _KANA.search(text):  # French in cp1252 read as cp932 gives kanji, no kana
+            return text
+    return _strict(data, "cp1252", name)
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"{name}: not readable as {encoding} text ({exc.reason}); save it as UTF-8.") from exc
 
 
 def _extract_text(data: bytes, name: str) -> str:
-    if b"\x00" in data[:4096]:
-        raise DocumentError(f"{name}: looks binary, not text.")
     return _decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
 
 

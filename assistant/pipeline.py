@@ -20,6 +20,7 @@ from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
 from assistant.indexing import IndexCatalog, IndexReport, build_index, current_generation, open_store
 from assistant.indexing import Progress as IndexProgress
+from assistant.inputs import has_letters_or_digits, typed_line
 from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, written_in
 from assistant.models import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
 from assistant.prompts import load_prompt
@@ -34,10 +35,16 @@ logger = logging.getLogger(__name__)
 
 
 def validate_question(question: str, *, max_chars: int) -> str:
-    """The question, stripped; QuestionError if it is empty or too long."""
-    cleaned = " ".join(question.split())
+    """The question as one clean line (`inputs.typed_line`); QuestionError if it is empty, holds no word
+    (only emoji, punctuation or symbols) or is too long."""
+    cleaned = typed_line(question)
     if not cleaned:
         raise QuestionError("The question is empty: type a question about the Rencontres.", reason="empty_question")
+    if not has_letters_or_digits(cleaned):
+        raise QuestionError(
+            "The question holds no words (only symbols or punctuation): type a question about the Rencontres.",
+            reason="no_words",
+        )
     if len(cleaned) > max_chars:
         raise QuestionError(
             f"The question is {len(cleaned)} characters long; the limit is {max_chars}. Shorten it.",

@@ -31,6 +31,7 @@ from assistant.answering import quoted_text, translation_line
 from assistant.checking import URL, claims
 from assistant.citing import has_words
 from assistant.errors import AssistantError
+from assistant.inputs import has_letters_or_digits, typed_line
 from assistant.types import Answer, Citation
 
 OCCASIONS = ("welcome", "council", "signing", "closing")
@@ -226,11 +227,13 @@ def points_for(minutes: float, per_minute: int, unit: str) -> int:
 
 
 def _checked(request: SpeechRequest) -> SpeechRequest:
-    purpose = " ".join(request.purpose.split())
-    if not purpose:
+    purpose, audience = typed_line(request.purpose), typed_line(request.audience)
+    if not has_letters_or_digits(purpose):
         raise SpeechError("The speech needs a purpose: what is it for, what should it say?", reason="empty_purpose")
     if len(purpose) > 500:
         raise SpeechError("The purpose holds 500 characters at most.", reason="long_purpose")
+    if len(audience) > 300:
+        raise SpeechError("The audience holds 300 characters at most.", reason="long_audience")
     for value, allowed, what in (
         (request.occasion, OCCASIONS, "occasion"),
         (request.tone, TONES, "tone"),
@@ -240,7 +243,7 @@ def _checked(request: SpeechRequest) -> SpeechRequest:
             raise SpeechError(f"Unknown {what} {value!r}; choose one of {', '.join(allowed)}.", reason=f"bad_{what}")
     if not 0.5 <= request.minutes <= 30:
         raise SpeechError("A speech lasts from 0.5 to 30 minutes.", reason="bad_minutes")
-    return replace(request, purpose=purpose, audience=request.audience.strip())
+    return replace(request, purpose=purpose, audience=audience)
 
 
 def _parts(

@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant import cli
 from assistant.config import Settings
+from assistant.pipeline import Assistant
+from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO_CORPUS = Path(__file__).parents[1] / "corpus"
@@ -31,6 +34,23 @@ def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
         chat_backend="none",
         chunk_size=200,
     )
+
+
+@pytest.fixture
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for key, value in {
+        "CORPUS_DIR": settings.corpus_dir,
+        "INDEX_DIR": settings.index_dir,
+        "MODELS_DIR": settings.models_dir,
+        "DATA_DIR": settings.data_dir,
+        "EMBEDDING_MODEL": "fake-embedder",
+        "SECOND_EMBEDDING_MODEL": "",
+        "CHAT_BACKEND": "none",
+        "CHUNK_SIZE": 200,
+    }.items():
+        monkeypatch.setenv(f"ASSISTANT_{key}", str(value))
+    monkeypatch.setattr(cli, "build_assistant", lambda s: Assistant(s, embedder=FakeEmbedder()))
+    return settings
 
 
 def make_pdf(lines: list[str]) -> bytes:

@@ -102,6 +102,55 @@ MUTANTS = (
         "        auth=None,\n",
         "with users set, no page, file route or API call of the app works without logging in",
     ),
+    Mutant(
+        "no-words",
+        "assistant/pipeline.py",
+        "    if not has_letters_or_digits(cleaned):",
+        "    if False:",
+        "a question of only emoji or punctuation gets a message, not a search",
+    ),
+    Mutant(
+        "question-controls",
+        "assistant/inputs.py",
+        '" " if unicodedata.category(c)[0] == "C" else c for c in text',
+        "c for c in text",
+        "control characters and undecodable bytes in what users type are dropped",
+    ),
+    Mutant(
+        "document-controls",
+        "assistant/loading.py",
+        "text = document_text(extract(data, path.name))",
+        "text = extract(data, path.name)",
+        "control characters in a document become spaces (offsets kept; Word exports stay valid)",
+    ),
+    Mutant(
+        "parser-errors",
+        "assistant/loading.py",
+        "    except Exception as exc:  # a parser",
+        "    except DocumentError as exc:  # a parser",
+        "whatever a file parser raises on a broken file becomes a message naming the file",
+    ),
+    Mutant(
+        "escape-names",
+        "ui/handlers.py",
+        "html.escape(v, quote=False) if isinstance(v, str) else v",
+        "v",
+        "titles and file names in the app's messages show as text, never as markup",
+    ),
+    Mutant(
+        "escape-question",
+        "ui/handlers.py",
+        '{"role": "user", "content": html.escape(question, quote=False)}',
+        '{"role": "user", "content": question}',
+        "the question shows as text in the chat, never as markup",
+    ),
+    Mutant(
+        "escape-draft",
+        "ui/handlers.py",
+        "html.escape(flat(draft), quote=False)",
+        "flat(draft)",
+        "the streamed draft shows as text, never as markup",
+    ),
 )
 
 

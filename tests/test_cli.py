@@ -9,25 +9,6 @@ import pytest
 
 from assistant import cli
 from assistant.config import Settings
-from assistant.pipeline import Assistant
-from tests.fakes import FakeEmbedder
-
-
-@pytest.fixture
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for key, value in {
-        "CORPUS_DIR": settings.corpus_dir,
-        "INDEX_DIR": settings.index_dir,
-        "MODELS_DIR": settings.models_dir,
-        "DATA_DIR": settings.data_dir,
-        "EMBEDDING_MODEL": "fake-embedder",
-        "SECOND_EMBEDDING_MODEL": "",
-        "CHAT_BACKEND": "none",
-        "CHUNK_SIZE": 200,
-    }.items():
-        monkeypatch.setenv(f"ASSISTANT_{key}", str(value))
-    monkeypatch.setattr(cli, "build_assistant", lambda s: Assistant(s, embedder=FakeEmbedder()))
-    return settings
 
 
 def test_search_before_indexing_says_what_to_do(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:

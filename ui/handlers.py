@@ -79,7 +79,7 @@ class Handlers:
             return
         # The chat is rebuilt from the answered turns: an error shown last time leaves it, so message
         # 2n+1 is always turn n's answer (the thumbs rely on it).
-        asked = [*chat_of(turns), {"role": "user", "content": question}]
+        asked = [*chat_of(turns), {"role": "user", "content": html.escape(question, quote=False)}]
         history = [(t["question"], t["answer"]["answer"]) for t in turns]
         filters = Filters(doc_ids=tuple(doc_ids or ()), editions=tuple(int(e) for e in editions or ()))
         draft = ""
@@ -91,7 +91,12 @@ class Handlers:
                 elif isinstance(event, Draft):
                     draft += event.text
                     note = say("stage_checking", ui_lang)
-                    yield [*asked, _pending(f"<i>{flat(draft)}</i><br>⏳ {note}")], gr.skip(), turns, ""
+                    yield (
+                        [*asked, _pending(f"<i>{html.escape(flat(draft), quote=False)}</i><br>⏳ {note}")],
+                        gr.skip(),
+                        turns,
+                        "",
+                    )
                 elif isinstance(event, Final):
                     answer, n = event.answer, len(turns)
                     elsewhere = self._elsewhere(answer, filters) if answer.refused else 0
@@ -219,7 +224,7 @@ class Handlers:
         purpose: str,
         occasion: str,
         audience: str,
-        minutes: float,
+        minutes: float | None,
         tone: str,
         language: str,
         ui_lang: str = "fr",
@@ -227,7 +232,9 @@ class Handlers:
     ) -> tuple[str, Any, Any]:
         """Draft a speech: (its HTML, the Markdown download, the Word download)."""
         hidden = gr.update(value=None, visible=False)
-        request = SpeechRequest(purpose, occasion, audience or "", float(minutes), tone, language)
+        # An emptied number box sends None: NaN makes the engine say what a speech's length may be.
+        length = float("nan") if minutes is None else float(minutes)
+        request = SpeechRequest(purpose or "", occasion, audience or "", length, tone, language)
         bar = progress or gr.Progress()
         try:
             speech = draft_speech(self.assistant, request, progress=lambda d, t, title: bar((d, max(t, 1)), desc=title))
@@ -316,11 +323,13 @@ class Handlers:
                 added, report = self.assistant.add_documents(
                     good, progress=lambda done, total: bar((done, max(total, 1)), desc="⏳")
                 )
-                lines.append(say("added", ui_lang, names=", ".join(a.title for a in added)))
+                lines.append(tell("added", ui_lang, names=", ".join(a.title for a in added)))
                 unknown = say("unknown", ui_lang)
                 lines += [
                     "- "
-                    + say("added_details", ui_lang, title=a.title, date=a.date or unknown, edition=a.edition or unknown)
+                    + tell(
+                        "added_details", ui_lang, title=a.title, date=a.date or unknown, edition=a.edition or unknown
+                    )
                     for a in added
                 ]
                 lines.append(say("edit_hint", ui_lang))
@@ -343,8 +352,8 @@ class Handlers:
         if record is None:
             return say("choose_document", ui_lang), False
         if is_protected(self.assistant.settings, record.get("kind")):
-            return say("why_protected", ui_lang, title=record["title"]), False
-        return say("confirm", ui_lang, title=record["title"], source=record["source"]), True
+            return tell("why_protected", ui_lang, title=record["title"]), False
+        return tell("confirm", ui_lang, title=record["title"], source=record["source"]), True
 
     def remove(self, doc_id: str | None, ui_lang: str = "fr") -> str:
         if not doc_id:
@@ -355,7 +364,7 @@ class Handlers:
             self.assistant.remove_document(doc_id)
         except AssistantError as exc:
             return say("nothing_changed", ui_lang, detail=self._explain(exc, ui_lang, title=title))
-        return say("removed", ui_lang, title=title)
+        return tell("removed", ui_lang, title=title)
 
     def details_of(self, doc_id: str | None) -> tuple[str, str, str]:
         """The title, date and edition the edit form starts from."""
@@ -375,9 +384,9 @@ class Handlers:
             self.assistant.update_document(record["doc_id"], changes)
         except AssistantError as exc:
             if exc.reason == "protected":
-                return say("why_protected_edit", ui_lang, title=record["title"])
+                return tell("why_protected_edit", ui_lang, title=record["title"])
             return say("nothing_changed", ui_lang, detail=self._explain(exc, ui_lang, title=record["title"]))
-        return say("saved", ui_lang, title=" ".join(title.split()) or record["title"])
+        return tell("saved", ui_lang, title=" ".join(title.split()) or record["title"])
 
     def _record_of(self, doc_id: str) -> dict[str, Any] | None:
         try:
@@ -399,9 +408,9 @@ class Handlers:
 def _by_reason(exc: AssistantError, lang: str, **extra: object) -> str | None:
     """The error worded from its reason, or None when the interface has no words for that reason."""
     if exc.reason in TEXTS[lang]:  # a question the engine refuses, a busy index
-        return say(exc.reason, lang, **exc.details)
+        return tell(exc.reason, lang, **exc.details)
     if f"why_{exc.reason}" in TEXTS[lang] and "name" in exc.details:  # a file the engine refuses
-        return say(f"why_{exc.reason}", lang, **{"title": exc.details["name"], **exc.details, **extra})
+        return tell(f"why_{exc.reason}", lang, **{"title": exc.details["name"], **exc.details, **extra})
     return None
 
 
@@ -419,6 +428,12 @@ _KINDS: list[tuple[type[AssistantError], str]] = [
 ]
 
 
+def tell(key: str, lang: str, **values: object) -> str:
+    """:func:`say` for the page, which renders HTML: names and titles from files and users are escaped,
+    so they show as text and never run."""
+    return say(key, lang, **{k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in values.items()})
+
+
 def technical(exc: AssistantError, lang: str) -> str:
     """The engine's own words (in English, for whoever fixes it), folded away under the message."""
     return f"<details><summary>{say('technical_detail', lang)}</summary>{html.escape(str(exc))}</details>"
@@ -429,7 +444,10 @@ def chat_of(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         m
         for t in turns
-        for m in ({"role": "user", "content": t["question"]}, {"role": "assistant", "content": t["shown"]})
+        for m in (
+            {"role": "user", "content": html.escape(t["question"], quote=False)},
+            {"role": "assistant", "content": t["shown"]},
+        )
     ]
 
 
