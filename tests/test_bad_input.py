@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import docx
 import gradio as gr
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -197,6 +198,7 @@ def test_a_document_full_of_control_characters_keeps_its_offsets_and_exports(tmp
     document = load_document(path)
     assert document.text == "Nancy  en 2008  ;  Kanazawa.\n"  # one space for one control: offsets hold
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", document.text)
+    docx.Document().add_paragraph(document.text)  # python-docx refuses control characters with a ValueError
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "../echappe.md", "nul\x00.md"])
@@ -244,10 +246,12 @@ def test_html_in_a_document_and_its_title_is_shown_as_text_everywhere_the_app_re
     updates = list(handlers.respond(f"{HOSTILE} Quand le jumelage a-t-il été signé ?", [], []))
     messages, sources = updates[-1][0], updates[-1][1]
     drafts = [m["content"] for update in updates[:-1] for m in update[0] if "<i>" in m["content"]]
+    asked = {m["content"] for update in updates for m in update[0] if m["role"] == "user"}
     assert drafts, "the draft was streamed"
     rendered: dict[str, Any] = {
         "status": status,
         "drafts": "".join(drafts),
+        "asked": "".join(asked),
         "chat": "".join(m["content"] for m in messages),
         "sources": sources,
         "answer": chat_text(assistant.answer("Quand le jumelage Grenoble–Tsukuba a-t-il été signé ?"), 0, "fr"),
@@ -260,7 +264,7 @@ def test_html_in_a_document_and_its_title_is_shown_as_text_everywhere_the_app_re
     assert "1999" in rendered["panel"] and "Grenoble" in rendered["sources"]
     for where, markup in rendered.items():
         assert "<img" not in markup and "<script" not in markup, where  # no live tag from the document
-    for where in ("status", "drafts", "chat", "sources", "panel", "confirm"):
+    for where in ("status", "drafts", "asked", "chat", "sources", "panel", "confirm"):
         assert "&lt;img src=x onerror" in rendered[where], where  # shown, as text
 
 
