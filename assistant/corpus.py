@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 import shutil
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +32,7 @@ from assistant.types import Document
 
 logger = logging.getLogger(__name__)
 
+PENDING_ADD = ".adding.json"  # an addition in progress: what to undo if its process dies midway
 IndexFn = Callable[[Progress | None], IndexReport]  # re-indexes the corpus, reporting progress
 
 
@@ -136,13 +140,15 @@ def add_documents(
     if problems:
         raise problems[0] if len(problems) == 1 else DocumentError(" ".join(map(str, problems)))
     corpus = settings.corpus_dir
+    undo_interrupted_add(corpus)
     saved = _save_metadata(corpus)
     metadata = dict(read_metadata(corpus))
     added: list[AddedDocument] = []
     copied: list[Path] = []
+    targets = _free_names(corpus, [path.name for path in good])
+    _write_pending(corpus, targets, saved)
     try:
-        for path in good:
-            target = _free_name(corpus, path.name)
+        for path, target in zip(good, targets, strict=True):
             shutil.copyfile(path, target)
             copied.append(target)
             document = load_document(target, source=target.name)
@@ -170,7 +176,57 @@ def add_documents(
             target.unlink(missing_ok=True)
         _restore_metadata(corpus, saved)
         raise
+    finally:
+        (corpus / PENDING_ADD).unlink(missing_ok=True)
     return added, report
+
+
+def _write_pending(corpus: Path, targets: list[Path], saved: bytes | None) -> None:
+    """Note, before touching the corpus, what an addition will change, so a process killed midway
+    (kill -9, power cut) can be undone by the next one: the files it will copy, the metadata before."""
+    note = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "files": [t.name for t in targets],
+        "metadata": saved.decode("utf-8") if saved is not None else None,
+    }
+    tmp = corpus / f"{PENDING_ADD}.tmp"
+    tmp.write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(corpus / PENDING_ADD)
+
+
+def undo_interrupted_add(corpus: Path) -> list[str]:
+    """If an addition was cut short (its process is gone, its note left behind), take its copied files
+    out and put the metadata back as it was; the names taken out. An addition still running is left be."""
+    path = corpus / PENDING_ADD
+    try:
+        note = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except ValueError:  # a note cut while written: nothing was copied yet
+        path.unlink(missing_ok=True)
+        return []
+    if note.get("host") != socket.gethostname() or _running(int(note.get("pid", 0))):
+        return []
+    for name in note["files"]:
+        (corpus / Path(name).name).unlink(missing_ok=True)
+    saved = note["metadata"]
+    _restore_metadata(corpus, saved.encode("utf-8") if saved is not None else None)
+    path.unlink(missing_ok=True)
+    logger.warning("an addition was interrupted; taken back out of the corpus: %s", ", ".join(note["files"]))
+    return list(note["files"])
+
+
+def _running(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, under another user
+        return True
+    return True
 
 
 def update_document(
@@ -246,6 +302,7 @@ def _find(settings: Settings, doc_id_or_source: str, *, verb: str) -> tuple[Path
             f"{verb} documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).", reason="uploads_off"
         )
     corpus = settings.corpus_dir
+    undo_interrupted_add(corpus)
     for path in sorted(corpus.rglob("*")):
         source = path.relative_to(corpus).as_posix()
         if path.is_file() and doc_id_or_source in (source, doc_id_for(source)):
@@ -282,12 +339,16 @@ def _restore_metadata(corpus: Path, saved: bytes | None) -> None:
         path.write_bytes(saved)
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    stem, suffix = Path(name).stem, Path(name).suffix.lower()
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem).strip("._") or "document"
-    candidate = folder / f"{safe}{suffix}"
-    n = 2
-    while candidate.exists():
-        candidate = folder / f"{safe}-{n}{suffix}"
-        n += 1
-    return candidate
+def _free_names(folder: Path, names: list[str]) -> list[Path]:
+    """A safe file name in ``folder`` for each of ``names``, none taken and no two alike."""
+    chosen: list[Path] = []
+    for name in names:
+        stem, suffix = Path(name).stem, Path(name).suffix.lower()
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem).strip("._") or "document"
+        candidate = folder / f"{safe}{suffix}"
+        n = 2
+        while candidate.exists() or candidate in chosen:
+            candidate = folder / f"{safe}-{n}{suffix}"
+            n += 1
+        chosen.append(candidate)
+    return chosen

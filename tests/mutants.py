@@ -151,6 +151,27 @@ MUTANTS = (
         "flat(draft)",
         "the streamed draft shows as text, never as markup",
     ),
+    Mutant(
+        "undo-interrupted-add",
+        "assistant/pipeline.py",
+        "        undo_interrupted_add(self.settings.corpus_dir)",
+        "        pass",
+        "an addition killed midway is taken back out of the corpus by the next run",
+    ),
+    Mutant(
+        "index-lock",
+        "assistant/indexing.py",
+        "            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)",
+        "            pass",
+        "a second indexing run while one runs is refused with a message, never mixed in",
+    ),
+    Mutant(
+        "follow-generation",
+        "assistant/pipeline.py",
+        "        if folder is not None and folder.name != self._retriever.catalog.generation:",
+        "        if False:",
+        "a running app reads the generation another process has just committed, whole",
+    ),
 )
 
 

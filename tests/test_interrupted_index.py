@@ -1,4 +1,6 @@
-"""kill -9 an indexing run at several moments: the previous index stays usable, the next run completes."""
+"""Faults while the corpus changes: kill -9 during indexing and during an addition (the previous index
+and corpus stay whole, the next run completes), two indexing runs at once (a lock and a message), and
+answers read while another process adds and removes a document (each from one whole generation)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from assistant.errors import AssistantError
 from assistant.indexing import CURRENT, GENERATIONS
 from assistant.pipeline import Assistant
 from tests.fakes import FakeEmbedder
@@ -19,9 +22,10 @@ from tests.fakes import FakeEmbedder
 ROOT = Path(__file__).parents[1]
 
 
-def start_indexing(settings: Settings) -> subprocess.Popen[str]:
+def start_indexing(settings: Settings, *action: str) -> subprocess.Popen[str]:
+    """Index (or ``add FILE``, ``remove SOURCE``) in another process, slowly: tests/helpers/slow_index.py."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.helpers.slow_index", str(settings.corpus_dir), str(settings.index_dir)],
+        [sys.executable, "-m", "tests.helpers.slow_index", str(settings.corpus_dir), str(settings.index_dir), *action],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -30,8 +34,8 @@ def start_indexing(settings: Settings) -> subprocess.Popen[str]:
     )
 
 
-def finish_indexing(settings: Settings) -> str:
-    proc = start_indexing(settings)
+def finish_indexing(settings: Settings, *action: str) -> str:
+    proc = start_indexing(settings, *action)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     return out
@@ -84,3 +88,71 @@ def test_kill_minus_nine_leaves_the_previous_index_usable(settings: Settings, co
     sources = {d["source"] for d in Assistant(settings, embedder=FakeEmbedder()).documents()}
     assert {f"ajout-{i}.md" for i in range(6)} <= sources
     assert answers_from_the_index(settings)
+
+
+def on_disk(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def long_note(folder: Path, name: str = "note-longue.md") -> Path:
+    """A document that takes a few seconds to embed with the slow embedder."""
+    path = folder / name
+    path.write_text(
+        "# Note longue\n\n" + "\n\n".join(f"Paragraphe {j} sur Tsukuba et Grenoble, en 1999." for j in range(30)),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_kill_minus_nine_during_an_addition_leaves_corpus_and_index_as_they_were(
+    settings: Settings, corpus_dir: Path, tmp_path: Path
+) -> None:
+    finish_indexing(settings)
+    corpus_before, current = on_disk(corpus_dir), (settings.index_dir / CURRENT).read_text(encoding="utf-8")
+    proc = start_indexing(settings, "add", str(long_note(tmp_path)))
+    wait_for("embedding", proc, settings.index_dir)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (settings.index_dir / CURRENT).read_text(encoding="utf-8") == current
+    assert answers_from_the_index(settings)
+    out = finish_indexing(settings)  # the next run takes the half-added file back out, then completes
+    assert "Traceback" not in out and on_disk(corpus_dir) == corpus_before
+    assert "note-longue.md" not in {d["source"] for d in Assistant(settings, embedder=FakeEmbedder()).documents()}
+    finish_indexing(settings, "add", str(long_note(tmp_path)))  # and the same file can be added again
+    assert "note-longue.md" in {d["source"] for d in Assistant(settings, embedder=FakeEmbedder()).documents()}
+
+
+def test_a_second_indexing_run_meanwhile_is_refused_with_a_message(settings: Settings, tmp_path: Path) -> None:
+    finish_indexing(settings)
+    proc = start_indexing(settings, "add", str(long_note(tmp_path)))
+    wait_for("embedding", proc, settings.index_dir)
+    with pytest.raises(AssistantError, match="Another indexing run is in progress") as refused:
+        Assistant(settings, embedder=FakeEmbedder()).index()
+    assert refused.value.reason == "busy"
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err  # the first run was not disturbed
+    assert "note-longue.md" in {d["source"] for d in Assistant(settings, embedder=FakeEmbedder()).documents()}
+
+
+def test_answers_read_meanwhile_come_each_from_one_whole_generation(
+    settings: Settings, corpus_dir: Path, tmp_path: Path
+) -> None:
+    finish_indexing(settings)
+    reader = Assistant(settings, embedder=FakeEmbedder())
+    note = long_note(tmp_path)
+    seen, errors = set(), []
+    for action in (("add", str(note)), ("remove", "note-longue.md")):
+        proc = start_indexing(settings, *action)
+        while proc.poll() is None:
+            try:
+                answer = reader.answer("Où ont eu lieu les Rencontres en 2014 ? Et le jumelage Tsukuba Grenoble ?")
+            except Exception as exc:  # any error at all is the failure
+                errors.append(repr(exc))
+                continue
+            catalog = reader.catalog
+            seen.add(catalog.generation)
+            for c in answer.citations:  # every quote stands in the generation the answer read
+                assert catalog.text(c.doc_id)[c.start : c.end] == c.quote
+        assert proc.wait() == 0, proc.stderr.read() if proc.stderr else ""
+    assert errors == []
+    assert len(seen) >= 2  # the reader did follow the new generations as they came

@@ -1,6 +1,10 @@
-"""Index a corpus slowly, so a test can kill the process part-way: slow_index.py CORPUS INDEX.
+"""Index or change a corpus slowly, so a test can act part-way (kill it, run another, read meanwhile).
 
-Prints "embedded DONE TOTAL" after each batch, so the test kills at a known stage, not after a delay."""
+    slow_index.py CORPUS INDEX                index the corpus
+    slow_index.py CORPUS INDEX add FILE       add FILE to it, as `assistant add` does
+    slow_index.py CORPUS INDEX remove SOURCE  remove a document, as `assistant remove` does
+
+Prints "embedded DONE TOTAL" after each batch, so the test acts at a known stage, not after a delay."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.indexing import build_index, open_store
+from assistant.pipeline import Assistant
 from tests.fakes import FakeEmbedder
 
 
@@ -20,20 +24,30 @@ class SlowEmbedder(FakeEmbedder):
         return super().embed_documents(texts, titles=titles)
 
 
-if __name__ == "__main__":
-    settings = Settings(
+def settings_for(corpus: Path, index: Path) -> Settings:
+    return Settings(
         _env_file=None,
-        corpus_dir=Path(sys.argv[1]),
-        index_dir=Path(sys.argv[2]),
+        corpus_dir=corpus,
+        index_dir=index,
         embedding_model="fake-embedder",
+        second_embedding_model="",
+        chat_backend="none",
         chunk_size=150,
         embedding_batch_size=1,
     )
-    embedder = SlowEmbedder()
-    report = build_index(
-        settings,
-        embedder,
-        open_store(settings, embedder),
-        progress=lambda done, total: print(f"embedded {done} {total}", flush=True),
-    )
+
+
+def progress(done: int, total: int) -> None:
+    print(f"embedded {done} {total}", flush=True)
+
+
+if __name__ == "__main__":
+    assistant = Assistant(settings_for(Path(sys.argv[1]), Path(sys.argv[2])), embedder=SlowEmbedder())
+    action = sys.argv[3] if len(sys.argv) > 3 else "index"
+    if action == "add":
+        _, report = assistant.add_documents([Path(sys.argv[4])], progress=progress)
+    elif action == "remove":
+        report = assistant.remove_document(sys.argv[4])
+    else:
+        report = assistant.index(progress=progress)
     print(report.summary(), flush=True)

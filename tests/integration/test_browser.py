@@ -164,8 +164,8 @@ def test_the_conversation_survives_a_reload_and_exports(page) -> None:  # type: 
 def test_upload_a_document_then_find_it_then_delete_it(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     note = tmp_path / "jumelage-tsukuba.md"
     note.write_text(
-        "# Jumelage Grenoble–Tsukuba\n\nLe jumelage entre Grenoble et Tsukuba a été signé en 1999 pour la "
-        "recherche scientifique.\n",
+        '# Jumelage <img src=x onerror="window.pwned = 1"> Grenoble–Tsukuba\n\n'
+        "Le jumelage entre Grenoble et Tsukuba a été signé en 1999 pour la recherche scientifique.\n",
         encoding="utf-8",
     )
     page.get_by_role("tab", name="Documents").click()
@@ -176,6 +176,10 @@ def test_upload_a_document_then_find_it_then_delete_it(page, tmp_path: Path) -> 
         "document.querySelector('#documents').innerText.includes('jumelage-tsukuba.md')", timeout=60_000
     )
     page.screenshot(path=str(ARTIFACTS / "3-documents.png"), full_page=True)
+    # the title's markup shows as text in the status and the table, and never runs
+    assert '<img src=x onerror="window.pwned = 1">' in page.locator("#documents").inner_text()
+    assert "onerror" in page.locator("#doc-status").inner_text()
+    assert page.evaluate("window.pwned") is None
     page.reload(wait_until="domcontentloaded")  # a fresh page (or another user) sees the upload too
     page.get_by_role("tab", name="Documents").click()
     page.wait_for_function(
