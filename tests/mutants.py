@@ -172,6 +172,21 @@ MUTANTS = (
         "        if False:",
         "a running app reads the generation another process has just committed, whole",
     ),
+    Mutant(
+        "model-read-timeout",
+        "assistant/generation.py",
+        "                    stream=True,\n                    timeout=limit,\n                    **extra,",
+        "                    stream=True,\n                    **extra,",
+        "a model server that never answers gives the extracts within the time limit",
+    ),
+    Mutant(
+        "model-total-limit",
+        "assistant/generation.py",
+        "                if time.monotonic() - started > limit:\n"
+        '                    raise ModelError(f"The model server took',
+        '                if False:\n                    raise ModelError(f"The model server took',
+        "a model server too slow to finish gives the extracts within the time limit",
+    ),
 )
 
 
