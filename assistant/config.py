@@ -91,3 +91,6 @@ class Settings(BaseSettings):
 
     # The app: optional login, "alice:secret,bob:other" (leave empty for none).
     ui_users: str | None = None
+    # Requests the app's queue holds, all tabs together; past it a user is told the app is busy, to try
+    # again, at once (answers wait their turn for the one model: see tests/test_load.py).
+    ui_queue_size: int = Field(default=32, ge=1)

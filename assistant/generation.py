@@ -162,9 +162,8 @@ class OpenAIChatModel:
                 from openai import OpenAI
             except ImportError as exc:
                 raise ModelError("The openai package is not installed: pip install openai.") from exc
-            self._client = OpenAI(
-                base_url=self._base_url, api_key=self._api_key, timeout=self._timeout_s, max_retries=0
-            )
+            # No time limit here: each call sets its own (an answer's, or a brief's longer one).
+            self._client = OpenAI(base_url=self._base_url, api_key=self._api_key, max_retries=0)
         return self._client
 
     def stream(

@@ -187,6 +187,13 @@ MUTANTS = (
         '                if False:\n                    raise ModelError(f"The model server took',
         "a model server too slow to finish gives the extracts within the time limit",
     ),
+    Mutant(
+        "queue-bound",
+        "ui/app.py",
+        "max_size=assistant.settings.ui_queue_size",
+        "max_size=None",
+        "past the queue's size a user is told at once that the app is busy",
+    ),
 )
 
 

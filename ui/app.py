@@ -354,7 +354,7 @@ def serve(assistant: Assistant, *, host: str, port: int, block: bool = True) -> 
     """The app on ``host:port``, behind the login of ``ui_users`` if set (every page, file route and API
     call then asks for it); ``block=False`` returns the running app (tests)."""
     app = build_app(assistant)
-    app.queue(default_concurrency_limit=4, max_size=32)
+    app.queue(default_concurrency_limit=4, max_size=assistant.settings.ui_queue_size)
     auth = _users(assistant.settings.ui_users)
     app.launch(
         server_name=host,
