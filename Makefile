@@ -12,7 +12,7 @@ LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run setup install models index test unit integration mutants browser-deps eval sweep bench lint format chat clean
+.PHONY: run setup install models index test unit integration mutants browser-deps eval sweep bench lint audit format chat clean
 
 ## run: set everything up, build the index if needed, start the app
 run: setup
@@ -72,10 +72,19 @@ bench: setup
 	$(BIN)/assistant index
 	$(BIN)/python -m eval.bench
 
-lint: install
+lint: install audit
 	$(BIN)/ruff check assistant ui eval tests
 	$(BIN)/ruff format --check assistant ui eval tests
 	$(BIN)/mypy assistant
+
+## audit: known vulnerabilities of the installed packages (pip-audit, in a venv of its own)
+AUDIT := .venv-audit/bin/pip-audit
+$(AUDIT):
+	python3 -m venv .venv-audit
+	.venv-audit/bin/pip install -q pip-audit==2.10.1
+
+audit: install $(AUDIT)
+	$(BIN)/python -m tests.audit $(AUDIT)
 
 format: install
 	$(BIN)/ruff format assistant ui eval tests
