@@ -28,6 +28,7 @@ class Mutant:
     protection: str  # the code that holds the guarantee
     broken: str  # the same code without it
     guarantee: str
+    first: str = ""  # a test file to run before the rest (the whole suite still runs if it misses)
 
 
 MUTANTS = (
@@ -72,6 +73,7 @@ MUTANTS = (
         "        path.write_bytes(backup)\n        _restore_metadata(corpus, saved)\n        raise\n",
         "        raise\n",
         "a removal whose re-indexing fails puts the file and its metadata back",
+        first="tests/test_corpus.py",
     ),
     Mutant(
         "add-rollback",
@@ -80,6 +82,7 @@ MUTANTS = (
         "        _restore_metadata(corpus, saved)\n",
         "",
         "an addition whose indexing fails takes its copied files and metadata back out",
+        first="tests/test_corpus.py",
     ),
     Mutant(
         "read-only-add",
@@ -87,6 +90,7 @@ MUTANTS = (
         '    if not settings.uploads_enabled:\n        raise DocumentError(\n            "Adding',
         '    if False:\n        raise DocumentError(\n            "Adding',
         "a site with uploads turned off adds no document, whatever a client sends",
+        first="tests/test_corpus.py",
     ),
     Mutant(
         "read-only-change",
@@ -94,6 +98,7 @@ MUTANTS = (
         '    if not settings.uploads_enabled:\n        raise DocumentError(\n            f"{verb}',
         '    if False:\n        raise DocumentError(\n            f"{verb}',
         "a site with uploads turned off removes or edits no document, whatever a client sends",
+        first="tests/test_corpus.py",
     ),
     Mutant(
         "login",
@@ -101,6 +106,7 @@ MUTANTS = (
         "        auth=auth,\n",
         "        auth=None,\n",
         "with users set, no page, file route or API call of the app works without logging in",
+        first="tests/test_ui_access.py",
     ),
     Mutant(
         "no-words",
@@ -185,6 +191,7 @@ MUTANTS = (
         "        undo_interrupted_add(self.settings.corpus_dir)",
         "        pass",
         "an addition killed midway is taken back out of the corpus by the next run",
+        first="tests/test_interrupted_index.py",
     ),
     Mutant(
         "index-lock",
@@ -192,6 +199,7 @@ MUTANTS = (
         "            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)",
         "            pass",
         "a second indexing run while one runs is refused with a message, never mixed in",
+        first="tests/test_interrupted_index.py",
     ),
     Mutant(
         "follow-generation",
@@ -199,6 +207,7 @@ MUTANTS = (
         "        if folder is not None and folder.name != self._retriever.catalog.generation:",
         "        if False:",
         "a running app reads the generation another process has just committed, whole",
+        first="tests/test_interrupted_index.py",
     ),
     Mutant(
         "model-read-timeout",
@@ -206,6 +215,7 @@ MUTANTS = (
         "                    stream=True,\n                    timeout=limit,\n                    **extra,",
         "                    stream=True,\n                    **extra,",
         "a model server that never answers gives the extracts within the time limit",
+        first="tests/test_model_faults.py",
     ),
     Mutant(
         "model-total-limit",
@@ -214,6 +224,7 @@ MUTANTS = (
         '                    raise ModelError(f"The model server took',
         '                if False:\n                    raise ModelError(f"The model server took',
         "a model server too slow to finish gives the extracts within the time limit",
+        first="tests/test_model_faults.py",
     ),
     Mutant(
         "queue-bound",
@@ -221,6 +232,7 @@ MUTANTS = (
         "max_size=assistant.settings.ui_queue_size",
         "max_size=None",
         "past the queue's size a user is told at once that the app is busy",
+        first="tests/test_load.py",
     ),
 )
 
@@ -238,26 +250,26 @@ def run(mutant: Mutant) -> tuple[bool, str, float]:
         if code.count(mutant.protection) != 1:
             raise SystemExit(f"{mutant.name}: the protection is not found once in {mutant.path}; update the mutant.")
         target.write_text(code.replace(mutant.protection, mutant.broken), encoding="utf-8")
-        tests = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-x",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "-m",
-                "not integration and not browser",
-            ],
-            cwd=copy,
-            capture_output=True,
-            text=True,
-            env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
-        )
+        # The file likely to catch it first, for speed; the whole unit suite if that file does not.
+        for paths in ([mutant.first], []) if mutant.first else ([],):
+            tests = _unit_tests(copy, paths)
+            if tests.returncode != 0:
+                break
     failed = [line for line in tests.stdout.splitlines() if line.startswith("FAILED")]
     summary = failed[0].removeprefix("FAILED ") if failed else tests.stdout.strip().splitlines()[-1]
     return tests.returncode != 0, summary, time.perf_counter() - started
+
+
+def _unit_tests(copy: Path, paths: list[str]) -> subprocess.CompletedProcess[str]:
+    """The unit tests (or those of ``paths``) run in the mutated copy, stopping at the first failure."""
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    return subprocess.run(
+        [*command, "-m", "not integration and not browser", *paths],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def _project_files() -> list[str]:
