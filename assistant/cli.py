@@ -48,12 +48,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 def quiet_libraries(*, verbose: bool) -> None:
     """Keep the libraries' own output ("Loading weights" bars, bm25s debug lines) out of the user's
     terminal unless ``--verbose``: they log at levels and through bars of their own."""
+    libraries = [
+        logging.getLogger(name) for name in ("bm25s", "sentence_transformers", "transformers", "httpx", "chromadb")
+    ]
     if verbose:
+        for library in libraries:
+            library.removeFilter(_warnings_only)
         return
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read by huggingface_hub and transformers
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    for name in ("bm25s", "sentence_transformers", "transformers", "httpx", "chromadb"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    for library in libraries:
+        library.setLevel(logging.WARNING)
+        library.addFilter(_warnings_only)  # a level is not enough: bm25s sets DEBUG on itself when imported
+
+
+def _warnings_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
 
 
 def require_index(settings: Settings) -> None:
