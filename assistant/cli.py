@@ -57,9 +57,8 @@ def quiet_libraries(*, verbose: bool) -> None:
         return
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read by huggingface_hub and transformers
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    for library in libraries:
-        library.setLevel(logging.WARNING)
-        library.addFilter(_warnings_only)  # a level is not enough: bm25s sets DEBUG on itself when imported
+    for library in libraries:  # a filter, not a level: bm25s sets DEBUG on itself when first imported
+        library.addFilter(_warnings_only)
 
 
 def _warnings_only(record: logging.LogRecord) -> bool:

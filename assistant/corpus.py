@@ -195,26 +195,26 @@ def _write_pending(corpus: Path, targets: list[Path], saved: bytes | None) -> No
     tmp.replace(corpus / PENDING_ADD)
 
 
-def undo_interrupted_add(corpus: Path) -> list[str]:
+def undo_interrupted_add(corpus: Path) -> None:
     """If an addition was cut short (its process is gone, its note left behind), take its copied files
-    out and put the metadata back as it was; the names taken out. An addition still running is left be."""
+    out and put the metadata back as it was. An addition still running is left be. Every re-index
+    (`Assistant.index`, which removals and edits end with) and every addition calls this first."""
     path = corpus / PENDING_ADD
     try:
         note = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return []
+        return
     except ValueError:  # a note cut while written: nothing was copied yet
         path.unlink(missing_ok=True)
-        return []
+        return
     if note.get("host") != socket.gethostname() or _running(int(note.get("pid", 0))):
-        return []
+        return
     for name in note["files"]:
         (corpus / Path(name).name).unlink(missing_ok=True)
     saved = note["metadata"]
     _restore_metadata(corpus, saved.encode("utf-8") if saved is not None else None)
     path.unlink(missing_ok=True)
     logger.warning("an addition was interrupted; taken back out of the corpus: %s", ", ".join(note["files"]))
-    return list(note["files"])
 
 
 def _running(pid: int) -> bool:
@@ -302,7 +302,6 @@ def _find(settings: Settings, doc_id_or_source: str, *, verb: str) -> tuple[Path
             f"{verb} documents is turned off on this site (ASSISTANT_UPLOADS_ENABLED=false).", reason="uploads_off"
         )
     corpus = settings.corpus_dir
-    undo_interrupted_add(corpus)
     for path in sorted(corpus.rglob("*")):
         source = path.relative_to(corpus).as_posix()
         if path.is_file() and doc_id_or_source in (source, doc_id_for(source)):

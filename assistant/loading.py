@@ -201,13 +201,16 @@ def _decode(data: bytes, name: str) -> str:
         return _strict(data, "utf-16", name)
     if b"\x00" in data[:4096]:
         raise DocumentError(f"{name}: looks binary, not text.")
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-8-sig" or _KANA.search(text):  # French in cp1252 read as cp932 gives kanji, no kana
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp932")
+        if _KANA.search(text):  # French in cp1252 read as cp932 gives kanji, never kana
             return text
+    except UnicodeDecodeError:
+        pass
     return _strict(data, "cp1252", name)
 
 

@@ -7,7 +7,6 @@ the real one (`OpenAIChatModel`, through the `openai` package)."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -100,10 +99,7 @@ def test_a_model_server_that_crashes_hangs_or_trickles_gives_the_extracts_in_tim
     )
     assistant = Assistant(served, embedder=FakeEmbedder())
     assistant.index()
-    started = time.monotonic()
-    answer = answered(assistant)
-    assert_labelled_extracts(answer, served, reason)
-    assert time.monotonic() - started < NO_HANG_S
+    assert_labelled_extracts(answered(assistant), served, reason)  # answered() fails on a hang
 
 
 @pytest.mark.parametrize("fault", ["missing", "corrupt"])

@@ -131,9 +131,9 @@ def test_the_same_document_twice_is_said_to_be_there_already(handlers: Handlers,
 
 def test_deleting_asks_first_names_the_document_and_spares_the_shipped_ones(handlers: Handlers, tmp_path: Path) -> None:
     handlers.add([str(note(tmp_path))], progress=NO_BAR)
-    ask, confirm = handlers.confirm_remove("note.md", "fr")
-    assert confirm and "Supprimer « Note sur l'eau » (note.md)" in ask
-    assert handlers.remove("note.md") == "✅ « Note sur l'eau » a été supprimé."
+    ask, confirm = handlers.confirm_remove("note.md", "fr")  # Markdown: the page shows it unescaped
+    assert confirm and "Supprimer « Note sur l'eau » (note.md)" in html.unescape(ask)
+    assert html.unescape(handlers.remove("note.md")) == "✅ « Note sur l'eau » a été supprimé."
     ask, confirm = handlers.confirm_remove("ateliers.md", "en")
     assert not confirm and "cannot be deleted" in ask
     assert "ateliers.md" in [row[5] for row in handlers.documents_table()]

@@ -6,7 +6,6 @@ each time they are shown, so a reload or a second user sees what was added or re
 
 from __future__ import annotations
 
-import html
 import json
 import tempfile
 import uuid
@@ -40,6 +39,7 @@ from ui.render import (
     chat_text,
     clean_text,
     conversation_markdown,
+    esc,
     flat,
     relabel,
     sources_panel,
@@ -79,7 +79,7 @@ class Handlers:
             return
         # The chat is rebuilt from the answered turns: an error shown last time leaves it, so message
         # 2n+1 is always turn n's answer (the thumbs rely on it).
-        asked = [*chat_of(turns), {"role": "user", "content": html.escape(question, quote=False)}]
+        asked = [*chat_of(turns), {"role": "user", "content": esc(question)}]
         history = [(t["question"], t["answer"]["answer"]) for t in turns]
         filters = Filters(doc_ids=tuple(doc_ids or ()), editions=tuple(int(e) for e in editions or ()))
         draft = ""
@@ -92,7 +92,7 @@ class Handlers:
                     draft += event.text
                     note = say("stage_checking", ui_lang)
                     yield (
-                        [*asked, _pending(f"<i>{html.escape(flat(draft), quote=False)}</i><br>⏳ {note}")],
+                        [*asked, _pending(f"<i>{esc(flat(draft))}</i><br>⏳ {note}")],
                         gr.skip(),
                         turns,
                         "",
@@ -431,12 +431,12 @@ _KINDS: list[tuple[type[AssistantError], str]] = [
 def tell(key: str, lang: str, **values: object) -> str:
     """:func:`say` for the page, which renders HTML: names and titles from files and users are escaped,
     so they show as text and never run."""
-    return say(key, lang, **{k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in values.items()})
+    return say(key, lang, **{k: esc(v) if isinstance(v, str) else v for k, v in values.items()})
 
 
 def technical(exc: AssistantError, lang: str) -> str:
     """The engine's own words (in English, for whoever fixes it), folded away under the message."""
-    return f"<details><summary>{say('technical_detail', lang)}</summary>{html.escape(str(exc))}</details>"
+    return f"<details><summary>{say('technical_detail', lang)}</summary>{esc(str(exc))}</details>"
 
 
 def chat_of(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -445,7 +445,7 @@ def chat_of(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
         m
         for t in turns
         for m in (
-            {"role": "user", "content": html.escape(t["question"], quote=False)},
+            {"role": "user", "content": esc(t["question"])},
             {"role": "assistant", "content": t["shown"]},
         )
     ]
