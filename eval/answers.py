@@ -253,14 +253,22 @@ class CachedChatModel:
         return self._model.model_id
 
     def stream(
-        self, messages: Messages, *, max_tokens: int, temperature: float = 0.0, output: OutputFormat | None = None
+        self,
+        messages: Messages,
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        output: OutputFormat | None = None,
+        timeout_s: float | None = None,
     ) -> Iterator[str]:
         key = hashlib.sha256(
             json.dumps([messages, max_tokens, temperature, output.grammar if output else None]).encode()
         ).hexdigest()
         if key not in self._replies:
             self._replies[key] = "".join(
-                self._model.stream(messages, max_tokens=max_tokens, temperature=temperature, output=output)
+                self._model.stream(
+                    messages, max_tokens=max_tokens, temperature=temperature, output=output, timeout_s=timeout_s
+                )
             )
             self._path.write_text(json.dumps(self._replies, ensure_ascii=False, indent=0))
         yield self._replies[key]
