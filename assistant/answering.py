@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from assistant import checking, citing
+from assistant import checking, citing, verifying
 from assistant.errors import ModelError
 from assistant.generation import ChatModel, complete
 from assistant.grounding import parse_reply, render_evidence, write_grounded
@@ -35,12 +35,14 @@ class EvidenceFirstWriter:
         max_tokens: int,
         temperature: float,
         evidence_floor: float,
+        second_reading: bool = True,
     ) -> None:
         self._model = model
         self._document_text = document_text
         self._max_tokens = max_tokens
         self._temperature = temperature
         self._evidence_floor = evidence_floor
+        self._second_reading = second_reading
 
     def answer_events(
         self,
@@ -56,7 +58,9 @@ class EvidenceFirstWriter:
         """The model names the sentences it uses, then writes; ``checking`` judges the text against them.
 
         The outcome is the written answer cited sentence by sentence, the named sentences quoted, or a
-        refusal. A reply in another language than the question's is translated, then judged again.
+        refusal. With ``second_reading``, the model is then asked whether the named sentences give the
+        answer at all (``verifying``); a NO refuses. A reply in another language than the question's is
+        translated, then judged again.
         With ``quote_only``, a reply that passes is shown as the named sentences quoted, never reworded,
         and not translated: a speech or a brief says some of them and translates what it says.
         """
@@ -88,6 +92,10 @@ class EvidenceFirstWriter:
 
         yield Progress("checking")
         verdict = judge(text)
+        if verdict.mode != "refused" and self._second_reading and not quote_only:
+            named = [shown[i - 1].sentence.text for i in verdict.evidence]
+            if not verifying.gives_answer(self._model, question, named):
+                verdict = checking.Verdict("refused", verdict.evidence, ("the named sentences do not give the answer",))
         if quote_only and verdict.mode == "answer":
             verdict = replace(verdict, mode="quoted")
         if verdict.mode == "answer" and not written_in(text, language):

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # questions' closest shown sentence scored 0.29 and up, two off-topic questions 0.09 and 0.16
     # (eval/README.md, tenth session).
     evidence_floor: float = Field(default=0.25, ge=-1.0, le=1.0)
+    # After the checks, the model is asked YES or NO whether the sentences it named give the answer at
+    # all (assistant/verifying.py); a NO refuses. Answers only (speech points and brief items quote).
+    second_reading: bool = True
     # The onboarding brief's timeline reads the dated sentences at least this close (cosine) to its
     # question. Read off the shipped corpus only (eval/README.md, thirteenth session): the sentences that
     # state an edition scored 0.49-0.75, the other dated ones (an agreement, a founding, a summit) 0.43 down.

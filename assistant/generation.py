@@ -175,9 +175,9 @@ class OpenAIChatModel:
         output: OutputFormat | None = None,
         timeout_s: float | None = None,
     ) -> Iterator[str]:
-        """With ``output``, the server is sent its JSON schema (vLLM, llama.cpp's server and Ollama honour
-        ``response_format``); a server that rejects it is asked again without, and the prompt's text
-        shape is parsed instead."""
+        """With ``output``, the server is sent its JSON schema (vLLM and Ollama honour ``response_format``);
+        a server that rejects it (llama-cpp-python's own does) is asked again without, and the prompt's
+        text shape is parsed instead."""
         import openai
 
         limit = timeout_s or self._timeout_s
@@ -199,10 +199,12 @@ class OpenAIChatModel:
                     timeout=limit,
                     **extra,
                 )
-            except openai.BadRequestError:
-                if not extra:
+            except openai.APIStatusError as exc:
+                # vLLM answers 400 to a schema it cannot take; llama-cpp-python's server answers 500 to
+                # the json_schema type itself. Either way, ask once more without it.
+                if not extra or exc.status_code not in (400, 422, 500):
                     raise
-                logger.info("the server refused response_format; parsing the text shape instead")
+                logger.info("the server refused response_format (%s); parsing the text shape instead", exc.status_code)
                 response = self._get_client().chat.completions.create(
                     model=self._model,
                     messages=messages,

@@ -300,6 +300,7 @@ class Assistant:
                 max_tokens=self.settings.max_tokens,
                 temperature=self.settings.temperature,
                 evidence_floor=self.settings.evidence_floor,
+                second_reading=self.settings.second_reading,
             )
             try:
                 yield from writer.answer_events(

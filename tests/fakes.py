@@ -65,12 +65,22 @@ Reply = str | Callable[[list[dict[str, str]]], str]
 class FakeChatModel:
     """Replays scripted replies in order (the last one repeats); records the prompts it was given.
 
-    A reply may be a function of the messages, for replies that name what the prompt numbered.
+    A reply may be a function of the messages, for replies that name what the prompt numbered. The
+    second reading (``verifying``: do the named sentences give the answer?) is answered from ``readings``
+    instead, in order (the last one repeats), and recorded in ``reading_calls``.
     """
 
-    def __init__(self, replies: Sequence[Reply] | None = None, *, error: Exception | None = None) -> None:
+    def __init__(
+        self,
+        replies: Sequence[Reply] | None = None,
+        *,
+        error: Exception | None = None,
+        readings: Sequence[str] = ("YES",),
+    ) -> None:
         self.replies = list(replies or ["Je ne sais pas."])
         self.error = error
+        self.readings = list(readings)
+        self.reading_calls: list[list[dict[str, str]]] = []
         self.calls: list[list[dict[str, str]]] = []
         self.outputs: list[OutputFormat | None] = []  # the reply shape asked for, per call
 
@@ -87,10 +97,15 @@ class FakeChatModel:
         output: OutputFormat | None = None,
         timeout_s: float | None = None,
     ) -> Iterator[str]:
+        if self.error is not None:
+            self.calls.append(messages)
+            raise self.error
+        if output is not None and output.name == "evidence_check":
+            self.reading_calls.append(messages)
+            yield self.readings[min(len(self.reading_calls) - 1, len(self.readings) - 1)]
+            return
         self.calls.append(messages)
         self.outputs.append(output)
-        if self.error is not None:
-            raise self.error
         reply = self.replies[min(len(self.calls) - 1, len(self.replies) - 1)]
         if callable(reply):
             reply = reply(messages)

@@ -227,6 +227,22 @@ MUTANTS = (
         first="tests/test_model_faults.py",
     ),
     Mutant(
+        "second-reading",
+        "assistant/verifying.py",
+        "    return read_verdict(reply) is True",
+        "    return read_verdict(reply) is not False",
+        "a second reading that says neither YES nor NO refuses the answer",
+        first="tests/test_verifying.py",
+    ),
+    Mutant(
+        "second-reading-no",
+        "assistant/answering.py",
+        "            if not verifying.gives_answer(self._model, question, named):",
+        "            if False:",
+        "a second reading that says NO refuses an answer the checks passed",
+        first="tests/test_evidence_answers.py",
+    ),
+    Mutant(
         "queue-bound",
         "ui/app.py",
         "max_size=assistant.settings.ui_queue_size",

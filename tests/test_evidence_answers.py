@@ -140,3 +140,36 @@ def test_an_answer_whose_named_sentence_is_not_at_its_offsets_is_not_shown(setti
     assistant.catalog.text = lambda doc_id: "Préambule.\n" + stored(doc_id)  # type: ignore[method-assign]
     answer = assistant.answer("Où ont eu lieu les Rencontres en 2014 ?")
     assert answer.mode == "refused" and answer.citations == () and "Takamatsu" not in answer.text
+
+
+def test_a_second_reading_that_says_no_refuses_an_answer_the_checks_passed(settings: Settings) -> None:
+    # Every word of the reply stands in the named sentence: only a reading of the sentence apart finds
+    # that it does not say a mayor greeted the young (M. Dupont is a deputy).
+    reply = grounded("Dupont", "Le maire M. Dupont a salué les jeunes.")
+    question = "Quel maire a salué les jeunes ?"
+    passed = make(settings, FakeChatModel([reply])).answer(question)
+    chat = FakeChatModel([reply], readings=["NO"])
+    answer = make(settings, chat).answer(question)
+    assert passed.mode == "answer"
+    assert answer.mode == "refused" and answer.citations == ()
+    assert answer.notice == "the named sentences do not give the answer"
+    assert answer.dropped_sentences == ("Le maire M. Dupont a salué les jeunes.",)
+    # It reads the question and the sentence the model named, not the reply.
+    shown = chat.reading_calls[0][-1]["content"]
+    assert question in shown and "adjoint au maire" in shown and "Le maire M. Dupont" not in shown
+
+
+def test_a_second_reading_that_says_neither_yes_nor_no_refuses(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("Takamatsu", "À Takamatsu.")], readings=["Peut-être."])
+    answer = make(settings, chat).answer("Où ont eu lieu les Rencontres en 2014 ?")
+    assert answer.mode == "refused"
+
+
+def test_the_second_reading_can_be_turned_off_and_is_not_asked_of_quotes(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("Takamatsu", "À Takamatsu.")], readings=["NO"])
+    answer = make(settings, chat, second_reading=False).answer("Où ont eu lieu les Rencontres en 2014 ?")
+    assert answer.mode == "answer" and chat.reading_calls == []
+    chat = FakeChatModel([grounded("Takamatsu", "À Takamatsu.")], readings=["NO"])
+    events = list(make(settings, chat).answer_events("Où ont eu lieu les Rencontres en 2014 ?", engine="quotes"))
+    final = events[-1]
+    assert isinstance(final, Final) and final.answer.mode == "quoted" and chat.reading_calls == []

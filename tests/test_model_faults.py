@@ -26,13 +26,24 @@ NO_HANG_S = 30.0  # an answer later than this is a hang (a bound for the test, n
 
 
 class Misbehaving(BaseHTTPRequestHandler):
-    """Answers every request as the server's ``behaviour`` says: "hang", "trickle" or "crash"."""
+    """Answers every request as the server's ``behaviour`` says: "hang", "trickle", "crash", or
+    "no-schema" (500 to a request with a response_format, as llama-cpp-python's server does to the
+    json_schema type; a short reply otherwise)."""
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         behaviour = self.server.behaviour  # type: ignore[attr-defined]
         stop: threading.Event = self.server.stop  # type: ignore[attr-defined]
-        if behaviour == "hang":  # accepts, reads, never answers
+        if behaviour == "no-schema":
+            behaviour = "crash" if b"response_format" in body else "reply"
+        if behaviour == "reply":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            chunk = b'data: {"id":"1","object":"chat.completion.chunk","created":0,"model":"m","choices":'
+            chunk += b'[{"index":0,"delta":{"content":"YES"},"finish_reason":null}]}\n\ndata: [DONE]\n\n'
+            self.wfile.write(chunk)
+        elif behaviour == "hang":  # accepts, reads, never answers
             stop.wait(NO_HANG_S)
         elif behaviour == "crash":
             self.send_response(500)
@@ -119,3 +130,12 @@ def test_a_missing_or_corrupt_model_file_still_lets_the_app_start_and_answer_wit
     handlers = Handlers(assistant, FeedbackStore(local.data_dir / "feedback.sqlite3"))
     *_, (_, sources, turns, _) = handlers.respond(QUESTION, [], [])
     assert turns and turns[0]["answer"]["mode"] != "refused" and fix in sources  # shown, with its fix
+
+
+@pytest.mark.parametrize("server", ["no-schema"], indirect=True)
+def test_a_server_that_refuses_the_reply_shape_is_asked_again_without_it(server: str) -> None:
+    from assistant.generation import OpenAIChatModel
+    from assistant.verifying import gives_answer
+
+    model = OpenAIChatModel(base_url=server, model="m", api_key="none", timeout_s=NO_HANG_S)
+    assert gives_answer(model, "Où ?", ["À Takamatsu."]) is True

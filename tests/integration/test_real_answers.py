@@ -53,6 +53,31 @@ def test_the_evidence_engine_refuses_the_2026_edition(real_assistant: Assistant,
     assert answer.mode == "refused" and answer.citations == ()
 
 
+# Sentences written for this test, not taken from the corpus: one names a person in another role than the
+# question's, one states the answer, one gives dates to a question of cost. (A deputy mayor asked for as
+# the mayor, "M. Dupont, adjoint au maire de Nancy", still reads as YES: see the README.)
+READINGS = [
+    (
+        "Qui est le préfet de la Manche ?",
+        "Mme Claire Martin, chargée de mission à la Région Normandie, a accueilli la délégation.",
+        False,
+    ),
+    ("Where were the Rencontres held in 2014?", "Les Rencontres ont eu lieu à Takamatsu en 2014.", True),
+    ("会議の費用はいくらでしたか？", "Le colloque s'est tenu du 18 au 21 novembre 2024.", False),
+]
+
+
+def test_the_real_model_reads_the_named_sentences_apart(real_assistant: Assistant, llama_server: str) -> None:
+    from assistant.generation import OpenAIChatModel
+    from assistant.verifying import gives_answer
+
+    assert real_assistant.chat_model is not None
+    remote = OpenAIChatModel(base_url=llama_server, model="default", api_key="none")
+    for model in (real_assistant.chat_model, remote):  # llama.cpp's grammar, then the server's JSON schema
+        said = [gives_answer(model, question, [sentence]) for question, sentence, _ in READINGS]
+        assert said == [expected for _, _, expected in READINGS], (model.model_id, said)
+
+
 def test_an_english_question_gets_an_english_answer_with_french_citations(real_assistant: Assistant) -> None:
     answer = real_assistant.answer("When was CLAIR Paris created?")
     assert answer.language == "en" and not answer.refused, answer
