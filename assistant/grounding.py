@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.generation import ChatModel, Messages, OutputFormat
 
@@ -64,18 +65,25 @@ def parse_reply(reply: str, n: int) -> Reply:
     its text, so that the checks can still judge it (they will find no evidence for it).
     """
     stripped = reply.strip()
-    if stripped.startswith("{"):
-        try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError:
-            data = None
-        if isinstance(data, dict) and isinstance(data.get("answer"), str):
-            named = " ".join(str(x) for x in data.get("evidence") or [])
-            return _reply(named, data["answer"], n)
+    data = json_object(stripped)
+    if data is not None and isinstance(data.get("answer"), str):
+        named = " ".join(str(x) for x in data.get("evidence") or [])
+        return _reply(named, data["answer"], n)
     m = _HEADER.search(reply)
     if m is None:
         return Reply(ids=(), text=stripped, malformed=True)
     return _reply(m.group("ids"), reply[m.end() :], n)
+
+
+def json_object(reply: str) -> dict[str, Any] | None:
+    """The reply as a JSON object (what an OpenAI-compatible server sends for a schema), or None."""
+    if not reply.strip().startswith("{"):
+        return None
+    try:
+        data = json.loads(reply)
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _reply(named: str, text: str, n: int) -> Reply:

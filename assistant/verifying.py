@@ -10,11 +10,11 @@ session). The code then refuses: a NO, or a reply it cannot read, is never shown
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 
 from assistant.generation import ChatModel, Messages, OutputFormat, complete
+from assistant.grounding import json_object
 from assistant.prompts import load_prompt
 
 _FORMAT = OutputFormat(
@@ -43,11 +43,8 @@ def read_verdict(reply: str) -> bool | None:
     """YES → True, NO → False, from the grammar's text or the JSON object; None if it says neither."""
     stripped = reply.strip()
     if stripped.startswith("{"):
-        try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError:
-            data = None
-        stripped = str(data.get("answer", "")) if isinstance(data, dict) else ""
+        data = json_object(stripped)
+        stripped = str(data.get("answer", "")) if data is not None else ""
     m = _FIRST_WORD.match(stripped)
     return None if m is None else m.group(1).lower() == "yes"
 
