@@ -35,7 +35,7 @@ class EvidenceFirstWriter:
         max_tokens: int,
         temperature: float,
         evidence_floor: float,
-        second_reading: bool = True,
+        second_reading: bool,
     ) -> None:
         self._model = model
         self._document_text = document_text

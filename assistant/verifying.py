@@ -17,7 +17,7 @@ from assistant.generation import ChatModel, Messages, OutputFormat, complete
 from assistant.grounding import json_object
 from assistant.prompts import load_prompt
 
-_FORMAT = OutputFormat(
+OUTPUT = OutputFormat(
     name="evidence_check",
     grammar='root ::= "YES" | "NO"',
     schema={
@@ -41,16 +41,13 @@ def check_messages(question: str, sentences: Sequence[str]) -> Messages:
 
 def read_verdict(reply: str) -> bool | None:
     """YES → True, NO → False, from the grammar's text or the JSON object; None if it says neither."""
-    stripped = reply.strip()
-    if stripped.startswith("{"):
-        data = json_object(stripped)
-        stripped = str(data.get("answer", "")) if data is not None else ""
-    m = _FIRST_WORD.match(stripped)
+    data = json_object(reply)
+    m = _FIRST_WORD.match(str(data.get("answer", "")) if data is not None else reply)
     return None if m is None else m.group(1).lower() == "yes"
 
 
 def gives_answer(model: ChatModel, question: str, sentences: Sequence[str]) -> bool:
     """True only if the model, shown ``sentences`` and ``question``, says they give the answer.
     ModelError propagates, as for the answer itself."""
-    reply = complete(model, check_messages(question, sentences), max_tokens=16, temperature=0.0, output=_FORMAT)
+    reply = complete(model, check_messages(question, sentences), max_tokens=16, temperature=0.0, output=OUTPUT)
     return read_verdict(reply) is True

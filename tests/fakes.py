@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 
+from assistant import verifying
 from assistant.errors import ModelError
 from assistant.generation import OutputFormat
 
@@ -100,7 +101,7 @@ class FakeChatModel:
         if self.error is not None:
             self.calls.append(messages)
             raise self.error
-        if output is not None and output.name == "evidence_check":
+        if output is verifying.OUTPUT:
             self.reading_calls.append(messages)
             yield self.readings[min(len(self.reading_calls) - 1, len(self.readings) - 1)]
             return
