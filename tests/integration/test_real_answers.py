@@ -188,3 +188,32 @@ def test_a_dead_server_gives_extracts_not_a_traceback(real_assistant: Assistant,
     )
     assert answer.extractive and answer.notice and "failed" in answer.notice
     assert_citations_are_verbatim(real_assistant, answer)
+
+
+def test_a_system_prompt_used_again_is_not_evaluated_again(real_assistant: Assistant) -> None:
+    """An answer, its second reading, the next answer: the next answer resumes from the first one's
+    system prompt (``generation.prefix_states``) instead of evaluating it anew."""
+    import llama_cpp
+
+    from assistant.generation import complete
+
+    model = real_assistant.chat_model
+    assert model is not None
+    llama = model._load()
+
+    def evaluated() -> int:
+        return int(llama_cpp.llama_perf_context(llama._ctx.ctx).n_p_eval)
+
+    system = "You answer questions about French towns in one short sentence. " * 6
+    system_tokens = len(llama.tokenize(system.encode("utf-8")))
+    costs = []
+    for messages in (
+        [{"role": "system", "content": system}, {"role": "user", "content": "Where is Nancy?"}],
+        [{"role": "system", "content": "You are a careful reader."}, {"role": "user", "content": "Say YES."}],
+        [{"role": "system", "content": system}, {"role": "user", "content": "Where is Lyon?"}],
+    ):
+        before = evaluated()
+        complete(model, messages, max_tokens=4)
+        costs.append(evaluated() - before)
+    assert costs[0] > system_tokens
+    assert costs[2] < system_tokens / 2
