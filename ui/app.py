@@ -7,6 +7,7 @@ what it does is `ui.handlers`, what it shows is `ui.render`, every string is in 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ STARTERS = [
 CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")
 
 # The chat's copy link copies the answer's clean text (kept in a hidden span beside it), not its HTML.
-HEAD = """<script>
+_COPY_SCRIPT = """
 document.addEventListener("click", async (event) => {
   const link = event.target.closest("a.copy-clean");
   if (!link) return;
@@ -40,7 +41,39 @@ document.addEventListener("click", async (event) => {
   try { await navigator.clipboard.writeText(source.textContent); } catch (e) { /* no clipboard: nothing to do */ }
   link.textContent = link.dataset.done || link.textContent;
 });
-</script>"""
+"""
+
+# Gradio words its own parts (the upload box, its buttons) in the browser's language, and tells a user
+# the app is busy in English whatever the language. `rencontresInterface(lang)` is run when the page
+# loads and when the interface language changes: the page's lang attribute, Gradio's own translations
+# (its `changeLocale`, from the module the page already loaded), and the busy message, in `lang`.
+_LANGUAGE_SCRIPT = """
+const rencontresBusy = %s;
+const gradioBusy = "This application is currently busy";
+function rencontresReword(root) {
+  const lang = document.documentElement.lang in rencontresBusy ? document.documentElement.lang : "fr";
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.data.trim().startsWith(gradioBusy)) node.data = rencontresBusy[lang];
+  }
+}
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    for (const node of change.addedNodes) rencontresReword(node.nodeType === 1 ? node : node.parentNode || document.body);
+    if (change.type === "characterData" && change.target.parentNode) rencontresReword(change.target.parentNode);
+  }
+}).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+window.rencontresInterface = async (lang) => {
+  document.documentElement.lang = lang;
+  const core = performance.getEntriesByType("resource").map((e) => e.name).find((n) => /\\/core-[^/]*\\.js$/.test(n));
+  if (core) {
+    try { (await import(core)).changeLocale?.(lang); } catch (e) { /* another Gradio: its own words stay */ }
+  }
+  return lang;
+};
+"""
+
+HEAD = "<script>" + _COPY_SCRIPT + _LANGUAGE_SCRIPT % json.dumps({k: v["queue_full"] for k, v in TEXTS.items()}) + "</script>"
 
 # Every component whose wording follows the interface language: its key in ui.texts (and in
 # build_app's table of components), and the property that carries it.
@@ -317,6 +350,10 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
             api_visibility="private",
             show_progress="hidden",
         ).then(handlers.keep, [turns], [kept], api_visibility="private")
+        # Gradio's own words and the page's lang attribute follow (see HEAD): in the browser only.
+        to_language = "(lang) => window.rencontresInterface && window.rencontresInterface(lang)"
+        ui_lang.change(None, [ui_lang], None, js=to_language, api_visibility="private")
+        app.load(None, [ui_lang], None, js=to_language, api_visibility="private")
 
         # The named API endpoint: a question in, the `assistant ask --json` object out. It shares the
         # chat's queue: one generation at a time on this CPU.

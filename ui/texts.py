@@ -64,6 +64,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_model_missing": "Un modèle manque sur ce serveur : lancez « assistant models fetch ».",
         "error_model": "Le modèle de langue a échoué. Réessayez ; si cela persiste, prévenez l'administrateur.",
         "error_config": "Un réglage du serveur empêche de répondre ; prévenez l'administrateur.",
+        "queue_full": "L'assistant répond déjà à beaucoup de demandes : réessayez dans un instant.",
         "busy": "Une indexation est déjà en cours : réessayez dans un instant.",
         "no_match": "Aucun document indexé ne correspond aux filtres choisis : retirez-les ou choisissez-en d'autres.",
         "filtered_refusal": "Rien dans les documents ou éditions choisis ; {n} passage(s) ailleurs. "
@@ -196,6 +197,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_model_missing": "A model is missing on this server: run “assistant models fetch”.",
         "error_model": "The language model failed. Try again; if it persists, tell the administrator.",
         "error_config": "A server setting prevents an answer; tell the administrator.",
+        "queue_full": "The assistant is answering many requests already: try again in a moment.",
         "busy": "Indexing is already under way: try again in a moment.",
         "no_match": "No indexed document matches the chosen filters: remove them or choose others.",
         "filtered_refusal": "Nothing in the selected documents or editions; {n} passage(s) elsewhere. "
@@ -327,6 +329,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_model_missing": "このサーバーにモデルがありません。「assistant models fetch」を実行してください。",
         "error_model": "言語モデルが失敗しました。もう一度お試しください。続く場合は管理者にご連絡ください。",
         "error_config": "サーバーの設定のため回答できません。管理者にご連絡ください。",
+        "queue_full": "多くの質問に回答中です。しばらくしてからもう一度お試しください。",
         "busy": "索引の作成中です。しばらくしてからお試しください。",
         "no_match": "選択した絞り込み条件に合う資料がありません。条件を外すか、別の条件を選んでください。",
         "filtered_refusal": "選択した資料・開催回には該当する記述がありません。ほかの資料に{n}件あります。"

@@ -149,6 +149,39 @@ def test_the_english_interface_shows_no_french_chrome(page) -> None:  # type: ig
         assert "Titre" not in documents and "Supprimer" not in documents
 
 
+def test_gradios_own_words_follow_the_interface_language(page) -> None:  # type: ignore[no-untyped-def]
+    """The upload box is Gradio's, worded in the browser's language (English here) until the interface
+    language is applied to it; Gradio's busy message is English whatever the language, and is reworded."""
+
+    def busy_message() -> str:  # as Gradio shows it when the queue is full
+        return str(
+            page.evaluate(
+                """async () => {
+                    const toast = document.createElement("div");
+                    toast.textContent = "This application is currently busy. Please try again. ";
+                    document.body.appendChild(toast);
+                    await new Promise((done) => setTimeout(done, 100));
+                    const said = toast.textContent; toast.remove(); return said;
+                }"""
+            )
+        )
+
+    page.get_by_role("tab", name="Documents").click()
+    page.wait_for_function("document.querySelector('#upload').innerText.includes('Déposez')", timeout=30_000)
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert "Drop" not in page.locator("#upload").inner_text()
+    assert "réessayez" in busy_message()
+    with interface(page, "English", "Examples"):
+        page.get_by_role("tab", name="Documents").click()
+        page.wait_for_function("document.querySelector('#upload').innerText.includes('Drop File')", timeout=30_000)
+        assert "try again" in busy_message() and page.evaluate("document.documentElement.lang") == "en"
+    with interface(page, "日本語", "質問の例"):
+        page.get_by_role("tab", name="資料一覧").click()
+        page.wait_for_function("document.querySelector('#upload').innerText.includes('ドロップ')", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "8-japanese-documents.png"), full_page=True)
+        assert "お試しください" in busy_message()
+
+
 def test_the_conversation_survives_a_reload_and_exports(page) -> None:  # type: ignore[no-untyped-def]
     page.reload(wait_until="domcontentloaded")
     page.wait_for_selector("#chat", timeout=60_000)
