@@ -45,7 +45,7 @@ from assistant.types import Answer, Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 1  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 2  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 MAX_LINKS = 12
@@ -154,14 +154,28 @@ def build_brief(
     model = sources.chat_model
     replies = _Replies(cache_dir, model.model_id if model else "")
     mentions, unread = [], 0
-    for window in windows:
+
+    def read(window: timeline.Window, *, by_number: bool = False) -> None:
+        nonlocal mentions, unread
         step(said["titles"]["timeline"])
         raw = replies.get(window.text)
         if raw is None and model is not None:
             raw = timeline.ask(model, window, timeout_s=sources.settings.brief_timeout_s)
             replies.put(window.text, raw)
             unread += raw is None
-        mentions += timeline.read(raw or [], window)
+        mentions += [
+            m for m in timeline.read(raw or [], window, by_number=by_number) if not by_number or m.edition in editions
+        ]
+
+    editions: set[int] = set()
+    for window in windows:
+        read(window)
+    # Then what the documents say of the editions found, where they name them by number only.
+    editions |= {e for row in timeline.rows_of(mentions) for e in row.values("edition")}
+    details = timeline.detail_windows(list(catalog.sentences.values()), editions, windows)
+    steps += len(details)
+    for window in details:
+        read(window, by_number=True)
     replies.save()
     rows = [_row(r, notes, said) for r in timeline.rows_of(mentions)]
 

@@ -269,7 +269,7 @@ def numbers(text: str) -> frozenset[str]:
     found |= {str(_kanji_value(run)) for run in _KANJI_NUMBER.findall(text) if _kanji_value(run) > 1}
     for lang in ("fr", "en"):
         # "un", "une", "one" are articles as often as numbers: a word read as 1 is no claim.
-        found |= {str(int(d)) for d in _DIGITS.findall(_alpha2digit(text, lang)) if int(d) != 1}
+        found |= {str(int(d)) for d in _DIGITS.findall(words_as_digits(text, lang)) if int(d) != 1}
     return frozenset(found)
 
 
@@ -292,7 +292,8 @@ def _kanji_value(run: str) -> int:
     return total + digit
 
 
-def _alpha2digit(text: str, lang: str) -> str:
+def words_as_digits(text: str, lang: str) -> str:
+    """``text`` with its number words in ``lang`` written as digits (ordinals too: "septième" 7ème)."""
     from text_to_num import alpha2digit
 
     try:

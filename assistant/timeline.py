@@ -3,13 +3,17 @@
 1. **Where to look.** The sentences that write a year and are about the editions: their cosine to the
    brief's timeline question is at least ``floor``. Each is read with the sentence before it (which
    often names what a "La conférence…" refers to) and the one after (the theme, the participants).
+   Then, once editions are known by number, the sentences that name one by its number and write no
+   year (``detail_windows``): "Cette septième édition, qui a rassemblé 14 collectivités japonaises…".
 2. **Extraction.** The chat model lists the editions a passage mentions as JSON, under a grammar
    (``timeline_system`` prompt).
 3. **Verification**, with no trust in the model: the year must be written in the passage, the city
    too (as whole words), and in the same clause (no comma or bracket between them, no other
-   year closer to the city); an edition number must be written as an ordinal ("7es", "8th", "第8回");
+   year closer to the city); an edition number must be written as an ordinal ("7es", "8th", "第8回"; in a
+   passage read for naming an edition by number, "septième" too: :func:`ordinals`);
    dates and participants must be copied from the passage, a theme copied from between quotation marks.
-   What fails is dropped; an edition left without a year and a city is no row.
+   What fails is dropped; an edition left without a year and a city is no row, but a passage read for
+   naming an edition by number gives the details that follow the number to the one row of that number.
 4. **Merge.** Mentions of one (year, city) make one row, cited by each passage. Where sources differ, the
    row keeps every value with its citations and says so (``conflicts``): two cities for a year, two years
    for an edition, two different counts of participants; and a passage that lists the hosts of a span of
@@ -25,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.checking import numbers
+from assistant.checking import numbers, words_as_digits
 from assistant.errors import ModelError
 from assistant.generation import ChatModel, OutputFormat, complete
 from assistant.lexical import fold
@@ -182,6 +186,22 @@ def windows(
     return out
 
 
+def detail_windows(sentences: Sequence[Chunk], editions: set[int], read: Sequence[Window]) -> list[Window]:
+    """The sentences not yet read that name one of ``editions`` by its number and write no year: what a
+    document says of an edition after naming it ("Cette septième édition, qui a rassemblé 14 collectivités
+    japonaises…"), read with their neighbours as :func:`windows` does."""
+    seen = {w.sentence.chunk_id for w in read}
+    ordered = sorted(sentences, key=lambda s: (s.doc_id, s.start))
+    out = []
+    for i, s in enumerate(ordered):
+        if s.chunk_id in seen or YEAR.search(s.text) or not ordinals(s.text) & editions:
+            continue
+        before = ordered[i - 1] if i and ordered[i - 1].doc_id == s.doc_id else None
+        after = ordered[i + 1] if i + 1 < len(ordered) and ordered[i + 1].doc_id == s.doc_id else None
+        out.append(Window(s, before, after))
+    return out
+
+
 def ask(
     model: ChatModel, window: Window, *, max_tokens: int = 400, timeout_s: float | None = None
 ) -> list[dict[str, Any]] | None:
@@ -203,45 +223,58 @@ def ask(
     return [m for m in meetings if isinstance(m, dict)] if isinstance(meetings, list) else []
 
 
-def read(replies: Sequence[dict[str, Any]], window: Window) -> list[Mention]:
+def read(replies: Sequence[dict[str, Any]], window: Window, *, by_number: bool = False) -> list[Mention]:
     """The editions of the model's reply for ``window``, each checked (see :func:`verify`)."""
     found = []
     for i, raw in enumerate(replies):
         others = [r for j, r in enumerate(replies) if j != i]
-        mention = verify(raw, window, others=others)
+        mention = verify(raw, window, others=others, by_number=by_number)
         if mention is not None:
             found.append(mention)
     return found
 
 
-def verify(raw: dict[str, Any], window: Window, *, others: Sequence[dict[str, Any]] = ()) -> Mention | None:
+def verify(
+    raw: dict[str, Any], window: Window, *, others: Sequence[dict[str, Any]] = (), by_number: bool = False
+) -> Mention | None:
     """The model's edition, keeping only what ``window`` states; None when neither year nor city holds.
     ``others`` are the other editions the model found in the window. The mention quotes the shortest span
-    of the window that states all it kept."""
+    of the window that states all it kept.
+
+    ``by_number``: the window was read for naming an edition by its number (:func:`detail_windows`). Only
+    that number, in digits or in words, places the mention; a year or a city is not read from such a
+    window (it names the edition by number because its year and city were said elsewhere)."""
+    checks = {**_CHECKS, "edition": _ordinal} if by_number else _CHECKS
     spans = window.quotes()
-    values = {k: raw.get(k) for k in ("year", "city") if _CHECKS[k](raw.get(k), window.text)}
-    year, city = values.get("year"), values.get("city")
-    if year is not None and city is not None and not _paired(year, city, window.text):
-        logger.info("timeline: %s and %s are not stated together in %s", city, year, window.sentence.chunk_id)
-        year = None  # the city is named, not its year
-    if year is None and city is None:
-        return None
+    year = city = None
+    if by_number:
+        if not _ordinal(raw.get("edition"), window.sentence.text):
+            return None
+    else:
+        values = {k: raw.get(k) for k in ("year", "city") if checks[k](raw.get(k), window.text)}
+        year, city = values.get("year"), values.get("city")
+        if year is not None and city is not None and not _paired(year, city, window.text):
+            logger.info("timeline: %s and %s are not stated together in %s", city, year, window.sentence.chunk_id)
+            year = None  # the city is named, not its year
+        if year is None and city is None:
+            return None
     # Details follow what they detail: they are read from the sentence naming the edition, and the next
     # ones until a sentence names another edition of the window (a title in quotation marks above a list
     # of editions is no theme of theirs, and "the 7th…" after "Nancy in 2008." is not Nancy's edition).
     parts = window.parts()
-    named = next((i for i, p in enumerate(parts) if _CHECKS["city" if city else "year"](city or year, p.text)), 0)
+    key, value = ("city", city) if city else ("year", year) if year else ("edition", raw.get("edition"))
+    named = next((i for i, p in enumerate(parts) if checks[key](value, p.text)), 0)
     elsewhere = [(k, o.get(k)) for o in others for k in ("year", "city") if o.get(k) not in (None, year, city)]
     reach = [parts[named]]
     for part in parts[named + 1 :]:
-        if any(_CHECKS[k](v, part.text) for k, v in elsewhere):
+        if any(checks[k](v, part.text) for k, v in elsewhere):
             break
         reach.append(part)
     after = _flat(*reach)
     details = {k: raw.get(k) for k in ("edition", "dates", "theme", "participants")}
-    values = {k: v for k, v in details.items() if v is not None and v != "" and _CHECKS[k](v, after)}
+    values = {k: v for k, v in details.items() if v is not None and v != "" and checks[k](v, after)}
     kept = {"year": year, "city": city, **values}
-    quote = next(span for span in spans if all(_CHECKS[k](v, span.text) for k, v in kept.items() if v is not None))
+    quote = next(span for span in spans if all(checks[k](v, span.text) for k, v in kept.items() if v is not None))
     return Mention(window, quote, year, city, **values)
 
 
@@ -254,6 +287,11 @@ def rows_of(mentions: Sequence[Mention]) -> list[Row]:
     for m in mentions:  # a year without a city supports the one row of that year, if there is one
         if m.city is None and m.year is not None:
             same = [r for r in rows.values() if r.year == m.year]
+            if len(same) == 1:
+                same[0].mentions.append(m)
+    for m in mentions:  # so does an edition's number written alone ("Cette septième édition, qui…")
+        if m.city is None and m.year is None and m.edition is not None:
+            same = [r for r in rows.values() if m.edition in r.values("edition")]
             if len(same) == 1:
                 same[0].mentions.append(m)
     ordered = sorted(rows.values(), key=lambda r: (r.year, _key(r.city)))
@@ -342,8 +380,20 @@ def _city(value: Any, text: str) -> bool:
     return name in _key(text)
 
 
+def ordinals(text: str) -> set[int]:
+    """Edition numbers ``text`` writes as ordinals, in digits ("7es", "8th", "第8回") or in French or
+    English words ("Cette septième édition", "the eighth meeting": read by ``text_to_num``)."""
+    return {e for t in (text, words_as_digits(text, "fr"), words_as_digits(text, "en")) for e in editions_named(t)}
+
+
 def _edition(value: Any, text: str) -> bool:
+    """The number is written as an ordinal in digits: a word ("la première table ronde") places no
+    edition in a passage read for its year."""
     return isinstance(value, int) and value in editions_named(text)
+
+
+def _ordinal(value: Any, text: str) -> bool:
+    return isinstance(value, int) and value in ordinals(text)
 
 
 def _copied(value: Any, text: str) -> bool:

@@ -110,6 +110,64 @@ def test_a_source_that_lists_fewer_hosts_for_a_span_is_shown_as_a_difference(ass
     assert not rows["Nancy"]["conflicts"] and not rows["Kanazawa"]["conflicts"]
 
 
+def test_an_edition_named_by_its_number_alone_gives_its_row_what_the_document_says_of_it(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "detail_corpus"
+    folder.mkdir()
+    (folder / "septieme.txt").write_text(
+        "Bilan\n\nLes 7es Rencontres se sont tenues à Aix-en-Provence en 2022. Les ateliers ont été suivis. "
+        "Le public est venu nombreux. Les repas étaient bons. Cette septième édition a réuni 14 collectivités "
+        "japonaises et 22 collectivités françaises. La huitième édition a réuni 40 collectivités.\n",
+        encoding="utf-8",
+    )
+
+    def model(messages: list[dict[str, str]]) -> str:  # careless: a year and a count it was not given
+        passage = messages[-1]["content"]
+        if messages[0]["content"] != load_prompt("timeline_system"):
+            return "EVIDENCE: S1\nANSWER: Les Rencontres."
+        if "Aix-en-Provence en 2022" in passage:
+            meeting = {"year": 2022, "city": "Aix-en-Provence", "edition": 7, "participants": None}
+        else:
+            meeting = {
+                "year": 2022,
+                "city": None,
+                "edition": 7,
+                "participants": "14 collectivités japonaises et 22 collectivités françaises",
+            }
+        extra = {"year": None, "city": None, "edition": 8, "participants": "40 collectivités"}
+        return json.dumps(
+            {"meetings": [{"dates": None, "theme": None, **meeting}, {"dates": None, "theme": None, **extra}]},
+            ensure_ascii=False,
+        )
+
+    s = settings.model_copy(update={"corpus_dir": folder, "timeline_floor": -1.0})
+    a = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([model]))
+    a.index()
+    (row,) = brief(a, "fr")["timeline"]  # no row for the 8th: no year or city of it is written
+    assert (row["year"], row["city"], row["edition"]) == (2022, "Aix-en-Provence", 7)
+    assert row["participants"] == "14 collectivités japonaises et 22 collectivités françaises"
+    assert timeline.ordinals("Cette septième édition") == {7} and timeline.ordinals("the eighth meeting") == {8}
+    assert timeline.ordinals("第8回の会議") == {8} and timeline.ordinals("en 2022, 14 villes") == set()
+
+
+def test_a_passage_read_for_an_editions_number_places_nothing_by_year_or_city() -> None:
+    named = Chunk("s", "d", 0, 48, "Cette septième édition a réuni 14 collectivités.")
+    after = Chunk("t", "d", 49, 90, "Aix a signé à Lyon en 2030 un accord.")
+    raw = {"year": 2030, "city": "Lyon", "edition": 7, "dates": None, "theme": None, "participants": "14 collectivités"}
+    by_number = timeline.verify(raw, timeline.Window(named, after=after), by_number=True)
+    assert by_number is not None
+    assert (by_number.year, by_number.city, by_number.edition, by_number.participants) == (
+        None,
+        None,
+        7,
+        "14 collectivités",
+    )
+    as_dated = timeline.verify(raw, timeline.Window(named, after=after))
+    assert as_dated is not None and (as_dated.year, as_dated.city, as_dated.edition) == (2030, "Lyon", None)
+    # read for its year, "septième" gives no edition number ("la première table ronde" is no edition)
+
+
 def test_two_cities_for_one_year_or_two_years_for_one_edition_are_both_kept() -> None:
     def mention(text: str, raw: dict) -> timeline.Mention:
         sentence = Chunk("s", "d", 0, len(text), text)

@@ -50,17 +50,18 @@ document.addEventListener("click", async (event) => {
 _LANGUAGE_SCRIPT = """
 const rencontresBusy = %s;
 const gradioBusy = "This application is currently busy";
-function rencontresReword(root) {
+function rencontresReword(root) {  // a text node, or an element and the text under it
   const lang = document.documentElement.lang in rencontresBusy ? document.documentElement.lang : "fr";
+  const reword = (node) => { if (node.data.trim().startsWith(gradioBusy)) node.data = rencontresBusy[lang]; };
+  if (root.nodeType === Node.TEXT_NODE) return reword(root);
+  if (root.nodeType !== Node.ELEMENT_NODE) return;
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.data.trim().startsWith(gradioBusy)) node.data = rencontresBusy[lang];
-  }
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) reword(node);
 }
 new MutationObserver((changes) => {
   for (const change of changes) {
-    for (const node of change.addedNodes) rencontresReword(node.nodeType === 1 ? node : node.parentNode || document.body);
-    if (change.type === "characterData" && change.target.parentNode) rencontresReword(change.target.parentNode);
+    const nodes = change.type === "characterData" ? [change.target] : change.addedNodes;
+    for (const node of nodes) rencontresReword(node);
   }
 }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 window.rencontresInterface = async (lang) => {
@@ -73,7 +74,12 @@ window.rencontresInterface = async (lang) => {
 };
 """
 
-HEAD = "<script>" + _COPY_SCRIPT + _LANGUAGE_SCRIPT % json.dumps({k: v["queue_full"] for k, v in TEXTS.items()}) + "</script>"
+HEAD = (
+    "<script>"
+    + _COPY_SCRIPT
+    + _LANGUAGE_SCRIPT % json.dumps({k: v["queue_full"] for k, v in TEXTS.items()})
+    + "</script>"
+)
 
 # Every component whose wording follows the interface language: its key in ui.texts (and in
 # build_app's table of components), and the property that carries it.
