@@ -69,6 +69,7 @@ window.rencontresInterface = async (lang) => {
   const core = performance.getEntriesByType("resource").map((e) => e.name).find((n) => /\\/core-[^/]*\\.js$/.test(n));
   if (core) {
     try { (await import(core)).changeLocale?.(lang); } catch (e) { /* another Gradio: its own words stay */ }
+    await new Promise((done) => setTimeout(done, 500));  // the language's words load, then the box is redrawn
   }
   return lang;
 };
@@ -358,8 +359,11 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
         ).then(handlers.keep, [turns], [kept], api_visibility="private")
         # Gradio's own words and the page's lang attribute follow (see HEAD): in the browser only.
         to_language = "(lang) => window.rencontresInterface && window.rencontresInterface(lang)"
-        ui_lang.change(None, [ui_lang], None, js=to_language, api_visibility="private")
-        app.load(None, [ui_lang], None, js=to_language, api_visibility="private")
+        # Gradio words the upload box once, when it is drawn: it is drawn again, in the new language.
+        for event in (ui_lang.change, app.load):
+            event(None, [ui_lang], None, js=to_language, api_visibility="private").then(
+                lambda: gr.update(visible=False), None, files, api_visibility="private", show_progress="hidden"
+            ).then(lambda: gr.update(visible=True), None, files, api_visibility="private", show_progress="hidden")
 
         # The named API endpoint: a question in, the `assistant ask --json` object out. It shares the
         # chat's queue: one generation at a time on this CPU.

@@ -167,17 +167,19 @@ def test_gradios_own_words_follow_the_interface_language(page) -> None:  # type:
         )
 
     page.get_by_role("tab", name="Documents").click()
-    page.wait_for_function("document.querySelector('#upload').innerText.includes('Déposez')", timeout=30_000)
+    page.wait_for_function("document.querySelector('#upload')?.innerText.includes('Déposez')", timeout=30_000)
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert "Drop" not in page.locator("#upload").inner_text()
     assert "réessayez" in busy_message()
+    page.get_by_role("tab", name="Questions").click()  # where `interface` looks for its sign
     with interface(page, "English", "Examples"):
         page.get_by_role("tab", name="Documents").click()
-        page.wait_for_function("document.querySelector('#upload').innerText.includes('Drop File')", timeout=30_000)
+        page.wait_for_function("document.querySelector('#upload')?.innerText.includes('Drop File')", timeout=30_000)
         assert "try again" in busy_message() and page.evaluate("document.documentElement.lang") == "en"
+        page.get_by_role("tab", name="Questions").click()
     with interface(page, "日本語", "質問の例"):
         page.get_by_role("tab", name="資料一覧").click()
-        page.wait_for_function("document.querySelector('#upload').innerText.includes('ドロップ')", timeout=30_000)
+        page.wait_for_function("document.querySelector('#upload')?.innerText.includes('ドロップ')", timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "8-japanese-documents.png"), full_page=True)
         assert "お試しください" in busy_message()
 
