@@ -82,7 +82,7 @@ def prefix_states(items: int) -> Any:
     """
     from llama_cpp import LlamaRAMCache
 
-    class PrefixStates(LlamaRAMCache):  # type: ignore[misc]
+    class PrefixStates(LlamaRAMCache):
         def __init__(self) -> None:
             super().__init__(capacity_bytes=1 << 62)  # bounded by count below, not by bytes
 
