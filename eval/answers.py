@@ -37,10 +37,10 @@ _MARKERS = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]|【\d+】")
 def facts_present(text: str, facts: list[list[str]]) -> bool:
     """Every group has one alternative in ``text``, on word and number boundaries, markers removed."""
     folded = fold(_MARKERS.sub(" ", text))
-    return all(any(_found(fold(alt), folded) for alt in group) for group in facts)
+    return all(any(fact_found(fold(alt), folded) for alt in group) for group in facts)
 
 
-def _found(fact: str, text: str) -> bool:
+def fact_found(fact: str, text: str) -> bool:
     # A fact starts a word (so "decarbon" finds "décarbonée"); a number must also end where the text's does.
     end = r"(?!\d)" if fact[-1:].isdigit() else ""
     return re.search(r"(?<![0-9a-z])" + re.escape(fact) + end, text) is not None
