@@ -294,21 +294,23 @@ def _row(row: timeline.Row, notes: Footnotes, said: dict[str, Any]) -> dict[str,
         "city": row.city,
         "theme": one("theme"),
         "participants": one("participants"),
-        "citations": sorted({notes.span(q) for q in _innermost([m.quote for m in row.mentions])}),
+        "citations": sorted({notes.span(q) for q in _outermost([m.quote for m in row.mentions])}),
         "conflicts": conflicts,
     }
 
 
-def _innermost(quotes: list[Chunk]) -> list[Chunk]:
-    """The quotes that hold no other of ``quotes``: the same facts cited once, by the shortest span."""
+def _outermost(quotes: list[Chunk]) -> list[Chunk]:
+    """The quotes that no other of ``quotes`` holds: a span inside another is cited by the larger one,
+    which states all it states and more (a year and city in one sentence, the theme in the next: citing
+    the sentence alone left the theme shown with no quote stating it)."""
     return [
         q
         for q in quotes
         if not any(
             o is not q
             and o.doc_id == q.doc_id
-            and q.start <= o.start
-            and o.end <= q.end
+            and o.start <= q.start
+            and q.end <= o.end
             and (o.start, o.end) != (q.start, q.end)
             for o in quotes
         )

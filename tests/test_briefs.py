@@ -337,3 +337,12 @@ def test_a_quote_without_a_word_is_left_out_with_its_line_and_the_numbers_follow
         f"« {quotes[2]} » [3]",
     ]
     assert taken["citations"] == [2, 3] and [c.n for c in notes.citations] == [1, 2, 3]
+
+
+def test_a_row_cites_the_span_that_states_its_details_not_a_shorter_one_inside_it() -> None:
+    from assistant.briefs import _outermost
+
+    sentence = Chunk("s", "d", 0, 40, "Les 7es Rencontres à Aix en 2022.")
+    with_theme = Chunk("s+t", "d", 0, 80, "Les 7es Rencontres à Aix en 2022. Elles avaient pour thème « Durable ».")
+    elsewhere = Chunk("u", "e", 0, 40, "Aix en 2022.")
+    assert _outermost([sentence, with_theme, elsewhere]) == [with_theme, elsewhere]
