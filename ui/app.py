@@ -71,6 +71,7 @@ window.rencontresInterface = async (lang) => {
     try { (await import(core)).changeLocale?.(lang); } catch (e) { /* another Gradio: its own words stay */ }
     await new Promise((done) => setTimeout(done, 500));  // the language's words load, then the box is redrawn
   }
+  document.documentElement.dataset.gradioLocale = lang;  // applied (the browser test waits for it)
   return lang;
 };
 """
@@ -359,11 +360,13 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
         ).then(handlers.keep, [turns], [kept], api_visibility="private")
         # Gradio's own words and the page's lang attribute follow (see HEAD): in the browser only.
         to_language = "(lang) => window.rencontresInterface && window.rencontresInterface(lang)"
-        # Gradio words the upload box once, when it is drawn: it is drawn again, in the new language.
-        for event in (ui_lang.change, app.load):
-            event(None, [ui_lang], None, js=to_language, api_visibility="private").then(
-                lambda: gr.update(visible=False), None, files, api_visibility="private", show_progress="hidden"
-            ).then(lambda: gr.update(visible=True), None, files, api_visibility="private", show_progress="hidden")
+        # Gradio words the upload box once, when it is drawn: after a switch it is drawn again, in the new
+        # language. Not on page load: the box is not drawn until its tab opens, and a redraw then could
+        # drop a file being added.
+        app.load(None, [ui_lang], None, js=to_language, api_visibility="private")
+        ui_lang.change(None, [ui_lang], None, js=to_language, api_visibility="private").then(
+            lambda: gr.update(visible=False), None, files, api_visibility="private", show_progress="hidden"
+        ).then(lambda: gr.update(visible=True), None, files, api_visibility="private", show_progress="hidden")
 
         # The named API endpoint: a question in, the `assistant ask --json` object out. It shares the
         # chat's queue: one generation at a time on this CPU.

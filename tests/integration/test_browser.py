@@ -166,6 +166,7 @@ def test_gradios_own_words_follow_the_interface_language(page) -> None:  # type:
             )
         )
 
+    page.wait_for_function("document.documentElement.dataset.gradioLocale === 'fr'", timeout=30_000)
     page.get_by_role("tab", name="Documents").click()
     page.wait_for_function("document.querySelector('#upload')?.innerText.includes('Déposez')", timeout=30_000)
     assert page.evaluate("document.documentElement.lang") == "fr"
