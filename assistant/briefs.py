@@ -153,25 +153,24 @@ def build_brief(
 
     model = sources.chat_model
     replies = _Replies(cache_dir, model.model_id if model else "")
-    mentions, unread = [], 0
+    mentions: list[timeline.Mention] = []
+    unread = 0
 
     def read(window: timeline.Window, *, by_number: bool = False) -> None:
-        nonlocal mentions, unread
+        nonlocal unread
         step(said["titles"]["timeline"])
         raw = replies.get(window.text)
         if raw is None and model is not None:
             raw = timeline.ask(model, window, timeout_s=sources.settings.brief_timeout_s)
             replies.put(window.text, raw)
             unread += raw is None
-        mentions += [
-            m for m in timeline.read(raw or [], window, by_number=by_number) if not by_number or m.edition in editions
-        ]
+        mentions.extend(timeline.read(raw or [], window, by_number=by_number))
 
-    editions: set[int] = set()
     for window in windows:
         read(window)
-    # Then what the documents say of the editions found, where they name them by number only.
-    editions |= {e for row in timeline.rows_of(mentions) for e in row.values("edition")}
+    # Then what the documents say of the editions found, where they name them by number only (a number
+    # no row has is left with no row: ``rows_of``).
+    editions = {e for row in timeline.rows_of(mentions) for e in row.values("edition")}
     details = timeline.detail_windows(list(catalog.sentences.values()), editions, windows)
     steps += len(details)
     for window in details:

@@ -178,12 +178,15 @@ def windows(
     scores = similarity([" ".join(ordered[i].text.split()) for i in dated])
     score = dict(zip(dated, scores, strict=True))
     kept = sorted((i for i in dated if score[i] >= floor), key=lambda i: -score[i])
-    out = []
-    for i in sorted(kept[:limit]):
-        before = ordered[i - 1] if i and ordered[i - 1].doc_id == ordered[i].doc_id else None
-        after = ordered[i + 1] if i + 1 < len(ordered) and ordered[i + 1].doc_id == ordered[i].doc_id else None
-        out.append(Window(ordered[i], before, after))
-    return out
+    return [_window(ordered, i) for i in sorted(kept[:limit])]
+
+
+def _window(ordered: Sequence[Chunk], i: int) -> Window:
+    """Sentence ``i`` of ``ordered`` (sorted by document and place) with its neighbours in its document."""
+    s = ordered[i]
+    before = ordered[i - 1] if i and ordered[i - 1].doc_id == s.doc_id else None
+    after = ordered[i + 1] if i + 1 < len(ordered) and ordered[i + 1].doc_id == s.doc_id else None
+    return Window(s, before, after)
 
 
 def detail_windows(sentences: Sequence[Chunk], editions: set[int], read: Sequence[Window]) -> list[Window]:
@@ -192,14 +195,11 @@ def detail_windows(sentences: Sequence[Chunk], editions: set[int], read: Sequenc
     japonaises…"), read with their neighbours as :func:`windows` does."""
     seen = {w.sentence.chunk_id for w in read}
     ordered = sorted(sentences, key=lambda s: (s.doc_id, s.start))
-    out = []
-    for i, s in enumerate(ordered):
-        if s.chunk_id in seen or YEAR.search(s.text) or not ordinals(s.text) & editions:
-            continue
-        before = ordered[i - 1] if i and ordered[i - 1].doc_id == s.doc_id else None
-        after = ordered[i + 1] if i + 1 < len(ordered) and ordered[i + 1].doc_id == s.doc_id else None
-        out.append(Window(s, before, after))
-    return out
+    return [
+        _window(ordered, i)
+        for i, s in enumerate(ordered)
+        if s.chunk_id not in seen and not YEAR.search(s.text) and ordinals(s.text) & editions
+    ]
 
 
 def ask(
