@@ -21,12 +21,16 @@ FRESH_FILE = Path(__file__).with_name("fresh.jsonl")
 # been read by then): the held-out set for changes made after it. Most of its questions are on a second
 # made-up document (eval/added/echanges-jeunes-bretagne-mie.md), the rest on corpus facts no other set asks.
 UNSEEN_FILE = Path(__file__).with_name("unseen.jsonl")
+# Written in the eighteenth session before that session changed the engine, on a third made-up document
+# (eval/added/atelier-mobilites-albi-2025.html, HTML this time) and one question over two added documents:
+# the held-out set for changes made after it.
+NOVEL_FILE = Path(__file__).with_name("novel.jsonl")
 # Questions on a document that is not in the shipped corpus (a made-up seminar report): eval/run adds the
 # documents of eval/added/ to a scratch copy of the corpus and index first, as a user would with `assistant add`.
 ADDED_FILE = Path(__file__).with_name("added.jsonl")
 ADDED_DOCUMENTS = sorted((Path(__file__).parent / "added").glob("*.*"))
 # Sets answered over the corpus with the added documents.
-NEEDS_ADDED = {ADDED_FILE, UNSEEN_FILE}
+NEEDS_ADDED = {ADDED_FILE, UNSEEN_FILE, NOVEL_FILE}
 
 
 class Evidence(BaseModel):

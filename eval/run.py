@@ -31,6 +31,7 @@ from eval.gold import (
     GOLD_FILE,
     HELDOUT_FILE,
     NEEDS_ADDED,
+    NOVEL_FILE,
     UNSEEN_FILE,
     GoldItem,
     evidence_spans,
@@ -38,7 +39,7 @@ from eval.gold import (
     load_gold,
 )
 
-SETS = {"gold": GOLD_FILE, "heldout": HELDOUT_FILE, "fresh": FRESH_FILE, "unseen": UNSEEN_FILE, "added": ADDED_FILE}
+SETS = {"gold": GOLD_FILE, "heldout": HELDOUT_FILE, "fresh": FRESH_FILE, "unseen": UNSEEN_FILE, "added": ADDED_FILE, "novel": NOVEL_FILE}
 
 RESULTS = Path(__file__).with_name("results")
 MODES = ("dense", "lexical", "hybrid")

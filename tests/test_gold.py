@@ -16,13 +16,14 @@ from eval.gold import (
     FRESH_FILE,
     GOLD_FILE,
     HELDOUT_FILE,
+    NOVEL_FILE,
     UNSEEN_FILE,
     load_gold,
     locate,
 )
 from tests.conftest import REPO_CORPUS
 
-ALL_SETS = [GOLD_FILE, HELDOUT_FILE, FRESH_FILE, UNSEEN_FILE, ADDED_FILE]
+ALL_SETS = [GOLD_FILE, HELDOUT_FILE, FRESH_FILE, UNSEEN_FILE, ADDED_FILE, NOVEL_FILE]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def test_every_quote_is_in_its_source(path: Path, texts: dict[str, str]) -> None
             locate(texts[ev.source], ev.quote)  # raises when the quote is not there
 
 
-@pytest.mark.parametrize("path", [HELDOUT_FILE, FRESH_FILE, UNSEEN_FILE, ADDED_FILE], ids=lambda p: Path(p).name)
+@pytest.mark.parametrize("path", ALL_SETS[1:], ids=lambda p: Path(p).name)
 def test_held_out_questions_are_new_and_in_three_languages(path: Path) -> None:
     gold, held = load_gold(GOLD_FILE), load_gold(path)
     assert not {i.question for i in gold} & {i.question for i in held}
