@@ -261,6 +261,9 @@ def _extract_html(data: bytes, name: str) -> str:
     for tag in soup.find_all(_HTML_BLOCKS):
         tag.insert_before("\n\n")
         tag.insert_after("\n\n")
+    for cell in soup.find_all(["td", "th"]):  # a table row reads "1 | Le transport à la demande | Cerema"
+        if cell.find_previous_sibling(["td", "th"]) is not None:
+            cell.insert_before(" | ")
     body = soup.body or soup
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in body.get_text().split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"

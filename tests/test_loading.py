@@ -50,6 +50,18 @@ def test_html_drops_scripts_and_navigation(tmp_path: Path) -> None:
     assert "Les Rencontres ont eu lieu à Shizuoka." in content_text(doc)[-1]
 
 
+def test_html_table_cells_stay_apart(tmp_path: Path) -> None:
+    page = tmp_path / "programme.html"
+    page.write_text(
+        "<html><body><table><tr><th>Session</th><th>Thème</th></tr>"
+        "<tr><td>1</td><td>Le transport à la demande</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    lines = load_document(page).text.splitlines()
+    assert "Session | Thème" in lines
+    assert "1 | Le transport à la demande" in lines
+
+
 def test_docx_paragraphs_become_text(tmp_path: Path) -> None:
     path = tmp_path / "note.docx"
     document = docx.Document()
