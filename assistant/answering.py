@@ -36,6 +36,7 @@ class EvidenceFirstWriter:
         temperature: float,
         evidence_floor: float,
         second_reading: bool,
+        quote_unchecked: bool = False,
     ) -> None:
         self._model = model
         self._document_text = document_text
@@ -43,6 +44,7 @@ class EvidenceFirstWriter:
         self._temperature = temperature
         self._evidence_floor = evidence_floor
         self._second_reading = second_reading
+        self._quote_unchecked = quote_unchecked
 
     def answer_events(
         self,
@@ -105,6 +107,8 @@ class EvidenceFirstWriter:
                 text, verdict = translated, judge(translated)
                 if verdict.mode == "answer" and not written_in(text, language):
                     verdict = replace(verdict, mode="quoted")
+        if verdict.mode == "answer" and self._quote_unchecked and not checking.checked_claims(text, question):
+            verdict = replace(verdict, mode="quoted", problems=("the reply states nothing the checks can compare",))
         timings["total"] = ms(started)
         why = "; ".join(verdict.problems) or None
         if verdict.mode == "refused":

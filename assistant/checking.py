@@ -208,6 +208,12 @@ def claims(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def checked_claims(text: str, question: str) -> list[str]:
+    """The claims of ``text`` (:func:`claims`) that the question does not already hold: what a reply
+    asserts beyond the question that the checks could compare with the sources."""
+    return [c for c in claims(text) if not supported(c, question)]
+
+
 # Words of the two Latin-script languages that open sentences; generic grammar, not this corpus.
 _OPENERS = frozenset(
     fold(w)

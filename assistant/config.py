@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     # After the checks, the model is asked YES or NO whether the sentences it named give the answer at
     # all (assistant/verifying.py); a NO refuses. Answers only (speech points and brief items quote).
     second_reading: bool = True
+    # An answer that asserts nothing the checks can compare with the sources (no number, date, name or
+    # web address beyond the question's own) is shown as its named sentences quoted, not in the model's
+    # words: a paraphrase the code cannot check is not shown as fact.
+    quote_unchecked: bool = False
     # The onboarding brief's timeline reads the dated sentences at least this close (cosine) to its
     # question. Read off the shipped corpus only (eval/README.md, thirteenth session): the sentences that
     # state an edition scored 0.49-0.75, the other dated ones (an agreement, a founding, a summit) 0.43 down.

@@ -301,6 +301,7 @@ class Assistant:
                 temperature=self.settings.temperature,
                 evidence_floor=self.settings.evidence_floor,
                 second_reading=self.settings.second_reading,
+                quote_unchecked=self.settings.quote_unchecked,
             )
             try:
                 yield from writer.answer_events(

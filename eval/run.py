@@ -39,7 +39,14 @@ from eval.gold import (
     load_gold,
 )
 
-SETS = {"gold": GOLD_FILE, "heldout": HELDOUT_FILE, "fresh": FRESH_FILE, "unseen": UNSEEN_FILE, "added": ADDED_FILE, "novel": NOVEL_FILE}
+SETS = {
+    "gold": GOLD_FILE,
+    "heldout": HELDOUT_FILE,
+    "fresh": FRESH_FILE,
+    "unseen": UNSEEN_FILE,
+    "added": ADDED_FILE,
+    "novel": NOVEL_FILE,
+}
 
 RESULTS = Path(__file__).with_name("results")
 MODES = ("dense", "lexical", "hybrid")
