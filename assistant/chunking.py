@@ -131,6 +131,8 @@ def is_heading_line(line: str, *, previous_line: str, next_line: str | None, typ
         return True
     if next_line is None or not stripped or len(stripped) > 100 or _LIST_ITEM.match(line):
         return False
+    if " | " in stripped:  # a table row, as the HTML and DOCX extractors write one: its cells are content
+        return False
     if typical_length and len(stripped) >= 0.8 * typical_length:
         return False
     if stripped[-1] in '.,;:…»"”)' or not (stripped[0].isupper() or stripped[0].isdigit()):

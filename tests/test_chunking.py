@@ -91,3 +91,16 @@ def test_normalize_keeps_compound_hyphens_across_lines() -> None:
     assert (
         normalize_text("les 8e Rencontres franco-\njaponaises  de   la") == "les 8e Rencontres franco-japonaises de la"
     )
+
+
+def test_a_table_row_is_content_not_a_heading(tmp_path: Path) -> None:
+    page = tmp_path / "programme.html"
+    page.write_text(
+        "<html><body><h2>Programme</h2><table><tr><th>Session</th><th>Intervenant</th></tr>"
+        "<tr><td>1</td><td>Cerema</td></tr></table><p>Suite du texte.</p></body></html>",
+        encoding="utf-8",
+    )
+    document = load_document(page)
+    units = [(u.kind, document.text[u.start : u.end], u.heading_path) for u in segment_document(document)]
+    assert ("sentence", "1 | Cerema", ("Programme",)) in units
+    assert ("sentence", "Suite du texte.", ("Programme",)) in units
