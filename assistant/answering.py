@@ -36,7 +36,7 @@ class EvidenceFirstWriter:
         temperature: float,
         evidence_floor: float,
         second_reading: bool,
-        quote_unchecked: bool = False,
+        quote_unchecked: bool = True,
     ) -> None:
         self._model = model
         self._document_text = document_text

@@ -38,7 +38,8 @@ _DIGITS = re.compile(r"\d+")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"
 _CAPITALISED = rf"[A-ZÀ-ÖØ-ÞĀĒĪŌŪŒŠŽ][{_LATIN}0-9’'\-]*[{_LATIN}0-9]"
 _NAME = re.compile(rf"{_CAPITALISED}(?:\s+(?:(?:de|du|des|la|le|l’|l'|d’|d')\s*)?{_CAPITALISED})*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?。！？:;]\s+|\n)\s*[«\"“(]?\s*$")
+# Where a sentence starts; the period of an initial or of "M." ends none ("M. Dupont a salué…").
+_SENTENCE_START = re.compile(r"(?:^|(?<!\b[A-Z])[.!?。！？:;]\s+|\n)\s*[«\"“(]?\s*$")
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,8 @@ def test_months_are_numbers_and_names_may_be_spelled_the_sources_way() -> None:
 def test_years_and_editions_are_read_as_retrieval_reads_them_full_width_digits_too() -> None:
     assert fixed_by("第９回会議は２０２６年に開かれますか？") == {"2026", "#9"}
     assert fixed_by("Les 1res Rencontres, en 2008") == {"2008", "#1"}
+
+
+def test_a_name_after_an_honorific_or_an_initial_is_a_claim() -> None:
+    assert claims("Le maire M. Dupont a salué les jeunes.") == ["Dupont"]
+    assert claims("Il est arrivé à Nancy. Puis les délégués sont partis.") == ["Nancy"]

@@ -175,15 +175,13 @@ def test_the_second_reading_can_be_turned_off_and_is_not_asked_of_quotes(setting
     assert isinstance(final, Final) and final.answer.mode == "quoted" and chat.reading_calls == []
 
 
-def test_with_quote_unchecked_a_reply_that_asserts_nothing_checkable_is_shown_as_its_quote(settings: Settings) -> None:
+def test_a_reply_that_asserts_nothing_checkable_is_shown_as_its_quote(settings: Settings) -> None:
     question = "Que s'est-il passé lors des Rencontres de 2014 ?"
     vague = grounded("Takamatsu", "Les Rencontres de 2014 ont été un moment important d'échanges.")
-    assert make(settings, FakeChatModel([vague])).answer(question).mode == "answer"  # off by default
-    answer = make(settings, FakeChatModel([vague]), quote_unchecked=True).answer(question)
+    assert make(settings, FakeChatModel([vague]), quote_unchecked=False).answer(question).mode == "answer"
+    answer = make(settings, FakeChatModel([vague])).answer(question)
     assert answer.mode == "quoted" and "Takamatsu en 2014" in answer.text
     assert answer.dropped_sentences == ("Les Rencontres de 2014 ont été un moment important d'échanges.",)
     # A claim beyond the question's own words (a city) is checked, and shown in the model's words.
-    checked = make(
-        settings, FakeChatModel([grounded("Takamatsu", "Elles ont eu lieu à Takamatsu.")]), quote_unchecked=True
-    )
+    checked = make(settings, FakeChatModel([grounded("Takamatsu", "Elles ont eu lieu à Takamatsu.")]))
     assert checked.answer(question).mode == "answer"
