@@ -11,13 +11,16 @@
    too (as whole words), and in the same clause (no comma or bracket between them, no other
    year closer to the city); an edition number must be written as an ordinal ("7es", "8th", "第8回"; in a
    passage read for naming an edition by number, "septième" too: :func:`ordinals`);
-   dates and participants must be copied from the passage, a theme copied from between quotation marks.
+   dates must be copied from the passage and write a number or a month, a theme copied from between quotation marks; participants must
+   be copied, or count as the sentence naming the edition does and be shown in its words (the clause that
+   writes the counts); a year first planned must be written in the passage.
    What fails is dropped; an edition left without a year and a city is no row, but a passage read for
    naming an edition by number gives the details that follow the number to the one row of that number.
 4. **Merge.** Mentions of one (year, city) make one row, cited by each passage. Where sources differ, the
    row keeps every value with its citations and says so (``conflicts``): two cities for a year, two years
-   for an edition, two different counts of participants; and a passage that lists the hosts of a span of
-   years without naming a host the other sources place in that span.
+   for an edition, two different counts of participants; the year an edition was first planned for, if it
+   falls after the edition before was held and before this one was; and a passage that lists the hosts of
+   a span of years without naming a host the other sources place in that span.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|[.!?。](\s|$)")
 _QUOTED = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"]+)\"|「([^」]+)」|『([^』]+)』")
 MAX_MEETINGS = 8  # per passage
-VERSION = 1  # of the prompt and the grammar: replies kept from another version are asked again
+VERSION = 4  # of the prompt and the grammar: replies kept from another version are asked again
 
 _FIELDS = ", ".join(
     f'\\"{name}\\": " {kind} "'
@@ -54,6 +57,7 @@ _FIELDS = ", ".join(
         ("dates", "str"),
         ("theme", "str"),
         ("participants", "str"),
+        ("planned", "year"),
     )
 )
 GRAMMAR = "\n".join(
@@ -82,8 +86,9 @@ SCHEMA = {
                     "dates": _NULLABLE_STRING,
                     "theme": _NULLABLE_STRING,
                     "participants": _NULLABLE_STRING,
+                    "planned": {"type": ["integer", "null"]},
                 },
-                "required": ["year", "city", "edition", "dates", "theme", "participants"],
+                "required": ["year", "city", "edition", "dates", "theme", "participants", "planned"],
                 "additionalProperties": False,
             },
         }
@@ -145,6 +150,7 @@ class Mention:
     dates: str | None = None
     theme: str | None = None
     participants: str | None = None
+    planned: int | None = None  # the year the passage says the edition was first planned for
 
 
 @dataclass
@@ -203,23 +209,37 @@ def detail_windows(sentences: Sequence[Chunk], editions: set[int], read: Sequenc
 
 
 def ask(
-    model: ChatModel, window: Window, *, max_tokens: int = 400, timeout_s: float | None = None
+    model: ChatModel, window: Window, *, max_tokens: int = 700, timeout_s: float | None = None
 ) -> list[dict[str, Any]] | None:
     """The editions the model lists for ``window``, unchecked (see :func:`verify`); None if it fails."""
     messages = [
         {"role": "system", "content": load_prompt("timeline_system")},
         {"role": "user", "content": f"Passage: {window.text}"},
     ]
-    reply = ""
     try:
         reply = complete(model, messages, max_tokens=max_tokens, output=OUTPUT, timeout_s=timeout_s)
-        meetings = json.loads(reply)["meetings"]
     except ModelError as exc:
         logger.warning("timeline extraction failed on %s: %s", window.sentence.chunk_id, exc)
         return None
+    return meetings_of(reply)
+
+
+def meetings_of(reply: str) -> list[dict[str, Any]]:
+    """The meetings of a reply; of a reply cut short (the token limit), the ones it wrote whole: the grammar
+    writes each on one ``{…}`` with no brace inside, so the cut one is the last, unclosed."""
+    try:
+        meetings = json.loads(reply)["meetings"]
     except (ValueError, KeyError, TypeError):
-        logger.warning("timeline extraction: not the JSON asked for: %r", reply[:200])
-        return []
+        whole = re.findall(r"\{[^{}]*\}", reply.split("[", 1)[-1])
+        meetings = []
+        for item in whole:
+            try:
+                meetings.append(json.loads(item))
+            except ValueError:
+                continue
+        logger.warning(
+            "timeline extraction: a reply cut short or malformed, %d meetings kept: %r", len(meetings), reply[:200]
+        )
     return [m for m in meetings if isinstance(m, dict)] if isinstance(meetings, list) else []
 
 
@@ -273,6 +293,11 @@ def verify(
     after = _flat(*reach)
     details = {k: raw.get(k) for k in ("edition", "dates", "theme", "participants")}
     values = {k: v for k, v in details.items() if v is not None and v != "" and checks[k](v, after)}
+    if "participants" not in values and (clause := counting_clause(details["participants"], reach[0].text)):
+        values["participants"] = clause  # the counts the model gave, as the sentence naming the edition words them
+    planned = raw.get("planned")
+    if planned != year and _year(planned, window.text):
+        values["planned"] = planned  # "initialement prévue en 2020", often in the next sentence
     kept = {"year": year, "city": city, **values}
     quote = next(span for span in spans if all(checks[k](v, span.text) for k, v in kept.items() if v is not None))
     return Mention(window, quote, year, city, **values)
@@ -321,6 +346,15 @@ def _differences(rows: list[Row], mentions: Sequence[Mention]) -> None:
                 row.conflicts.append(
                     _conflict(name, [(v, [m for m in row.mentions if getattr(m, name) == v]) for v in values])
                 )
+    for i, row in enumerate(rows):  # rows are by year
+        # An edition is planned after the one before it was held, for a year before it was held: a year
+        # outside that span is another event's ("Créées en 2008" read as the plan of 2024).
+        earlier = rows[i - 1].year if i else None
+        planned = [p for p in row.values("planned") if p < row.year and (earlier is None or p > earlier)]
+        if planned:
+            row.conflicts.append(
+                _conflict("planned", [(p, [m for m in row.mentions if m.planned == p]) for p in planned])
+            )
     for listed, span in _listings(mentions):
         first, last = span
         for row in rows:
@@ -400,6 +434,11 @@ def _copied(value: Any, text: str) -> bool:
     return isinstance(value, str) and len(_key(value)) > 3 and _key(value) in _key(text)
 
 
+def _dated(value: Any, text: str) -> bool:
+    """Copied, and a date: it writes a number or a month ("sous le thème « … »" copied as dates is not)."""
+    return _copied(value, text) and bool(numbers(value))
+
+
 def _theme(value: Any, text: str) -> bool:
     quoted = [_key(next(g for g in m.groups() if g)) for m in _QUOTED.finditer(text)]
     return isinstance(value, str) and _key(value.strip('«»“”"「」『』 ')) in quoted
@@ -408,6 +447,21 @@ def _theme(value: Any, text: str) -> bool:
 def _participants(value: Any, text: str) -> bool:
     counted = numbers(value) if isinstance(value, str) else frozenset()
     return _copied(value, text) and bool(counted) and counted <= numbers(text)
+
+
+_CLAUSES = re.compile(r"[,;:()\[\]]|[.!?。](?:\s|$)")
+
+
+def counting_clause(value: Any, text: str) -> str | None:
+    """The shortest clause of ``text`` that writes every number of ``value`` (none of them a year), as
+    ``text`` writes it; None if there is none. The model's participants are often reworded ("14
+    collectivités japonaises and 22…" for "… et 22…"): their counts are checked, the words are the source's."""
+    counted = numbers(value) if isinstance(value, str) else frozenset()
+    if not counted or any(YEAR.fullmatch(n) for n in counted):
+        return None
+    clauses = [" ".join(c.split()) for c in _CLAUSES.split(text)]
+    holding = [c for c in clauses if c and counted <= numbers(c)]
+    return min(holding, key=len) if holding else None
 
 
 def _paired(year: int, city: str, text: str) -> bool:
@@ -432,7 +486,8 @@ _CHECKS: dict[str, Callable[[Any, str], bool]] = {
     "year": _year,
     "city": _city,
     "edition": _edition,
-    "dates": _copied,
+    "dates": _dated,
     "theme": _theme,
     "participants": _participants,
+    "planned": _year,
 }

@@ -228,6 +228,8 @@ def test_details_are_kept_only_as_the_passage_writes_them() -> None:
         "Eau pour tous",
         "30 villes",
     )
+    found = timeline.verify({**good, "dates": "sur le thème"}, window)  # copied, but no date
+    assert found is not None and found.dates is None
     bad = {
         "year": 2016,
         "city": "Lyon",
@@ -346,3 +348,71 @@ def test_a_row_cites_the_span_that_states_its_details_not_a_shorter_one_inside_i
     with_theme = Chunk("s+t", "d", 0, 80, "Les 7es Rencontres à Aix en 2022. Elles avaient pour thème « Durable ».")
     elsewhere = Chunk("u", "e", 0, 40, "Aix en 2022.")
     assert _outermost([sentence, with_theme, elsewhere]) == [with_theme, elsewhere]
+
+
+def test_participants_reworded_by_the_model_are_shown_in_the_passages_words_when_the_counts_hold() -> None:
+    text = (
+        "Cette septième édition, qui a rassemblé 14 collectivités japonaises et 22 collectivités françaises, "
+        "s'est tenue à Aix."
+    )
+    window = timeline.Window(Chunk("s", "d", 0, len(text), text))
+    raw = {"year": None, "city": None, "edition": 7, "dates": None, "theme": None}
+    reworded = {**raw, "participants": "14 Japanese and 22 French authorities"}
+    found = timeline.verify(reworded, window, by_number=True)
+    assert found is not None
+    assert found.participants == "qui a rassemblé 14 collectivités japonaises et 22 collectivités françaises"
+    assert found.participants in found.quote.text
+    for wrong in (
+        "15 Japanese and 22 French authorities",
+        "2022",
+        "many authorities",
+    ):  # a count not written, a year, none
+        found = timeline.verify({**raw, "participants": wrong}, window, by_number=True)
+        assert found is not None and found.participants is None, wrong
+
+
+def test_a_year_an_edition_was_first_planned_for_is_shown_beside_the_year_it_was_held() -> None:
+    held = "Les 7es Rencontres se sont tenues à Aix en 2022."
+    plan = "Elles étaient prévues en 2020, quatre ans après celles de Lyon en 2018."
+    window = timeline.Window(Chunk("s", "d", 0, len(held), held), after=Chunk("t", "d", len(held) + 1, 200, plan))
+    blank = {"dates": None, "theme": None, "participants": None}
+    aix = timeline.verify({"year": 2022, "city": "Aix", "edition": 7, **blank, "planned": 2020}, window)
+    lyon_text = "Les 6es Rencontres ont eu lieu à Lyon en 2018."
+    lyon = timeline.verify(
+        {"year": 2018, "city": "Lyon", "edition": 6, **blank, "planned": None},
+        timeline.Window(Chunk("u", "e", 0, len(lyon_text), lyon_text)),
+    )
+    assert aix is not None and aix.planned == 2020 and "2020" in aix.quote.text
+    assert lyon is not None
+    rows = {r.year: r for r in timeline.rows_of([aix, lyon])}
+    assert [(c["field"], [v["value"] for v in c["values"]]) for c in rows[2022].conflicts] == [("planned", [2020])]
+    assert rows[2018].conflicts == []
+    # A year not written in the passage, or one another row holds (Lyon's 2018), is no plan of this edition.
+    for planned in (2019, 2018):
+        again = timeline.verify({"year": 2022, "city": "Aix", "edition": 7, **blank, "planned": planned}, window)
+        assert again is not None
+        assert not [c for r in timeline.rows_of([again, lyon]) for c in r.conflicts if c["field"] == "planned"]
+
+
+def test_every_language_of_the_brief_has_every_wording_the_french_has() -> None:
+    from assistant.briefs import words
+
+    def keys(tree: object, path: str = "") -> set[str]:
+        if not isinstance(tree, dict):
+            return {path}
+        return {k for name, sub in tree.items() for k in keys(sub, f"{path}/{name}")}
+
+    said = words()
+    for language in ("en", "ja"):
+        assert keys(said[language]) == keys(said["fr"]), language
+
+
+def test_a_timeline_reply_cut_short_keeps_the_meetings_it_wrote_whole() -> None:
+    whole = (
+        '{"year": 2008, "city": "Nancy", "edition": 1, "dates": null, "theme": null, "participants": null, '
+        '"planned": null}'
+    )
+    cut = '{"meetings": [' + whole + ', {"year": 2010, "city": "Kanaz'
+    assert timeline.meetings_of(cut) == [json.loads(whole)]
+    assert timeline.meetings_of('{"meetings": [' + whole + "]}") == [json.loads(whole)]
+    assert timeline.meetings_of("not JSON") == []
