@@ -11,9 +11,10 @@
    too (as whole words), and in the same clause (no comma or bracket between them, no other
    year closer to the city); an edition number must be written as an ordinal ("7es", "8th", "第8回"; in a
    passage read for naming an edition by number, "septième" too: :func:`ordinals`);
-   dates must be copied from the passage and write a number or a month, a theme copied from between quotation marks; participants must
-   be copied, or count as the sentence naming the edition does and be shown in its words (the clause that
-   writes the counts); a year first planned must be written in the passage.
+   dates must be copied from the passage and write a number or a month, a theme copied from between
+   quotation marks; participants must be copied, or count as the sentence naming the edition does and be
+   shown in its words (the clause that writes the counts); a year first planned must be written in the
+   passage.
    What fails is dropped; an edition left without a year and a city is no row, but a passage read for
    naming an edition by number gives the details that follow the number to the one row of that number.
 4. **Merge.** Mentions of one (year, city) make one row, cited by each passage. Where sources differ, the
