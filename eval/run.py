@@ -3,7 +3,7 @@
 The held-out questions (eval/heldout.jsonl, see eval/gold.py) are measured too, apart.
 
 python -m eval.run                 # retrieval metrics with the current settings and index
-python -m eval.run --answers       # + answers to the gold, fresh, unseen and added-document sets, both engines
+python -m eval.run --answers       # + answers to the gold, fresh, unseen, added-document and novel sets, both engines
 python -m eval.run --answers --sets fresh --engines evidence --baseline   # one set, one engine, the baseline
 python -m eval.run --sweep 300,450,600,800,1000   # rebuild a scratch index per size and compare
 """
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", help="comma-separated chunk sizes to compare")
     parser.add_argument("--answers", action="store_true", help="also measure answers (see eval/answers.py)")
     parser.add_argument(
-        "--sets", default="gold,fresh,unseen,added", help=f"question sets for answers: {', '.join(SETS)}"
+        "--sets", default="gold,fresh,unseen,added,novel", help=f"question sets for answers: {', '.join(SETS)}"
     )
     parser.add_argument("--engines", default="evidence,legacy", help="answer engines to compare")
     parser.add_argument("--baseline", action="store_true", help="with --answers, also the LangChain baseline")
