@@ -36,7 +36,7 @@ class EvidenceFirstWriter:
         temperature: float,
         evidence_floor: float,
         second_reading: bool,
-        quote_unchecked: bool = True,
+        quote_unchecked: bool,
     ) -> None:
         self._model = model
         self._document_text = document_text
@@ -90,6 +90,7 @@ class EvidenceFirstWriter:
                 question=question,
                 query_vector=query_vector,
                 evidence_floor=self._evidence_floor,
+                quote_unchecked=self._quote_unchecked,
             )
 
         yield Progress("checking")
@@ -107,8 +108,6 @@ class EvidenceFirstWriter:
                 text, verdict = translated, judge(translated)
                 if verdict.mode == "answer" and not written_in(text, language):
                     verdict = replace(verdict, mode="quoted")
-        if verdict.mode == "answer" and self._quote_unchecked and not checking.checked_claims(text, question):
-            verdict = replace(verdict, mode="quoted", problems=("the reply states nothing the checks can compare",))
         timings["total"] = ms(started)
         why = "; ".join(verdict.problems) or None
         if verdict.mode == "refused":

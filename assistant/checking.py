@@ -16,6 +16,9 @@ against sentences it must guess. The rules are the same in every language, in th
    evidence (the model named too little); a claim that stands in none was made up: refused.
 6. Asked about a year, a reply naming what the evidence gives to another year took the wrong item of
    a list ("à Nancy en 2008, …, à Takamatsu en 2014"): the evidence is *quoted* instead.
+7. With ``quote_unchecked``, a reply that asserts nothing rule 5 can compare beyond the question's own
+   words (no number, address or Latin-script name) is *quoted* too: a paraphrase no check reached
+   ("the declaration concluded that mobility should be repensed…") is not shown as fact.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ def check_reply(
     question: str,
     query_vector: Sequence[float],
     evidence_floor: float,
+    quote_unchecked: bool = False,
 ) -> Verdict:
     """Judge a reply (``text``, naming ``ids``) against the ``shown`` sentences; see the module doc."""
     chosen = [i for i in ids if 1 <= i <= len(shown)]
@@ -101,6 +105,8 @@ def check_reply(
         return Verdict(
             "quoted", tuple(chosen), (f"{', '.join(wrong_item)} belongs to another year",), tuple(wrong_item)
         )
+    if quote_unchecked and all(supported(c, question) for c in made):  # nothing claimed beyond the question
+        return Verdict("quoted", tuple(chosen), ("the reply states nothing the checks can compare",))
     return Verdict("answer", tuple(sorted(extra)))
 
 
@@ -207,12 +213,6 @@ def claims(text: str) -> list[str]:
                 continue
         found.append(name)
     return list(dict.fromkeys(found))
-
-
-def checked_claims(text: str, question: str) -> list[str]:
-    """The claims of ``text`` (:func:`claims`) that the question does not already hold: what a reply
-    asserts beyond the question that the checks could compare with the sources."""
-    return [c for c in claims(text) if not supported(c, question)]
 
 
 # Words of the two Latin-script languages that open sentences; generic grammar, not this corpus.

@@ -113,3 +113,21 @@ def test_years_and_editions_are_read_as_retrieval_reads_them_full_width_digits_t
 def test_a_name_after_an_honorific_or_an_initial_is_a_claim() -> None:
     assert claims("Le maire M. Dupont a salué les jeunes.") == ["Dupont"]
     assert claims("Il est arrivé à Nancy. Puis les délégués sont partis.") == ["Nancy"]
+
+
+def test_with_quote_unchecked_a_reply_claiming_nothing_beyond_the_question_is_quoted() -> None:
+    def mode(text: str, *, quote_unchecked: bool = True) -> str:
+        return check_reply(
+            text,
+            [1],
+            shown(),
+            question="Où ont eu lieu les Rencontres de Nancy et de 2014 ?",
+            query_vector=Q,
+            evidence_floor=0.5,
+            quote_unchecked=quote_unchecked,
+        ).mode
+
+    vague = "Nancy et 2014 furent de beaux moments d'échanges."  # its claims are the question's own
+    assert mode(vague) == "quoted"
+    assert mode(vague, quote_unchecked=False) == "answer"
+    assert mode("À Takamatsu en 2014.") == "answer"  # Takamatsu is checked, and stands in the sentence
