@@ -44,7 +44,7 @@ from assistant.types import Chunk
 logger = logging.getLogger(__name__)
 
 YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|[.!?。](\s|$)")
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|[.!?。](?:\s|$)")
 _QUOTED = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"]+)\"|「([^」]+)」|『([^』]+)』")
 MAX_MEETINGS = 8  # per passage
 VERSION = 4  # of the prompt and the grammar: replies kept from another version are asked again
@@ -296,9 +296,8 @@ def verify(
     values = {k: v for k, v in details.items() if v is not None and v != "" and checks[k](v, after)}
     if "participants" not in values and (clause := counting_clause(details["participants"], reach[0].text)):
         values["participants"] = clause  # the counts the model gave, as the sentence naming the edition words them
-    planned = raw.get("planned")
-    if planned != year and _year(planned, window.text):
-        values["planned"] = planned  # "initialement prévue en 2020", often in the next sentence
+    if _year(raw.get("planned"), window.text):  # "initialement prévue en 2020", often in the next sentence
+        values["planned"] = raw["planned"]  # whether it is a plan of this edition: ``_differences``
     kept = {"year": year, "city": city, **values}
     quote = next(span for span in spans if all(checks[k](v, span.text) for k, v in kept.items() if v is not None))
     return Mention(window, quote, year, city, **values)
@@ -347,11 +346,11 @@ def _differences(rows: list[Row], mentions: Sequence[Mention]) -> None:
                 row.conflicts.append(
                     _conflict(name, [(v, [m for m in row.mentions if getattr(m, name) == v]) for v in values])
                 )
-    for i, row in enumerate(rows):  # rows are by year
+    for row in rows:
         # An edition is planned after the one before it was held, for a year before it was held: a year
-        # outside that span is another event's ("Créées en 2008" read as the plan of 2024).
-        earlier = rows[i - 1].year if i else None
-        planned = [p for p in row.values("planned") if p < row.year and (earlier is None or p > earlier)]
+        # outside that span is another event's (the model gave Shizuoka 2024 a plan of 2008).
+        earlier = max((r.year for r in rows if r.year < row.year), default=0)
+        planned = [p for p in row.values("planned") if earlier < p < row.year]
         if planned:
             row.conflicts.append(
                 _conflict("planned", [(p, [m for m in row.mentions if m.planned == p]) for p in planned])
@@ -450,9 +449,6 @@ def _participants(value: Any, text: str) -> bool:
     return _copied(value, text) and bool(counted) and counted <= numbers(text)
 
 
-_CLAUSES = re.compile(r"[,;:()\[\]]|[.!?。](?:\s|$)")
-
-
 def counting_clause(value: Any, text: str) -> str | None:
     """The shortest clause of ``text`` that writes every number of ``value`` (none of them a year), as
     ``text`` writes it; None if there is none. The model's participants are often reworded ("14
@@ -460,7 +456,7 @@ def counting_clause(value: Any, text: str) -> str | None:
     counted = numbers(value) if isinstance(value, str) else frozenset()
     if not counted or any(YEAR.fullmatch(n) for n in counted):
         return None
-    clauses = [" ".join(c.split()) for c in _CLAUSES.split(text)]
+    clauses = [" ".join(c.split()) for c in _CLAUSE_BREAK.split(text)]
     holding = [c for c in clauses if c and counted <= numbers(c)]
     return min(holding, key=len) if holding else None
 
