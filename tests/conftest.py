@@ -7,7 +7,9 @@ import pytest
 
 from assistant import cli
 from assistant.config import Settings
+from assistant.loading import load_document
 from assistant.pipeline import Assistant
+from assistant.types import Document
 from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -51,6 +53,13 @@ def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
         monkeypatch.setenv(f"ASSISTANT_{key}", str(value))
     monkeypatch.setattr(cli, "build_assistant", lambda s: Assistant(s, embedder=FakeEmbedder()))
     return settings
+
+
+def load_html(folder: Path, markup: str) -> Document:
+    """``markup`` written as an HTML file in ``folder`` and loaded as a user's document would be."""
+    page = folder / "page.html"
+    page.write_text(markup, encoding="utf-8")
+    return load_document(page)
 
 
 def make_pdf(lines: list[str]) -> bytes:

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.chunking import normalize_text, segment_document, split_document, split_sentences
 from assistant.loading import load_corpus, load_document
-from tests.conftest import REPO_CORPUS
+from tests.conftest import REPO_CORPUS, load_html
 
 
 def sentences(text: str) -> list[str]:
@@ -94,13 +94,11 @@ def test_normalize_keeps_compound_hyphens_across_lines() -> None:
 
 
 def test_a_table_row_is_content_not_a_heading(tmp_path: Path) -> None:
-    page = tmp_path / "programme.html"
-    page.write_text(
+    document = load_html(
+        tmp_path,
         "<html><body><h2>Programme</h2><table><tr><th>Session</th><th>Intervenant</th></tr>"
         "<tr><td>1</td><td>Cerema</td></tr></table><p>Suite du texte.</p></body></html>",
-        encoding="utf-8",
     )
-    document = load_document(page)
     units = [(u.kind, document.text[u.start : u.end], u.heading_path) for u in segment_document(document)]
     assert ("sentence", "1 | Cerema", ("Programme",)) in units
     assert ("sentence", "Suite du texte.", ("Programme",)) in units

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.errors import DocumentError
 from assistant.loading import find_content, load_corpus, load_document
-from tests.conftest import REPO_CORPUS, make_pdf
+from tests.conftest import REPO_CORPUS, load_html, make_pdf
 
 
 def content_text(doc) -> list[str]:
@@ -39,25 +39,21 @@ def test_corpus_metadata_gives_titles_and_editions(corpus_dir: Path) -> None:
 
 
 def test_html_drops_scripts_and_navigation(tmp_path: Path) -> None:
-    page = tmp_path / "page.html"
-    page.write_text(
+    doc = load_html(
+        tmp_path,
         "<html><head><script>var x = 1;</script></head><body><nav>Accueil | Contact</nav>"
         "<h1>Shizuoka 2024</h1><p>Les Rencontres ont eu lieu à Shizuoka.</p></body></html>",
-        encoding="utf-8",
     )
-    doc = load_document(page)
     assert "var x" not in doc.text and "Contact" not in doc.text
     assert "Les Rencontres ont eu lieu à Shizuoka." in content_text(doc)[-1]
 
 
 def test_html_table_cells_stay_apart(tmp_path: Path) -> None:
-    page = tmp_path / "programme.html"
-    page.write_text(
+    lines = load_html(
+        tmp_path,
         "<html><body><table><tr><th>Session</th><th>Thème</th></tr>"
         "<tr><td>1</td><td>Le transport à la demande</td></tr></table></body></html>",
-        encoding="utf-8",
-    )
-    lines = load_document(page).text.splitlines()
+    ).text.splitlines()
     assert "Session | Thème" in lines
     assert "1 | Le transport à la demande" in lines
 
