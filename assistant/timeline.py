@@ -47,7 +47,7 @@ YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|[.!?。](?:\s|$)")
 _QUOTED = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"]+)\"|「([^」]+)」|『([^』]+)』")
 MAX_MEETINGS = 8  # per passage
-VERSION = 4  # of the prompt and the grammar: replies kept from another version are asked again
+VERSION = 5  # of the prompt and the grammar: replies kept from another version are asked again
 
 _FIELDS = ", ".join(
     f'\\"{name}\\": " {kind} "'
@@ -165,12 +165,23 @@ class Row:
 
     def values(self, name: str) -> list[Any]:
         """The distinct values of a field across the row's mentions, in order of first appearance."""
-        seen: dict[str, Any] = {}
+        seen: dict[Any, Any] = {}
         for m in self.mentions:
             value = getattr(m, name)
             if value is not None:
-                seen.setdefault(_key(str(value)), value)
+                seen.setdefault(_same(name, value), value)
         return list(seen.values())
+
+    def stating(self, name: str, value: Any) -> list[Mention]:
+        """The mentions that give ``name`` the same value as ``value`` (see :func:`_same`)."""
+        key = _same(name, value)
+        return [m for m in self.mentions if getattr(m, name) is not None and _same(name, getattr(m, name)) == key]
+
+
+def _same(name: str, value: Any) -> Any:
+    """What two values of a field must share to agree: their words, but for participants their counts
+    ("14 collectivités japonaises et 22…" and "des 14 collectivités territoriales japonaises et des 22…")."""
+    return numbers(value) if name == "participants" and isinstance(value, str) else _key(str(value))
 
 
 def windows(
@@ -343,9 +354,7 @@ def _differences(rows: list[Row], mentions: Sequence[Mention]) -> None:
         for name in ("edition", "dates", "participants"):
             values = row.values(name)
             if len(values) > 1 and not (name == "dates" and _nested(values)):
-                row.conflicts.append(
-                    _conflict(name, [(v, [m for m in row.mentions if getattr(m, name) == v]) for v in values])
-                )
+                row.conflicts.append(_conflict(name, [(v, row.stating(name, v)) for v in values]))
     for row in rows:
         # An edition is planned after the one before it was held, for a year before it was held: a year
         # outside that span is another event's (the model gave Shizuoka 2024 a plan of 2008).
@@ -445,8 +454,10 @@ def _theme(value: Any, text: str) -> bool:
 
 
 def _participants(value: Any, text: str) -> bool:
+    """Copied, and it counts: a number that is not a year ("créées en 2008" copied as participants is not)."""
     counted = numbers(value) if isinstance(value, str) else frozenset()
-    return _copied(value, text) and bool(counted) and counted <= numbers(text)
+    counts = {n for n in counted if not YEAR.fullmatch(n)}
+    return _copied(value, text) and bool(counts) and counted <= numbers(text)
 
 
 def counting_clause(value: Any, text: str) -> str | None:

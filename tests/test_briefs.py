@@ -416,3 +416,35 @@ def test_a_timeline_reply_cut_short_keeps_the_meetings_it_wrote_whole() -> None:
     assert timeline.meetings_of(cut) == [json.loads(whole)]
     assert timeline.meetings_of('{"meetings": [' + whole + "]}") == [json.loads(whole)]
     assert timeline.meetings_of("not JSON") == []
+
+
+def test_participants_worded_two_ways_with_the_same_counts_agree_and_other_counts_differ() -> None:
+    report = "Les 7es Rencontres se sont tenues à Aix en 2022 et ont rassemblé 14 villes japonaises et 22 françaises."
+    declaration = "Nous, élus des 14 collectivités japonaises et des 22 collectivités françaises, réunis à Aix en 2022."
+    other = "Les 7es Rencontres, à Aix en 2022, ont réuni 15 villes japonaises et 22 françaises."
+    blank = {"edition": 7, "dates": None, "theme": None, "planned": None}
+
+    def mention(doc: str, text: str, participants: str) -> timeline.Mention:
+        window = timeline.Window(Chunk(doc, doc, 0, len(text), text))
+        found = timeline.verify({"year": 2022, "city": "Aix", **blank, "participants": participants}, window)
+        assert found is not None and found.participants is not None, participants
+        return found
+
+    first = mention("r", report, "14 villes japonaises et 22 françaises")
+    second = mention("d", declaration, "14 collectivités japonaises et des 22 collectivités françaises")
+    [row] = timeline.rows_of([first, second])
+    assert row.values("participants") == ["14 villes japonaises et 22 françaises"]
+    assert row.conflicts == []
+    third = mention("o", other, "15 villes japonaises et 22 françaises")
+    [row] = timeline.rows_of([first, second, third])
+    [conflict] = row.conflicts
+    assert conflict["field"] == "participants"
+    assert [len(v["mentions"]) for v in conflict["values"]] == [2, 1]
+
+
+def test_a_year_copied_as_participants_is_no_count() -> None:
+    dated = "Les 8es Rencontres, créées en 2008, se tiennent à Aix en 2024."
+    window = timeline.Window(Chunk("y", "y", 0, len(dated), dated))
+    raw = {"year": 2024, "city": "Aix", "edition": 8, "dates": None, "theme": None, "planned": None}
+    found = timeline.verify({**raw, "participants": "créées en 2008"}, window)
+    assert found is not None and found.participants is None
