@@ -46,6 +46,8 @@ def test_the_brief_lists_the_eight_editions_each_cited_and_the_five_or_six_hosts
         assert any(str(row["year"]) in q and row["city"].split("-")[0] in q for q in quotes), row
         for detail in ("theme", "participants"):
             assert row[detail] is None or any(flat(row[detail]) in flat(q) for q in quotes), row
+    (aix,) = [r for r in built["timeline"] if r["year"] == 2022]  # the report and the declaration count them
+    assert aix["participants"] and {"14", "22"} <= set(re.findall(r"\d+", aix["participants"])), aix
     (takamatsu,) = [r for r in built["timeline"] if r["city"] == "Takamatsu"]
     assert [c["field"] for c in takamatsu["conflicts"]] == ["listed"]
     assert "5 villes hôtes de 2008 à 2018" in takamatsu["conflicts"][0]["text"]
