@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant import citing
 from assistant.answering import EvidenceFirstWriter, grounded_messages, quote_sentences, refusal, translate
@@ -30,6 +30,7 @@ from assistant.types import Answer, AnswerEvent, Citation, Draft, Final, Passage
 
 History = Sequence[tuple[str, str]]  # earlier (question, answer) pairs of the conversation
 _UNSET: Any = object()
+_T = TypeVar("_T")
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,23 @@ class Assistant:
             logger.info("index generation %s replaced by %s", self._retriever.catalog.generation, folder.name)
             self._retriever = None
 
+    def _read_index(self, read: Callable[[], _T]) -> _T:
+        """Run ``read`` against the loaded generation. If it fails because another process committed a
+        new generation meanwhile and dropped the old one's collections, read the new one instead.
+
+        Any other failure is raised as it came: only a replaced generation explains the first.
+        """
+        loaded = self.retriever.catalog.generation
+        try:
+            return read()
+        except Exception:
+            folder = current_generation(self.settings.index_dir)
+            if folder is None or folder.name == loaded:
+                raise
+            logger.info("index generation %s replaced by %s while reading it; reading again", loaded, folder.name)
+            self._retriever = None
+            return read()
+
     @property
     def catalog(self) -> IndexCatalog:
         return self.retriever.catalog
@@ -217,8 +235,10 @@ class Assistant:
     ) -> list[Passage]:
         query = validate_question(question, max_chars=self.settings.max_question_chars)
         self._follow_index()
-        return self.retriever.search(
-            query, top_k=top_k or self.settings.top_k, filters=filters, mode=mode or self.settings.retrieval_mode
+        return self._read_index(
+            lambda: self.retriever.search(
+                query, top_k=top_k or self.settings.top_k, filters=filters, mode=mode or self.settings.retrieval_mode
+            )
         )
 
     def answer(
@@ -264,14 +284,18 @@ class Assistant:
             standalone = self.rewrite_question(question, history)
         yield Progress("retrieving")
         query_vector = self.embedder.embed_query(standalone)
-        passages = self.retriever.search(
-            standalone,
-            top_k=max(self.settings.top_k, self.settings.answer_passages),
-            filters=filters,
-            mode=self.settings.retrieval_mode,
-            query_vector=query_vector,
-        )
-        candidates = self.context.sentences(passages[: self.settings.answer_passages], query_vector)
+
+        def retrieve() -> tuple[list[Passage], list[citing.Candidate]]:
+            found = self.retriever.search(
+                standalone,
+                top_k=max(self.settings.top_k, self.settings.answer_passages),
+                filters=filters,
+                mode=self.settings.retrieval_mode,
+                query_vector=query_vector,
+            )
+            return found, self.context.sentences(found[: self.settings.answer_passages], query_vector)
+
+        passages, candidates = self._read_index(retrieve)
         timings["retrieval"] = _ms(started)
         base = Answer(
             question=question,

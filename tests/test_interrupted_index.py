@@ -156,3 +156,49 @@ def test_answers_read_meanwhile_come_each_from_one_whole_generation(
         assert proc.wait() == 0, proc.stderr.read() if proc.stderr else ""
     assert errors == []
     assert len(seen) >= 2  # the reader did follow the new generations as they came
+
+
+def test_a_generation_replaced_between_the_check_and_the_read_is_read_anew(
+    settings: Settings, corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process commits a new generation, and drops the old one's collections, after the answer
+    checked which generation is current but before it queried the store: the answer reads the new one."""
+    finish_indexing(settings)
+    reader = Assistant(settings, embedder=FakeEmbedder())
+    old = reader.catalog.generation
+    writer = Assistant(settings, embedder=FakeEmbedder())
+    long_note(corpus_dir)
+    query = reader.store.query
+    calls = []
+
+    def swap_first(*args: object, **kwargs: object) -> object:
+        if not calls:
+            writer.index()  # commits a new generation and drops the old one's collections
+        calls.append(args[0])
+        return query(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reader.store, "query", swap_first)
+    answer = reader.answer("Le jumelage Tsukuba Grenoble ?")
+    assert reader.catalog.generation != old
+    assert calls[0] not in reader.catalog.collections()  # the first read went to the dropped collection
+    sources = {reader.catalog.documents[p.chunk.doc_id].source for p in answer.passages}
+    assert "note-longue.md" in sources  # found only in the new generation
+    for c in answer.citations:
+        assert reader.catalog.text(c.doc_id)[c.start : c.end] == c.quote
+
+
+def test_a_store_failure_with_no_new_generation_is_not_hidden(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    finish_indexing(settings)
+    reader = Assistant(settings, embedder=FakeEmbedder())
+    calls = []
+
+    def broken(*args: object, **kwargs: object) -> object:
+        calls.append(args[0])
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(reader.store, "query", broken)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        reader.answer("Le jumelage Tsukuba Grenoble ?")
+    assert len(calls) == 1  # not read twice
