@@ -202,3 +202,21 @@ def test_a_store_failure_with_no_new_generation_is_not_hidden(
     with pytest.raises(RuntimeError, match="disk gone"):
         reader.answer("Le jumelage Tsukuba Grenoble ?")
     assert len(calls) == 1  # not read twice
+
+
+def test_a_reader_follows_a_new_generation_even_while_the_old_one_is_still_readable(
+    settings: Settings, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The indexer was stopped after its commit, before it dropped the old generation's collections: the
+    old one still answers, but the next question reads the one committed."""
+    import assistant.indexing
+
+    finish_indexing(settings)
+    reader = Assistant(settings, embedder=FakeEmbedder())
+    old = reader.catalog.generation
+    long_note(corpus_dir)
+    monkeypatch.setattr(assistant.indexing, "_remove_leftovers", lambda *args: None)
+    Assistant(settings, embedder=FakeEmbedder()).index()
+    answer = reader.answer("Le jumelage Tsukuba Grenoble ?")
+    assert reader.catalog.generation != old
+    assert "note-longue.md" in {reader.catalog.documents[p.chunk.doc_id].source for p in answer.passages}
