@@ -595,7 +595,8 @@ def verify_answer(
             logger.info("dropped unsupported sentence (missing %s): %s", list(item.missing), item.sentence)
             continue
         markers = []
-        for support in item.supports:
+        verifiable = tuple(c for c in item.supports if cite(c, 0, document_text) is not None)
+        for support in cited_supports(replace(item, supports=verifiable), question, language):
             citation = cite(support, len(citations) + 1, document_text)
             if citation is None:
                 continue
@@ -619,6 +620,30 @@ _ASKS_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _ASKS_PLACE = re.compile(r"^\W*(?:où|where)\b|\b(?:which|what) (?:city|town)\b|\bquelle (?:ville|commune)\b", re.I)
+
+
+def cited_supports(item: Checked, question: str, language: str) -> list[Candidate]:
+    """What a kept sentence is cited to: its best-matching support, then, best first, only the others
+    that hold something the sentence adds to its question and no support cited yet holds: a claim, or
+    (a sentence in Latin script) a content word.
+
+    All its supports served to check the sentence; one that adds nothing to those cited does not say
+    what the sentence says, and citing it sent the reader to a sentence about something else. (Choosing
+    first the support that holds the most instead dropped a heading naming what the sentence was about
+    for a long sentence sharing more of its words: eval/README.md, twentieth session.)
+    """
+    asked = set(tokenize(question))
+    said = {x for x in claims(item.sentence, language=language) if not _supports_claim(x, question)}
+    if _latin_share(item.sentence) >= 0.6:
+        said |= _words(item.sentence)[1] - asked
+    cited: list[Candidate] = []
+    held: set[str] = set()
+    for support in item.supports:
+        adds = {x for x in said - held if x in _words(support.sentence.text)[0] or _supports_claim(x, _seen(support))}
+        if adds or not cited:
+            cited.append(support)
+            held |= adds
+    return cited
 
 
 def _answers(question: str, kept: Sequence[Checked], language: str) -> bool:

@@ -72,12 +72,30 @@ def score(items: Sequence[GoldItem], results: Sequence[dict[str, Any]], *, cited
         citations = [c for r in results for c in r["citations"]]
         out["citation_validity"] = sum(c["valid"] for c in citations) / len(citations) if citations else 1.0
         out["gold_cited"] = sum(r["gold_cited"] for i, r in pairs if i.answerable) / max(1, out["answerable"])
+        # How tight the citations of right answers are: a quote that holds none of the key facts
+        # supports, at best, the answer's other words.
+        quotes = [q for i, r in pairs if verdict(i, r) == "right" for q in r["quotes"]]
+        facts = [i.facts for i, r in pairs if verdict(i, r) == "right" for _ in r["quotes"]]
+        out["quotes_on_facts"] = (
+            sum(any(facts_present(q, [g]) for g in f) for q, f in zip(quotes, facts, strict=True)) / len(quotes)
+            if quotes
+            else None
+        )
+        out["quotes_per_right"] = len(quotes) / max(1, sum(verdict(i, r) == "right" for i, r in pairs))
     else:
         out["citation_validity"] = None
         out["gold_cited"] = None
+        out["quotes_on_facts"] = None
+        out["quotes_per_right"] = None
     out["verdicts"] = {i.id: verdict(i, r) for i, r in pairs}
     out["answers"] = {
-        i.id: {"mode": r.get("mode"), "text": r["text"], "dropped": r.get("dropped", []), "why": r.get("notice")}
+        i.id: {
+            "mode": r.get("mode"),
+            "text": r["text"],
+            "quotes": r.get("quotes", []),
+            "dropped": r.get("dropped", []),
+            "why": r.get("notice"),
+        }
         for i, r in pairs
     }
     out["misses"] = [i.id for i, r in pairs if verdict(i, r) not in ("right", "refused-ok")]
@@ -316,6 +334,8 @@ def print_answers(metrics: dict[str, Any]) -> None:
         ("unanswerable refused", "unanswerable_refused", lambda v: f"{v:.2f}"),
         ("citation validity", "citation_validity", lambda v: "n/a" if v is None else f"{v:.2f}"),
         ("gold passage cited", "gold_cited", lambda v: "n/a" if v is None else f"{v:.2f}"),
+        ("quotes per right answer", "quotes_per_right", lambda v: "n/a" if v is None else f"{v:.1f}"),
+        ("their quotes on a key fact", "quotes_on_facts", lambda v: "n/a" if v is None else f"{v:.2f}"),
         ("first token p50 (s)", "ttft_p50_s", lambda v: f"{v:.1f}"),
         ("first token p95 (s)", "ttft_p95_s", lambda v: f"{v:.1f}"),
         ("total p50 (s)", "total_p50_s", lambda v: f"{v:.1f}"),
