@@ -3,8 +3,9 @@
 Every item is cited, as an answer is:
 
 - the sections ("what they are", "commitments", "organisations") are questions of ``brief_data`` put to
-  the evidence-first engine; the brief says the sentences the model chose, verbatim and footnoted, as a
-  speech does (``engine="quotes"``), and in English or Japanese their labelled machine translation;
+  the evidence-first engine, in French whatever the brief's language; the brief says the sentences the
+  model chose, verbatim and footnoted, as a speech does (``engine="quotes"``), and in English or Japanese
+  their labelled machine translation;
 - the timeline is extracted and checked by :mod:`assistant.timeline`; where sources differ, the row says so;
 - the links are the web addresses the documents write, each cited to its sentence;
 - the FAQ's questions are answered the same way, by the sentences the model chose (a written answer of
@@ -40,12 +41,13 @@ from assistant.embeddings import Embedder
 from assistant.errors import AssistantError
 from assistant.generation import ChatModel
 from assistant.indexing import IndexCatalog
+from assistant.language import message
 from assistant.pipeline import citations_json
 from assistant.types import Answer, Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 3  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 4  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 MAX_LINKS = 12
@@ -128,27 +130,35 @@ def build_brief(
 
     gaps: list[str] = []
 
-    def quoted(question: str, what: str) -> dict[str, Any] | None:
-        """The sources' sentences that answer ``question``, footnoted; None (and a gap) if none does."""
+    def quoted(question: str, asked: str, what: str) -> dict[str, Any] | None:
+        """The sources' sentences that answer ``question`` (asked as ``asked``, its French wording),
+        footnoted; None (and a gap) if none does."""
         step(what)
-        answer = sources.answer(question, engine="quotes")
+        answer = sources.answer(asked, engine="quotes")
         if answer.refused or not answer.citations:
             gaps.append(question)
             return None
         taken = notes.take(answer)
-        if language != "fr":  # the quotes kept, machine-translated and labelled so
+        if language != "fr":  # the quotes kept, under the brief's label, machine-translated and labelled so
             quotes = [quoted_text(notes.citations[n - 1].quote) for n in taken["citations"]]
-            said = translated_quotes(
+            lines = [
+                message("quoted", language),
+                *(f"{q} [{n}]" for q, n in zip(quotes, taken["citations"], strict=True)),
+            ]
+            translated = translated_quotes(
                 partial(sources.translate, language=language), quotes, taken["citations"], language
             )
-            if said:
-                taken["text"] += f"\n\n{said}"
+            taken["text"] = "\n".join(lines) + (f"\n\n{translated}" if translated else "")
         return {"question": question, **taken}
 
+    # Every language's brief asks the French wording of its questions: the sources are French, and
+    # asked in English or Japanese the engine found less (eval/README.md, twentieth session). So the
+    # three briefs quote the same sentences, each under its own language's label and translation.
+    french = words()["fr"]
     sections = [
         {"part": part, "title": said["titles"][part], **found}
         for part, question in said["sections"].items()
-        if (found := quoted(question, said["titles"][part]))
+        if (found := quoted(question, french["sections"][part], said["titles"][part]))
     ]
 
     model = sources.chat_model
@@ -178,7 +188,11 @@ def build_brief(
     replies.save()
     rows = [_row(r, notes, said) for r in timeline.rows_of(mentions)]
 
-    faq = [found for question in said["faq"] if (found := quoted(question, said["titles"]["faq"]))]
+    faq = [
+        found
+        for question, asked in zip(said["faq"], french["faq"], strict=True)
+        if (found := quoted(question, asked, said["titles"]["faq"]))
+    ]
     if progress:
         progress(steps, steps, "")
     notice = None

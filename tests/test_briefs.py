@@ -448,3 +448,28 @@ def test_a_year_copied_as_participants_is_no_count() -> None:
     raw = {"year": 2024, "city": "Aix", "edition": 8, "dates": None, "theme": None, "planned": None}
     found = timeline.verify({**raw, "participants": "créées en 2008"}, window)
     assert found is not None and found.participants is None
+
+
+def test_a_brief_in_english_or_japanese_asks_the_french_questions_and_labels_the_quotes_in_its_language(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.briefs import words
+
+    asked: list[str] = []
+    answer = assistant.answer
+
+    def recording(question: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        asked.append(question)
+        return answer(question, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(assistant, "answer", recording)
+    built = brief(assistant, "ja")
+    french, japanese = words()["fr"], words()["ja"]
+    assert asked == [*french["sections"].values(), *french["faq"]]
+    shown = built["sections"] + built["faq"]
+    assert shown, "the fake sources answer some of the questions"
+    for item in shown:
+        assert item["question"] in [*japanese["sections"].values(), *japanese["faq"]]
+        assert item["text"].startswith(message("quoted", "ja"))
+        assert message("quoted", "fr") not in item["text"]
+    assert set(built["gaps"]) <= {*japanese["sections"].values(), *japanese["faq"]}
