@@ -202,8 +202,20 @@ def translated_quotes(
     translate: Callable[[str], str], quotes: Sequence[str], marks: Sequence[int], language: str
 ) -> str:
     """The quotes machine-translated one at a time (given the list at once, the small model dropped
-    lines: three workshop titles of four quotes went untranslated), as a :func:`translation_line`."""
-    return translation_line([(translate(q), n) for q, n in zip(quotes, marks, strict=True)], language)
+    lines: three workshop titles of four quotes went untranslated), as a :func:`translation_line`; a
+    translation that is not :func:`faithful` is left out."""
+    return translation_line([(faithful(q, translate(q)), n) for q, n in zip(quotes, marks, strict=True)], language)
+
+
+def faithful(quote: str, translation: str) -> str:
+    """``translation`` if it states the numbers ``quote`` states (years, dates, counts; in digits, words,
+    month names or kanji), no more and no fewer; else "".
+
+    A machine translation is shown labelled as unchecked, but the small model turned "2022" into "2021年"
+    and a list of years into "the 1st … 6th" (eval/README.md, twentieth session). Names it changes
+    (Nancy as 奈良) are not caught: a name in Japanese script cannot be compared with the French.
+    """
+    return translation if checking.numbers(translation) == checking.numbers(quote) else ""
 
 
 def translation_line(translations: Sequence[tuple[str, int]], language: str) -> str:

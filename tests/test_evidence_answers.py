@@ -50,12 +50,12 @@ def test_an_edition_the_sources_do_not_hold_is_refused_whatever_the_model_names(
 def test_a_wrong_item_of_a_list_shows_the_named_sentence_verbatim_with_a_labelled_translation(
     settings: Settings,
 ) -> None:
-    chat = FakeChatModel([grounded("Takamatsu", "The Rencontres were held in Nancy in 2014."), "In Takamatsu."])
+    chat = FakeChatModel([grounded("Takamatsu", "The Rencontres were held in Nancy in 2014."), "In Takamatsu in 2014."])
     answer = make(settings, chat).answer("Where were the Rencontres held in 2014?")
     assert answer.mode == "quoted" and answer.dropped_sentences == ("The Rencontres were held in Nancy in 2014.",)
     lines = answer.text.splitlines()
     assert lines[0] == "The sources say (in French):" and "Takamatsu en 2014" in lines[1] and lines[1].endswith("[1]")
-    assert lines[-1] == "Machine translation, not checked: In Takamatsu. [1]"  # each quote's own, marked as it
+    assert lines[-1] == "Machine translation, not checked: In Takamatsu in 2014. [1]"  # each quote's own, marked
     assert answer_json(answer)["mode"] == "quoted"
 
 

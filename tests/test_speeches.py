@@ -158,13 +158,16 @@ class Quoting:
         return Answer(question, "en", text, cited, False, extractive=True)
 
     def translate(self, text: str, language: str) -> str:
+        """``rate`` words a French word, keeping the text's numbers (a translation that changes one is not
+        shown)."""
         self.translated.append(text)
-        return " ".join(["said"] * round(len(text.split()) * self.rate))
+        numbers = re.findall(r"\d+", text)
+        return " ".join(["said"] * max(0, round(len(text.split()) * self.rate) - len(numbers)) + numbers)
 
 
 def test_an_english_speech_translates_each_quote_it_says_and_counts_what_is_read() -> None:
     quotes = [
-        f"{'Les collectivités françaises et japonaises ont présenté leurs initiatives ' * 6}({i})." for i in range(3)
+        f"{'Les collectivités françaises et japonaises ont présenté leurs initiatives ' * 6}({i})." for i in "abc"
     ]
     engine = Quoting(quotes, rate=1.0)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=1, language="en"))
@@ -206,3 +209,19 @@ def test_room_left_by_a_part_without_answer_goes_to_quotes_that_had_none_and_num
     assert len(speech.citations) >= 4  # more than its share: the room the other parts left
     (asked,) = [s for s in speech.sections if s.mode != "said"]
     assert re.findall(r"\[(\d+)\]", asked.text.splitlines()[-1]) == [str(c.n) for c in speech.citations]
+
+
+def test_a_translation_that_changes_a_number_is_not_read_out() -> None:
+    class Misreading(Quoting):
+        def translate(self, text: str, language: str) -> str:
+            self.translated.append(text)
+            return text.replace("2022", "2021")  # the small model wrote "2021年" for a 2022 edition
+
+    quotes = ["Les 7es Rencontres se sont tenues à Aix-en-Provence en 2022.", "Elles ont réuni des collectivités."]
+    speech = draft_speech(
+        Misreading(quotes, rate=1.0), SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="en")
+    )
+    label = message("machine_translation", "en")
+    (translated,) = [line for line in speech.text.splitlines() if line.startswith(label)]
+    assert "2021" not in speech.text and "[1]" not in translated  # the 2022 quote stays in French only
+    assert translated.endswith("« Elles ont réuni des collectivités. » [2]")  # the faithful one is read out
