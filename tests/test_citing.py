@@ -363,19 +363,28 @@ def test_cognates_alone_do_not_make_an_english_sentence_a_paraphrase() -> None:
     assert not check(wrong, "Who moderated the second round table?", "en").kept
 
 
-def _verify_with_one_source(sentence: str, answer: str, question: str, language: str = "en"):
-    """One source sentence, and an embedder that finds the answer as close to it as can be."""
-    chunk = Chunk("c", "d", 0, len(sentence), sentence)
-    passage = Passage(chunk=chunk, title="Rapport", source="r.txt", score=1.0, rank=1)
-    shown = [Candidate(passage=passage, sentence=chunk, vector=[1.0, 0.0])]
+def _verify_with_sources(sources: list[str], answer: str, question: str, language: str = "en"):
+    """Source sentences of one passage, and an embedder that finds the answer as close to each as can be:
+    every one passes as its support."""
+    text = "\n\n".join(sources)
+    passage = Passage(chunk=Chunk("c", "d", 0, len(text), text), title="Rapport", source="r.txt", score=1.0, rank=1)
+    starts = [text.index(s) for s in sources]
+    shown = [
+        Candidate(passage=passage, sentence=Chunk(f"s{i}", "d", at, at + len(s), s), vector=[1.0, 0.0])
+        for i, (at, s) in enumerate(zip(starts, sources, strict=True))
+    ]
     return verify_answer(
         answer,
         shown,
         embed=lambda texts: [[1.0, 0.0] for _ in texts],
-        document_text=lambda _: sentence,
+        document_text=lambda _: text,
         question=question,
         language=language,
     )
+
+
+def _verify_with_one_source(sentence: str, answer: str, question: str, language: str = "en"):
+    return _verify_with_sources([sentence], answer, question, language)
 
 
 def test_a_web_address_is_a_claim_checked_character_for_character() -> None:
@@ -394,32 +403,11 @@ def test_a_web_address_is_a_claim_checked_character_for_character() -> None:
     assert not seventh.kept and "7" in seventh.dropped[0].missing
 
 
-def _verify_two_alike(first: str, second: str, answer: str, question: str):
-    """Two source sentences that read, to the embedder, exactly like the answer: both pass as its support."""
-    text = f"{first}\n\n{second}"
-    chunk = Chunk("c", "d", 0, len(text), text)
-    passage = Passage(chunk=chunk, title="Rapport", source="r.txt", score=1.0, rank=1)
-    shown = [
-        Candidate(
-            passage=passage, sentence=Chunk(f"s{i}", "d", text.index(s), text.index(s) + len(s), s), vector=[1.0, 0.0]
-        )
-        for i, s in enumerate((first, second))
-    ]
-    return verify_answer(
-        answer,
-        shown,
-        embed=lambda texts: [[1.0, 0.0] for _ in texts],
-        document_text=lambda _: text,
-        question=question,
-        language="fr" if answer.isascii() or "é" in answer else "ja",
-    )
-
-
 def test_a_sentence_is_cited_only_to_the_supports_that_say_what_it_says() -> None:
     hosts = "Les 8es Rencontres se sont tenues à Shizuoka en 2024."
     aside = "La table ronde de 2024 a réuni les régions."
-    result = _verify_two_alike(
-        hosts, aside, "第8回の会議は2024年にShizuokaで開催されました。", "第8回の会議はどこで開催されましたか？"
+    result = _verify_with_sources(
+        [hosts, aside], "第8回の会議は2024年にShizuokaで開催されました。", "第8回の会議はどこで開催されましたか？", "ja"
     )
     assert [c.quote for c in result.citations] == [hosts]  # the round table says nothing of where
 
@@ -427,5 +415,6 @@ def test_a_sentence_is_cited_only_to_the_supports_that_say_what_it_says() -> Non
 def test_a_sentence_drawing_on_two_sources_cites_both() -> None:
     where = "Les huitièmes Rencontres se sont tenues à Shizuoka en 2024."
     who = "À Shizuoka, 30 collectivités ont participé."
-    result = _verify_two_alike(where, who, "En 2024, à Shizuoka, 30 collectivités ont participé.", "Qui a participé ?")
+    answer = "En 2024, à Shizuoka, 30 collectivités ont participé."
+    result = _verify_with_sources([where, who], answer, "Qui a participé ?", "fr")
     assert [c.quote for c in result.citations] == [where, who]
