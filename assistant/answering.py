@@ -202,20 +202,31 @@ def translated_quotes(
     translate: Callable[[str], str], quotes: Sequence[str], marks: Sequence[int], language: str
 ) -> str:
     """The quotes machine-translated one at a time (given the list at once, the small model dropped
-    lines: three workshop titles of four quotes went untranslated), as a :func:`translation_line`; a
-    translation that is not :func:`faithful` is left out."""
-    return translation_line([(faithful(q, translate(q)), n) for q, n in zip(quotes, marks, strict=True)], language)
+    lines: three workshop titles of four quotes went untranslated), as a :func:`translation_line`."""
+    return translation_line([(translated_quote(translate, q), n) for q, n in zip(quotes, marks, strict=True)], language)
 
 
-def faithful(quote: str, translation: str) -> str:
-    """``translation`` if it states the numbers ``quote`` states (years, dates, counts; in digits, words,
-    month names or kanji), no more and no fewer; else "".
+def translated_quote(translate: Callable[[str], str], quote: str) -> str:
+    """``translate(quote)`` if it states the numbers ``quote`` states (years, dates, counts; in digits,
+    words, month names or kanji), no more and no fewer; else "".
 
     A machine translation is shown labelled as unchecked, but the small model turned "2022" into "2021年"
     and a list of years into "the 1st … 6th" (eval/README.md, twentieth session). Names it changes
     (Nancy as 奈良) are not caught: a name in Japanese script cannot be compared with the French.
     """
+    translation = translate(quote)
     return translation if checking.numbers(translation) == checking.numbers(quote) else ""
+
+
+def quoted_block(
+    lead: str, quotes: Sequence[str], marks: Sequence[int], language: str, translate: Callable[[str], str] | None
+) -> str:
+    """``lead``, then each quote in guillemets with its footnote mark, then (given ``translate``) their
+    labelled translation after a blank line: how answers and briefs show the sources' own sentences."""
+    quoted = [quoted_text(q) for q in quotes]
+    lines = [lead, *(f"{q} [{n}]" for q, n in zip(quoted, marks, strict=True))]
+    translated = translated_quotes(translate, quoted, marks, language) if translate else ""
+    return "\n".join([*lines, "", translated] if translated else lines)
 
 
 def translation_line(translations: Sequence[tuple[str, int]], language: str) -> str:
@@ -265,16 +276,13 @@ def quote_sentences(
             citations.append(citation)
     if not citations:
         return refusal(base, timings, started, dropped=dropped, why=notice)
-    quoted = [quoted_text(c.quote) for c in citations]
-    lines = [message(label, base.language), *(f"{q} [{n}]" for n, q in enumerate(quoted, start=1))]
-    translated = translated_quotes(translate, quoted, range(1, len(quoted) + 1), base.language) if translate else ""
-    if translated:
-        lines += ["", translated]
+    marks = range(1, len(citations) + 1)
+    text = quoted_block(message(label, base.language), [c.quote for c in citations], marks, base.language, translate)
     timings.setdefault("first_token", ms(started))
     timings["total"] = ms(started)
     return replace(
         base,
-        text="\n".join(lines),
+        text=text,
         citations=tuple(citations),
         refused=False,
         extractive=True,

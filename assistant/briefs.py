@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant import timeline
-from assistant.answering import quoted_text, translated_quotes
+from assistant.answering import quoted_block
 from assistant.checking import URL
 from assistant.citing import cosine, has_words
 from assistant.config import Settings
@@ -140,15 +140,13 @@ def build_brief(
             return None
         taken = notes.take(answer)
         if language != "fr":  # the quotes kept, under the brief's label, machine-translated and labelled so
-            quotes = [quoted_text(notes.citations[n - 1].quote) for n in taken["citations"]]
-            lines = [
+            taken["text"] = quoted_block(
                 message("quoted", language),
-                *(f"{q} [{n}]" for q, n in zip(quotes, taken["citations"], strict=True)),
-            ]
-            translated = translated_quotes(
-                partial(sources.translate, language=language), quotes, taken["citations"], language
+                [notes.citations[n - 1].quote for n in taken["citations"]],
+                taken["citations"],
+                language,
+                partial(sources.translate, language=language),
             )
-            taken["text"] = "\n".join(lines) + (f"\n\n{translated}" if translated else "")
         return {"question": question, **taken}
 
     # Every language's brief asks the French wording of its questions: the sources are French, and

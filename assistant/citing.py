@@ -594,16 +594,16 @@ def verify_answer(
             dropped.append(item)
             logger.info("dropped unsupported sentence (missing %s): %s", list(item.missing), item.sentence)
             continue
+        # Cited only where its quote verifies at its offsets; of those supports, the ones that say what it says.
+        verified = {id(c): citation for c in item.supports if (citation := cite(c, 0, document_text)) is not None}
+        chosen = cited_supports(item.sentence, [c for c in item.supports if id(c) in verified], question, language)
         markers = []
-        verifiable = tuple(c for c in item.supports if cite(c, 0, document_text) is not None)
-        for support in cited_supports(replace(item, supports=verifiable), question, language):
-            citation = cite(support, len(citations) + 1, document_text)
-            if citation is None:
-                continue
+        for support in chosen:
+            citation = verified[id(support)]
             key = (citation.doc_id, citation.start, citation.end)
             if key not in numbers:
-                numbers[key] = citation.n
-                citations.append(citation)
+                numbers[key] = len(citations) + 1
+                citations.append(replace(citation, n=numbers[key]))
             markers.append(numbers[key])
         if not markers:
             dropped.append(item)
@@ -622,8 +622,8 @@ _ASKS_NUMBER = re.compile(
 _ASKS_PLACE = re.compile(r"^\W*(?:où|where)\b|\b(?:which|what) (?:city|town)\b|\bquelle (?:ville|commune)\b", re.I)
 
 
-def cited_supports(item: Checked, question: str, language: str) -> list[Candidate]:
-    """What a kept sentence is cited to: its best-matching support, then, best first, only the others
+def cited_supports(sentence: str, supports: Sequence[Candidate], question: str, language: str) -> list[Candidate]:
+    """What a kept sentence is cited to, of its ``supports``: the best-matching one, then, best first, only the others
     that hold something the sentence adds to its question and no support cited yet holds: a claim, or
     (a sentence in Latin script) a content word.
 
@@ -633,12 +633,12 @@ def cited_supports(item: Checked, question: str, language: str) -> list[Candidat
     for a long sentence sharing more of its words: eval/README.md, twentieth session.)
     """
     asked = set(tokenize(question))
-    said = {x for x in claims(item.sentence, language=language) if not _supports_claim(x, question)}
-    if _latin_share(item.sentence) >= 0.6:
-        said |= _words(item.sentence)[1] - asked
+    said = {x for x in claims(sentence, language=language) if not _supports_claim(x, question)}
+    if _latin_share(sentence) >= 0.6:
+        said |= _words(sentence)[1] - asked
     cited: list[Candidate] = []
     held: set[str] = set()
-    for support in item.supports:
+    for support in supports:
         adds = {x for x in said - held if x in _words(support.sentence.text)[0] or _supports_claim(x, _seen(support))}
         if adds or not cited:
             cited.append(support)

@@ -23,11 +23,11 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Any, Protocol
 
-from assistant.answering import faithful, quoted_text, translation_line
+from assistant.answering import quoted_text, translated_quote, translation_line
 from assistant.checking import URL, claims
 from assistant.citing import has_words
 from assistant.errors import AssistantError
@@ -187,7 +187,9 @@ class _Voice:
             return sum(_length(c.quote, self._unit) for c in quotes)
         said = 0
         for c in quotes:
-            translation = faithful(c.quote, self._assistant.translate(quoted_text(c.quote), self.language))
+            translation = translated_quote(
+                partial(self._assistant.translate, language=self.language), quoted_text(c.quote)
+            )
             self.translations[(c.doc_id, c.start)] = translation
             if translation:
                 said += _length(translation, self._unit)

@@ -74,14 +74,10 @@ def score(items: Sequence[GoldItem], results: Sequence[dict[str, Any]], *, cited
         out["gold_cited"] = sum(r["gold_cited"] for i, r in pairs if i.answerable) / max(1, out["answerable"])
         # How tight the citations of right answers are: a quote that holds none of the key facts
         # supports, at best, the answer's other words.
-        quotes = [q for i, r in pairs if verdict(i, r) == "right" for q in r["quotes"]]
-        facts = [i.facts for i, r in pairs if verdict(i, r) == "right" for _ in r["quotes"]]
-        out["quotes_on_facts"] = (
-            sum(any(facts_present(q, [g]) for g in f) for q, f in zip(quotes, facts, strict=True)) / len(quotes)
-            if quotes
-            else None
-        )
-        out["quotes_per_right"] = len(quotes) / max(1, sum(verdict(i, r) == "right" for i, r in pairs))
+        right = [(i, r) for i, r in pairs if verdict(i, r) == "right"]
+        on_fact = [any(facts_present(q, [group]) for group in i.facts) for i, r in right for q in r["quotes"]]
+        out["quotes_on_facts"] = sum(on_fact) / len(on_fact) if on_fact else None
+        out["quotes_per_right"] = len(on_fact) / max(1, len(right))
     else:
         out["citation_validity"] = None
         out["gold_cited"] = None

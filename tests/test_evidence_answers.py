@@ -185,3 +185,17 @@ def test_a_reply_that_asserts_nothing_checkable_is_shown_as_its_quote(settings: 
     # A claim beyond the question's own words (a city) is checked, and shown in the model's words.
     checked = make(settings, FakeChatModel([grounded("Takamatsu", "Elles ont eu lieu à Takamatsu.")]))
     assert checked.answer(question).mode == "answer"
+
+
+def test_a_quote_translation_that_changes_a_number_is_left_out_and_the_others_shown() -> None:
+    from assistant.answering import quoted_block
+
+    quotes = ["Les 7es Rencontres se sont tenues en 2022.", "Elles ont réuni quatorze collectivités japonaises."]
+    translations = {
+        "« Les 7es Rencontres se sont tenues en 2022. »": "The 7th meetings were held in 2021.",  # a changed year
+        "« Elles ont réuni quatorze collectivités japonaises. »": "They brought together 14 Japanese authorities.",
+    }
+    text = quoted_block("The sources say (in French):", quotes, [1, 2], "en", translations.__getitem__)
+    *shown, blank, translated = text.splitlines()
+    assert shown == ["The sources say (in French):", f"« {quotes[0]} » [1]", f"« {quotes[1]} » [2]"] and blank == ""
+    assert translated == "Machine translation, not checked: They brought together 14 Japanese authorities. [2]"
