@@ -270,7 +270,13 @@ def _timeline_windows(sources: Sources) -> list[timeline.Window]:
         return [cosine(query, v) for v in sources.embedder.embed_documents(list(texts))]
 
     sentences = list(sources.catalog.sentences.values())
-    return timeline.windows(sentences, similarity, floor=sources.settings.timeline_floor, limit=TIMELINE_WINDOWS)
+    return timeline.windows(
+        sentences,
+        similarity,
+        floor=sources.settings.timeline_floor,
+        limit=TIMELINE_WINDOWS,
+        series=words()["series_name"],
+    )
 
 
 def _row(row: timeline.Row, notes: Footnotes, said: dict[str, Any]) -> dict[str, Any]:

@@ -153,6 +153,28 @@ def test_an_edition_named_by_its_number_alone_gives_its_row_what_the_document_sa
     assert timeline.ordinals("第8回の会議") == {8} and timeline.ordinals("en 2022, 14 villes") == set()
 
 
+def test_the_timeline_reads_dated_sentences_close_to_its_question_or_naming_the_series() -> None:
+    texts = {
+        "close": "Les premières Rencontres ont eu lieu à Nancy en 2008.",
+        "named": "Notre maire a parlé lors des quatrièmes RENCONTRES, à Tours, en 2016.",
+        "lower": "Le Japon accueillera en 2028 la dixième édition de ces rencontres.",
+        "other": "La convention entre Annecy et Nikko a été signée en 2019.",
+        "word": "Une rencontre sportive a eu lieu en 2019.",  # the singular is another word
+        "undated": "Les Rencontres réunissent les collectivités des deux pays.",
+    }
+    chunks = [Chunk(k, "d", i * 100, i * 100 + len(t), t) for i, (k, t) in enumerate(texts.items())]
+    close = {texts["close"]: 0.7}
+
+    def similarity(batch: list[str]) -> list[float]:
+        return [close.get(t, 0.2) for t in batch]
+
+    def read(series: str) -> list[str]:
+        return [w.sentence.chunk_id for w in timeline.windows(chunks, similarity, floor=0.45, limit=10, series=series)]
+
+    assert read("Rencontres") == ["close", "named", "lower"]
+    assert read("") == ["close"]
+
+
 def test_a_passage_read_for_an_editions_number_places_nothing_by_year_or_city() -> None:
     named = Chunk("s", "d", 0, 48, "Cette septième édition a réuni 14 collectivités.")
     after = Chunk("t", "d", 49, 90, "Aix a signé à Lyon en 2030 un accord.")
