@@ -131,8 +131,8 @@ class EvidenceFirstWriter:
     def _cite_sentences(
         self, text: str, evidence: Sequence[int], shown: Sequence[citing.Candidate]
     ) -> tuple[str, tuple[Citation, ...]]:
-        """The text with [n] markers: each sentence cites the evidence that holds its claims, or, when it
-        makes no checkable claim, all the evidence named. Citations are numbered in order of first use."""
+        """The text with [n] markers: each sentence cites the evidence holding its claims (``checking.attribute``).
+        Citations are numbered in order of first use."""
         numbers: dict[int, int] = {}
         citations: list[Citation] = []
         out = []

@@ -349,11 +349,25 @@ def _normalise(text: str) -> str:
 
 
 def attribute(text: str, evidence: Sequence[int], shown: Sequence[Candidate]) -> list[tuple[str, tuple[int, ...]]]:
-    """Each sentence of ``text`` with the evidence ids it rests on: those holding its claims, or, for a
-    sentence with no checkable claim, all of ``evidence``."""
-    out = []
-    for sentence in split_answer(text):
-        own = claims(sentence)
-        holders = tuple(i for i in evidence if any(supported(c, shown[i - 1].sentence.text) for c in own))
-        out.append((sentence, holders or tuple(evidence)))
-    return out
+    """Each sentence of ``text`` with the evidence ids it rests on: the fewest that hold its claims, the
+    one holding most first (a sentence holding none of what another cited one does not is not cited: a
+    date and a city stated in one sentence sent the reader to three more that named the city). A sentence
+    with no checkable claim rests on what the answer's other sentences cite, or on all of ``evidence``."""
+    cited = [(sentence, _cover(claims(sentence), evidence, shown)) for sentence in split_answer(text)]
+    others = tuple(sorted({i for _, ids in cited for i in ids}))
+    return [(sentence, ids or others or tuple(evidence)) for sentence, ids in cited]
+
+
+def _cover(found: Sequence[str], evidence: Sequence[int], shown: Sequence[Candidate]) -> tuple[int, ...]:
+    """Ids of ``evidence`` holding ``found``, chosen greedily: the one holding most of what is not yet held
+    (the first named on a tie), until none holds more; in the order named."""
+    held = {i: {c for c in found if supported(c, shown[i - 1].sentence.text)} for i in evidence}
+    chosen: list[int] = []
+    left = set(found)
+    while left:
+        best = max(evidence, key=lambda i: len(held[i] & left), default=None)
+        if best is None or not held[best] & left:
+            break
+        chosen.append(best)
+        left -= held[best]
+    return tuple(i for i in evidence if i in chosen)

@@ -89,7 +89,27 @@ def test_claims_are_names_numbers_and_addresses_not_sentence_openers() -> None:
 
 def test_each_sentence_cites_the_evidence_holding_its_claims() -> None:
     pairs = attribute("Nancy en 2008. Les collectivités étaient nombreuses.", [1, 2], shown())
-    assert pairs == [("Nancy en 2008.", (1,)), ("Les collectivités étaient nombreuses.", (1, 2))]
+    # the sentence with no claim rests on what the answer's other sentence cites
+    assert pairs == [("Nancy en 2008.", (1,)), ("Les collectivités étaient nombreuses.", (1,))]
+    assert attribute("Les collectivités étaient nombreuses.", [1, 2], shown()) == [
+        ("Les collectivités étaient nombreuses.", (1, 2))
+    ]
+
+
+def test_a_sentence_cites_the_fewest_named_sentences_that_hold_its_claims() -> None:
+    texts = [
+        "Rendez-vous à Shizuoka en 2024",
+        "L'édition 2024 s'est déroulée du 18 au 21 novembre à Shizuoka.",
+        "Cette édition a rassemblé 300 participants.",
+    ]
+    candidates = []
+    for i, t in enumerate(texts):
+        chunk = Chunk(chunk_id=f"s{i}", doc_id="d", start=0, end=len(t), text=t)
+        candidates.append(Candidate(Passage(chunk, "Shizuoka", "s.txt", 1.0, 1), chunk, [1.0, 0.0], "Shizuoka"))
+    text = "Elle s'est tenue du 18 au 21 novembre 2024 à Shizuoka."
+    assert attribute(text, [1, 2, 3], candidates) == [(text, (2,))]  # the heading holds nothing more
+    both = "Du 18 au 21 novembre 2024, avec 300 participants."
+    assert attribute(both, [1, 2, 3], candidates) == [(both, (2, 3))]  # each holds what the other does not
 
 
 def test_a_name_the_evidence_gives_to_another_year_is_not_the_answer() -> None:
