@@ -43,9 +43,8 @@ def main() -> int:
             }
             editions = [c.chunk_id in read for c, it in zip(chunks, items, strict=True) if it["edition"]]
             others = [c.chunk_id in read for c, it in zip(chunks, items, strict=True) if not it["edition"]]
-            print(
-                f"  {name:22} editions read {sum(editions)} of {len(editions)}, others read {sum(others)} of {len(others)}"
-            )
+            read_editions = f"editions read {sum(editions)} of {len(editions)}"
+            print(f"  {name:22} {read_editions}, others read {sum(others)} of {len(others)}")
         for c, it, score in sorted(zip(chunks, items, scores, strict=True), key=lambda p: -p[2]):
             print(f"  {score:6.3f} {'edition' if it['edition'] else 'other  '} {c.text[:90]}")
     return 0
