@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -352,16 +352,31 @@ def attribute(text: str, evidence: Sequence[int], shown: Sequence[Candidate]) ->
     """Each sentence of ``text`` with the evidence ids it rests on: the fewest that hold its claims, the
     one holding most first (a sentence holding none of what another cited one does not is not cited: a
     date and a city stated in one sentence sent the reader to three more that named the city). A sentence
-    with no checkable claim rests on what the answer's other sentences cite, or on all of ``evidence``."""
-    cited = [(sentence, _cover(claims(sentence), evidence, shown)) for sentence in split_answer(text)]
+    with no checkable claim rests on the fewest holding its content words, else on what the answer's other
+    sentences cite, else on all of ``evidence``."""
+    cited = []
+    for sentence in split_answer(text):
+        own = claims(sentence)
+        ids = _cover(own, evidence, shown, supported) if own else _cover(_content(sentence), evidence, shown, _has_word)
+        cited.append((sentence, ids))
     others = tuple(sorted({i for _, ids in cited for i in ids}))
     return [(sentence, ids or others or tuple(evidence)) for sentence, ids in cited]
 
 
-def _cover(found: Sequence[str], evidence: Sequence[int], shown: Sequence[Candidate]) -> tuple[int, ...]:
-    """Ids of ``evidence`` holding ``found``, chosen greedily: the one holding most of what is not yet held
-    (the first named on a tie), until none holds more; in the order named."""
-    held = {i: {c for c in found if supported(c, shown[i - 1].sentence.text)} for i in evidence}
+def _content(text: str) -> list[str]:
+    return sorted({w for w in tokenize(text) if w not in STOPWORDS and len(w) > 2})
+
+
+def _has_word(word: str, text: str) -> bool:
+    return word in tokenize(text)
+
+
+def _cover(
+    found: Sequence[str], evidence: Sequence[int], shown: Sequence[Candidate], holds: Callable[[str, str], bool]
+) -> tuple[int, ...]:
+    """Ids of ``evidence`` whose sentence ``holds`` items of ``found``, chosen greedily: the one holding most
+    of what is not yet held (the first named on a tie), until none holds more; in the order named."""
+    held = {i: {c for c in found if holds(c, shown[i - 1].sentence.text)} for i in evidence}
     chosen: list[int] = []
     left = set(found)
     while left:

@@ -89,11 +89,12 @@ def test_claims_are_names_numbers_and_addresses_not_sentence_openers() -> None:
 
 def test_each_sentence_cites_the_evidence_holding_its_claims() -> None:
     pairs = attribute("Nancy en 2008. Les collectivités étaient nombreuses.", [1, 2], shown())
-    # the sentence with no claim rests on what the answer's other sentence cites
-    assert pairs == [("Nancy en 2008.", (1,)), ("Les collectivités étaient nombreuses.", (1,))]
-    assert attribute("Les collectivités étaient nombreuses.", [1, 2], shown()) == [
-        ("Les collectivités étaient nombreuses.", (1, 2))
-    ]
+    # the sentence with no claim rests on the named sentence holding its words
+    assert pairs == [("Nancy en 2008.", (1,)), ("Les collectivités étaient nombreuses.", (2,))]
+    # one holding none of them, on what the answer's other sentences cite, else on all named
+    pairs = attribute("Nancy en 2008. Elles ont eu beaucoup de succès.", [1, 2], shown())
+    assert pairs == [("Nancy en 2008.", (1,)), ("Elles ont eu beaucoup de succès.", (1,))]
+    assert attribute("大勢が参加した。", [1, 2], shown()) == [("大勢が参加した。", (1, 2))]
 
 
 def test_a_sentence_cites_the_fewest_named_sentences_that_hold_its_claims() -> None:
