@@ -9,11 +9,12 @@ the model is shown, then hands over here when ``answer_engine`` is "evidence".
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from assistant import checking, citing, verifying
+from assistant import checking, citing, transliteration, verifying
 from assistant.errors import ModelError
 from assistant.generation import ChatModel, complete
 from assistant.grounding import parse_reply, render_evidence, write_grounded
@@ -203,19 +204,30 @@ def translated_quotes(
 ) -> str:
     """The quotes machine-translated one at a time (given the list at once, the small model dropped
     lines: three workshop titles of four quotes went untranslated), as a :func:`translation_line`."""
-    return translation_line([(translated_quote(translate, q), n) for q, n in zip(quotes, marks, strict=True)], language)
+    pairs = [(translated_quote(translate, q, language), n) for q, n in zip(quotes, marks, strict=True)]
+    return translation_line(pairs, language)
 
 
-def translated_quote(translate: Callable[[str], str], quote: str) -> str:
+def translated_quote(translate: Callable[[str], str], quote: str, language: str) -> str:
     """``translate(quote)`` if it states the numbers ``quote`` states (years, dates, counts; in digits,
-    words, month names or kanji), no more and no fewer; else "".
+    words, month names or kanji), no more and no fewer, does not loop, and, in Japanese, names no place,
+    person or body that ``quote`` does not (``transliteration``); else "".
 
-    A machine translation is shown labelled as unchecked, but the small model turned "2022" into "2021年"
-    and a list of years into "the 1st … 6th" (eval/README.md, twentieth session). Names it changes
-    (Nancy as 奈良) are not caught: a name in Japanese script cannot be compared with the French.
+    A machine translation is shown labelled as unchecked, but the small model turned "2022" into "2021年",
+    a list of years into "the 1st … 6th" (eval/README.md, twentieth session), Nancy into 奈良 and
+    « françaises » into ロシア (twenty-first session). Names an English translation changes are not caught.
     """
     translation = translate(quote)
-    return translation if checking.numbers(translation) == checking.numbers(quote) else ""
+    if checking.numbers(translation) != checking.numbers(quote) or _LOOP.search(translation):
+        return ""
+    if language == "ja" and transliteration.lost_names(quote, translation):
+        return ""
+    return translation
+
+
+# A few words written five times over in a row: the small model caught in a loop ("代表者団体の代表者団体の…"
+# for a photo caption, cut only by the token limit).
+_LOOP = re.compile(r"(\S.{1,20}?)\1{4,}")
 
 
 def quoted_block(

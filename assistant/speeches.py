@@ -188,7 +188,7 @@ class _Voice:
         said = 0
         for c in quotes:
             translation = translated_quote(
-                partial(self._assistant.translate, language=self.language), quoted_text(c.quote)
+                partial(self._assistant.translate, language=self.language), quoted_text(c.quote), self.language
             )
             self.translations[(c.doc_id, c.start)] = translation
             if translation:

@@ -199,3 +199,33 @@ def test_a_quote_translation_that_changes_a_number_is_left_out_and_the_others_sh
     *shown, blank, translated = text.splitlines()
     assert shown == ["The sources say (in French):", f"« {quotes[0]} » [1]", f"« {quotes[1]} » [2]"] and blank == ""
     assert translated == "Machine translation, not checked: They brought together 14 Japanese authorities. [2]"
+
+
+def test_a_japanese_quote_translation_naming_another_place_is_left_out() -> None:
+    from assistant.answering import quoted_block
+
+    quotes = [
+        "Les Rencontres ont eu lieu à Nancy en 2008.",
+        "Elles réunissent des collectivités françaises et japonaises.",
+        "La 8e édition s'est tenue à Shizuoka.",
+    ]
+    translations = {
+        "« Les Rencontres ont eu lieu à Nancy en 2008. »": "会議は2008年に奈良で開催されました。",  # Nara
+        "« Elles réunissent des collectivités françaises et japonaises. »": "ロシアと日本の自治体が集まります。",
+        "« La 8e édition s'est tenue à Shizuoka. »": "第8回は静岡で開催されました。",  # Shizuoka, kept
+    }
+    text = quoted_block("資料の記述：", quotes, [1, 2, 3], "ja", translations.__getitem__)
+    assert text.splitlines()[-1] == f"{message('machine_translation', 'ja')} 第8回は静岡で開催されました。 [3]"
+    right = {
+        **translations,
+        "« Les Rencontres ont eu lieu à Nancy en 2008. »": "会議は2008年にナンシーで開催されました。",
+    }
+    assert "ナンシー" in quoted_block("資料の記述：", quotes[:1], [1], "ja", right.__getitem__)
+
+
+def test_a_quote_translation_caught_in_a_loop_is_left_out() -> None:
+    from assistant.answering import translated_quote
+
+    caption = "« Photo de groupe des représentants de chaque collectivité »"
+    assert translated_quote(lambda q: "代表者団体の" * 40, caption, "ja") == ""
+    assert translated_quote(lambda q: "各自治体の代表者の集合写真", caption, "ja") == "各自治体の代表者の集合写真"

@@ -1,0 +1,73 @@
+"""Whether a Japanese machine translation keeps the names of the French sentence it translates.
+
+The small model writes Nancy as 奈良 (Nara), Shizuoka as 滋賀 (Shiga), « franco-japonaises » as
+フレンチ・ヨーロッパ (French-European) and « françaises » as ロシア (Russian) (eval/README.md, twenty-first
+session). A name in Japanese script cannot be compared with French letters; read aloud in Latin letters,
+it can. MeCab with UniDic (``fugashi``, ``unidic-lite``) finds the proper nouns of the translation, and
+``cutlet`` spells each in Latin letters, in its own language's spelling where UniDic knows it
+(ナンシー → Nancy, シャルトル → Chartres, 静岡 → Shizuoka). Each must stand in the French sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Any
+
+# The one country name whose Japanese reading is not its French name: the assistant is about France and
+# Japan, so every source names Japan as "Japon" or "japonais".
+_SAME_NAMES = {"日本": ("japon", "nippon")}
+_SUFFIXES = frozenset({"ken", "shi", "cho", "mura", "machi"})  # 県, 市, 町, 村: "Shizuoka ken"
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9'’.\- ]*")
+
+
+def lost_names(quote: str, translation: str) -> list[str]:
+    """The proper nouns of the Japanese ``translation`` that the French ``quote`` does not name."""
+    return [name for name in proper_nouns(translation) if not _named(name, quote)]
+
+
+def proper_nouns(text: str) -> list[str]:
+    """The proper nouns UniDic finds in Japanese ``text``, consecutive ones joined (フランス・日本 is two)."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in _tagger()(text):
+        if word.feature.pos2 == "固有名詞":
+            run.append(word.surface)
+        elif run:
+            out.append("".join(run))
+            run = []
+    if run:
+        out.append("".join(run))
+    return out
+
+
+def _named(name: str, quote: str) -> bool:
+    words = _ascii_words(quote)
+    if name in _SAME_NAMES:
+        return any(w.startswith(s) for w in words for s in _SAME_NAMES[name])
+    spelled = name if _LATIN_NAME.fullmatch(name) else _romaji(name)
+    parts = [p for p in _ascii_words(spelled) if len(p) >= 3 and p not in _SUFFIXES]
+    joined = "".join(words)
+    # "Nancy" in "nancy"; "France" in "françaises" (same first five letters)
+    return all(p in joined or any(w.startswith(p[:5]) for w in words if len(p) >= 5) for p in parts)
+
+
+def _ascii_words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return re.findall(r"[a-z0-9]+", folded)
+
+
+@cache
+def _cutlet() -> Any:
+    import cutlet  # a few MB of dictionary loaded on first use
+
+    return cutlet.Cutlet()
+
+
+def _tagger() -> Any:
+    return _cutlet().tagger
+
+
+def _romaji(text: str) -> str:
+    return str(_cutlet().romaji(text))
