@@ -243,6 +243,22 @@ MUTANTS = (
         first="tests/test_evidence_answers.py",
     ),
     Mutant(
+        "translation-numbers",
+        "assistant/answering.py",
+        "    if checking.numbers(translation) != checking.numbers(quote) or _LOOP.search(translation):",
+        "    if _LOOP.search(translation):",
+        "a machine translation that changes its quote's numbers is not shown",
+        first="tests/test_evidence_answers.py",
+    ),
+    Mutant(
+        "translation-names",
+        "assistant/answering.py",
+        '    if language == "ja" and transliteration.lost_names(quote, translation):',
+        "    if False:",
+        "a Japanese machine translation naming a place or person its quote does not is not shown",
+        first="tests/test_evidence_answers.py",
+    ),
+    Mutant(
         "queue-bound",
         "ui/app.py",
         "max_size=assistant.settings.ui_queue_size",
