@@ -226,8 +226,8 @@ def translated_quote(translate: Callable[[str], str], quote: str, language: str)
 
 
 # A few words written five times over in a row: the small model caught in a loop ("代表者団体の代表者団体の…"
-# for a photo caption, cut only by the token limit).
-_LOOP = re.compile(r"(\S.{1,20}?)\1{4,}")
+# for a photo caption, "関連関係のない地域でも、関連関係のある地域でも、…", cut only by the token limit).
+_LOOP = re.compile(r"(\S.{1,40}?)\1{4,}")
 
 
 def quoted_block(

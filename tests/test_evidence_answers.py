@@ -228,4 +228,6 @@ def test_a_quote_translation_caught_in_a_loop_is_left_out() -> None:
 
     caption = "« Photo de groupe des représentants de chaque collectivité »"
     assert translated_quote(lambda q: "代表者団体の" * 40, caption, "ja") == ""
+    longer = "各自治体は、関連関係のない地域でも、関連関係のある地域でも、" * 8  # a 26-character turn
+    assert translated_quote(lambda q: longer, caption, "ja") == ""
     assert translated_quote(lambda q: "各自治体の代表者の集合写真", caption, "ja") == "各自治体の代表者の集合写真"
