@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -354,35 +354,28 @@ def attribute(text: str, evidence: Sequence[int], shown: Sequence[Candidate]) ->
     date and a city stated in one sentence sent the reader to three more that named the city). A sentence
     with no checkable claim rests on the fewest holding its content words, else on what the answer's other
     sentences cite, else on all of ``evidence``."""
+    texts = {i: shown[i - 1].sentence.text for i in evidence}
+    words = {i: set(tokenize(t)) for i, t in texts.items()}
     cited = []
     for sentence in split_answer(text):
         own = claims(sentence)
-        ids = _cover(own, evidence, shown, supported) if own else _cover(_content(sentence), evidence, shown, _has_word)
-        cited.append((sentence, ids))
+        if own:
+            held = {i: {c for c in own if supported(c, t)} for i, t in texts.items()}
+        else:
+            content = {w for w in tokenize(sentence) if w not in STOPWORDS and len(w) > 2}
+            held = {i: content & w for i, w in words.items()}
+        cited.append((sentence, _cover(held, evidence)))
     others = tuple(sorted({i for _, ids in cited for i in ids}))
     return [(sentence, ids or others or tuple(evidence)) for sentence, ids in cited]
 
 
-def _content(text: str) -> list[str]:
-    return sorted({w for w in tokenize(text) if w not in STOPWORDS and len(w) > 2})
-
-
-def _has_word(word: str, text: str) -> bool:
-    return word in tokenize(text)
-
-
-def _cover(
-    found: Sequence[str], evidence: Sequence[int], shown: Sequence[Candidate], holds: Callable[[str, str], bool]
-) -> tuple[int, ...]:
-    """Ids of ``evidence`` whose sentence ``holds`` items of ``found``, chosen greedily: the one holding most
-    of what is not yet held (the first named on a tie), until none holds more; in the order named."""
-    held = {i: {c for c in found if holds(c, shown[i - 1].sentence.text)} for i in evidence}
+def _cover(held: dict[int, set[str]], evidence: Sequence[int]) -> tuple[int, ...]:
+    """The ids of ``evidence`` to cite, given what each one ``held`` of a sentence: greedily, the one holding
+    most of what is not yet held (the first named on a tie), until none holds more; in the order named."""
     chosen: list[int] = []
-    left = set(found)
+    left = set().union(*held.values())
     while left:
-        best = max(evidence, key=lambda i: len(held[i] & left), default=None)
-        if best is None or not held[best] & left:
-            break
+        best = max(evidence, key=lambda i: len(held[i] & left))
         chosen.append(best)
         left -= held[best]
     return tuple(i for i in evidence if i in chosen)
