@@ -48,9 +48,9 @@ def _named(name: str, quote: str) -> bool:
         return any(w.startswith(s) for w in words for s in _SAME_NAMES[name])
     spelled = name if _LATIN_NAME.fullmatch(name) else _romaji(name)
     parts = [p for p in _ascii_words(spelled) if len(p) >= 3 and p not in _SUFFIXES]
-    joined = "".join(words)
-    # "Nancy" in "nancy"; "France" in "françaises" (same first five letters)
-    return all(p in joined or any(w.startswith(p[:5]) for w in words if len(p) >= 5) for p in parts)
+    # the start of a word of the quote: "France" of "françaises" (the same first five letters), "Nan" of
+    # "Nancy" (UniDic cuts ナンシー into ナン and シー)
+    return all(any(w.startswith(p[:5]) for w in words) for p in parts)
 
 
 def _ascii_words(text: str) -> list[str]:
