@@ -286,15 +286,20 @@ def _within(quotes: list[Citation], share: float, size: Callable[[str], float]) 
 
 def _new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
     """The answer's quotes the speech has not said yet and that can be said aloud (words, no web
-    address: not a list's "2.")."""
-    said = {(c.doc_id, c.start, c.end) for c in taken}
+    address, no © credit line: not a list's "2.", a photo's caption)."""
+    said = {_said_as(c) for c in taken}
     new: list[Citation] = []
     for c in answer.citations:
-        if (c.doc_id, c.start, c.end) in said or URL.search(c.quote) or not has_words(c.quote):
+        if _said_as(c) in said or URL.search(c.quote) or "©" in c.quote or not has_words(c.quote):
             continue
-        said.add((c.doc_id, c.start, c.end))
+        said.add(_said_as(c))
         new.append(c)
     return new
+
+
+def _said_as(c: Citation) -> str:
+    """A quote as it sounds: one sentence two documents hold (a declaration and its report) is said once."""
+    return " ".join(c.quote.split()).casefold()
 
 
 def _spoken(text: str, language: str) -> str:

@@ -123,7 +123,7 @@ def test_a_bad_request_is_refused_before_any_model_call(
     assert caught.value.reason == reason and assistant.chat_model.calls == []  # type: ignore[union-attr]
 
 
-def test_a_sentence_is_said_once_and_one_with_a_web_address_not_at_all(settings: Settings) -> None:
+def test_a_sentence_is_said_once_and_one_with_a_web_address_or_a_credit_not_at_all(settings: Settings) -> None:
     from assistant.types import Answer, Citation
 
     def answer(*quotes: str) -> Answer:
@@ -132,13 +132,15 @@ def test_a_sentence_is_said_once_and_one_with_a_web_address_not_at_all(settings:
 
     class Replies:
         def __init__(self) -> None:
-            self.answers = [answer("Nancy en 2008.", "Voir https://exemple.fr/page"), answer("Nancy en 2008.")]
+            # the second holds the first's sentence at other offsets (a report quoting its declaration)
+            second = answer("Photo de groupe © Ville de Nancy", "Nancy  en 2008.")
+            self.answers = [answer("Nancy en 2008.", "Voir https://exemple.fr/page"), second]
 
         def answer(self, question: str, *, engine: str | None = None) -> Answer:
             return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
 
     speech = draft_speech(Replies(), SpeechRequest(PURPOSE, occasion="closing", minutes=1, language="fr"))
-    assert speech.text.count("Nancy en 2008.") == 1 and "https://" not in speech.text
+    assert speech.text.count("Nancy en 2008.") == 1 and "https://" not in speech.text and "©" not in speech.text
     assert [c.n for c in speech.citations] == [1]
 
 
