@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
@@ -218,16 +219,27 @@ def translated_quote(translate: Callable[[str], str], quote: str, language: str)
     « françaises » into ロシア (twenty-first session). Names an English translation changes are not caught.
     """
     translation = translate(quote)
-    if checking.numbers(translation) != checking.numbers(quote) or _LOOP.search(translation):
+    if checking.numbers(translation) != checking.numbers(quote) or loops(translation):
         return ""
     if language == "ja" and transliteration.lost_names(quote, translation):
         return ""
     return translation
 
 
-# A few words written five times over in a row: the small model caught in a loop ("代表者団体の代表者団体の…"
-# for a photo caption, "関連関係のない地域でも、関連関係のある地域でも、…", cut only by the token limit).
-_LOOP = re.compile(r"(\S.{1,40}?)\1{4,}")
+def loops(text: str) -> bool:
+    """Whether ``text`` is the small model caught in a loop, cut only by the token limit: a few words
+    written five times over in a row ("代表者団体の代表者団体の…" for a photo caption), or a run of 15
+    characters (spaces aside) three times anywhere ("文化的交流と相互理解を通じて、さまざまな価値を学び、…" a
+    clause of 50 characters, three times). No sentence of the corpus and no faithful translation
+    recorded in eval/README.md repeats 15 characters three times."""
+    if _STUTTER.search(text):
+        return True
+    letters = "".join(text.split())
+    runs = Counter(letters[i : i + 15] for i in range(len(letters) - 14))
+    return any(n >= 3 for n in runs.values())
+
+
+_STUTTER = re.compile(r"(\S.{1,40}?)\1{4,}")
 
 
 def quoted_block(

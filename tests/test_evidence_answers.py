@@ -230,4 +230,9 @@ def test_a_quote_translation_caught_in_a_loop_is_left_out() -> None:
     assert translated_quote(lambda q: "代表者団体の" * 40, caption, "ja") == ""
     longer = "各自治体は、関連関係のない地域でも、関連関係のある地域でも、" * 8  # a 26-character turn
     assert translated_quote(lambda q: longer, caption, "ja") == ""
+    # a 50-character clause three times, not in a row: a loop cut by the token limit (recorded, 2026-12)
+    clause = "文化的交流と相互理解を通じて、さまざまな価値を学び、未来の Leadersとしての視点を深めるために、"
+    assert translated_quote(lambda q: f"「- 青年人は、{clause * 3}文化的交流", caption, "ja") == ""
     assert translated_quote(lambda q: "各自治体の代表者の集合写真", caption, "ja") == "各自治体の代表者の集合写真"
+    twice = "各自治体の代表者と職員の集合写真、そして各自治体の代表者と職員の集合写真"  # twice is no loop
+    assert translated_quote(lambda q: twice, caption, "ja") == twice
