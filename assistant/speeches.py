@@ -111,38 +111,58 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     texts = data[request.language]
     rate = data["rates"][request.language]
     unit = rate["unit"]
-    lead = texts["said"]["lead"][request.tone]
-    parts = _parts(data["occasions"][request.occasion], texts, request, rate)
+    lead = _length(texts["said"]["lead"][request.tone], unit)
+    parts, spare = _parts(data["occasions"][request.occasion], texts, request, rate)
     said_length = sum(_length(_said(texts, part, request), unit) for part, q in parts if q is None)
     # Each asked part says the quotes that fit in its share of what is left of the length asked for (its
     # first quote always), so a part that says less leaves more to the next. In English or Japanese a
     # quote is sized as its translation will be: at first 2.5 characters a French word in Japanese, then
-    # as the speech's translations so far measure. Room left at the end goes to the quotes the engine
-    # chose that had none: the speech ends near the length asked for when the sources hold enough.
-    left = max(0.0, request.minutes * rate["per_minute"] - said_length)
+    # as the speech's translations so far measure; a translation withheld (``translated_quote``) is not
+    # read and takes no room. Room left at the end goes to the quotes the engine chose that had none:
+    # the speech ends near the length asked for when the sources hold enough.
+    wanted = request.minutes * rate["per_minute"]
+    left = max(0.0, wanted - said_length)
     asked = sum(1 for _, q in parts if q is not None)
+    steps = len(parts) + len(spare)
     voice = _Voice(assistant, request.language, unit)
     drafted: list[Section | _Quoted] = []
     gaps: list[str] = []
+
+    def ask(part: str, question: str, share: float) -> _Quoted | None:
+        """The part's quotes that fit ``share`` (translated), or None when the sources do not answer."""
+        nonlocal left
+        answer = assistant.answer(question, engine="quotes")
+        if answer.refused or not answer.citations:
+            return None
+        offered = _new_quotes(answer, [c for d in drafted if isinstance(d, _Quoted) for c in d.said])
+        said = _within(offered, share - lead, voice.size)
+        if said:
+            left = max(0.0, left - lead - voice.say(said))
+        return _Quoted(part, texts["titles"][part], answer.mode, question, offered, said)
+
     for done, (part, question) in enumerate(parts):
         title = texts["titles"][part]
         if progress:
-            progress(done, len(parts), title)
+            progress(done, steps, title)
         if question is None:
             drafted.append(Section(part, title, _said(texts, part, request), "said"))
             continue
         share, asked = left / max(asked, 1), asked - 1
-        answer = assistant.answer(question, engine="quotes")
-        if answer.refused or not answer.citations:
+        quoted = ask(part, question, share)
+        if quoted is None:
             gaps.append(question)
-            continue
-        taken = [c for d in drafted if isinstance(d, _Quoted) for c in d.said]
-        offered = _new_quotes(answer, taken)
-        said = _within(offered, share - _length(lead, unit), voice.size)
-        if not said:
-            continue  # only what the speech says already, or nothing that can be said aloud
-        left = max(0.0, left - _length(lead, unit) - voice.say(said))
-        drafted.append(_Quoted(part, title, answer.mode, question, offered, said))
+        elif quoted.said:  # else only what the speech says already, or nothing that can be said aloud
+            drafted.append(quoted)
+    # Still more than a tenth short (parts the sources left unanswered, translations withheld): the
+    # subject's further questions, said after its last point, while the outline has some.
+    for done, question in enumerate(spare, start=len(parts)):
+        if left <= wanted / 10:
+            break
+        if progress:
+            progress(done, steps, texts["titles"]["points"])
+        quoted = ask("points", question, left)
+        if quoted is not None and quoted.said:
+            drafted.insert(_after_points(drafted), quoted)
     for d in drafted:
         if isinstance(d, _Quoted):
             for c in d.offered:
@@ -150,10 +170,16 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
                     left = max(0.0, left - voice.say([c]))
                     d.said.append(c)
     if progress:
-        progress(len(parts), len(parts), "")
-    sections, citations = _numbered(drafted, lead, voice)
+        progress(steps, steps, "")
+    sections, citations = _numbered(drafted, texts["said"]["lead"][request.tone], voice)
     length = sum(_length(_spoken(s.text, request.language), unit) for s in sections)
     return Speech(request, sections, citations, tuple(gaps), length, unit, rate["per_minute"])
+
+
+def _after_points(drafted: list[Section | _Quoted]) -> int:
+    """Where a further point goes: after the last part on the subject, else before the closing parts."""
+    points = [i for i, d in enumerate(drafted) if d.part in ("points", "context")]
+    return points[-1] + 1 if points else max(0, len(drafted) - 1)
 
 
 @dataclass
@@ -250,19 +276,20 @@ def _checked(request: SpeechRequest) -> SpeechRequest:
 
 def _parts(
     outline: list[str], texts: dict[str, Any], request: SpeechRequest, rate: dict[str, Any]
-) -> list[tuple[str, str | None]]:
+) -> tuple[list[tuple[str, str | None]], list[str]]:
     """The outline as (part, question to ask or None for a said part), the subject in as many points
-    as the length allows at ``rate``."""
+    as the length allows at ``rate``; and the subject's questions left over, asked if the speech is short."""
     out: list[tuple[str, str | None]] = []
+    points = [q.format(purpose=request.purpose) for q in texts["asked"]["points"]]
+    planned = points_for(request.minutes, rate["per_minute"], rate["unit"])
     for part in outline:
         if part in SAID:
             out.append((part, None))
         elif part == "points":
-            asked = texts["asked"]["points"][: points_for(request.minutes, rate["per_minute"], rate["unit"])]
-            out += [(part, q.format(purpose=request.purpose)) for q in asked]
+            out += [(part, q) for q in points[:planned]]
         else:
             out.append((part, texts["asked"][part]))
-    return out
+    return out, points[planned:]
 
 
 def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:

@@ -229,3 +229,32 @@ def test_a_translation_that_changes_a_number_is_not_read_out() -> None:
     (translated,) = [line for line in speech.text.splitlines() if line.startswith(label)]
     assert "2021" not in speech.text and "[1]" not in translated  # the 2022 quote stays in French only
     assert translated.endswith("« Elles ont réuni des collectivités. » [2]")  # the faithful one is read out
+
+
+class OneEach(Quoting):
+    """An engine that quotes one sentence of ``words`` words of its own for each question."""
+
+    def __init__(self, words: int) -> None:
+        super().__init__([], rate=1.0)
+        self.words, self.questions = words, []
+
+    def answer(self, question: str, *, engine: str | None = None) -> Answer:
+        self.questions.append(question)
+        n = len(self.questions)
+        quote = f"{' '.join(['initiative'] * (self.words - 1))} {n}."
+        passage = Passage(Chunk("c", "d", 0, 1, "x"), "T", "t.txt", 1.0, 0)
+        cited = (Citation(1, "d", "T", "t.txt", n * 1000, n * 1000 + len(quote), quote, passage),)
+        return Answer(question, "en", f"« {quote} » [1]", cited, False, extractive=True)
+
+
+@pytest.mark.parametrize(("words", "further"), [(8, True), (60, False)])
+def test_a_speech_short_of_its_length_asks_the_subjects_further_questions(words: int, further: bool) -> None:
+    engine = OneEach(words)
+    speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="council", minutes=2, language="en"))
+    subject = [q.format(purpose=PURPOSE) for q in outlines()["en"]["asked"]["points"]]
+    planned = points_for(2, 130, "words")
+    assert [q for q in engine.questions if PURPOSE in q] == subject if further else subject[:planned]
+    parts = [s.part for s in speech.sections]
+    assert parts.count("points") == (len(subject) if further else planned)
+    assert max(i for i, p in enumerate(parts) if p == "points") == parts.index("commitment") - 1  # said in order
+    assert [c.n for c in speech.citations] == list(range(1, len(speech.citations) + 1))
