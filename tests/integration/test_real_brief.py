@@ -72,7 +72,6 @@ def test_a_two_minute_council_speech_is_long_enough_and_every_fact_is_footnoted(
     for c in speech.citations:
         assert (corpus / c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
     said_words = 200 if speech.unit == "words" else 200 * 2.5  # characters: a Japanese word ≈ 2.5
-    short = speech.length < said_words
     for section in speech.sections:
         if section.mode == "said":
             assert not claims(section.text)
@@ -81,9 +80,4 @@ def test_a_two_minute_council_speech_is_long_enough_and_every_fact_is_footnoted(
             quotes = [x for x in lines if re.fullmatch(r"« .+ » \[\d+\]", x)]
             label = message("machine_translation", language)
             assert quotes and all(x in quotes or x.startswith(label) for x in lines)
-    if short and language == "ja":
-        # Known and open (issue 16): a Japanese translation that changes a name or a number is not read
-        # out, and most of the small model's do; the speech then says 403 of the 600 characters asked
-        # (README, speech drafts). Reported as an expected failure, not hidden: every other check above ran.
-        pytest.xfail(f"Japanese speech short: {speech.length} of {said_words:.0f} characters")
-    assert not short, f"{speech.length} {speech.unit} said, {said_words} asked"
+    assert speech.length >= said_words, f"{speech.length} {speech.unit} said, {said_words} asked"
