@@ -201,15 +201,24 @@ def quoted_text(quote: str) -> str:
 
 
 def translated_quotes(
-    translate: Callable[[str], str], quotes: Sequence[str], marks: Sequence[int], language: str
+    translate: Callable[[str], str],
+    quotes: Sequence[str],
+    marks: Sequence[int],
+    language: str,
+    *,
+    to_english: Callable[[str], str] | None = None,
 ) -> str:
     """The quotes machine-translated one at a time (given the list at once, the small model dropped
     lines: three workshop titles of four quotes went untranslated), as a :func:`translation_line`."""
-    pairs = [(translated_quote(translate, q, language), n) for q, n in zip(quotes, marks, strict=True)]
+    pairs = [
+        (translated_quote(translate, q, language, to_english=to_english), n) for q, n in zip(quotes, marks, strict=True)
+    ]
     return translation_line(pairs, language)
 
 
-def translated_quote(translate: Callable[[str], str], quote: str, language: str) -> str:
+def translated_quote(
+    translate: Callable[[str], str], quote: str, language: str, *, to_english: Callable[[str], str] | None = None
+) -> str:
     """``translate(quote)`` if it states the numbers ``quote`` states (years, dates, counts; in digits,
     words, month names or kanji), no more and no fewer, does not loop, and, in Japanese, names no place,
     person or body that ``quote`` does not (``transliteration``); else "".
@@ -217,8 +226,20 @@ def translated_quote(translate: Callable[[str], str], quote: str, language: str)
     A machine translation is shown labelled as unchecked, but the small model turned "2022" into "2021年",
     a list of years into "the 1st … 6th" (eval/README.md, twentieth session), Nancy into 奈良 and
     « françaises » into ロシア (twenty-first session). Names an English translation changes are not caught.
+
+    Given ``to_english`` (for a speech or a brief, not a chat answer: it costs two more model calls), a
+    Japanese translation withheld is tried once more through English, each step checked against the
+    French quote: the small model translates French into English better than into Japanese (« collectivités
+    locales françaises » became ロシアの地域団体 directly, フランス人と日本人のコミュニティ through English).
     """
-    translation = translate(quote)
+    translation = _faithful(translate(quote), quote, language)
+    if translation or to_english is None or language == "en":
+        return translation
+    english = _faithful(to_english(quote), quote, "en")
+    return _faithful(translate(english), quote, language) if english else ""
+
+
+def _faithful(translation: str, quote: str, language: str) -> str:
     if checking.numbers(translation) != checking.numbers(quote) or loops(translation):
         return ""
     if language == "ja" and transliteration.lost_names(quote, translation):
@@ -243,13 +264,19 @@ _STUTTER = re.compile(r"(\S.{1,40}?)\1{4,}")
 
 
 def quoted_block(
-    lead: str, quotes: Sequence[str], marks: Sequence[int], language: str, translate: Callable[[str], str] | None
+    lead: str,
+    quotes: Sequence[str],
+    marks: Sequence[int],
+    language: str,
+    translate: Callable[[str], str] | None,
+    *,
+    to_english: Callable[[str], str] | None = None,
 ) -> str:
     """``lead``, then each quote in guillemets with its footnote mark, then (given ``translate``) their
     labelled translation after a blank line: how answers and briefs show the sources' own sentences."""
     quoted = [quoted_text(q) for q in quotes]
     lines = [lead, *(f"{q} [{n}]" for q, n in zip(quoted, marks, strict=True))]
-    translated = translated_quotes(translate, quoted, marks, language) if translate else ""
+    translated = translated_quotes(translate, quoted, marks, language, to_english=to_english) if translate else ""
     return "\n".join([*lines, "", translated] if translated else lines)
 
 

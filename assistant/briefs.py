@@ -146,6 +146,7 @@ def build_brief(
                 taken["citations"],
                 language,
                 partial(sources.translate, language=language),
+                to_english=partial(sources.translate, language="en"),
             )
         return {"question": question, **taken}
 

@@ -163,12 +163,14 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
         quoted = ask("points", question, left)
         if quoted is not None and quoted.said:
             drafted.insert(_after_points(drafted), quoted)
-    for d in drafted:
-        if isinstance(d, _Quoted):
-            for c in d.offered:
-                if c not in d.said and voice.size(c.quote) <= left:
-                    left = max(0.0, left - voice.say([c]))
-                    d.said.append(c)
+    answered = [d for d in drafted if isinstance(d, _Quoted)]
+    said = {_said_as(c) for d in answered for c in d.said}
+    for d in answered:  # a quote two parts were offered is said in the first that says it
+        for c in d.offered:
+            if _said_as(c) not in said and voice.size(c.quote) <= left:
+                left = max(0.0, left - voice.say([c]))
+                d.said.append(c)
+                said.add(_said_as(c))
     if progress:
         progress(steps, steps, "")
     sections, citations = _numbered(drafted, texts["said"]["lead"][request.tone], voice)
@@ -214,7 +216,10 @@ class _Voice:
         said = 0
         for c in quotes:
             translation = translated_quote(
-                partial(self._assistant.translate, language=self.language), quoted_text(c.quote), self.language
+                partial(self._assistant.translate, language=self.language),
+                quoted_text(c.quote),
+                self.language,
+                to_english=partial(self._assistant.translate, language="en"),
             )
             self.translations[(c.doc_id, c.start)] = translation
             if translation:

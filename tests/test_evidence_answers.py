@@ -223,6 +223,36 @@ def test_a_japanese_quote_translation_naming_another_place_is_left_out() -> None
     assert "ナンシー" in quoted_block("資料の記述：", quotes[:1], [1], "ja", right.__getitem__)
 
 
+def test_a_japanese_translation_withheld_is_tried_again_through_english_each_step_checked() -> None:
+    from assistant.answering import quoted_block
+
+    quotes = ["Elles réunissent des collectivités françaises et japonaises.", "Elles ont commencé en 2008."]
+    japanese = {  # the model's Japanese, from French (wrong country, withheld) and from English
+        "« Elles réunissent des collectivités françaises et japonaises. »": "ロシアと日本の自治体が集まります。",
+        "They bring together French and Japanese authorities.": "フランスと日本の自治体が集まります。",
+        "« Elles ont commencé en 2008. »": "2007年に始まりました。",
+        "They began in 2007.": "2007年に始まりました。",
+    }
+    english = {
+        "« Elles réunissent des collectivités françaises et japonaises. »": (
+            "They bring together French and Japanese authorities."
+        ),
+        "« Elles ont commencé en 2008. »": "They began in 2007.",  # wrong in English already: not sent on
+    }
+    asked: list[str] = []
+
+    def to_japanese(text: str) -> str:
+        asked.append(text)
+        return japanese[text]
+
+    text = quoted_block("資料の記述：", quotes, [1, 2], "ja", to_japanese, to_english=english.__getitem__)
+    label = message("machine_translation", "ja")
+    assert text.splitlines()[-1] == f"{label} フランスと日本の自治体が集まります。 [1]"
+    assert "They began in 2007." not in asked
+    # without ``to_english`` (a chat answer) the first translation is all there is
+    assert text.splitlines()[-1] not in quoted_block("資料の記述：", quotes, [1, 2], "ja", to_japanese)
+
+
 def test_a_quote_translation_caught_in_a_loop_is_left_out() -> None:
     from assistant.answering import translated_quote
 

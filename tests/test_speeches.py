@@ -258,3 +258,22 @@ def test_a_speech_short_of_its_length_asks_the_subjects_further_questions(words:
     assert parts.count("points") == (len(subject) if further else planned)
     assert max(i for i, p in enumerate(parts) if p == "points") == parts.index("commitment") - 1  # said in order
     assert [c.n for c in speech.citations] == list(range(1, len(speech.citations) + 1))
+
+
+def test_a_quote_two_parts_were_offered_is_said_once_when_room_is_left_at_the_end() -> None:
+    short = "Les jeunes des deux pays se sont rencontrés."
+    long = " ".join(["initiative"] * 99) + "."
+
+    class Overlapping(Quoting):  # the first part's second quote is also the answer to every later question
+        asked = 0
+
+        def answer(self, question: str, *, engine: str | None = None) -> Answer:
+            self.asked += 1
+            self.quotes = [long, short] if self.asked == 1 else [short]
+            found = super().answer(question, engine=engine)
+            moved = [replace(c, start=c.start + 1000 * (c.quote == short)) for c in found.citations]
+            return replace(found, citations=tuple(moved))  # the short quote at one place in every answer
+
+    speech = draft_speech(Overlapping([], rate=1.0), SpeechRequest(PURPOSE, occasion="closing", language="en"))
+    assert speech.text.count(short) == 1
+    assert len({(c.doc_id, c.start) for c in speech.citations}) == len(speech.citations) == 2
