@@ -112,7 +112,7 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     rate = data["rates"][request.language]
     unit = rate["unit"]
     lead = _length(texts["said"]["lead"][request.tone], unit)
-    parts, spare = _parts(data["occasions"][request.occasion], texts, request, rate)
+    parts, spare = _parts(data["occasions"][request.occasion], data, request, rate)
     said_length = sum(_length(_said(texts, part, request), unit) for part, q in parts if q is None)
     # Each asked part says the quotes that fit in its share of what is left of the length asked for (its
     # first quote always), so a part that says less leaves more to the next. In English or Japanese a
@@ -128,17 +128,17 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     drafted: list[Section | _Quoted] = []
     gaps: list[str] = []
 
-    def ask(part: str, question: str, share: float) -> _Quoted | None:
+    def ask(part: str, question: _Question, share: float) -> _Quoted | None:
         """The part's quotes that fit ``share`` (translated), or None when the sources do not answer."""
         nonlocal left
-        answer = assistant.answer(question, engine="quotes")
+        answer = assistant.answer(question.asked, engine="quotes")
         if answer.refused or not answer.citations:
             return None
         offered = _new_quotes(answer, [c for d in drafted if isinstance(d, _Quoted) for c in d.said])
         said = _within(offered, share - lead, voice.size)
         if said:
             left = max(0.0, left - lead - voice.say(said))
-        return _Quoted(part, texts["titles"][part], answer.mode, question, offered, said)
+        return _Quoted(part, texts["titles"][part], answer.mode, question.shown, offered, said)
 
     for done, (part, question) in enumerate(parts):
         title = texts["titles"][part]
@@ -150,7 +150,7 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
         share, asked = left / max(asked, 1), asked - 1
         quoted = ask(part, question, share)
         if quoted is None:
-            gaps.append(question)
+            gaps.append(question.shown)
         elif quoted.said:  # else only what the speech says already, or nothing that can be said aloud
             drafted.append(quoted)
     # Still more than a tenth short (parts the sources left unanswered, translations withheld): the
@@ -279,21 +279,34 @@ def _checked(request: SpeechRequest) -> SpeechRequest:
     return replace(request, purpose=purpose, audience=audience)
 
 
+@dataclass(frozen=True)
+class _Question:
+    shown: str  # in the speech's language: a gap is listed so
+    asked: str  # in French, the sources' language: asked in English or Japanese the engine found less
+
+
 def _parts(
-    outline: list[str], texts: dict[str, Any], request: SpeechRequest, rate: dict[str, Any]
-) -> tuple[list[tuple[str, str | None]], list[str]]:
+    outline: list[str], data: dict[str, Any], request: SpeechRequest, rate: dict[str, Any]
+) -> tuple[list[tuple[str, _Question | None]], list[_Question]]:
     """The outline as (part, question to ask or None for a said part), the subject in as many points
     as the length allows at ``rate``; and the subject's questions left over, asked if the speech is short."""
-    out: list[tuple[str, str | None]] = []
-    points = [q.format(purpose=request.purpose) for q in texts["asked"]["points"]]
+    shown, french = data[request.language]["asked"], data["fr"]["asked"]
+
+    def question(part: str, k: int = 0) -> _Question:
+        if part != "points":
+            return _Question(shown[part], french[part])
+        return _Question(*(q["points"][k].format(purpose=request.purpose) for q in (shown, french)))
+
+    points = [question("points", k) for k in range(len(french["points"]))]
     planned = points_for(request.minutes, rate["per_minute"], rate["unit"])
+    out: list[tuple[str, _Question | None]] = []
     for part in outline:
         if part in SAID:
             out.append((part, None))
         elif part == "points":
             out += [(part, q) for q in points[:planned]]
         else:
-            out.append((part, texts["asked"][part]))
+            out.append((part, question(part)))
     return out, points[planned:]
 
 

@@ -251,9 +251,12 @@ class OneEach(Quoting):
 def test_a_speech_short_of_its_length_asks_the_subjects_further_questions(words: int, further: bool) -> None:
     engine = OneEach(words)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="council", minutes=2, language="en"))
-    subject = [q.format(purpose=PURPOSE) for q in outlines()["en"]["asked"]["points"]]
+    # asked in French, the sources' language; shown in the speech's
+    subject = [q.format(purpose=PURPOSE) for q in outlines()["fr"]["asked"]["points"]]
     planned = points_for(2, 130, "words")
     assert [q for q in engine.questions if PURPOSE in q] == subject if further else subject[:planned]
+    english = outlines()["en"]["asked"]["points"][0].format(purpose=PURPOSE)
+    assert [s.question for s in speech.sections if s.part == "points"][0] == english
     parts = [s.part for s in speech.sections]
     assert parts.count("points") == (len(subject) if further else planned)
     assert max(i for i, p in enumerate(parts) if p == "points") == parts.index("commitment") - 1  # said in order
