@@ -20,11 +20,16 @@ from typing import Any
 _SAME_NAMES = {"日本": ("japon", "nippon")}
 _SUFFIXES = frozenset({"ken", "shi", "cho", "mura", "machi"})  # 県, 市, 町, 村: "Shizuoka ken"
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9'’.\- ]*")
+# Words in katakana (or Latin letters) joined by ・, how Japanese writes a foreign name word by word; UniDic
+# takes the small model's made-up ones for common nouns (フレンチ・ヨーロッパ・コーポレーション for « Rencontres
+# franco-japonaises », アIX・エン・プロヴェッジ for Aix-en-Provence passed as such).
+_DOTTED = re.compile(r"[\u30a1-\u30faーA-Za-z]+(?:・[\u30a1-\u30faーA-Za-z]+)+")
 
 
 def lost_names(quote: str, translation: str) -> list[str]:
     """The proper nouns of the Japanese ``translation`` that the French ``quote`` does not name."""
-    return [name for name in proper_nouns(translation) if not _named(name, quote)]
+    names = dict.fromkeys([*proper_nouns(translation), *_DOTTED.findall(translation)])
+    return [name for name in names if not _named(name, quote)]
 
 
 def proper_nouns(text: str) -> list[str]:

@@ -223,6 +223,18 @@ def test_a_japanese_quote_translation_naming_another_place_is_left_out() -> None
     assert "ナンシー" in quoted_block("資料の記述：", quotes[:1], [1], "ja", right.__getitem__)
 
 
+def test_a_japanese_translation_with_a_made_up_foreign_name_is_left_out() -> None:
+    from assistant.answering import translated_quote
+
+    quote = "« Les 7es Rencontres se sont tenues à Aix-en-Provence, en Champagne-Ardenne. »"  # not a fact: a test
+    made_up = (
+        "第7回の会議はシャンパーニュ・アルデンヌのアIX・エン・プロヴェッジで開催されました。"  # UniDic: common nouns
+    )
+    assert translated_quote(lambda q: made_up, quote, "ja") == ""
+    right = "第7回の会議はシャンパーニュ・アルデンヌで開催されました。"  # a name written word by word, kept
+    assert translated_quote(lambda q: right, quote, "ja") == right
+
+
 def test_a_japanese_translation_withheld_is_tried_again_through_english_each_step_checked() -> None:
     from assistant.answering import quoted_block
 

@@ -256,7 +256,7 @@ def test_a_speech_short_of_its_length_asks_the_subjects_further_questions(words:
     planned = points_for(2, 130, "words")
     assert [q for q in engine.questions if PURPOSE in q] == subject if further else subject[:planned]
     english = outlines()["en"]["asked"]["points"][0].format(purpose=PURPOSE)
-    assert [s.question for s in speech.sections if s.part == "points"][0] == english
+    assert next(s.question for s in speech.sections if s.part == "points") == english
     parts = [s.part for s in speech.sections]
     assert parts.count("points") == (len(subject) if further else planned)
     assert max(i for i, p in enumerate(parts) if p == "points") == parts.index("commitment") - 1  # said in order
