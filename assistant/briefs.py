@@ -47,7 +47,7 @@ from assistant.types import Answer, Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 6  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 7  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 MAX_LINKS = 12

@@ -12,9 +12,11 @@ model. Its parts are of two kinds:
   sources :"). A speech is read out in public: the small model's paraphrases passed the checks with a
   wrong relation in them ("held for four years" from "the first meetings in four years"), so its
   words are not used. A question the sources do not answer is listed as a gap, never filled in.
+  Questions are asked in French, the sources' language, whatever the speech's; the subject has up to
+  four planned and more asked only while the speech is still short of its length.
 
 Footnotes are numbered across the whole speech. A sentence is said once, and one holding a web address
-is not said at all (it cannot be read out; the quote sheet has the documents' links).
+or a © credit is not said at all (it cannot be read out; the quote sheet has the documents' links).
 """
 
 from __future__ import annotations
