@@ -113,7 +113,8 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     texts = data[request.language]
     rate = data["rates"][request.language]
     unit = rate["unit"]
-    lead = _length(texts["said"]["lead"][request.tone], unit)
+    lead = texts["said"]["lead"][request.tone]
+    lead_length = _length(lead, unit)
     parts, spare = _parts(data["occasions"][request.occasion], data, request, rate)
     said_length = sum(_length(_said(texts, part, request), unit) for part, q in parts if q is None)
     # Each asked part says the quotes that fit in its share of what is left of the length asked for (its
@@ -137,9 +138,9 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
         if answer.refused or not answer.citations:
             return None
         offered = _new_quotes(answer, [c for d in drafted if isinstance(d, _Quoted) for c in d.said])
-        said = _within(offered, share - lead, voice.size)
+        said = _within(offered, share - lead_length, voice.size)
         if said:
-            left = max(0.0, left - lead - voice.say(said))
+            left = max(0.0, left - lead_length - voice.say(said))
         return _Quoted(part, texts["titles"][part], answer.mode, question.shown, offered, said)
 
     for done, (part, question) in enumerate(parts):
@@ -175,7 +176,7 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
                 said.add(_said_as(c))
     if progress:
         progress(steps, steps, "")
-    sections, citations = _numbered(drafted, texts["said"]["lead"][request.tone], voice)
+    sections, citations = _numbered(drafted, lead, voice)
     length = sum(_length(_spoken(s.text, request.language), unit) for s in sections)
     return Speech(request, sections, citations, tuple(gaps), length, unit, rate["per_minute"])
 
