@@ -14,17 +14,21 @@ from assistant.types import Passage, Span
 GOLD_FILE = Path(__file__).with_name("gold.jsonl")
 # Written after retrieval was tuned on the gold set, to see how the tuning carries to new questions.
 HELDOUT_FILE = Path(__file__).with_name("heldout.jsonl")
-# Written in the tenth session before the evidence-first engine was built, and never tuned on: the set
-# whose numbers say how answers carry to new questions. eval/run prints its sha256 so a change shows.
+# Written before the evidence-first engine was built, and never tuned on: the set whose numbers say how
+# answers carry to new questions. eval/run prints each set's sha256 so a change shows.
 FRESH_FILE = Path(__file__).with_name("fresh.jsonl")
-# Written in the eleventh session, before that session changed the engine (the fresh set's failures had
-# been read by then): the held-out set for changes made after it. Most of its questions are on a second
+# Written before a later change to the engine (the fresh set's failures had been read by then): the
+# held-out set for changes made after it. Most of its questions are on a second
 # made-up document (eval/added/echanges-jeunes-bretagne-mie.md), the rest on corpus facts no other set asks.
 UNSEEN_FILE = Path(__file__).with_name("unseen.jsonl")
-# Written in the eighteenth session before that session changed the engine, on a third made-up document
+# Written before a later change to the engine, on a third made-up document
 # (eval/added/atelier-mobilites-albi-2025.html, HTML this time) and one question over two added documents:
 # the held-out set for changes made after it.
 NOVEL_FILE = Path(__file__).with_name("novel.jsonl")
+# Written before the engine became the only one, by someone who had read no other set and no failure:
+# at least 10 questions a language, lists and multi-part questions, who / when / how many, follow-ups and
+# unanswerable questions, on the shipped corpus. The held-out set for every change since.
+KINDS_FILE = Path(__file__).with_name("kinds.jsonl")
 # Questions on a document that is not in the shipped corpus (a made-up seminar report): eval/run adds the
 # documents of eval/added/ to a scratch copy of the corpus and index first, as a user would with `assistant add`.
 ADDED_FILE = Path(__file__).with_name("added.jsonl")
@@ -43,7 +47,7 @@ class GoldItem(BaseModel):
     lang: Literal["fr", "en", "ja"]
     question: str
     answerable: bool = True
-    kind: Literal["single", "multi-doc", "list", "follow-up"] = "single"
+    kind: Literal["single", "multi-doc", "list", "multi-part", "follow-up"] = "single"
     history: list[str] = Field(default_factory=list)  # earlier questions of the same conversation
     evidence: list[Evidence] = Field(default_factory=list)
     facts: list[list[str]] = Field(default_factory=list)  # every group must have one alternative in the answer
