@@ -12,7 +12,7 @@ LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run setup install models index test unit integration mutants browser-deps eval sweep bench lint audit format chat clean
+.PHONY: run setup install models index test test-all unit integration mutants browser-deps eval sweep bench lint audit format chat clean
 
 ## run: set everything up, build the index if needed, start the app
 run: setup
@@ -40,10 +40,17 @@ chat: setup
 	$(BIN)/assistant index
 	$(BIN)/assistant chat
 
-## test: lint, unit tests (fakes), then the integration and browser suites (real models, real browser)
+## test: lint, unit tests (fakes), the mutants against their own test files, and one real-model test of
+## each path (ask in three languages, a speech, a brief, the app in Chromium)
 test: setup browser-deps
 	$(BIN)/ruff check assistant ui eval tests
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not exhaustive" --durations=15
+
+## test-all: everything, the exhaustive runs too (speeches in every language, every mutant against the
+## whole unit suite); run it before calling a change to the engine done
+test-all: setup browser-deps
+	$(BIN)/ruff check assistant ui eval tests
+	$(BIN)/python -m pytest --durations=15
 
 # Debian's Chromium drives the browser test; the fonts let screenshots show Japanese and symbols.
 browser-deps:
@@ -51,14 +58,14 @@ browser-deps:
 	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { apt-get update -q && apt-get install -y -q fonts-noto-cjk fonts-noto-color-emoji; }
 
 unit: install
-	$(BIN)/python -m pytest -m "not integration and not browser"
+	$(BIN)/python -m pytest -m "not integration and not browser" --durations=15
 
 integration: setup browser-deps
-	$(BIN)/python -m pytest -m "integration or browser"
+	$(BIN)/python -m pytest -m "(integration or browser) and not exhaustive" --durations=15
 
-## mutants: break each guarantee of the engine in a copy of the project; the unit suite must notice
+## mutants: break each guarantee of the engine in a copy of the project; the whole unit suite must notice
 mutants: install
-	$(BIN)/python -m tests.mutants
+	$(BIN)/python -m tests.mutants --whole
 
 ## eval: retrieval (and answer) metrics on eval/gold.jsonl
 eval: setup

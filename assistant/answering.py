@@ -3,7 +3,7 @@
 :class:`EvidenceFirstWriter` chains the stages of one answer: the grounded call (``grounding``), the
 checks against the named sentences (``checking``), and the outcome: the answer cited sentence by
 sentence, the named sentences quoted, or a refusal. ``pipeline.Assistant`` retrieves and builds what
-the model is shown, then hands over here when ``answer_engine`` is "evidence".
+the model is shown, then hands over here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from assistant import checking, citing, transliteration, verifying
+from assistant import checking, transliteration, verifying
+from assistant.citations import Candidate, cite
 from assistant.errors import ModelError
 from assistant.generation import ChatModel, complete
 from assistant.grounding import parse_reply, render_evidence, write_grounded
@@ -51,7 +52,7 @@ class EvidenceFirstWriter:
     def answer_events(
         self,
         base: Answer,
-        shown: Sequence[citing.Candidate],
+        shown: Sequence[Candidate],
         question: str,
         query_vector: Sequence[float],
         timings: dict[str, float],
@@ -131,7 +132,7 @@ class EvidenceFirstWriter:
         yield Final(replace(base, text=cited, citations=citations, refused=False, timings_ms=timings))
 
     def _cite_sentences(
-        self, text: str, evidence: Sequence[int], shown: Sequence[citing.Candidate]
+        self, text: str, evidence: Sequence[int], shown: Sequence[Candidate]
     ) -> tuple[str, tuple[Citation, ...]]:
         """The text with [n] markers: each sentence cites the evidence holding its claims (``checking.attribute``).
         Citations are numbered in order of first use."""
@@ -142,7 +143,7 @@ class EvidenceFirstWriter:
             marks = []
             for i in ids:
                 if i not in numbers:
-                    citation = citing.cite(shown[i - 1], len(citations) + 1, self._document_text)
+                    citation = cite(shown[i - 1], len(citations) + 1, self._document_text)
                     if citation is None:
                         continue
                     numbers[i] = citation.n
@@ -158,7 +159,7 @@ class EvidenceFirstWriter:
     def _quoted(
         self,
         base: Answer,
-        evidence: Sequence[citing.Candidate],
+        evidence: Sequence[Candidate],
         timings: dict[str, float],
         started: float,
         *,
@@ -224,8 +225,8 @@ def translated_quote(
     person or body that ``quote`` does not (``transliteration``); else "".
 
     A machine translation is shown labelled as unchecked, but the small model turned "2022" into "2021年",
-    a list of years into "the 1st … 6th" (eval/README.md, twentieth session), Nancy into 奈良 and
-    « françaises » into ロシア (twenty-first session). Names an English translation changes are not caught.
+    a list of years into "the 1st … 6th" (eval/README.md), Nancy into 奈良 and
+    « françaises » into ロシア. Names an English translation changes are not caught.
 
     Given ``to_english`` (for a speech or a brief, not a chat answer: it costs two more model calls), a
     Japanese translation withheld is tried once more through English, each step checked against the
@@ -287,7 +288,7 @@ def translation_line(translations: Sequence[tuple[str, int]], language: str) -> 
     return f"{message('machine_translation', language)} {' '.join(said)}" if said else ""
 
 
-def grounded_messages(shown: Sequence[citing.Candidate], question: str, language: str) -> list[dict[str, str]]:
+def grounded_messages(shown: Sequence[Candidate], question: str, language: str) -> list[dict[str, str]]:
     """The grounded prompt: the sentences numbered under their documents' headings, then the question."""
     groups: list[tuple[str, list[str]]] = []
     for c in shown:  # consecutive sentences of one document share its heading
@@ -307,7 +308,7 @@ def grounded_messages(shown: Sequence[citing.Candidate], question: str, language
 
 def quote_sentences(
     base: Answer,
-    sentences: Sequence[citing.Candidate],
+    sentences: Sequence[Candidate],
     document_text: Callable[[str], str],
     *,
     label: str,
@@ -322,7 +323,7 @@ def quote_sentences(
     A refusal if no quote can be verified at its offsets."""
     citations: list[Citation] = []
     for c in sorted(sentences, key=lambda c: (c.passage.rank, c.sentence.start)):
-        citation = citing.cite(c, len(citations) + 1, document_text)
+        citation = cite(c, len(citations) + 1, document_text)
         if citation is not None:
             citations.append(citation)
     if not citations:

@@ -4,7 +4,7 @@ Every item is cited, as an answer is:
 
 - the sections ("what they are", "commitments", "organisations") are questions of ``brief_data`` put to
   the evidence-first engine, in French whatever the brief's language; the brief says the sentences the
-  model chose, verbatim and footnoted, as a speech does (``engine="quotes"``), and in English or Japanese
+  model chose, verbatim and footnoted, as a speech does (``quote_only``), and in English or Japanese
   their labelled machine translation;
 - the timeline is extracted and checked by :mod:`assistant.timeline`; where sources differ, the row says so;
 - the links are the web addresses the documents write, each cited to its sentence;
@@ -35,14 +35,13 @@ from typing import Any, Protocol
 from assistant import timeline
 from assistant.answering import quoted_block
 from assistant.checking import URL
-from assistant.citing import cosine, has_words
+from assistant.citations import citations_json, cosine, has_words
 from assistant.config import Settings
 from assistant.embeddings import Embedder
 from assistant.errors import AssistantError
 from assistant.generation import ChatModel
 from assistant.indexing import IndexCatalog
 from assistant.language import message
-from assistant.pipeline import citations_json
 from assistant.types import Answer, Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
@@ -72,7 +71,7 @@ class Sources(Protocol):
     @property
     def chat_problem(self) -> str | None: ...
 
-    def answer(self, question: str, *, engine: str | None = None) -> Answer: ...
+    def answer(self, question: str, *, quote_only: bool = False) -> Answer: ...
 
     def translate(self, text: str, language: str) -> str: ...
 
@@ -134,7 +133,7 @@ def build_brief(
         """The sources' sentences that answer ``question`` (asked as ``asked``, its French wording),
         footnoted; None (and a gap) if none does."""
         step(what)
-        answer = sources.answer(asked, engine="quotes")
+        answer = sources.answer(asked, quote_only=True)
         if answer.refused or not answer.citations:
             gaps.append(question)
             return None
@@ -151,7 +150,7 @@ def build_brief(
         return {"question": question, **taken}
 
     # Every language's brief asks the French wording of its questions: the sources are French, and
-    # asked in English or Japanese the engine found less (eval/README.md, twentieth session). So the
+    # asked in English or Japanese the engine found less (eval/README.md). So the
     # three briefs quote the same sentences, each under its own language's label and translation.
     french = words()["fr"]
     sections = [

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from assistant.citing import MODEL_REFUSALS, REFUSAL_TOKEN, URL, Candidate, cosine, split_answer
+from assistant.citations import MODEL_REFUSALS, REFUSAL_TOKEN, URL, Candidate, cosine, split_answer
 from assistant.lexical import STOPWORDS, fold, tokenize
 from assistant.retrieval import editions_named, years_named
 

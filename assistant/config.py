@@ -62,35 +62,29 @@ class Settings(BaseSettings):
     context_chars: int = Field(default=1000, ge=200)  # ~250 tokens: see eval/README.md
     # An introduction ("… les thèmes suivants :") is shown with what follows it, up to this much more.
     list_chars: int = Field(default=400, ge=0)
-    # The answer engine: "legacy" (free text, aligned to source sentences afterwards) or "evidence" (the
-    # model names its evidence under a grammar, the code checks against it). "evidence" answers more on
-    # every set measured, but with its second reading still answered 3 of 6 unanswerable questions of
-    # the fresh set, which "legacy" all refuses (README, Measured): legacy stays the default.
-    answer_engine: Literal["evidence", "legacy"] = "legacy"
-    # Evidence-first checks (assistant/checking.py): the named evidence must be this close to the question
-    # (cosine, EmbeddingGemma). Read off the gold and ninth-session held-out sets: their answerable
-    # questions' closest shown sentence scored 0.29 and up, two off-topic questions 0.09 and 0.16
-    # (eval/README.md, tenth session).
+    # The answer checks (assistant/checking.py): the named evidence must be this close to the question
+    # (cosine, EmbeddingGemma). On the gold and held-out sets the answerable questions' closest shown
+    # sentence scored 0.29 and up, two off-topic questions 0.09 and 0.16 (eval/README.md).
     evidence_floor: float = Field(default=0.25, ge=-1.0, le=1.0)
     # After the checks, the model is asked YES or NO whether the sentences it named give the answer at
     # all (assistant/verifying.py); a NO refuses. Answers only (speech points and brief items quote).
     second_reading: bool = True
     # An answer that asserts nothing the checks can compare with the sources (no number, date, name or
     # web address beyond the question's own) is shown as its named sentences quoted, not in the model's
-    # words: a paraphrase the code cannot check is not shown as fact. Measured (eval/README.md, eighteenth
-    # session): on the novel set, written before it, right 0.56 -> 0.61; over six sets' recorded replies,
+    # words: a paraphrase the code cannot check is not shown as fact. Measured (eval/README.md): on the
+    # novel set, written before it, right 0.56 -> 0.61; over six sets' recorded replies,
     # 7 answers turned right and 3 wrong (the model wrote from a sentence it did not name).
     quote_unchecked: bool = True
     # The onboarding brief's timeline reads the dated sentences at least this close (cosine) to its
-    # question, and those naming the series. Read off the shipped corpus (eval/README.md, thirteenth
-    # session): the sentences that state an edition scored 0.49-0.75, the other dated ones 0.43 down. On
-    # 40 sentences written apart (twenty-first session) no floor separates them (editions 0.20-0.68, others
+    # question, and those naming the series. On the shipped corpus (eval/README.md) the sentences that
+    # state an edition scored 0.49-0.75, the other dated ones 0.43 down. On 40 sentences written apart
+    # from it no floor separates them (editions 0.20-0.68, others
     # 0.08-0.49): the series' name does the rest.
     timeline_floor: float = Field(default=0.45, ge=-1.0, le=1.0)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     generation_timeout_s: float = Field(default=60.0, gt=0)
     # The brief's timeline extraction is a batch job: a passage listing six editions took the 1.5B model
-    # 41-45 s here, and over 60 s with the browser test beside it, so it gets its own, longer limit.
+    # 41-45 s on 2 cores, and over 60 s with the browser test beside it, so it gets its own, longer limit.
     brief_timeout_s: float = Field(default=300.0, gt=0)
 
     # Input limits.

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from assistant.citing import Candidate, cosine
+from assistant.citations import Candidate, cosine
 from assistant.indexing import IndexCatalog
 from assistant.store import ChromaStore
 from assistant.types import Chunk, Passage
@@ -100,7 +100,7 @@ class ContextBuilder:
         responsable"), and often stand in the next chunk: without this, the model reads "three themes"
         and never what they are. The units keep their own chunk as passage, so that each citation's
         quote lies inside its passage; they are shown under the introduction's extract number.
-        ``introduced_by`` receives each item's introduction, for the checks (``citing.verify_answer``).
+        ``introduced_by`` receives each item's introduction, for the checks.
         """
         out: list[tuple[int, Passage, Chunk]] = []
         budget = self._list_chars

@@ -101,8 +101,8 @@ class LlamaCppChatModel:
     Calls are serialised (a llama.cpp context is not thread-safe). The state after each of the last few
     calls is kept (:func:`prefix_states`), so a system prompt used again is not evaluated again. Eight,
     not four: an answer, its reading and a translation per quote of a quoted answer can push the answer
-    prompt's state out of four; with eight, first token p95 was 7.5–7.6 s against 9.6–9.9 s (eval/README.md,
-    nineteenth session). A state is ~12 MB.
+    prompt's state out of four; with eight, first token p95 was 7.5–7.6 s against 9.6–9.9 s (eval/README.md).
+    A state is ~12 MB.
     """
 
     def __init__(

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant import citing
 from assistant.answering import EvidenceFirstWriter, grounded_messages, quote_sentences, refusal, translate
 from assistant.answering import ms as _ms
+from assistant.citations import Candidate, citations_json, cosine
 from assistant.config import Settings
 from assistant.context import ContextBuilder
 from assistant.corpus import AddedDocument, add_documents, remove_document, undo_interrupted_add, update_document
@@ -21,12 +20,12 @@ from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, 
 from assistant.indexing import IndexCatalog, IndexReport, build_index, current_generation, open_store
 from assistant.indexing import Progress as IndexProgress
 from assistant.inputs import has_letters_or_digits, typed_line
-from assistant.language import LANGUAGE_NAMES, detect_language, looks_like_follow_up, written_in
+from assistant.language import detect_language, looks_like_follow_up, written_in
 from assistant.models import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
 from assistant.prompts import load_prompt
 from assistant.retrieval import Filters, HybridRetriever, Mode
 from assistant.store import ChromaStore
-from assistant.types import Answer, AnswerEvent, Citation, Draft, Final, Passage, Progress
+from assistant.types import Answer, AnswerEvent, Draft, Final, Passage, Progress
 
 History = Sequence[tuple[str, str]]  # earlier (question, answer) pairs of the conversation
 _UNSET: Any = object()
@@ -208,10 +207,7 @@ class Assistant:
         if isinstance(model, LlamaCppChatModel):
             model.warm_up()
             try:  # evaluate the fixed system prompt once, so that the first answer starts sooner
-                warm = _answer_messages("", "?", "fr")
-                if self.settings.answer_engine == "evidence":
-                    warm = grounded_messages([], "?", "fr")
-                complete(model, warm, max_tokens=1)
+                complete(model, grounded_messages([], "?", "fr"), max_tokens=1)
             except ModelError as exc:
                 logger.warning("chat model warm-up failed: %s", exc)
 
@@ -242,29 +238,29 @@ class Assistant:
         )
 
     def answer(
-        self, question: str, *, history: History = (), filters: Filters | None = None, engine: str | None = None
+        self, question: str, *, history: History = (), filters: Filters | None = None, quote_only: bool = False
     ) -> Answer:
-        """The checked answer to a question (see :meth:`answer_events` for the streamed form); ``engine``
-        overrides the ``answer_engine`` setting: "legacy", "evidence", or "quotes" (the evidence engine,
-        showing the sentences the model named verbatim instead of its own words: speech drafts)."""
-        for event in self.answer_events(question, history=history, filters=filters, engine=engine):
+        """The checked answer to a question (see :meth:`answer_events` for the streamed form). With
+        ``quote_only`` the answer is the sentences the model named, verbatim, instead of its own words
+        (speeches and briefs say them)."""
+        for event in self.answer_events(question, history=history, filters=filters, quote_only=quote_only):
             if isinstance(event, Final):
                 return event.answer
         raise AssertionError("answer_events ends with a Final event")  # pragma: no cover
 
     def answer_events(
-        self, question: str, *, history: History = (), filters: Filters | None = None, engine: str | None = None
+        self, question: str, *, history: History = (), filters: Filters | None = None, quote_only: bool = False
     ) -> Iterator[AnswerEvent]:
         """Answer step by step: progress, the model's draft as it streams, then the checked answer.
 
         A draft is streamed only once it shows itself in the question's language: a French draft to a
         Japanese question, replaced later by its translation, is not flashed at the reader.
         """
-        events = self._answer_events(question, history=history, filters=filters, engine=engine)
+        events = self._answer_events(question, history=history, filters=filters, quote_only=quote_only)
         yield from drafts_in_language(events, detect_language(question))
 
     def _answer_events(
-        self, question: str, *, history: History = (), filters: Filters | None = None, engine: str | None = None
+        self, question: str, *, history: History = (), filters: Filters | None = None, quote_only: bool = False
     ) -> Iterator[AnswerEvent]:
         """The steps of :meth:`answer_events`, every draft included.
 
@@ -285,7 +281,7 @@ class Assistant:
         yield Progress("retrieving")
         query_vector = self.embedder.embed_query(standalone)
 
-        def retrieve() -> tuple[list[Passage], list[citing.Candidate]]:
+        def retrieve() -> tuple[list[Passage], list[Candidate]]:
             found = self.retriever.search(
                 standalone,
                 top_k=max(self.settings.top_k, self.settings.answer_passages),
@@ -316,86 +312,22 @@ class Assistant:
             yield Final(self._extracts(base, candidates, query_vector, timings, started, self._chat_problem))
             return
 
-        engine = engine or self.settings.answer_engine
-        if engine in ("evidence", "quotes"):
-            writer = EvidenceFirstWriter(
-                model,
-                self.catalog.text,
-                max_tokens=self.settings.max_tokens,
-                temperature=self.settings.temperature,
-                evidence_floor=self.settings.evidence_floor,
-                second_reading=self.settings.second_reading,
-                quote_unchecked=self.settings.quote_unchecked,
-            )
-            try:
-                yield from writer.answer_events(
-                    base, candidates, standalone, query_vector, timings, started, quote_only=engine == "quotes"
-                )
-            except ModelError as exc:
-                logger.warning("chat model failed, answering with extracts: %s", exc)
-                yield Final(self._extracts(base, candidates, query_vector, timings, started, str(exc)))
-            return
-
-        yield Progress("generating")
-        messages = _answer_messages(_render_extracts(candidates), standalone, language)
-        pieces: list[str] = []
+        writer = EvidenceFirstWriter(
+            model,
+            self.catalog.text,
+            max_tokens=self.settings.max_tokens,
+            temperature=self.settings.temperature,
+            evidence_floor=self.settings.evidence_floor,
+            second_reading=self.settings.second_reading,
+            quote_unchecked=self.settings.quote_unchecked,
+        )
         try:
-            for event in self._drafted(model, messages, pieces):
-                timings.setdefault("first_token", _ms(started))
-                yield event
+            yield from writer.answer_events(
+                base, candidates, standalone, query_vector, timings, started, quote_only=quote_only
+            )
         except ModelError as exc:
             logger.warning("chat model failed, answering with extracts: %s", exc)
             yield Final(self._extracts(base, candidates, query_vector, timings, started, str(exc)))
-            return
-        draft = "".join(pieces)
-
-        if citing.REFUSAL_TOKEN not in draft and not written_in(draft, language):
-            # Reading French extracts, the model now and then answers an English question in French.
-            # Asked once more in the same conversation, it rewrites its answer; llama.cpp reuses the
-            # evaluated prompt, so this costs about the length of the answer. The checks judge the result.
-            yield Progress("rewording")
-            again = [
-                *messages,
-                {"role": "assistant", "content": draft},
-                {"role": "user", "content": load_prompt("answer_language").format(language=LANGUAGE_NAMES[language])},
-            ]
-            reworded: list[str] = []
-            try:
-                yield from self._drafted(model, again, reworded)
-            except ModelError as exc:
-                logger.warning("chat model failed to reword its answer, checking the first one: %s", exc)
-            else:
-                draft = "".join(reworded) or draft
-
-        yield Progress("checking")
-        verified = citing.verify_answer(
-            draft,
-            candidates,
-            embed=self.embedder.embed_documents,
-            document_text=self.catalog.text,
-            question=question + " " + standalone,
-            language=language,
-        )
-        if not verified.kept:
-            yield Final(self._refusal(base, timings, started, dropped=verified.dropped))
-            return
-        timings["total"] = _ms(started)
-        yield Final(
-            replace(
-                base,
-                text=verified.text,
-                citations=verified.citations,
-                refused=False,
-                dropped_sentences=tuple(d.sentence for d in verified.dropped),
-                timings_ms=timings,
-            )
-        )
-
-    def _drafted(self, model: ChatModel, messages: list[dict[str, str]], pieces: list[str]) -> Iterator[Draft]:
-        """The model's reply as Draft events, each piece also appended to ``pieces``."""
-        for piece in model.stream(messages, max_tokens=self.settings.max_tokens, temperature=self.settings.temperature):
-            pieces.append(piece)
-            yield Draft(piece)
 
     def translate(self, text: str, language: str) -> str:
         """``text`` in ``language`` by the chat model (unchecked), or "" without a model or on failure."""
@@ -434,14 +366,14 @@ class Assistant:
     def _extracts(
         self,
         base: Answer,
-        candidates: Sequence[citing.Candidate],
+        candidates: Sequence[Candidate],
         query_vector: Sequence[float],
         timings: dict[str, float],
         started: float,
         reason: str | None,
     ) -> Answer:
         """The closest source sentences, quoted verbatim and cited: the answer when no model can write one."""
-        ranked = sorted(candidates, key=lambda c: -citing.cosine(query_vector, c.vector))[:3]
+        ranked = sorted(candidates, key=lambda c: -cosine(query_vector, c.vector))[:3]
         return quote_sentences(
             base, ranked, self.catalog.text, label="extracts", timings=timings, started=started, notice=reason
         )
@@ -451,9 +383,8 @@ class Assistant:
         base: Answer,
         timings: dict[str, float],
         started: float,
-        dropped: Sequence[citing.Checked] | Sequence[str] = (),
     ) -> Answer:
-        return refusal(base, timings, started, dropped=[d if isinstance(d, str) else d.sentence for d in dropped])
+        return refusal(base, timings, started)
 
     def add_documents(
         self, paths: Sequence[Path], *, progress: IndexProgress | None = None, **details: Any
@@ -509,35 +440,6 @@ def drafts_in_language(events: Iterable[AnswerEvent], language: str, *, judge_af
             yield event
 
 
-def _answer_messages(extracts: str, question: str, language: str) -> list[dict[str, str]]:
-    return [
-        {"role": "system", "content": load_prompt("answer_system")},
-        {
-            "role": "user",
-            "content": load_prompt("answer_user").format(
-                extracts=extracts, question=question, language=LANGUAGE_NAMES[language]
-            ),
-        },
-    ]
-
-
-def _render_extracts(candidates: Sequence[citing.Candidate]) -> str:
-    """One numbered extract per passage: its chosen sentences in order, after what its document is
-    (said once per document: every token here delays the first word of the answer).
-    """
-    lines, current, described = [], None, set()
-    for c in candidates:
-        text = " ".join(c.sentence.text.split())
-        if c.passage.rank != current:
-            current = c.passage.rank
-            doc_id = c.passage.chunk.doc_id
-            lines.append(f"[{current}] ({c.heading}) {text}" if doc_id not in described else f"[{current}] {text}")
-            described.add(doc_id)
-        else:
-            lines[-1] += " " + text
-    return "\n".join(lines)
-
-
 def answer_json(answer: Answer) -> dict[str, Any]:
     """The shape `assistant ask --json` prints and the app's /ask endpoint returns."""
     return {
@@ -553,23 +455,6 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "notice": answer.notice,
         "timings_ms": {k: answer.timings_ms.get(k, 0.0) for k in ("retrieval", "first_token", "total")},
     }
-
-
-def citations_json(citations: Sequence[Citation]) -> list[dict[str, Any]]:
-    """Citations as `assistant ask --json` prints them (speeches and briefs too)."""
-    return [
-        {
-            "n": c.n,
-            "doc_id": c.doc_id,
-            "title": c.title,
-            "source": c.source,
-            "start": c.start,
-            "end": c.end,
-            "quote": c.quote,
-            "passage": c.passage.chunk.text,
-        }
-        for c in citations
-    ]
 
 
 def passages_json(passages: Sequence[Passage]) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answering import quoted_text
-from assistant.pipeline import citations_json
+from assistant.citations import citations_json
 from assistant.speeches import Speech, outlines
 from assistant.types import Citation
 

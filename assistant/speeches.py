@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from assistant.answering import quoted_text, translated_quote, translation_line
 from assistant.checking import URL, claims
-from assistant.citing import has_words
+from assistant.citations import has_words
 from assistant.errors import AssistantError
 from assistant.inputs import has_letters_or_digits, typed_line
 from assistant.types import Answer, Citation
@@ -46,7 +46,7 @@ SpeechProgress = Callable[[int, int, str], None]  # (parts done, parts in all, t
 
 
 class Answers(Protocol):
-    def answer(self, question: str, *, engine: str | None = None) -> Answer: ...
+    def answer(self, question: str, *, quote_only: bool = False) -> Answer: ...
 
     def translate(self, text: str, language: str) -> str: ...
 
@@ -134,7 +134,7 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     def ask(part: str, question: _Question, share: float) -> _Quoted | None:
         """The part's quotes that fit ``share`` (translated), or None when the sources do not answer."""
         nonlocal left
-        answer = assistant.answer(question.asked, engine="quotes")
+        answer = assistant.answer(question.asked, quote_only=True)
         if answer.refused or not answer.citations:
             return None
         offered = _new_quotes(answer, [c for d in drafted if isinstance(d, _Quoted) for c in d.said])

@@ -198,8 +198,7 @@ def windows(
 
     The name is read as well as the meaning, as retrieval reads words beside vectors: on dated sentences
     written apart from the shipped corpus, the floor alone kept 6 of 12 that state an edition
-    ("Takamatsu a été la ville hôte des cinquièmes Rencontres, en 2014" scored 0.39; eval/README.md,
-    twenty-first session)."""
+    ("Takamatsu a été la ville hôte des cinquièmes Rencontres, en 2014" scored 0.39; eval/README.md)."""
     ordered = sorted(sentences, key=lambda s: (s.doc_id, s.start))
     dated = [i for i, s in enumerate(ordered) if YEAR.search(s.text)]
     if not dated:

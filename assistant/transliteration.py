@@ -1,8 +1,8 @@
 """Whether a Japanese machine translation keeps the names of the French sentence it translates.
 
 The small model writes Nancy as 奈良 (Nara), Shizuoka as 滋賀 (Shiga), « franco-japonaises » as
-フレンチ・ヨーロッパ (French-European) and « françaises » as ロシア (Russian) (eval/README.md, twenty-first
-session). A name in Japanese script cannot be compared with French letters; read aloud in Latin letters,
+フレンチ・ヨーロッパ (French-European) and « françaises » as ロシア (Russian) (eval/README.md).
+A name in Japanese script cannot be compared with French letters; read aloud in Latin letters,
 it can. MeCab with UniDic (``fugashi``, ``unidic-lite``) finds the proper nouns of the translation, and
 ``cutlet`` spells each in Latin letters, in its own language's spelling where UniDic knows it
 (ナンシー → Nancy, シャルトル → Chartres, 静岡 → Shizuoka). Each must stand in the French sentence.

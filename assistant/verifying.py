@@ -4,8 +4,8 @@ Asked to name its evidence and answer, the small model always answers. Asked who
 is, it names a person its sentences mention in another role; asked what an event cost, it gives its
 dates. The checks of ``checking`` find every name and number of such a reply in the evidence, so they
 pass it. Shown only the sentences it named and the question, without its reply, and asked YES or NO,
-the same model reads them apart from what it wrote, and says NO to those (eval/README.md, sixteenth
-session). The code then refuses: a NO, or a reply it cannot read, is never shown as an answer.
+the same model reads them apart from what it wrote, and says NO to those (eval/README.md).
+The code then refuses: a NO, or a reply it cannot read, is never shown as an answer.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Answer metrics for the assistant (each answer engine) and a plain LangChain baseline, side by side.
+"""Answer metrics for the assistant and a plain LangChain baseline, side by side.
 
 The baseline is the usual "stuff" chain with the same models: 1000-character chunks, the 4 nearest
 in a langchain-chroma store, one prompt, the model's answer shown as it is.
@@ -293,26 +293,19 @@ def answer_metrics(
     items: Sequence[GoldItem],
     models: Assistant,
     *,
-    engines: Sequence[str] = ("evidence",),
     baseline: bool = True,
     chat_model: ChatModel | None = None,
 ) -> dict[str, Any]:
-    """Each engine's answers (and the baseline's) to ``items``, scored, with the models ``models`` has
+    """The assistant's answers (and the baseline's) to ``items``, scored, with the models ``models`` has
     loaded (``chat_model`` instead of its own, for a cached one)."""
     model = chat_model or models.chat_model
     if model is None:
         raise SystemExit(f"Answers need the chat model: {models.chat_problem}")
     out: dict[str, Any] = {}
-    for engine in engines:
-        assistant = Assistant(
-            settings.model_copy(update={"answer_engine": engine}),
-            embedder=models.embedder,
-            second_embedder=models.second_embedder,
-            chat_model=model,
-        )
-        assistant.warm_up()
-        print(f"\n{engine} engine answers:", flush=True)
-        out[engine] = score(items, run_assistant(assistant, items, settings.corpus_dir), cited=True)
+    assistant = Assistant(settings, embedder=models.embedder, second_embedder=models.second_embedder, chat_model=model)
+    assistant.warm_up()
+    print("\nassistant answers:", flush=True)
+    out["assistant"] = score(items, run_assistant(assistant, items, settings.corpus_dir), cited=True)
     if baseline:
         print("\nbaseline answers:", flush=True)
         plain = Assistant(settings, embedder=models.embedder, second_embedder=models.second_embedder, chat_model=model)

@@ -3,8 +3,8 @@
 The held-out questions (eval/heldout.jsonl, see eval/gold.py) are measured too, apart.
 
 python -m eval.run                 # retrieval metrics with the current settings and index
-python -m eval.run --answers       # + answers to the gold, fresh, unseen, added-document and novel sets, both engines
-python -m eval.run --answers --sets fresh --engines evidence --baseline   # one set, one engine, the baseline
+python -m eval.run --answers       # + answers to the gold, fresh, unseen, added-document, novel and kinds sets
+python -m eval.run --answers --sets fresh --baseline   # one set, and the LangChain baseline beside it
 python -m eval.run --sweep 300,450,600,800,1000   # rebuild a scratch index per size and compare
 """
 
@@ -30,6 +30,7 @@ from eval.gold import (
     FRESH_FILE,
     GOLD_FILE,
     HELDOUT_FILE,
+    KINDS_FILE,
     NEEDS_ADDED,
     NOVEL_FILE,
     UNSEEN_FILE,
@@ -46,6 +47,7 @@ SETS = {
     "unseen": UNSEEN_FILE,
     "added": ADDED_FILE,
     "novel": NOVEL_FILE,
+    "kinds": KINDS_FILE,
 }
 
 RESULTS = Path(__file__).with_name("results")
@@ -142,9 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", help="comma-separated chunk sizes to compare")
     parser.add_argument("--answers", action="store_true", help="also measure answers (see eval/answers.py)")
     parser.add_argument(
-        "--sets", default="gold,fresh,unseen,added,novel", help=f"question sets for answers: {', '.join(SETS)}"
+        "--sets", default="gold,fresh,unseen,added,novel,kinds", help=f"question sets for answers: {', '.join(SETS)}"
     )
-    parser.add_argument("--engines", default="evidence,legacy", help="answer engines to compare")
     parser.add_argument("--baseline", action="store_true", help="with --answers, also the LangChain baseline")
     parser.add_argument("--cache", type=Path, help="keep the model's replies in this file (re-runs cost nothing)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions of each set")
@@ -183,7 +184,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.answers:
         from eval.answers import CachedChatModel, answer_metrics, print_answers
 
-        engines = [e for e in args.engines.split(",") if e]
         chat_model = CachedChatModel(assistant.chat_model, args.cache) if args.cache and assistant.chat_model else None
         for name in [s for s in args.sets.split(",") if s]:
             items = load_gold(SETS[name])[: args.limit]
@@ -194,9 +194,7 @@ def main(argv: list[str] | None = None) -> int:
                 if SETS[name] in NEEDS_ADDED:
                     folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="eval-added-")))
                     s = with_added_document(settings, folder, assistant)
-                answers = answer_metrics(
-                    s, items, assistant, engines=engines, baseline=args.baseline, chat_model=chat_model
-                )
+                answers = answer_metrics(s, items, assistant, baseline=args.baseline, chat_model=chat_model)
             print_answers(answers)
             result["sets"].setdefault(name, {}).update({"sha256": digest, "answers": answers})
     (RESULTS / f"eval-{stamp}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from assistant import timeline
 from assistant.briefs import TIMELINE_WINDOWS, words
-from assistant.citing import cosine
+from assistant.citations import cosine
 from assistant.config import Settings
 from assistant.pipeline import Assistant
 from assistant.types import Chunk

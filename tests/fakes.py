@@ -125,6 +125,20 @@ def sentence_id(messages: list[dict[str, str]], word: str) -> str:
     raise AssertionError(f"no numbered sentence holds {word!r}")
 
 
-def grounded(word: str, answer: str) -> Callable[[list[dict[str, str]]], str]:
-    """A grammar-shaped reply naming the sentence that holds ``word``."""
-    return lambda messages: f"EVIDENCE: {sentence_id(messages, word)}\nANSWER: {answer}"
+def grounded(word: str, answer: str, *, standalone: str = "") -> Callable[[list[dict[str, str]]], str]:
+    """A grammar-shaped reply naming the sentence that holds ``word``, or NONE when no sentence shown
+    holds it; to a prompt that numbers no sentence (a follow-up's rewriting), ``standalone`` (else
+    ``answer``) alone."""
+
+    def reply(messages: list[dict[str, str]]) -> str:
+        if "\nS1: " not in messages[-1]["content"]:
+            return standalone or answer
+        try:
+            return f"EVIDENCE: {sentence_id(messages, word)}\nANSWER: {answer}"
+        except AssertionError:
+            return NOT_IN_SOURCES
+
+    return reply
+
+
+NOT_IN_SOURCES = "EVIDENCE: NONE\nANSWER: NOT_IN_SOURCES"

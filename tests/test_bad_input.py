@@ -22,14 +22,14 @@ from assistant.loading import load_document
 from assistant.pipeline import Assistant
 from assistant.speeches import SpeechRequest, draft_speech
 from tests.conftest import make_pdf
-from tests.fakes import FakeChatModel, FakeEmbedder
+from tests.fakes import FakeChatModel, FakeEmbedder, grounded
 from ui import handlers as ui_handlers
 from ui.handlers import Handlers
 from ui.render import chat_text, turn_sources
 
 NO_BAR = lambda *a, **k: None  # noqa: E731  (a stand-in for gr.Progress)
 QUESTION = "Où ont eu lieu les Rencontres en 2014 ?"
-ANSWER = "Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"
+ANSWER = grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014.")
 HOSTILE = '<img src=x onerror="alert(1)">'
 
 
@@ -233,7 +233,7 @@ def test_html_in_a_document_and_its_title_is_shown_as_text_everywhere_the_app_re
     settings: Settings, tmp_path: Path
 ) -> None:
     # the model echoes the document's markup in its draft, as a model fed that text may
-    chat = FakeChatModel([f"{HOSTILE} Le jumelage a été signé en 1999. [1]"])
+    chat = FakeChatModel([grounded("1999", f"{HOSTILE} Le jumelage a été signé en 1999.")])
     assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=chat)
     assistant.index()
     handlers = Handlers(assistant, FeedbackStore(settings.data_dir / "f.sqlite3"))

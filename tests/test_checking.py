@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.checking import attribute, check_reply, claims, fixed_by, numbers, supported
-from assistant.citing import Candidate
+from assistant.citations import Candidate
 from assistant.types import Chunk, Passage
 
 SENTENCES = [

@@ -11,9 +11,7 @@ from tests.fakes import FakeChatModel, FakeEmbedder, grounded, sentence_id
 
 
 def make(settings: Settings, chat: FakeChatModel, **overrides: object) -> Assistant:
-    s = settings.model_copy(
-        update={"answer_engine": "evidence", "evidence_floor": 0.3, "quote_floor": 0.5, **overrides}
-    )
+    s = settings.model_copy(update={"evidence_floor": 0.3, "quote_floor": 0.5, **overrides})
     assistant = Assistant(s, embedder=FakeEmbedder(), chat_model=chat)
     assistant.index()
     return assistant
@@ -104,12 +102,12 @@ def test_drafts_in_the_question_language_stream_and_others_wait_for_their_stage_
     assert "".join(e.text for e in japanese if isinstance(e, Draft)) == "2014年の会議は高松で開かれました。以上です。"
 
 
-def test_the_quotes_engine_says_the_named_sentence_not_the_model_words(settings: Settings) -> None:
+def test_quote_only_says_the_named_sentence_not_the_model_words(settings: Settings) -> None:
     chat = FakeChatModel([grounded("Takamatsu", "Les Rencontres se tiennent à Takamatsu depuis 2014.")])
-    answer = make(settings, chat).answer("Où ont eu lieu les Rencontres en 2014 ?", engine="quotes")
+    answer = make(settings, chat).answer("Où ont eu lieu les Rencontres en 2014 ?", quote_only=True)
     assert answer.mode == "quoted" and "depuis 2014" not in answer.text
     assert "Takamatsu en 2014" in answer.text and answer.citations
-    english = make(settings, chat).answer("Where were the Rencontres held in 2014?", engine="quotes")
+    english = make(settings, chat).answer("Where were the Rencontres held in 2014?", quote_only=True)
     assert english.mode == "quoted" and english.citations  # the caller translates what it keeps of it
     assert message("machine_translation", "en") not in english.text
 
@@ -170,7 +168,7 @@ def test_the_second_reading_can_be_turned_off_and_is_not_asked_of_quotes(setting
     answer = make(settings, chat, second_reading=False).answer("Où ont eu lieu les Rencontres en 2014 ?")
     assert answer.mode == "answer" and chat.reading_calls == []
     chat = FakeChatModel([grounded("Takamatsu", "À Takamatsu.")], readings=["NO"])
-    events = list(make(settings, chat).answer_events("Où ont eu lieu les Rencontres en 2014 ?", engine="quotes"))
+    events = list(make(settings, chat).answer_events("Où ont eu lieu les Rencontres en 2014 ?", quote_only=True))
     final = events[-1]
     assert isinstance(final, Final) and final.answer.mode == "quoted" and chat.reading_calls == []
 

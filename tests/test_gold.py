@@ -57,7 +57,7 @@ def test_the_added_document_is_not_in_the_shipped_corpus() -> None:
 
 @pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: Path(p).name)
 def test_no_key_fact_is_one_the_question_already_states(path: Path) -> None:
-    """A reply that repeats the question would hold such a fact and be scored right (sixteenth session)."""
+    """A reply that repeats the question would hold such a fact and be scored right."""
     for item in load_gold(path):
         question = fold(item.question)
         for group in item.facts:

@@ -58,7 +58,7 @@ class SlowChat(FakeChatModel):
 @pytest.fixture
 def live(settings: Settings, request: pytest.FixtureRequest) -> Iterator[tuple[str, Settings]]:
     seconds, queue = request.param
-    settings = settings.model_copy(update={"ui_queue_size": queue, "answer_engine": "evidence"})
+    settings = settings.model_copy(update={"ui_queue_size": queue})
     assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=SlowChat(seconds))
     assistant.index()
     with socket.socket() as s:

@@ -136,7 +136,7 @@ def test_a_sentence_is_said_once_and_one_with_a_web_address_or_a_credit_not_at_a
             second = answer("Photo de groupe © Ville de Nancy", "Nancy  en 2008.")
             self.answers = [answer("Nancy en 2008.", "Voir https://exemple.fr/page"), second]
 
-        def answer(self, question: str, *, engine: str | None = None) -> Answer:
+        def answer(self, question: str, *, quote_only: bool = False) -> Answer:
             return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
 
     speech = draft_speech(Replies(), SpeechRequest(PURPOSE, occasion="closing", minutes=1, language="fr"))
@@ -151,7 +151,7 @@ class Quoting:
         self.quotes, self.rate = quotes, rate
         self.translated: list[str] = []
 
-    def answer(self, question: str, *, engine: str | None = None) -> Answer:
+    def answer(self, question: str, *, quote_only: bool = False) -> Answer:
         passage = Passage(Chunk("c", "d", 0, 1, "x"), "T", "t.txt", 1.0, 0)
         cited = tuple(
             Citation(i + 1, "d", "T", "t.txt", i * 1000, i * 1000 + 10, q, passage) for i, q in enumerate(self.quotes)
@@ -201,8 +201,8 @@ def test_room_left_by_a_part_without_answer_goes_to_quotes_that_had_none_and_num
     class FirstOnly(Quoting):  # the later questions find nothing: the speech has room to spare
         answered = 0
 
-        def answer(self, question: str, *, engine: str | None = None) -> Answer:
-            found = super().answer(question, engine=engine)
+        def answer(self, question: str, *, quote_only: bool = False) -> Answer:
+            found = super().answer(question, quote_only=quote_only)
             self.answered += 1
             return found if self.answered == 1 else replace(found, refused=True, citations=())
 
@@ -238,7 +238,7 @@ class OneEach(Quoting):
         super().__init__([], rate=1.0)
         self.words, self.questions = words, []
 
-    def answer(self, question: str, *, engine: str | None = None) -> Answer:
+    def answer(self, question: str, *, quote_only: bool = False) -> Answer:
         self.questions.append(question)
         n = len(self.questions)
         quote = f"{' '.join(['initiative'] * (self.words - 1))} {n}."
@@ -270,10 +270,10 @@ def test_a_quote_two_parts_were_offered_is_said_once_when_room_is_left_at_the_en
     class Overlapping(Quoting):  # the first part's second quote is also the answer to every later question
         asked = 0
 
-        def answer(self, question: str, *, engine: str | None = None) -> Answer:
+        def answer(self, question: str, *, quote_only: bool = False) -> Answer:
             self.asked += 1
             self.quotes = [long, short] if self.asked == 1 else [short]
-            found = super().answer(question, engine=engine)
+            found = super().answer(question, quote_only=quote_only)
             moved = [replace(c, start=c.start + 1000 * (c.quote == short)) for c in found.citations]
             return replace(found, citations=tuple(moved))  # the short quote at one place in every answer
 

@@ -13,7 +13,7 @@ import pytest
 from assistant.config import Settings
 from assistant.feedback import COLUMNS, FeedbackStore
 from assistant.pipeline import Assistant
-from tests.fakes import FakeChatModel, FakeEmbedder
+from tests.fakes import NOT_IN_SOURCES, FakeChatModel, FakeEmbedder, grounded
 from ui.app import build_app
 from ui.handlers import Handlers
 from ui.texts import TEXTS
@@ -24,7 +24,8 @@ NO_BAR = lambda *a, **k: None  # noqa: E731  (a stand-in for gr.Progress)
 
 @pytest.fixture
 def handlers(settings: Settings) -> Handlers:
-    chat = FakeChatModel(["Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"])
+    reply = grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014.", standalone=QUESTION)
+    chat = FakeChatModel([reply])
     assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=chat)
     assistant.index()
     return Handlers(assistant, FeedbackStore(settings.data_dir / "feedback.sqlite3"))
@@ -71,7 +72,7 @@ def test_copy_gives_clean_text_with_its_references(handlers: Handlers) -> None:
 
 
 def test_refusals_look_different(settings: Settings) -> None:
-    assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel(["NOT_IN_SOURCES"]))
+    assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel([NOT_IN_SOURCES]))
     assistant.index()
     chat, sources, _, _ = last(
         Handlers(assistant, FeedbackStore(settings.data_dir / "f.db")).respond("Budget ?", [], [])
@@ -81,7 +82,7 @@ def test_refusals_look_different(settings: Settings) -> None:
 
 
 def test_a_refusal_under_a_filter_says_where_else_to_look(settings: Settings) -> None:
-    assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel(["NOT_IN_SOURCES"]))
+    assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel([NOT_IN_SOURCES]))
     assistant.index()
     handlers = Handlers(assistant, FeedbackStore(settings.data_dir / "f.db"))
     other = next(d["doc_id"] for d in assistant.documents() if d["source"] == "ateliers.md")

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from assistant.brief_export import split_sections, timeline_rows
 from assistant.briefs import words as brief_words
+from assistant.citations import citations_json
 from assistant.indexing import IndexCatalog
-from assistant.pipeline import citations_json
 from assistant.speech_export import WORDS, length_line
 from assistant.speeches import Speech
 from assistant.types import Answer

@@ -1,4 +1,4 @@
-"""Real models, real corpus, one shared index: slow, so built once per session."""
+"""Real models, real corpus, one shared index: slow, so built once per test run."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from ui.app import build_app, launch_options
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Keep Chromium off the network: this machine has none, and it must not try.
+# Keep Chromium off the network: tests run offline, and it must not try to reach one.
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

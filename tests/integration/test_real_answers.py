@@ -24,7 +24,7 @@ def assert_citations_are_verbatim(assistant: Assistant, answer) -> None:
 
 def test_the_2026_edition_is_refused_not_invented(real_assistant: Assistant) -> None:
     answer = real_assistant.answer("Où auront lieu les 9es Rencontres en 2026 ?")
-    assert answer.refused and answer.citations == ()
+    assert answer.refused and answer.mode == "refused" and answer.citations == ()
     assert "2026" not in answer.text
 
 
@@ -42,15 +42,6 @@ def test_the_real_model_names_evidence_under_the_grammar(real_assistant: Assista
     reply = parse_reply(complete(model, messages, max_tokens=80, output=output_format(len(shown))), len(shown))
     assert not reply.malformed and reply.ids and not reply.invalid_ids, reply
     assert any("1990" in shown[i - 1].sentence.text for i in reply.ids), reply
-
-
-def test_the_evidence_engine_refuses_the_2026_edition(real_assistant: Assistant, real_settings: Settings) -> None:
-    settings = real_settings.model_copy(update={"answer_engine": "evidence"})
-    evidence = Assistant(
-        settings, embedder=real_assistant.embedder, store=real_assistant.store, chat_model=real_assistant.chat_model
-    )
-    answer = evidence.answer("Où auront lieu les 9es Rencontres en 2026 ?")
-    assert answer.mode == "refused" and answer.citations == ()
 
 
 # Sentences written for this test, not taken from the corpus: one names a person in another role than the
@@ -87,7 +78,7 @@ def test_an_english_question_gets_an_english_answer_with_french_citations(real_a
     assert detect_language(answer.text) == "en"  # written in the question's language, not French
 
 
-# Questions this machine's model answered right in every `make eval` run. It does not answer each one
+# Questions the shipped model answered right in every `make eval` run. It does not answer each one
 # right every time: a greedy choice can flip with the cached prompt prefix or the CPU's kernels (it once
 # wrote "2008" for CLAIR Paris's 1990), and then the checks drop the sentence and the answer is a refusal.
 JAPANESE = [
