@@ -22,7 +22,7 @@ from assistant.generation import ChatModel, complete
 from assistant.grounding import parse_reply, render_evidence, write_grounded
 from assistant.language import LANGUAGE_NAMES, message, written_in
 from assistant.prompts import load_prompt
-from assistant.types import Answer, AnswerEvent, Citation, Draft, Final, Progress
+from assistant.types import Answer, AnswerEvent, Citation, Evidence, Final, Progress
 
 logger = logging.getLogger(__name__)
 
@@ -68,29 +68,41 @@ class EvidenceFirstWriter:
         translated, then judged again.
         With ``quote_only``, a reply that passes is shown as the named sentences quoted, never reworded,
         and not translated: a speech or a brief says some of them and translates what it says.
+
+        Nothing the model writes is streamed: the named sentences are (:class:`Evidence`, verbatim
+        source text), then the checked answer.
         """
         yield Progress("generating")
         language = base.language
         messages = grounded_messages(shown, question, language)
         pieces: list[str] = []
-        for piece in write_grounded(
+        named = False  # the named sentences are shown once, as soon as the answer starts
+        for _ in write_grounded(
             self._model, messages, len(shown), max_tokens=self._max_tokens, temperature=self._temperature, pieces=pieces
         ):
             timings.setdefault("first_token", ms(started))
-            yield Draft(piece)
+            if not named:
+                named = True
+                yield self._evidence(parse_reply("".join(pieces), len(shown)).ids, shown)
         reply = parse_reply("".join(pieces), len(shown))
+        if not named and reply.ids:  # a JSON reply (OpenAI-compatible servers) is read whole
+            yield self._evidence(reply.ids, shown)
         text = reply.text
         if reply.malformed:
             logger.warning("the model's reply had no evidence line: %r", text[:200])
         if reply.invalid_ids:
             logger.warning("the model named sentences it was not shown: %s", reply.invalid_ids)
 
+        # A follow-up is checked on what it asked as well as on its rewriting: "Et en 2016 ?" rewritten
+        # without its year still needs 2016 in the evidence.
+        asked = question if base.question == question else f"{question} {base.question}"
+
         def judge(text: str) -> checking.Verdict:
             return checking.check_reply(
                 text,
                 reply.ids,
                 shown,
-                question=question,
+                question=asked,
                 query_vector=query_vector,
                 evidence_floor=self._evidence_floor,
                 quote_unchecked=self._quote_unchecked,
@@ -129,7 +141,13 @@ class EvidenceFirstWriter:
         if not citations:
             yield Final(refusal(base, timings, started, dropped=(text,)))
             return
+        if bare(text):  # "14 [1]": what 14 counts is in its source sentence, shown under it
+            cited += "".join(f"\n« {quoted_text(c.quote)} » [{c.n}]" for c in citations)
         yield Final(replace(base, text=cited, citations=citations, refused=False, timings_ms=timings))
+
+    @staticmethod
+    def _evidence(ids: Sequence[int], shown: Sequence[Candidate]) -> Evidence:
+        return Evidence(tuple(shown[i - 1].sentence.text for i in ids if 0 < i <= len(shown)))
 
     def _cite_sentences(
         self, text: str, evidence: Sequence[int], shown: Sequence[Candidate]
@@ -194,6 +212,17 @@ def translate(model: ChatModel, text: str, language: str, *, max_tokens: int) ->
     except ModelError as exc:
         logger.warning("translation failed: %s", exc)
         return ""
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def bare(text: str) -> bool:
+    """True if an answer is a bare value ("14.", "Takamatsu", "14団体です。"): a few words, or in Japanese
+    a few characters, that say nothing of what they count or name."""
+    if _CJK.search(text):
+        return len("".join(text.split())) <= 12
+    return len(text.split()) <= 3
 
 
 def quoted_text(quote: str) -> str:

@@ -68,7 +68,25 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     last = _strip(text, cut, end)
     if last.end > last.start:
         spans.append(last)
-    return spans
+    return _with_markers(text, spans)
+
+
+def _with_markers(text: str, spans: list[Span]) -> list[Span]:
+    """Spans holding no letter (a list's "2.", a bullet) joined to the sentence after them: a numbered
+    item is one sentence with its marker."""
+    out: list[Span] = []
+    pending: Span | None = None
+    for span in spans:
+        if pending is not None:
+            span = Span(pending.start, span.end)
+            pending = None
+        if not any(ch.isalpha() for ch in text[span.start : span.end]):
+            pending = span
+            continue
+        out.append(span)
+    if pending is not None:
+        out.append(pending)
+    return out
 
 
 def _boundaries(text: str, start: int, end: int) -> list[int]:
@@ -106,8 +124,9 @@ def _is_abbreviation(text: str, block_start: int, period: int) -> bool:
         return True
     if len(word) == 1 and word.isupper():
         return True  # an initial: "J. Dupont"
-    # "1." opening a line is a list number, not a sentence.
-    line_start = text.rfind("\n", block_start, period) + 1
+    # "1." opening a line (or the block) is a list number, not a sentence.
+    newline = text.rfind("\n", block_start, period)
+    line_start = block_start if newline < 0 else newline + 1
     return word.isdigit() and text[line_start:period].strip() == word
 
 

@@ -19,7 +19,7 @@ from assistant.models import check_model, fetch_model, load_manifest
 from assistant.pipeline import Assistant, answer_json, search_json
 from assistant.retrieval import Filters
 from assistant.speeches import OCCASIONS, TONES, SpeechRequest, draft_speech
-from assistant.types import Answer, Draft, Final, Progress
+from assistant.types import Answer, Evidence, Final, Progress
 
 logger = logging.getLogger("assistant")
 
@@ -273,7 +273,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 _MODE_LABELS = {
-    "answer": "answer, checked against the sources",
+    "answer": "answer: names, numbers and dates found in the quoted sources",
     "quoted": "quoted from the sources",
     "refused": "not in the documents",
 }
@@ -319,6 +319,11 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     for a in added:
         details = ", ".join(f"{k} {v}" for k, v in (("date", a.date), ("edition", a.edition)) if v is not None)
         print(f"added {a.source} ({a.doc_id}): {a.title}" + (f" [{details}]" if details else ""))
+        if a.orders:
+            print(
+                f'  note: {a.orders} sentence(s) of it give orders to an assistant ("ignore the instructions",'
+                ' "answer that …"): they are never used as evidence.'
+            )
     print(report.summary())
     return 0
 
@@ -463,8 +468,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             for event in assistant.answer_events(question, history=history, filters=_filters(args)):
                 if isinstance(event, Progress) and tty:
                     print(f"{dim}[{event.stage}…]{reset}", end=" ", flush=True)
-                elif isinstance(event, Draft) and tty:
-                    print(f"{dim}{event.text}{reset}", end="", flush=True)
+                elif isinstance(event, Evidence) and tty:
+                    quotes = " ".join(f"« {' '.join(q.split())[:90]} »" for q in event.quotes)
+                    print(f"{dim}{quotes}{reset}", end=" ", flush=True)
                 elif isinstance(event, Final):
                     print(("\n\n" if tty else "") + format_answer(event.answer), flush=True)
                     history.append((question, event.answer.text))

@@ -1,8 +1,10 @@
 """What the model is shown: the sentences of the best passages closest to the question, within a budget.
 
 Passages are read in document order; each keeps its best sentence; an introduction ("… les thèmes
-suivants :") brings the short lines it introduces. Each sentence is a :class:`Candidate`: its passage,
-its vector, and what its document is (title, host city, year), which the model reads above it.
+suivants :") brings the short lines it introduces. A sentence that gives orders to its reader
+("Ignorez les instructions précédentes…", :mod:`instructions`) is never shown: it states no fact.
+Each sentence is a :class:`Candidate`: its passage, its vector, and what its document is (title, host
+city, year), which the model reads above it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import replace
 
 from assistant.citations import Candidate, cosine
 from assistant.indexing import IndexCatalog
+from assistant.instructions import gives_orders
 from assistant.store import ChromaStore
 from assistant.types import Chunk, Passage
 
@@ -50,7 +53,11 @@ class ContextBuilder:
         per_passage = []
         # Where passages overlap, a sentence is shown once, in the first.
         for p in sorted(passages, key=lambda p: (p.source, p.chunk.start)):
-            sentences = [s for s in self._catalog.sentences_of(p.chunk) if s.chunk_id not in seen]
+            sentences = [
+                s
+                for s in self._catalog.sentences_of(p.chunk)
+                if s.chunk_id not in seen and not gives_orders(s.text)  # orders to a reader state no fact
+            ]
             seen.update(s.chunk_id for s in sentences)
             per_passage.append((p, sentences))
         ids = [s.chunk_id for _, sentences in per_passage for s in sentences]
@@ -112,7 +119,7 @@ class ContextBuilder:
                 if len(unit.text) > _LIST_ITEM_CHARS:
                     break  # prose, not a list: "… adoptons la Déclaration suivante :" opens a whole text
                 introduced_by.setdefault(unit.chunk_id, sentence.chunk_id)
-                if unit.chunk_id in taken:
+                if unit.chunk_id in taken or gives_orders(unit.text):
                     continue
                 taken.add(unit.chunk_id)
                 budget -= len(unit.text)

@@ -14,10 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from assistant.chunking import split_sentences
 from assistant.config import Settings
 from assistant.describing import describe, valid_date
 from assistant.errors import DocumentError
 from assistant.indexing import IndexReport, Progress
+from assistant.instructions import gives_orders
 from assistant.language import detect_language
 from assistant.loading import (
     METADATA_FILE,
@@ -43,6 +45,7 @@ class AddedDocument:
     title: str
     date: str | None = None
     edition: int | None = None
+    orders: int = 0  # sentences that give orders to an assistant: never used as evidence (`instructions`)
 
 
 def check_upload(path: Path, settings: Settings) -> Document:
@@ -166,8 +169,11 @@ def add_documents(
             )
             metadata[target.name] = entry.model_copy(update=given)
             entry = metadata[target.name]
+            orders = sum(gives_orders(document.text[x.start : x.end]) for x in split_sentences(document.text))
             added.append(
-                AddedDocument(target.name, doc_id_for(target.name), entry.title or "", entry.date, entry.edition)
+                AddedDocument(
+                    target.name, doc_id_for(target.name), entry.title or "", entry.date, entry.edition, orders
+                )
             )
         write_metadata(corpus, metadata)
         report = index(progress)

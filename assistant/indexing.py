@@ -37,7 +37,7 @@ from assistant.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "3"  # bump when chunking or the embedded text changes: it forces a rebuild
+CHUNKER_VERSION = "4"  # bump when chunking or the embedded text changes: it forces a rebuild
 CURRENT = "CURRENT"
 GENERATIONS = "generations"
 

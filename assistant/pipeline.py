@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,12 +20,12 @@ from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, 
 from assistant.indexing import IndexCatalog, IndexReport, build_index, current_generation, open_store
 from assistant.indexing import Progress as IndexProgress
 from assistant.inputs import has_letters_or_digits, typed_line
-from assistant.language import detect_language, looks_like_follow_up, written_in
+from assistant.language import detect_language, looks_like_follow_up
 from assistant.models import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
 from assistant.prompts import load_prompt
 from assistant.retrieval import Filters, HybridRetriever, Mode
 from assistant.store import ChromaStore
-from assistant.types import Answer, AnswerEvent, Draft, Final, Passage, Progress
+from assistant.types import Answer, AnswerEvent, Final, Passage, Progress
 
 History = Sequence[tuple[str, str]]  # earlier (question, answer) pairs of the conversation
 _UNSET: Any = object()
@@ -251,22 +251,11 @@ class Assistant:
     def answer_events(
         self, question: str, *, history: History = (), filters: Filters | None = None, quote_only: bool = False
     ) -> Iterator[AnswerEvent]:
-        """Answer step by step: progress, the model's draft as it streams, then the checked answer.
+        """Answer step by step: progress, the source sentences the model named, then the checked answer.
 
-        A draft is streamed only once it shows itself in the question's language: a French draft to a
-        Japanese question, replaced later by its translation, is not flashed at the reader.
-        """
-        events = self._answer_events(question, history=history, filters=filters, quote_only=quote_only)
-        yield from drafts_in_language(events, detect_language(question))
-
-    def _answer_events(
-        self, question: str, *, history: History = (), filters: Filters | None = None, quote_only: bool = False
-    ) -> Iterator[AnswerEvent]:
-        """The steps of :meth:`answer_events`, every draft included.
-
-        Only the Final answer's sentences are vouched for: each is supported by a cited source
-        sentence whose numbers and names it repeats. With no usable chat model, or when it fails,
-        the answer is the most relevant source sentences, quoted.
+        Only the Final answer's sentences are vouched for: each is supported by a cited source sentence
+        whose numbers and names it repeats. Nothing unchecked is shown before it. With no usable chat
+        model, or when it fails, the answer is the most relevant source sentences, quoted.
         """
         started = time.perf_counter()
         question = validate_question(question, max_chars=self.settings.max_question_chars)
@@ -414,30 +403,6 @@ class Assistant:
             }
             for r in sorted(self.catalog.documents.values(), key=lambda r: r.source)
         ]
-
-
-def drafts_in_language(events: Iterable[AnswerEvent], language: str, *, judge_after: int = 24) -> Iterator[AnswerEvent]:
-    """Pass ``events`` on, holding each stage's draft until ``judge_after`` characters (spaces aside)
-    tell its language: a draft in ``language`` is then streamed, one in another language is held back
-    (the reader sees the stage's progress, then the final answer). A short draft is never streamed."""
-    held: list[Draft] = []
-    verdict: bool | None = None  # None: not judged yet in this stage
-    for event in events:
-        if not isinstance(event, Draft):
-            held, verdict = [], None  # a new stage (or the end): its draft is judged afresh
-            yield event
-            continue
-        if verdict is None:
-            held.append(event)
-            text = "".join(d.text for d in held)
-            if len("".join(text.split())) < judge_after:
-                continue
-            verdict = written_in(text, language)
-            if verdict:
-                yield Draft(text)
-            continue
-        if verdict:
-            yield event
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

@@ -101,10 +101,11 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class Draft:
-    """A piece of the model's reply as it streams; not yet checked against the sources."""
+class Evidence:
+    """The source sentences the model named, verbatim, as soon as it names them: what its answer will be
+    checked against. The answer itself is shown only once checked (:class:`Final`)."""
 
-    text: str
+    quotes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -114,4 +115,4 @@ class Final:
     answer: Answer
 
 
-AnswerEvent = Progress | Draft | Final
+AnswerEvent = Progress | Evidence | Final

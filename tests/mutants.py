@@ -30,7 +30,7 @@ class Mutant:
     protection: str  # the code that holds the guarantee
     broken: str  # the same code without it
     guarantee: str
-    first: str = ""  # the test file that catches it
+    first: str  # the test file that catches it
 
 
 MUTANTS = (
@@ -40,6 +40,7 @@ MUTANTS = (
         "if document_text(s.doc_id)[s.start : s.end] != s.text or not has_words(s.text):",
         "if not has_words(s.text):",
         "a citation's quote is the document's text at its offsets",
+        first="tests/test_citations.py",
     ),
     Mutant(
         "unverified-evidence-sentence",
@@ -47,6 +48,7 @@ MUTANTS = (
         "            if marks:\n                out.append(",
         "            if True:\n                out.append(",
         "a sentence none of whose citations verifies is dropped (evidence-first answers)",
+        first="tests/test_evidence_answers.py",
     ),
     Mutant(
         "silent-reply",
@@ -54,6 +56,7 @@ MUTANTS = (
         "return REFUSAL_TOKEN in text or MODEL_REFUSALS.search(text) is not None",
         "return REFUSAL_TOKEN in text",
         "an evidence-first reply that says the sources are silent is a refusal",
+        first="tests/test_checking.py",
     ),
     Mutant(
         "remove-rollback",
@@ -102,6 +105,7 @@ MUTANTS = (
         "    if not has_letters_or_digits(cleaned):",
         "    if False:",
         "a question of only emoji or punctuation gets a message, not a search",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "question-controls",
@@ -109,6 +113,7 @@ MUTANTS = (
         '" " if unicodedata.category(c)[0] == "C" else c for c in text',
         "c for c in text",
         "control characters and undecodable bytes in what users type are dropped",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "document-controls",
@@ -116,6 +121,7 @@ MUTANTS = (
         "text = document_text(extract(data, path.name))",
         "text = extract(data, path.name)",
         "control characters in a document become spaces (offsets kept; Word exports stay valid)",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "parser-errors",
@@ -123,6 +129,7 @@ MUTANTS = (
         "    except Exception as exc:  # a parser",
         "    except DocumentError as exc:  # a parser",
         "whatever a file parser raises on a broken file becomes a message naming the file",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "escape-names",
@@ -130,6 +137,7 @@ MUTANTS = (
         "esc(v) if isinstance(v, str) else v",
         "v",
         "titles and file names in the app's messages show as text, never as markup",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "escape-question",
@@ -137,13 +145,15 @@ MUTANTS = (
         '{"role": "user", "content": esc(question)}',
         '{"role": "user", "content": question}',
         "the question shows as text in the chat, never as markup",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "escape-draft",
         "ui/handlers.py",
-        "esc(flat(draft))",
-        "flat(draft)",
-        "the streamed draft shows as text, never as markup",
+        "esc(flat(q))",
+        "flat(q)",
+        "the named sources shown while an answer is checked show as text, never as markup",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "size-limit",
@@ -151,6 +161,7 @@ MUTANTS = (
         "    if size_mb > settings.max_upload_mb:",
         "    if False:",
         "a file over the size limit is refused, named, before it is read",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "duplicate-content",
@@ -158,6 +169,7 @@ MUTANTS = (
         "    if twin:",
         "    if False:",
         "the same text under another name is refused as already in the corpus",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "binary-content",
@@ -165,6 +177,7 @@ MUTANTS = (
         '    if b"\\x00" in data[:4096]:',
         "    if False:",
         "a program renamed .txt or .html is refused for what it holds, not its suffix",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "encrypted-pdf",
@@ -172,6 +185,7 @@ MUTANTS = (
         "        if reader.is_encrypted:",
         "        if False:",
         "a password-protected PDF is refused with the reason and the fix",
+        first="tests/test_bad_input.py",
     ),
     Mutant(
         "undo-interrupted-add",

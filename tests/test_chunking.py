@@ -102,3 +102,13 @@ def test_a_table_row_is_content_not_a_heading(tmp_path: Path) -> None:
     units = [(u.kind, document.text[u.start : u.end], u.heading_path) for u in segment_document(document)]
     assert ("sentence", "1 | Cerema", ("Programme",)) in units
     assert ("sentence", "Suite du texte.", ("Programme",)) in units
+
+
+def test_a_numbered_item_is_one_sentence_with_its_marker() -> None:
+    text = (
+        "Elles ont convenu des démarches suivantes :\n\n1. Chaque ville agira. Elle partagera.\n\n"
+        "Fin. 2. Chaque ville aidera."
+    )
+    block = text.index("1.")
+    said = [text[s.start : s.end] for s in split_sentences(text, block)]
+    assert said == ["1. Chaque ville agira.", "Elle partagera.", "Fin.", "2. Chaque ville aidera."]

@@ -6,7 +6,7 @@ from assistant.config import Settings
 from assistant.corpus import doc_id_for
 from assistant.language import message
 from assistant.pipeline import Assistant, answer_json
-from assistant.types import Draft, Final, Progress
+from assistant.types import Evidence, Final, Progress
 from tests.fakes import FakeChatModel, FakeEmbedder, grounded, sentence_id
 
 
@@ -21,7 +21,9 @@ def test_a_verified_answer_streams_and_cites_the_sentence_it_named(settings: Set
     chat = FakeChatModel([grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014.")])
     events = list(make(settings, chat).answer_events("Où ont eu lieu les Rencontres en 2014 ?"))
     assert [e.stage for e in events if isinstance(e, Progress)] == ["retrieving", "generating", "checking"]
-    assert "".join(e.text for e in events if isinstance(e, Draft)) == "Les Rencontres ont eu lieu à Takamatsu en 2014."
+    (named,) = [e for e in events if isinstance(e, Evidence)]  # the sources named, before any check
+    assert len(named.quotes) == 1 and "Takamatsu en 2014" in named.quotes[0]
+    assert events.index(named) < len(events) - 1 and isinstance(events[-1], Final)
     answer = events[-1].answer if isinstance(events[-1], Final) else None
     assert answer is not None and answer.mode == "answer"
     assert answer.text == "Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"
@@ -75,31 +77,13 @@ def test_a_reply_in_the_wrong_language_is_translated_then_checked_again(settings
     assert "English" in chat.calls[1][0]["content"]
 
 
-def test_a_draft_in_another_language_than_the_question_is_not_streamed(settings: Settings) -> None:
-    french = grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu, au Japon, en 2014.")
-    english = "The Rencontres were held in Takamatsu, Japan, in 2014."
-    events = list(make(settings, FakeChatModel([french, english])).answer_events("Where were the Rencontres in 2014?"))
-    drafts = "".join(e.text for e in events if isinstance(e, Draft))
-    assert "Rencontres ont eu lieu" not in drafts and "Takamatsu" not in drafts
-    assert isinstance(events[-1], Final) and "Takamatsu" in events[-1].answer.text  # the answer still comes
-
-
-def test_drafts_in_the_question_language_stream_and_others_wait_for_their_stage_to_end() -> None:
-    from assistant.pipeline import drafts_in_language
-
-    events = [
-        Progress("generating"),
-        *[Draft(p) for p in ("Les Rencontres ", "ont eu lieu à ", "Takamatsu en 2014.")],
-        Progress("rewording"),
-        *[Draft(p) for p in ("The Rencontres ", "were held in ", "Takamatsu in 2014.")],
-    ]
-    shown = list(drafts_in_language(events, "en"))
-    assert "".join(e.text for e in shown if isinstance(e, Draft)) == "The Rencontres were held in Takamatsu in 2014."
-    assert [e.stage for e in shown if isinstance(e, Progress)] == ["generating", "rewording"]
-    japanese = list(
-        drafts_in_language([Draft("2014年の会議は高松で開かれました。"), Draft("以上です。")], "ja", judge_after=8)
-    )
-    assert "".join(e.text for e in japanese if isinstance(e, Draft)) == "2014年の会議は高松で開かれました。以上です。"
+def test_nothing_the_model_writes_is_shown_before_it_is_checked(settings: Settings) -> None:
+    invented = grounded("Takamatsu", "Les Rencontres ont eu lieu à Osaka en 2014.")
+    events = list(make(settings, FakeChatModel([invented])).answer_events("Où ont eu lieu les Rencontres en 2014 ?"))
+    *streamed, final = events
+    assert isinstance(final, Final) and final.answer.mode == "refused"
+    assert all("Osaka" not in repr(e) for e in streamed)  # only progress and the named source sentences
+    assert {type(e) for e in streamed} <= {Progress, Evidence}
 
 
 def test_quote_only_says_the_named_sentence_not_the_model_words(settings: Settings) -> None:
@@ -276,3 +260,21 @@ def test_a_quote_translation_caught_in_a_loop_is_left_out() -> None:
     assert translated_quote(lambda q: "各自治体の代表者の集合写真", caption, "ja") == "各自治体の代表者の集合写真"
     twice = "各自治体の代表者と職員の集合写真、そして各自治体の代表者と職員の集合写真"  # twice is no loop
     assert translated_quote(lambda q: twice, caption, "ja") == twice
+
+
+def test_a_follow_up_is_checked_on_the_year_it_asked_even_when_its_rewriting_drops_it(settings: Settings) -> None:
+    rewritten = "Quelles villes ont accueilli les Rencontres ?"  # the rewriting lost "2016"
+    chat = FakeChatModel([grounded("Nancy", "Les Rencontres ont eu lieu à Nancy.", standalone=rewritten)])
+    history = [("Où ont eu lieu les Rencontres en 2014 ?", "À Takamatsu.")]
+    answer = make(settings, chat).answer("Et en 2016 ?", history=history)
+    assert answer.standalone_question == rewritten
+    assert answer.mode == "refused" and "Nancy" not in answer.text
+
+
+def test_a_bare_value_is_shown_with_the_sentence_it_comes_from(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("Takamatsu", "2014.")])
+    answer = make(settings, chat).answer("En quelle année les Rencontres ont-elles eu lieu à Takamatsu ?")
+    assert answer.mode == "answer"
+    first, quote = answer.text.splitlines()
+    assert first == "2014. [1]" and quote.startswith("« ") and "Takamatsu en 2014" in quote and quote.endswith("» [1]")
+    assert answer_json(answer)["answer"] == answer.text  # the CLI, the JSON and the app show the same text

@@ -169,7 +169,7 @@ def test_answers_already_shown_are_relabelled_when_the_language_changes(handlers
         shown = " ".join(m["content"] for m in chat) + panel
         for key in ("copy", "copied", "mode_answer", "turn", "open_in_document"):
             assert TEXTS[lang][key] in shown
-        for word in ("Copier", "Copié", "Réponse vérifiée", "Voir dans le document", "Pas de réponse"):
+        for word in ("Copier", "Copié", "retrouvés dans les sources", "Voir dans le document", "Pas de réponse"):
             assert word not in shown
     back = handlers.relabel(handlers.relabel(turns, "ja")[2], "fr")[2]
     assert back == turns  # a round trip changes nothing

@@ -33,7 +33,7 @@ from assistant.pipeline import Assistant, answer_json, validate_question
 from assistant.retrieval import Filters
 from assistant.speech_export import speech_markdown, write_docx
 from assistant.speeches import SpeechRequest, draft_speech
-from assistant.types import Answer, Draft, Final, Progress
+from assistant.types import Answer, Evidence, Final, Progress
 from ui.render import (
     brief_html,
     chat_text,
@@ -82,21 +82,15 @@ class Handlers:
         asked = [*chat_of(turns), {"role": "user", "content": esc(question)}]
         history = [(t["question"], t["answer"]["answer"]) for t in turns]
         filters = Filters(doc_ids=tuple(doc_ids or ()), editions=tuple(int(e) for e in editions or ()))
-        draft = ""
+        named = ""  # the sources the model named, shown (as quotes) while its answer is checked
         try:
             for event in self.assistant.answer_events(question, history=history, filters=filters):
                 if isinstance(event, Progress):
-                    draft = ""  # a new stage: a reworded draft replaces the first one
-                    yield [*asked, _pending(f"⏳ {say('stage_' + event.stage, ui_lang)}")], gr.skip(), turns, ""
-                elif isinstance(event, Draft):
-                    draft += event.text
-                    note = say("stage_checking", ui_lang)
-                    yield (
-                        [*asked, _pending(f"<i>{esc(flat(draft))}</i><br>⏳ {note}")],
-                        gr.skip(),
-                        turns,
-                        "",
-                    )
+                    status = f"⏳ {say('stage_' + event.stage, ui_lang)}"
+                    yield [*asked, _pending(status + named)], gr.skip(), turns, ""
+                elif isinstance(event, Evidence):
+                    named = "".join(f"<br><i>« {esc(flat(q))} »</i>" for q in event.quotes)
+                    yield [*asked, _pending(f"⏳ {say('stage_checking', ui_lang)}{named}")], gr.skip(), turns, ""
                 elif isinstance(event, Final):
                     answer, n = event.answer, len(turns)
                     elsewhere = self._elsewhere(answer, filters) if answer.refused else 0
@@ -332,6 +326,7 @@ class Handlers:
                     )
                     for a in added
                 ]
+                lines += [tell("added_orders", ui_lang, title=a.title, n=a.orders) for a in added if a.orders]
                 lines.append(say("edit_hint", ui_lang))
                 lines.append(index_summary(report, ui_lang))
             except AssistantError as exc:

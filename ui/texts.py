@@ -74,7 +74,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "other_passages": "Autres passages consultés",
         "open_in_document": "Voir dans le document ↓",
         "turn": "Question",
-        "mode_answer": "Réponse vérifiée dans les sources",
+        "mode_answer": "Noms, nombres et dates retrouvés dans les sources citées",
         "mode_refused": "Pas de réponse dans les documents",
         "mode_quoted": "Citation des sources, mot pour mot",
         "thanks": "Merci pour votre avis.",
@@ -83,6 +83,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "choose_document": "Choisissez un document.",
         "added": "✅ Ajouté(s) et indexé(s) : {names}.",
         "added_details": "« {title} » — date : {date} ; édition : {edition}",
+        "added_orders": "⚠ « {title} » contient {n} phrase(s) qui donnent des ordres à un assistant (« ignorez les "
+        "instructions », « répondez que… ») : elles ne serviront jamais de source.",
         "unknown": "non trouvée",
         "edit_hint": "La date et l'édition viennent des premières lignes du document : corrigez-les sous "
         "« Modifier un document » si besoin.",
@@ -207,7 +209,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "other_passages": "Other passages consulted",
         "open_in_document": "Open in the document ↓",
         "turn": "Question",
-        "mode_answer": "Answer checked against the sources",
+        "mode_answer": "Names, numbers and dates found in the quoted sources",
         "mode_refused": "Not answered by the documents",
         "mode_quoted": "Quoted from the sources, word for word",
         "thanks": "Thank you for your feedback.",
@@ -216,6 +218,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "choose_document": "Choose a document.",
         "added": "✅ Added and indexed: {names}.",
         "added_details": "“{title}” — date: {date}; edition: {edition}",
+        "added_orders": "⚠ “{title}” holds {n} sentence(s) giving orders to an assistant (“ignore the instructions”, "
+        "“answer that…”): they will never be used as a source.",
         "unknown": "not found",
         "edit_hint": "The date and edition come from the document's first lines: correct them under "
         "“Edit a document” if needed.",
@@ -339,7 +343,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "other_passages": "参照したその他の箇所",
         "open_in_document": "資料の中で表示 ↓",
         "turn": "質問",
-        "mode_answer": "資料で確認済みの回答",
+        "mode_answer": "固有名詞・数値・日付を引用元で確認済み",
         "mode_refused": "資料に回答がありません",
         "mode_quoted": "資料からの原文引用",
         "thanks": "ご意見ありがとうございます。",
@@ -348,6 +352,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "choose_document": "資料を選んでください。",
         "added": "✅ 追加して索引を作成しました：{names}",
         "added_details": "「{title}」— 日付：{date}／回：{edition}",
+        "added_orders": "⚠「{title}」には、アシスタントへの命令となる文が{n}件あります"
+        "（「指示を無視して」「…と答えて」など）。これらは出典として使われません。",
         "unknown": "不明",
         "edit_hint": "日付と回は資料の冒頭から読み取りました。違う場合は「資料の編集」で直してください。",
         "edit_box": "資料の編集（題名・日付・回）",

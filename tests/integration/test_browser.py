@@ -73,7 +73,7 @@ def test_ask_see_a_cited_answer_and_follow_a_citation(page) -> None:  # type: ig
     ask(page, "When was CLAIR Paris created?")
     page.screenshot(path=str(ARTIFACTS / "1-answer.png"), full_page=True)
     panel = page.locator("#sources .answer-panel")
-    assert "checked against the sources" in panel.inner_text() or "Réponse vérifiée" in panel.inner_text()
+    assert "found in the quoted sources" in panel.inner_text() or "retrouvés dans les sources" in panel.inner_text()
     assert "1990" in page.locator("#chat").inner_text()
     marker = page.locator("#sources a.cite").first
     marker.click()
@@ -138,10 +138,11 @@ def test_the_english_interface_shows_no_french_chrome(page) -> None:  # type: ig
         page.screenshot(path=str(ARTIFACTS / "6-english.png"), full_page=True)
         chrome = page.locator("#header").inner_text() + page.locator("#chat-tools").inner_text()
         shown = page.locator("#chat").inner_text() + page.locator("#sources").inner_text()
-        french = ("Exemples", "Filtres", "Nouvelle conversation", "Envoyer", "Exporter", "Copier", "Réponse vérifiée")
+        french = ("Exemples", "Filtres", "Nouvelle conversation", "Envoyer", "Exporter", "Copier")
+        french += ("retrouvés dans les sources",)
         for word in (*french, "Pas de réponse dans les documents", "Voir dans le document"):
             assert word not in chrome + shown
-        assert "Copy" in shown and "checked against the sources" in shown
+        assert "Copy" in shown and "found in the quoted sources" in shown
         page.get_by_role("tab", name="Documents").click()
         page.wait_for_function("document.querySelector('#documents').innerText.includes('Title')", timeout=30_000)
         documents = page.locator("#documents").inner_text() + page.locator("#delete-choice").inner_text()
