@@ -16,7 +16,9 @@ against sentences it must guess. The rules are the same in every language, in th
    evidence (the model named too little); a claim that stands in none was made up: refused.
 6. Asked about a year, a reply naming what the evidence gives to another year took the wrong item of
    a list ("à Nancy en 2008, …, à Takamatsu en 2014"): the evidence is *quoted* instead.
-7. With ``quote_unchecked``, a reply that asserts nothing rule 5 can compare beyond the question's own
+7. Asked which things (not how many), a reply that gives fewer items than its evidence announces
+   ("Trois ateliers…", ``lists``) is quoted: the announcing sentence and the items shown with it.
+8. With ``quote_unchecked``, a reply that asserts nothing rule 5 can compare beyond the question's own
    words (no number, address or Latin-script name) is *quoted* too: a paraphrase no check reached
    ("the declaration concluded that mobility should be repensed…") is not shown as fact.
 """
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from assistant import lists
 from assistant.citations import MODEL_REFUSALS, REFUSAL_TOKEN, URL, Candidate, cosine, split_answer
 from assistant.lexical import STOPWORDS, fold, tokenize
 from assistant.retrieval import editions_named, years_named
@@ -99,7 +102,12 @@ def check_reply(
     if invented:
         # Made up: asked what the sources do not hold, the model invents it (a mayor, a population).
         return Verdict("refused", tuple(chosen), (f"not in the sources: {', '.join(invented)}",), tuple(invented))
-    wrong_item = untied(made, fixed, [shown[i - 1].sentence.text for i in extra], question)
+    if lists.asks_for_list(question) and not asks_for_number(question):
+        short = lists.cut_short(text, extra, shown)
+        if short:  # a list cut short is no answer: the sources' own sentences, or nothing
+            problem = f"the sources announce {short[0]} items and the reply gives fewer"
+            return Verdict("quoted" if len(short[1]) > 1 else "refused", short[1], (problem,))
+    wrong_item = untied(made, fixed, [_read_with_introduction(shown[i - 1], shown) for i in extra], question)
     if wrong_item:
         # The right sentence, the wrong item of its list: the sentence itself is the answer to show.
         return Verdict(
@@ -108,6 +116,15 @@ def check_reply(
     if quote_unchecked and all(supported(c, question) for c in made):  # nothing claimed beyond the question
         return Verdict("quoted", tuple(chosen), ("the reply states nothing the checks can compare",))
     return Verdict("answer", tuple(sorted(extra)))
+
+
+def _read_with_introduction(candidate: Candidate, shown: Sequence[Candidate]) -> str:
+    """An item of a list read in one clause with its introduction ("… proposé trois ateliers : Atelier
+    Kobe"): the year the introduction gives is the item's too."""
+    if candidate.introduced_by is None:
+        return candidate.sentence.text
+    heads = [c.sentence.text for c in shown if c.sentence.chunk_id == candidate.introduced_by]
+    return " ".join([*(h.rstrip().rstrip(":：").rstrip() for h in heads[:1]), candidate.sentence.text])
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\[\]]|\.\s|\n\s*\n")

@@ -1,0 +1,74 @@
+"""Lists: sentences that announce a number of items, and answers that give fewer items than announced.
+
+Asked which workshops a meeting had, the model names "Trois ateliers thématiques ont été proposés…"
+and answers with that sentence, or with two of the three: a list cut short, shown as if complete. A
+question that asks *which* things (not *how many*), answered from a sentence that announces a count
+of them, must give that many items; otherwise the sentences are quoted (the announcing sentence and
+the items the model was shown with it) or, with nothing more to quote, the answer is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.citations import Candidate
+
+# A count and a plural noun, after number words are written as digits: "3 ateliers", "2 tables rondes",
+# "22 collectivités françaises", "two round tables" (with up to one word between: "2 grandes tables").
+_COUNT = re.compile(r"(?<![\d.,/-])\b([2-9]|1\d|20)\s+(?:[^\W\d_]{2,}\s+)?[^\W\d_]{3,}[sx]\b", re.IGNORECASE)
+_JAPANESE_COUNT = re.compile(r"([2-9２-９二三四五六七八九])(?:つ|件|回|か所|ヶ所)の")
+_KANJI = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+# Questions that ask for several things by name, in the three languages: grammar, not this corpus.
+_ASKS_LIST = re.compile(
+    r"\b(?:quel(?:le)?s|lesquel(?:le)?s|which|what)\s+(?:\w+\s+)?\w{3,}s\b|\blist\b|\bénumér|\bname the\b|"
+    r"すべて|全て|それぞれ|一覧|どのような.{0,8}(?:が|を)(?:ありました|行われ|開催)",
+    re.IGNORECASE,
+)
+# What separates the items of a list in an answer.
+_ITEM_BREAK = re.compile(r"[,;、，・\n]|\s(?:et|and|ainsi que|puis)\s|、|と(?=[^\s])")
+
+
+def announced(sentence: str) -> int:
+    """How many items the sentence announces ("Trois ateliers thématiques ont été proposés": 3), or 0."""
+    from text_to_num import alpha2digit
+
+    counts = []
+    for lang in ("fr", "en"):
+        try:
+            text = str(alpha2digit(sentence, lang, threshold=2))
+        except (ValueError, TypeError):
+            text = sentence
+        counts += [int(m.group(1)) for m in _COUNT.finditer(text)]
+    for m in _JAPANESE_COUNT.finditer(sentence):
+        digit = m.group(1)
+        counts.append(_KANJI[digit] if digit in _KANJI else int(digit.translate(_FULL_WIDTH)))
+    return max(counts, default=0)
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def asks_for_list(question: str) -> bool:
+    """True if the question asks which things (in the plural) rather than one thing or a count."""
+    return _ASKS_LIST.search(question) is not None
+
+
+def items_given(text: str) -> int:
+    """How many items an answer gives: its parts between commas, "et", "and", "、" and line breaks."""
+    return sum(1 for part in _ITEM_BREAK.split(text) if part and any(ch.isalpha() for ch in part))
+
+
+def cut_short(text: str, chosen: Sequence[int], shown: Sequence[Candidate]) -> tuple[int, tuple[int, ...]] | None:
+    """For an answer to a list question: (items announced, the ids to quote instead) when the named
+    evidence announces more items than ``text`` gives; None when the list is whole or none is announced.
+    The ids are the named sentences and the items shown under an announcing one."""
+    announcing = [i for i in chosen if announced(shown[i - 1].sentence.text) > 0]
+    if not announcing:
+        return None
+    expected = max(announced(shown[i - 1].sentence.text) for i in announcing)
+    if items_given(text) >= expected:
+        return None
+    heads = {shown[i - 1].sentence.chunk_id for i in announcing}
+    items = [i for i, c in enumerate(shown, start=1) if c.introduced_by in heads]
+    return expected, tuple(sorted({*chosen, *items}))

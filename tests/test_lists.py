@@ -1,0 +1,74 @@
+"""Lists announced by the sources and answers that cut them short, on a fixture written for them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.lists import announced, asks_for_list, items_given
+from assistant.pipeline import Assistant
+from tests.fakes import FakeChatModel, FakeEmbedder, sentence_id
+
+PROGRAMME = (
+    "# Programme de 2014\n\nLes Rencontres de 2014 ont proposé trois ateliers :\n\n"
+    "## Atelier Kobe\n\n## Atelier Lyon\n\n## Atelier Nara\n\n"
+    + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. "
+    * 3
+)
+
+
+def assistant_answering(settings: Settings, tmp_path: Path, answer: str, named: tuple[str, ...]) -> Assistant:
+    corpus = tmp_path / "programme"
+    corpus.mkdir()
+    (corpus / "programme.md").write_text(PROGRAMME, encoding="utf-8")
+
+    def reply(messages: list[dict[str, str]]) -> str:
+        return f"EVIDENCE: {' '.join(sentence_id(messages, w) for w in named)}\nANSWER: {answer}"
+
+    s = settings.model_copy(update={"corpus_dir": corpus, "top_k": 1, "answer_passages": 1, "evidence_floor": -1.0})
+    assistant = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([reply]))
+    assistant.index()
+    return assistant
+
+
+@pytest.mark.parametrize(
+    ("answer", "named"),
+    [
+        ("Les Rencontres de 2014 ont proposé trois ateliers.", ("trois ateliers",)),  # the announcement alone
+        ("Atelier Kobe et Atelier Lyon.", ("trois ateliers", "Kobe", "Lyon")),  # two of three
+    ],
+)
+def test_a_list_cut_short_is_quoted_whole_not_shown_as_the_answer(
+    settings: Settings, tmp_path: Path, answer: str, named: tuple[str, ...]
+) -> None:
+    found = assistant_answering(settings, tmp_path, answer, named).answer("Quels ateliers en 2014 ?")
+    assert found.mode == "quoted"
+    quotes = " ".join(c.quote for c in found.citations)
+    assert all(item in quotes for item in ("trois ateliers", "Atelier Kobe", "Atelier Lyon", "Atelier Nara"))
+
+
+def test_a_whole_list_is_an_answer(settings: Settings, tmp_path: Path) -> None:
+    answer = "Atelier Kobe, Atelier Lyon et Atelier Nara."
+    assistant = assistant_answering(settings, tmp_path, answer, ("trois ateliers", "Kobe", "Lyon", "Nara"))
+    found = assistant.answer("Quels ateliers en 2014 ?")
+    assert found.mode == "answer" and found.text.startswith(answer)
+
+
+def test_a_count_question_is_not_a_list_question(settings: Settings, tmp_path: Path) -> None:
+    found = assistant_answering(settings, tmp_path, "Trois ateliers.", ("trois ateliers",)).answer(
+        "Combien d'ateliers en 2014 ?"
+    )
+    assert found.mode != "refused" and "trois ateliers" in " ".join(c.quote for c in found.citations)
+
+
+def test_counts_lists_and_items_are_read_in_three_languages() -> None:
+    assert announced("Trois ateliers thématiques ont été proposés (lire ci-dessous).") == 3
+    assert announced("Les deux tables rondes ont offert une riche perspective.") == 2
+    assert announced("The meeting had two round tables.") == 2
+    assert announced("会議では3つのワークショップが行われた。") == 3
+    assert announced("Elle s'est déroulée du 18 au 21 novembre 2024 à Shizuoka.") == 0
+    assert asks_for_list("Quels ateliers ont eu lieu ?") and asks_for_list("Which workshops were held?")
+    assert not asks_for_list("Quelle ville a accueilli les Rencontres en 2014 ?")
+    assert items_given("Atelier Kobe et Atelier Lyon.") == 2 and items_given("Kobe、Lyon、Nara") == 3
