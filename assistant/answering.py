@@ -22,6 +22,7 @@ from assistant.generation import ChatModel, complete
 from assistant.grounding import parse_reply, render_evidence, write_grounded
 from assistant.language import LANGUAGE_NAMES, message, written_in
 from assistant.prompts import load_prompt
+from assistant.questions import CJK
 from assistant.types import Answer, AnswerEvent, Citation, Evidence, Final, Progress
 
 logger = logging.getLogger(__name__)
@@ -214,13 +215,10 @@ def translate(model: ChatModel, text: str, language: str, *, max_tokens: int) ->
         return ""
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-
-
 def bare(text: str) -> bool:
     """True if an answer is a bare value ("14.", "Takamatsu", "14団体です。"): a few words, or in Japanese
     a few characters, that say nothing of what they count or name."""
-    if _CJK.search(text):
+    if CJK.search(text):
         return len("".join(text.split())) <= 12
     return len(text.split()) <= 3
 

@@ -8,10 +8,12 @@ against sentences it must guess. The rules are the same in every language, in th
    is (title, host city, year): "the 9th Rencontres in 2026" is not answered by a sentence about 2024.
 3. The evidence is about the question: its closest sentence is at least ``evidence_floor`` (cosine)
    from the question.
-4. The reply adds something to the question (a word, a number, a Japanese word), and a number when
-   the question asks when or how many.
+4. The reply adds something to the question (a word, a number, a Japanese word), a number when the
+   question asks when or how many, and a name when it asks where (each part of "combien … et où ?"):
+   a reply without the place is quoted.
 5. Each number, web address and Latin-script name of the reply stands in the evidence, the question
-   or the documents' descriptions. Numbers are compared as values: "quatorze", "fourteen", "十四" and
+   or the documents' descriptions; a proper noun of a Japanese reply, read in Latin letters
+   (``transliteration``: 高松 as Takamatsu), must stand there too, or the evidence is quoted. Numbers are compared as values: "quatorze", "fourteen", "十四" and
    "14" are one number. A claim that stands in another sentence shown brings that sentence into the
    evidence (the model named too little); a claim that stands in none was made up: refused.
 6. Asked about a year, a reply naming what the evidence gives to another year took the wrong item of
@@ -33,9 +35,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from assistant import lists
+from assistant import lists, transliteration
 from assistant.citations import MODEL_REFUSALS, REFUSAL_TOKEN, URL, Candidate, cosine, split_answer
 from assistant.lexical import STOPWORDS, fold, tokenize
+from assistant.questions import CJK, adds_nothing, asks_for_number, asks_for_place
 from assistant.retrieval import editions_named, years_named
 
 Mode = Literal["answer", "quoted", "refused"]
@@ -87,6 +90,8 @@ def check_reply(
         return Verdict("refused", tuple(chosen), ("the reply only restates the question",))
     if asks_for_number(question) and not numbers(text) - numbers(question):
         return Verdict("refused", tuple(chosen), ("the question asks for a date or a count the reply does not give",))
+    if asks_for_place(question) and not names_added(text, question):  # "combien … et où ?" answered in part
+        return Verdict("quoted", tuple(chosen), ("the question asks where and the reply names no place",))
     context = " ".join([question, described, *(c.heading for c in shown)])
     made = claims(text)
     unsupported = [c for c in made if not supported(c, _text(evidence) + " " + context)]
@@ -113,7 +118,13 @@ def check_reply(
         return Verdict(
             "quoted", tuple(chosen), (f"{', '.join(wrong_item)} belongs to another year",), tuple(wrong_item)
         )
-    if quote_unchecked and all(supported(c, question) for c in made):  # nothing claimed beyond the question
+    # Names a Japanese reply writes in Japanese script, read in Latin letters against the French evidence.
+    japanese = [n for n in transliteration.proper_nouns(text) if n not in question] if CJK.search(text) else []
+    lost = transliteration.lost_names(_text(evidence) + " " + context, text) if japanese else []
+    if lost:
+        return Verdict("quoted", tuple(chosen), (f"names not in the sources: {', '.join(lost)}",), tuple(lost))
+    checked = [c for c in made if not supported(c, question)] + japanese
+    if quote_unchecked and not checked:  # nothing claimed beyond the question
         return Verdict("quoted", tuple(chosen), ("the reply states nothing the checks can compare",))
     return Verdict("answer", tuple(sorted(extra)))
 
@@ -160,34 +171,13 @@ def untied(found: Sequence[str], fixed: set[str], texts: Sequence[str], question
     ]
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-# Question words that ask for a date or a count, in the three languages: grammar, not this corpus.
-_ASKS_NUMBER = re.compile(
-    r"\b(combien|quand|how many|how much|how long|when)\b|\b(en )?quelle(s)? (année|date)|"
-    r"\b(what|which) year\b|いつ|何(年|人|回|日|か国|カ国|番目|パーセント|%)|いくつ",
-    re.IGNORECASE,
-)
-
-
-def asks_for_number(question: str) -> bool:
-    """True if the question asks when, how many or how much."""
-    return _ASKS_NUMBER.search(question) is not None
-
-
-def adds_nothing(text: str, question: str) -> bool:
-    """True if the reply says nothing the question does not: no new word, number or Japanese word pair.
-
-    "Le maire actuel de Shizuoka est le maire de Shizuoka." answers nothing, whatever it cites.
-    """
-    asked = set(tokenize(question))
-    if set(tokenize(text)) - asked:
-        return False
-    return not _pairs(text) - _pairs(question)
-
-
-def _pairs(text: str) -> set[str]:
-    """Pairs of neighbouring kana or kanji: the words of a Japanese text, roughly."""
-    return {a + b for a, b in itertools.pairwise(text) if _CJK.match(a) and _CJK.match(b)}
+def names_added(text: str, question: str) -> bool:
+    """True if the reply names something the question does not: a Latin-script name, or a proper noun
+    UniDic finds in a Japanese reply."""
+    asked = fold(question)
+    if any(not c.isdigit() and not URL.fullmatch(c) and fold(c) not in asked for c in claims(text)):
+        return True
+    return bool(CJK.search(text)) and any(n not in question for n in transliteration.proper_nouns(text))
 
 
 def says_silent(text: str) -> bool:

@@ -142,7 +142,7 @@ def test_with_quote_unchecked_a_reply_claiming_nothing_beyond_the_question_is_qu
             text,
             [1],
             shown(),
-            question="Où ont eu lieu les Rencontres de Nancy et de 2014 ?",
+            question="Que retenir des Rencontres de Nancy et de 2014 ?",
             query_vector=Q,
             evidence_floor=0.5,
             quote_unchecked=quote_unchecked,

@@ -278,3 +278,23 @@ def test_a_bare_value_is_shown_with_the_sentence_it_comes_from(settings: Setting
     first, quote = answer.text.splitlines()
     assert first == "2014. [1]" and quote.startswith("« ") and "Takamatsu en 2014" in quote and quote.endswith("» [1]")
     assert answer_json(answer)["answer"] == answer.text  # the CLI, the JSON and the app show the same text
+
+
+def test_every_part_of_a_multi_part_question_is_answered_or_the_sources_are_quoted(settings: Settings) -> None:
+    question = "En quelle année et où les Rencontres ont-elles eu lieu pour la première fois ?"
+    part = make(settings, FakeChatModel([grounded("Nancy", "Elles ont eu lieu en 2008.")])).answer(question)
+    assert part.mode == "quoted" and "Nancy en 2008" in part.text  # the place is in the quote, not left out
+    whole = make(settings, FakeChatModel([grounded("Nancy", "Elles ont eu lieu à Nancy en 2008.")])).answer(question)
+    assert whole.mode == "answer" and whole.text.startswith("Elles ont eu lieu à Nancy en 2008.")
+
+
+def test_a_japanese_answer_names_its_place_in_japanese(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("Takamatsu", "2014年の会議は高松で開催されました。")])
+    answer = make(settings, chat).answer("2014年の会議はどこで開催されましたか？")
+    assert answer.mode == "answer" and "高松" in answer.text
+
+
+def test_a_japanese_place_the_sources_do_not_name_is_not_shown_as_the_answer(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("Nancy", "最初の会議は奈良で開催されました。")])  # Nara, for Nancy
+    answer = make(settings, chat).answer("最初の会議はどこで開催されましたか？")
+    assert answer.mode != "answer" and "奈良で開催" not in answer.text.split("\n")[0]
