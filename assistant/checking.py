@@ -13,9 +13,10 @@ against sentences it must guess. The rules are the same in every language, in th
    a reply without the place is quoted.
 5. Each number, web address and Latin-script name of the reply stands in the evidence, the question
    or the documents' descriptions; a proper noun of a Japanese reply, read in Latin letters
-   (``transliteration``: 高松 as Takamatsu), must stand there too, or the evidence is quoted. Numbers are compared as values: "quatorze", "fourteen", "十四" and
-   "14" are one number. A claim that stands in another sentence shown brings that sentence into the
-   evidence (the model named too little); a claim that stands in none was made up: refused.
+   (``transliteration``: 高松 as Takamatsu), must stand there too, or the evidence is quoted. Numbers
+   are compared as values: "quatorze", "fourteen", "十四" and "14" are one number. A claim that stands
+   in another sentence shown brings that sentence into the evidence (the model named too little); a
+   claim that stands in none was made up: refused.
 6. Asked about a year, a reply naming what the evidence gives to another year took the wrong item of
    a list ("à Nancy en 2008, …, à Takamatsu en 2014"): the evidence is *quoted* instead.
 7. Asked which things (not how many), a reply that gives fewer items than its evidence announces
