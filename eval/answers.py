@@ -20,16 +20,16 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.checking import says_silent
+from assistant.answer.checking import says_silent
 from assistant.config import Settings
 from assistant.errors import ModelError
-from assistant.generation import ChatModel, Messages, OutputFormat
-from assistant.lexical import fold
+from assistant.models.generation import ChatModel, Messages, OutputFormat
 from assistant.pipeline import Assistant
+from assistant.text.lexical import fold
 from assistant.types import Answer
 from eval.gold import GoldItem, covers, evidence_spans
 
-# The assistant's own refusal messages (assistant/language.py) and what the baseline says instead.
+# The assistant's own refusal messages (assistant/text/language.py) and what the baseline says instead.
 _REFUSAL_HINTS = ("ne répondent pas", "do not answer", "見つかりません", "ありません", "je ne sais pas")
 _MARKERS = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]|【\d+】")
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.indexing import IndexCatalog
+from assistant.ingest.catalog import IndexCatalog
 from assistant.types import Passage, Span
 
 GOLD_FILE = Path(__file__).with_name("gold.jsonl")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant import timeline
-from assistant.briefs import TIMELINE_WINDOWS, words
-from assistant.citations import cosine
 from assistant.config import Settings
+from assistant.drafting import timeline
+from assistant.drafting.briefs import TIMELINE_WINDOWS, words
+from assistant.models.embeddings import cosine
 from assistant.pipeline import Assistant
 from assistant.types import Chunk
 

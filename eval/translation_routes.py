@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from assistant.answering import quoted_text, translated_quote
-from assistant.chunking import segment_document
+from assistant.answer.answering import quoted_text, translated_quote
 from assistant.config import Settings
-from assistant.loading import load_corpus
+from assistant.ingest.loading import load_corpus
 from assistant.pipeline import Assistant
+from assistant.text.chunking import segment_document
 
 
 def main() -> int:

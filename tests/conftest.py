@@ -7,7 +7,7 @@ import pytest
 
 from assistant import cli
 from assistant.config import Settings
-from assistant.loading import load_document
+from assistant.ingest.loading import load_document
 from assistant.pipeline import Assistant
 from assistant.types import Document
 from tests.fakes import FakeEmbedder

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 
-from assistant import verifying
+from assistant.answer import verifying
 from assistant.errors import ModelError
-from assistant.generation import OutputFormat
+from assistant.models.generation import OutputFormat
 
 # Each dimension is a concept, triggered by any of its words (French, English, Japanese). Two texts
 # are similar exactly when they share concepts, so the right ranking is obvious from the fixture.

@@ -36,7 +36,7 @@ class Mutant:
 MUTANTS = (
     Mutant(
         "cite-offsets",
-        "assistant/citations.py",
+        "assistant/answer/citations.py",
         "if document_text(s.doc_id)[s.start : s.end] != s.text or not has_words(s.text):",
         "if not has_words(s.text):",
         "a citation's quote is the document's text at its offsets",
@@ -44,7 +44,7 @@ MUTANTS = (
     ),
     Mutant(
         "unverified-evidence-sentence",
-        "assistant/answering.py",
+        "assistant/answer/answering.py",
         "            if marks:\n                out.append(",
         "            if True:\n                out.append(",
         "a sentence none of whose citations verifies is dropped (evidence-first answers)",
@@ -52,7 +52,7 @@ MUTANTS = (
     ),
     Mutant(
         "silent-reply",
-        "assistant/checking.py",
+        "assistant/answer/checking.py",
         "return REFUSAL_TOKEN in text or MODEL_REFUSALS.search(text) is not None",
         "return REFUSAL_TOKEN in text",
         "an evidence-first reply that says the sources are silent is a refusal",
@@ -60,7 +60,7 @@ MUTANTS = (
     ),
     Mutant(
         "remove-rollback",
-        "assistant/corpus.py",
+        "assistant/ingest/corpus.py",
         "        path.write_bytes(backup)\n        _restore_metadata(corpus, saved)\n        raise\n",
         "        raise\n",
         "a removal whose re-indexing fails puts the file and its metadata back",
@@ -68,7 +68,7 @@ MUTANTS = (
     ),
     Mutant(
         "add-rollback",
-        "assistant/corpus.py",
+        "assistant/ingest/corpus.py",
         "        for target in copied:\n            target.unlink(missing_ok=True)\n"
         "        _restore_metadata(corpus, saved)\n",
         "",
@@ -77,7 +77,7 @@ MUTANTS = (
     ),
     Mutant(
         "read-only-add",
-        "assistant/corpus.py",
+        "assistant/ingest/corpus.py",
         '    if not settings.uploads_enabled:\n        raise DocumentError(\n            "Adding',
         '    if False:\n        raise DocumentError(\n            "Adding',
         "a site with uploads turned off adds no document, whatever a client sends",
@@ -85,7 +85,7 @@ MUTANTS = (
     ),
     Mutant(
         "read-only-change",
-        "assistant/corpus.py",
+        "assistant/ingest/corpus.py",
         '    if not settings.uploads_enabled:\n        raise DocumentError(\n            f"{verb}',
         '    if False:\n        raise DocumentError(\n            f"{verb}',
         "a site with uploads turned off removes or edits no document, whatever a client sends",
@@ -109,7 +109,7 @@ MUTANTS = (
     ),
     Mutant(
         "question-controls",
-        "assistant/inputs.py",
+        "assistant/text/inputs.py",
         '" " if unicodedata.category(c)[0] == "C" else c for c in text',
         "c for c in text",
         "control characters and undecodable bytes in what users type are dropped",
@@ -117,7 +117,7 @@ MUTANTS = (
     ),
     Mutant(
         "document-controls",
-        "assistant/loading.py",
+        "assistant/ingest/loading.py",
         "text = document_text(extract(data, path.name))",
         "text = extract(data, path.name)",
         "control characters in a document become spaces (offsets kept; Word exports stay valid)",
@@ -125,7 +125,7 @@ MUTANTS = (
     ),
     Mutant(
         "parser-errors",
-        "assistant/loading.py",
+        "assistant/ingest/loading.py",
         "    except Exception as exc:  # a parser",
         "    except DocumentError as exc:  # a parser",
         "whatever a file parser raises on a broken file becomes a message naming the file",
@@ -133,7 +133,7 @@ MUTANTS = (
     ),
     Mutant(
         "escape-names",
-        "ui/handlers.py",
+        "ui/errors.py",
         "esc(v) if isinstance(v, str) else v",
         "v",
         "titles and file names in the app's messages show as text, never as markup",
@@ -141,15 +141,15 @@ MUTANTS = (
     ),
     Mutant(
         "escape-question",
-        "ui/handlers.py",
+        "ui/chat.py",
         '{"role": "user", "content": esc(question)}',
         '{"role": "user", "content": question}',
         "the question shows as text in the chat, never as markup",
         first="tests/test_bad_input.py",
     ),
     Mutant(
-        "escape-draft",
-        "ui/handlers.py",
+        "escape-named-sources",
+        "ui/chat.py",
         "esc(flat(q))",
         "flat(q)",
         "the named sources shown while an answer is checked show as text, never as markup",
@@ -157,7 +157,7 @@ MUTANTS = (
     ),
     Mutant(
         "size-limit",
-        "assistant/corpus.py",
+        "assistant/ingest/corpus.py",
         "    if size_mb > settings.max_upload_mb:",
         "    if False:",
         "a file over the size limit is refused, named, before it is read",
@@ -165,7 +165,7 @@ MUTANTS = (
     ),
     Mutant(
         "duplicate-content",
-        "assistant/corpus.py",
+        "assistant/ingest/corpus.py",
         "    if twin:",
         "    if False:",
         "the same text under another name is refused as already in the corpus",
@@ -173,7 +173,7 @@ MUTANTS = (
     ),
     Mutant(
         "binary-content",
-        "assistant/loading.py",
+        "assistant/ingest/loading.py",
         '    if b"\\x00" in data[:4096]:',
         "    if False:",
         "a program renamed .txt or .html is refused for what it holds, not its suffix",
@@ -181,7 +181,7 @@ MUTANTS = (
     ),
     Mutant(
         "encrypted-pdf",
-        "assistant/loading.py",
+        "assistant/ingest/loading.py",
         "        if reader.is_encrypted:",
         "        if False:",
         "a password-protected PDF is refused with the reason and the fix",
@@ -197,7 +197,7 @@ MUTANTS = (
     ),
     Mutant(
         "index-lock",
-        "assistant/indexing.py",
+        "assistant/ingest/indexing.py",
         "            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)",
         "            pass",
         "a second indexing run while one runs is refused with a message, never mixed in",
@@ -213,7 +213,7 @@ MUTANTS = (
     ),
     Mutant(
         "model-read-timeout",
-        "assistant/generation.py",
+        "assistant/models/generation.py",
         "                    stream=True,\n                    timeout=limit,\n                    **extra,",
         "                    stream=True,\n                    **extra,",
         "a model server that never answers gives the extracts within the time limit",
@@ -221,7 +221,7 @@ MUTANTS = (
     ),
     Mutant(
         "model-total-limit",
-        "assistant/generation.py",
+        "assistant/models/generation.py",
         "                if time.monotonic() - started > limit:\n"
         '                    raise ModelError(f"The model server took',
         '                if False:\n                    raise ModelError(f"The model server took',
@@ -230,7 +230,7 @@ MUTANTS = (
     ),
     Mutant(
         "second-reading",
-        "assistant/verifying.py",
+        "assistant/answer/verifying.py",
         "    return read_verdict(reply) is True",
         "    return read_verdict(reply) is not False",
         "a second reading that says neither YES nor NO refuses the answer",
@@ -238,7 +238,7 @@ MUTANTS = (
     ),
     Mutant(
         "second-reading-no",
-        "assistant/answering.py",
+        "assistant/answer/answering.py",
         "            if not verifying.gives_answer(self._model, question, named):",
         "            if False:",
         "a second reading that says NO refuses an answer the checks passed",
@@ -246,7 +246,7 @@ MUTANTS = (
     ),
     Mutant(
         "translation-numbers",
-        "assistant/answering.py",
+        "assistant/answer/answering.py",
         "    if checking.numbers(translation) != checking.numbers(quote) or loops(translation):",
         "    if loops(translation):",
         "a machine translation that changes its quote's numbers is not shown",
@@ -254,7 +254,7 @@ MUTANTS = (
     ),
     Mutant(
         "translation-names",
-        "assistant/answering.py",
+        "assistant/answer/answering.py",
         '    if language == "ja" and transliteration.lost_names(quote, translation):',
         "    if False:",
         "a Japanese machine translation naming a place or person its quote does not is not shown",

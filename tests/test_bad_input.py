@@ -16,15 +16,15 @@ from pypdf import PdfReader, PdfWriter
 
 from assistant import cli
 from assistant.config import Settings
+from assistant.drafting.speeches import SpeechRequest, draft_speech
 from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore
-from assistant.instructions import gives_orders
-from assistant.loading import load_document
+from assistant.ingest.loading import load_document
 from assistant.pipeline import Assistant
-from assistant.speeches import SpeechRequest, draft_speech
+from assistant.text.instructions import gives_orders
 from tests.conftest import make_pdf
 from tests.fakes import FakeChatModel, FakeEmbedder, grounded, sentence_id
-from ui import handlers as ui_handlers
+from ui import chat as ui_chat
 from ui.handlers import Handlers
 from ui.render import chat_text, turn_sources
 
@@ -54,7 +54,7 @@ def handlers(env: Settings) -> Handlers:
 @pytest.fixture
 def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
-    monkeypatch.setattr(ui_handlers.gr, "Warning", lambda message, *a, **k: shown.append(message))
+    monkeypatch.setattr(ui_chat.gr, "Warning", lambda message, *a, **k: shown.append(message))
     return shown
 
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant import timeline
-from assistant.brief_export import brief_markdown, timeline_chart, write_brief_docx
-from assistant.briefs import BriefError, brief
 from assistant.config import Settings
+from assistant.drafting import stated, timeline
+from assistant.drafting.briefs import BriefError, brief
 from assistant.errors import ModelError
-from assistant.language import message
+from assistant.export.brief import brief_markdown, timeline_chart, write_brief_docx
 from assistant.pipeline import Assistant
 from assistant.prompts import load_prompt
+from assistant.text.language import message
 from assistant.types import Chunk
 from tests.fakes import FakeChatModel, FakeEmbedder
 
@@ -149,8 +149,8 @@ def test_an_edition_named_by_its_number_alone_gives_its_row_what_the_document_sa
     (row,) = brief(a, "fr")["timeline"]  # no row for the 8th: no year or city of it is written
     assert (row["year"], row["city"], row["edition"]) == (2022, "Aix-en-Provence", 7)
     assert row["participants"] == "14 collectivités japonaises et 22 collectivités françaises"
-    assert timeline.ordinals("Cette septième édition") == {7} and timeline.ordinals("the eighth meeting") == {8}
-    assert timeline.ordinals("第8回の会議") == {8} and timeline.ordinals("en 2022, 14 villes") == set()
+    assert stated.ordinals("Cette septième édition") == {7} and stated.ordinals("the eighth meeting") == {8}
+    assert stated.ordinals("第8回の会議") == {8} and stated.ordinals("en 2022, 14 villes") == set()
 
 
 def test_the_timeline_reads_dated_sentences_close_to_its_question_or_naming_the_series() -> None:
@@ -347,7 +347,7 @@ def test_a_passage_the_model_failed_on_is_said_and_the_brief_is_not_kept(assista
 def test_a_quote_without_a_word_is_left_out_with_its_line_and_the_numbers_follow_the_brief(
     assistant: Assistant,
 ) -> None:
-    from assistant.briefs import Footnotes
+    from assistant.drafting.briefs import Footnotes
     from assistant.types import Answer, Citation, Passage
 
     passage = Passage(Chunk("c", "d", 0, 1, "x"), "T", "t.txt", 1.0, 0)
@@ -366,7 +366,7 @@ def test_a_quote_without_a_word_is_left_out_with_its_line_and_the_numbers_follow
 
 
 def test_a_row_cites_the_span_that_states_its_details_not_a_shorter_one_inside_it() -> None:
-    from assistant.briefs import _outermost
+    from assistant.drafting.briefs import _outermost
 
     sentence = Chunk("s", "d", 0, 40, "Les 7es Rencontres à Aix en 2022.")
     with_theme = Chunk("s+t", "d", 0, 80, "Les 7es Rencontres à Aix en 2022. Elles avaient pour thème « Durable ».")
@@ -419,7 +419,7 @@ def test_a_year_an_edition_was_first_planned_for_is_shown_beside_the_year_it_was
 
 
 def test_every_language_of_the_brief_has_every_wording_the_french_has() -> None:
-    from assistant.briefs import words
+    from assistant.drafting.briefs import words
 
     def keys(tree: object, path: str = "") -> set[str]:
         if not isinstance(tree, dict):
@@ -477,7 +477,7 @@ def test_a_year_copied_as_participants_is_no_count() -> None:
 def test_a_brief_in_english_or_japanese_asks_the_french_questions_and_labels_the_quotes_in_its_language(
     assistant: Assistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant.briefs import words
+    from assistant.drafting.briefs import words
 
     asked: list[str] = []
     answer = assistant.answer

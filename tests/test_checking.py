@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.checking import attribute, check_reply, claims, fixed_by, numbers, supported
-from assistant.citations import Candidate
-from assistant.types import Chunk, Passage
+from assistant.answer.checking import attribute, check_reply, claims, fixed_by, supported
+from assistant.text.numbers import numbers
+from assistant.types import Candidate, Chunk, Passage
 
 SENTENCES = [
     "Les Rencontres ont été organisées à Nancy en 2008, puis à Takamatsu en 2014.",

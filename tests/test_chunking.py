@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import normalize_text, segment_document, split_document, split_sentences
-from assistant.loading import load_corpus, load_document
+from assistant.ingest.loading import load_corpus, load_document
+from assistant.text.chunking import normalize_text, segment_document, split_document, split_sentences
 from tests.conftest import REPO_CORPUS, load_html
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from assistant.citations import Candidate, citations_json, cite, split_answer
-from assistant.types import Chunk, Passage
+from assistant.answer.citations import citations_json, cite, split_answer
+from assistant.types import Candidate, Chunk, Passage
 from tests.fakes import concept_vector
 
 TEXT = "Les Rencontres ont eu lieu à Takamatsu en 2014.\n\n2. Chaque collectivité favorisera les échanges."

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.corpus import screen_uploads
 from assistant.errors import DocumentError, ModelError
+from assistant.ingest.corpus import screen_uploads
 from assistant.pipeline import Assistant
-from assistant.retrieval import Filters
+from assistant.retrieval.search import Filters
 from tests.fakes import FakeEmbedder
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.describing import describe, first_date, valid_date
+from assistant.ingest.describing import describe, first_date, valid_date
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.generation import prefix_states
+from assistant.models.generation import prefix_states
 
 llama_cpp = pytest.importorskip("llama_cpp")
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.language import detect_language
-from assistant.lexical import fold
-from assistant.loading import load_corpus
+from assistant.ingest.loading import load_corpus
+from assistant.text.language import detect_language
+from assistant.text.lexical import fold
 from eval.answers import fact_found
 from eval.gold import (
     ADDED_DOCUMENTS,

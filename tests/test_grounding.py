@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from assistant.grounding import output_format, parse_reply, render_evidence, write_grounded
+from assistant.answer.grounding import output_format, parse_reply, render_evidence, write_grounded
 from tests.fakes import FakeChatModel
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import IndexNotBuiltError, ModelError
-from assistant.indexing import IndexCatalog, build_index, open_store
+from assistant.ingest.catalog import IndexCatalog
+from assistant.ingest.indexing import build_index, open_store
 from tests.fakes import FakeEmbedder
 
 

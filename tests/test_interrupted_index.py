@@ -15,7 +15,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.indexing import CURRENT, GENERATIONS
+from assistant.ingest.catalog import CURRENT, GENERATIONS
 from assistant.pipeline import Assistant
 from tests.fakes import FakeEmbedder
 
@@ -209,13 +209,13 @@ def test_a_reader_follows_a_new_generation_even_while_the_old_one_is_still_reada
 ) -> None:
     """The indexer was stopped after its commit, before it dropped the old generation's collections: the
     old one still answers, but the next question reads the one committed."""
-    import assistant.indexing
+    import assistant.ingest.indexing
 
     finish_indexing(settings)
     reader = Assistant(settings, embedder=FakeEmbedder())
     old = reader.catalog.generation
     long_note(corpus_dir)
-    monkeypatch.setattr(assistant.indexing, "_remove_leftovers", lambda *args: None)
+    monkeypatch.setattr(assistant.ingest.indexing, "_remove_leftovers", lambda *args: None)
     Assistant(settings, embedder=FakeEmbedder()).index()
     answer = reader.answer("Le jumelage Tsukuba Grenoble ?")
     assert reader.catalog.generation != old

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import detect_language, looks_like_follow_up, written_in
+from assistant.text.language import detect_language, looks_like_follow_up, written_in
 
 
 @pytest.mark.parametrize(

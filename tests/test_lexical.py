@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from assistant.lexical import BM25Index, tokenize
+from assistant.text.lexical import BM25Index, tokenize
 
 
 def test_tokens_fold_accents_drop_elisions_and_stopwords() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.lists import announced, asks_for_list, items_given
 from assistant.config import Settings
-from assistant.lists import announced, asks_for_list, items_given
 from assistant.pipeline import Assistant
 from tests.fakes import FakeChatModel, FakeEmbedder, sentence_id
 

@@ -6,7 +6,7 @@ import docx
 import pytest
 
 from assistant.errors import DocumentError
-from assistant.loading import find_content, load_corpus, load_document
+from assistant.ingest.loading import find_content, load_corpus, load_document
 from tests.conftest import REPO_CORPUS, load_html, make_pdf
 
 

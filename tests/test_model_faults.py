@@ -134,8 +134,8 @@ def test_a_missing_or_corrupt_model_file_still_lets_the_app_start_and_answer_wit
 
 @pytest.mark.parametrize("server", ["no-schema"], indirect=True)
 def test_a_server_that_refuses_the_reply_shape_is_asked_again_without_it(server: str) -> None:
-    from assistant.generation import OpenAIChatModel
-    from assistant.verifying import gives_answer
+    from assistant.answer.verifying import gives_answer
+    from assistant.models.generation import OpenAIChatModel
 
     model = OpenAIChatModel(base_url=server, model="m", api_key="none", timeout_s=NO_HANG_S)
     assert gives_answer(model, "Où ?", ["À Takamatsu."]) is True

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import ModelFetchError, ModelNotFoundError
-from assistant.models import Part, check_model, fetch_model, load_manifest, resolve_chat_model
+from assistant.models.manifest import Part, check_model, fetch_model, load_manifest, resolve_chat_model
 
 PAYLOAD = b"GGUF" + bytes(range(256)) * 40
 MEMBER = "tiny_part{i}/data/part{i:02d}.bin"

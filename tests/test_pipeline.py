@@ -89,7 +89,7 @@ def test_a_standalone_question_in_a_conversation_is_not_rewritten(settings: Sett
     ],
 )
 def test_follow_ups_are_told_from_standalone_questions(question: str, follow_up: bool) -> None:
-    from assistant.language import looks_like_follow_up
+    from assistant.text.language import looks_like_follow_up
 
     assert looks_like_follow_up(question, "en") is follow_up
 

@@ -6,9 +6,10 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import IndexNotBuiltError, QuestionError
-from assistant.indexing import open_store
+from assistant.ingest.indexing import open_store
 from assistant.pipeline import Assistant
-from assistant.retrieval import Filters, editions_named, fuse_rankings, years_named
+from assistant.retrieval.search import Filters, fuse_rankings
+from assistant.text.numbers import editions_named, years_named
 from tests.fakes import FakeEmbedder
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.checking import claims
+from assistant.answer.checking import claims
 from assistant.config import Settings
+from assistant.drafting.speeches import SAID, SpeechRequest, draft_speech, outlines, points_for
 from assistant.errors import AssistantError
-from assistant.language import message
+from assistant.export.speech import speech_json, speech_markdown, write_docx
 from assistant.pipeline import Assistant
-from assistant.speech_export import speech_json, speech_markdown, write_docx
-from assistant.speeches import SAID, SpeechRequest, draft_speech, outlines, points_for
+from assistant.text.language import message
 from assistant.types import Answer, Chunk, Citation, Passage
 from tests.fakes import FakeChatModel, FakeEmbedder, sentence_id
 

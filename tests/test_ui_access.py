@@ -11,7 +11,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.feedback import FeedbackStore
-from assistant.loading import doc_id_for
+from assistant.ingest.loading import doc_id_for
 from assistant.pipeline import Assistant
 from tests.fakes import FakeEmbedder
 from ui.app import serve

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.verifying import check_messages, gives_answer, read_verdict
+from assistant.answer.verifying import check_messages, gives_answer, read_verdict
 from tests.fakes import FakeChatModel
 
 

@@ -12,12 +12,12 @@ import json
 import re
 from collections.abc import Sequence
 
-from assistant.brief_export import split_sections, timeline_rows
-from assistant.briefs import words as brief_words
-from assistant.citations import citations_json
-from assistant.indexing import IndexCatalog
-from assistant.speech_export import WORDS, length_line
-from assistant.speeches import Speech
+from assistant.answer.citations import citations_json
+from assistant.drafting.briefs import words as brief_words
+from assistant.drafting.speeches import Speech
+from assistant.export.brief import split_sections, timeline_rows
+from assistant.export.speech import WORDS, length_line
+from assistant.ingest.catalog import IndexCatalog
 from assistant.types import Answer
 from ui.texts import say
 

@@ -7,7 +7,7 @@ fallback to French at run time.
 
 from __future__ import annotations
 
-from assistant.indexing import IndexReport
+from assistant.ingest.indexing import IndexReport
 
 LANGUAGES = {"fr": "Français", "en": "English", "ja": "日本語"}
 

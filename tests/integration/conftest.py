@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.models import check_model, load_manifest
+from assistant.models.manifest import check_model, load_manifest
 from assistant.pipeline import Assistant
 
 ROOT = Path(__file__).parents[2]

@@ -15,8 +15,8 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import StoreUnavailableError
+from assistant.ingest.store import ChromaStore
 from assistant.pipeline import Assistant
-from assistant.store import ChromaStore
 from tests.fakes import FakeEmbedder
 
 ROOT = Path(__file__).parents[2]

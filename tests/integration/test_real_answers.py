@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.config import Settings
-from assistant.language import detect_language
-from assistant.models import resolve_chat_model
+from assistant.models.manifest import resolve_chat_model
 from assistant.pipeline import Assistant
+from assistant.text.language import detect_language
 
 
 def assert_citations_are_verbatim(assistant: Assistant, answer) -> None:
@@ -29,9 +29,9 @@ def test_the_2026_edition_is_refused_not_invented(real_assistant: Assistant) -> 
 
 
 def test_the_real_model_names_evidence_under_the_grammar(real_assistant: Assistant) -> None:
-    from assistant.answering import grounded_messages
-    from assistant.generation import complete
-    from assistant.grounding import output_format, parse_reply
+    from assistant.answer.answering import grounded_messages
+    from assistant.answer.grounding import output_format, parse_reply
+    from assistant.models.generation import complete
 
     model = real_assistant.chat_model
     assert model is not None
@@ -59,8 +59,8 @@ READINGS = [
 
 
 def test_the_real_model_reads_the_named_sentences_apart(real_assistant: Assistant, llama_server: str) -> None:
-    from assistant.generation import OpenAIChatModel
-    from assistant.verifying import gives_answer
+    from assistant.answer.verifying import gives_answer
+    from assistant.models.generation import OpenAIChatModel
 
     assert real_assistant.chat_model is not None
     remote = OpenAIChatModel(base_url=llama_server, model="default", api_key="none")
@@ -186,7 +186,7 @@ def test_a_system_prompt_used_again_is_not_evaluated_again(real_assistant: Assis
     system prompt (``generation.prefix_states``) instead of evaluating it anew."""
     import llama_cpp
 
-    from assistant.generation import complete
+    from assistant.models.generation import complete
 
     model = real_assistant.chat_model
     assert model is not None

@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from assistant.briefs import brief
-from assistant.checking import claims
-from assistant.language import message
-from assistant.lexical import fold
+from assistant.answer.checking import claims
+from assistant.drafting.briefs import brief
+from assistant.drafting.speeches import SpeechRequest, draft_speech
 from assistant.pipeline import Assistant
-from assistant.speeches import SpeechRequest, draft_speech
+from assistant.text.language import message
+from assistant.text.lexical import fold
 
 EDITIONS = [
     (2008, "Nancy"),
@@ -27,7 +27,7 @@ EDITIONS = [
 
 
 def flat(text: str) -> str:
-    return " ".join(fold(text).replace("-", " ").split())  # as the timeline compares (timeline._key)
+    return " ".join(fold(text).replace("-", " ").split())  # as the timeline compares (stated.key)
 
 
 def test_the_brief_lists_the_eight_editions_each_cited_and_the_five_or_six_hosts(real_assistant: Assistant) -> None:

@@ -9,7 +9,6 @@ generation, so killing the run at any point loses nothing, and the next run star
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import fcntl
 import hashlib
@@ -19,42 +18,35 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.chunking import normalize_text, segment_document, split_document
 from assistant.config import Settings
-from assistant.embeddings import Embedder
 from assistant.errors import AssistantError, IndexNotBuiltError
-from assistant.lexical import BM25Index
-from assistant.loading import load_corpus
-from assistant.models import load_manifest
-from assistant.store import HNSW_CONFIG, ChromaStore
+from assistant.ingest.catalog import (
+    COLLECTION_KEYS,
+    CURRENT,
+    GENERATIONS,
+    DocumentRecord,
+    IndexCatalog,
+    current_generation,
+)
+from assistant.ingest.loading import load_corpus
+from assistant.ingest.store import HNSW_CONFIG, ChromaStore
+from assistant.models.embeddings import Embedder
+from assistant.models.manifest import load_manifest
+from assistant.text.chunking import normalize_text, segment_document, split_document
+from assistant.text.lexical import BM25Index
 from assistant.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
 
 CHUNKER_VERSION = "4"  # bump when chunking or the embedded text changes: it forces a rebuild
-CURRENT = "CURRENT"
-GENERATIONS = "generations"
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    """What the index knows of a document."""
-
-    doc_id: str
-    source: str
-    title: str
-    sha256: str
-    chunks: int
-    indexed_at: str
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,7 +100,6 @@ def index_params(settings: Settings, *, second_model: str | None = None) -> dict
 
 _SECOND_KEYS = ("second_embedding_model", "second_embedding_sha256")
 # Where a generation's manifest names its vector collections (the last only with a second embedder).
-_COLLECTION_KEYS = ("collection", "sentence_collection", "second_collection")
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -125,149 +116,6 @@ def open_store(settings: Settings, embedder: Embedder) -> ChromaStore:
     if settings.chroma_host:
         return ChromaStore.server(settings.chroma_host, settings.chroma_port, embedder, ssl=settings.chroma_ssl)
     return ChromaStore.persistent(settings.index_dir / "chroma", embedder)
-
-
-# --- reading ---------------------------------------------------------------------------------------
-
-
-class IndexCatalog:
-    """One committed generation: its documents, chunks, BM25 index and collection name."""
-
-    def __init__(
-        self,
-        folder: Path,
-        manifest: dict[str, Any],
-        chunks: dict[str, Chunk],
-        sentences: dict[str, Chunk],
-        bm25: BM25Index,
-        texts: dict[str, str],
-    ) -> None:
-        self.folder = folder
-        self.manifest = manifest
-        self.generation: str = manifest["generation"]
-        self.collection: str = manifest["collection"]
-        self.sentence_collection: str = manifest["sentence_collection"]
-        # Chunk vectors of the second embedder, when the index has one.
-        self.second_collection: str | None = manifest.get("second_collection")
-        self.params: dict[str, Any] = manifest["params"]
-        self.documents = {d["doc_id"]: DocumentRecord(**d) for d in manifest["documents"]}
-        self.chunks = chunks
-        self.sentences = sentences
-        self.bm25 = bm25
-        self._texts = texts
-        # Each document's sentences in order, and which chunks hold each sentence (two where they overlap).
-        self._sentences_by_doc: dict[str, list[Chunk]] = {}
-        for sentence in sorted(sentences.values(), key=lambda x: (x.doc_id, x.start)):
-            self._sentences_by_doc.setdefault(sentence.doc_id, []).append(sentence)
-        self._starts = {doc: [x.start for x in group] for doc, group in self._sentences_by_doc.items()}
-        self.chunks_of_sentence: dict[str, list[str]] = {}
-        for chunk in chunks.values():
-            for sentence in self.sentences_of(chunk):
-                self.chunks_of_sentence.setdefault(sentence.chunk_id, []).append(chunk.chunk_id)
-
-    def collections(self) -> list[str]:
-        """The vector collections this generation reads."""
-        return [self.manifest[k] for k in _COLLECTION_KEYS if self.manifest.get(k)]
-
-    def sentences_of(self, chunk: Chunk) -> list[Chunk]:
-        """The sentences (and headings) inside a chunk, in order."""
-        group = self._sentences_by_doc.get(chunk.doc_id, [])
-        first = bisect.bisect_left(self._starts.get(chunk.doc_id, []), chunk.start)
-        inside = []
-        for sentence in group[first:]:
-            if sentence.start >= chunk.end:
-                break
-            if sentence.end <= chunk.end:
-                inside.append(sentence)
-        return inside
-
-    def following(self, sentence: Chunk, *, max_chars: int) -> list[Chunk]:
-        """The units after ``sentence`` in its document, in order, as many as fit in ``max_chars``:
-        what an introduction ("… sur les trois thèmes suivants :") introduces.
-        """
-        group = self._sentences_by_doc.get(sentence.doc_id, [])
-        out: list[Chunk] = []
-        used = 0
-        for unit in group[bisect.bisect_right(self._starts.get(sentence.doc_id, []), sentence.start) :]:
-            used += len(unit.text)
-            if used > max_chars:
-                break
-            out.append(unit)
-        return out
-
-    @classmethod
-    def load(cls, index_dir: Path) -> IndexCatalog:
-        folder = current_generation(index_dir)
-        if folder is None:
-            raise IndexNotBuiltError(f"Index not built in {index_dir}: run `assistant index`.")
-        try:
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-            texts = {r["doc_id"]: _read_text(folder / "texts" / f"{r['doc_id']}.txt") for r in manifest["documents"]}
-            chunks = _read_units(folder / "chunks.jsonl", texts)
-            sentences = _read_units(folder / "sentences.jsonl", texts)
-            bm25 = BM25Index.load(folder / "bm25")
-        except (OSError, ValueError, KeyError) as exc:
-            raise IndexNotBuiltError(
-                f"The index in {index_dir} is damaged ({exc}): run `assistant index --rebuild`."
-            ) from exc
-        return cls(folder, manifest, chunks, sentences, bm25, texts)
-
-    def text(self, doc_id: str) -> str:
-        """The full text of an indexed document: what every offset of its chunks points into."""
-        if doc_id not in self._texts:
-            self._texts[doc_id] = _read_text(self.folder / "texts" / f"{doc_id}.txt")
-        return self._texts[doc_id]
-
-    def select_documents(
-        self,
-        *,
-        doc_ids: Sequence[str] | None = None,
-        editions: Sequence[int] | None = None,
-        years: Sequence[int] | None = None,
-    ) -> list[str] | None:
-        """Ids of the documents that pass the filters, or None when no filter is set."""
-        if not doc_ids and not editions and not years:
-            return None
-        chosen = []
-        for record in self.documents.values():
-            if doc_ids and record.doc_id not in doc_ids and record.source not in doc_ids:
-                continue
-            if editions and record.metadata.get("edition") not in editions:
-                continue
-            if years and record.metadata.get("year") not in years:
-                continue
-            chosen.append(record.doc_id)
-        return chosen
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    pointer = index_dir / CURRENT
-    if not pointer.is_file():
-        return None
-    folder = index_dir / GENERATIONS / pointer.read_text(encoding="utf-8").strip()
-    return folder if (folder / "manifest.json").is_file() else None
-
-
-def _read_units(path: Path, texts: dict[str, str]) -> dict[str, Chunk]:
-    units = {}
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            units[row["chunk_id"]] = Chunk(
-                chunk_id=row["chunk_id"],
-                doc_id=row["doc_id"],
-                start=row["start"],
-                end=row["end"],
-                text=texts[row["doc_id"]][row["start"] : row["end"]],
-                heading_path=tuple(row["heading_path"]),
-                metadata={"embed_sha": row["embed_sha"]},
-            )
-    return units
-
-
-def _read_text(path: Path) -> str:
-    with path.open(encoding="utf-8", newline="") as f:
-        return f.read()
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -421,6 +269,11 @@ def _write_generation(
     *,
     second: Embedder | None = None,
 ) -> tuple[int, int, int]:
+    """Write a generation's folder and collections: texts, chunk and sentence tables, BM25, vectors (copied
+    from ``previous`` where the text is unchanged, else embedded), the manifest last.
+
+    Long: the writes of one generation are one transaction, kept in the order a killed run must find
+    them; each step is a few lines."""
     folder = settings.index_dir / GENERATIONS / f"{generation}.tmp"
     (folder / "texts").mkdir(parents=True)
     titles = {d.doc_id: d.title for d in documents}
@@ -578,7 +431,7 @@ def _remove_leftovers(index_dir: Path, store: ChromaStore, prefix: str) -> None:
     keep_collections: set[str] = set()
     if keep is not None:
         manifest = json.loads((keep / "manifest.json").read_text(encoding="utf-8"))
-        keep_collections = {manifest.get(k) or "" for k in _COLLECTION_KEYS}
+        keep_collections = {manifest.get(k) or "" for k in COLLECTION_KEYS}
     for name in store.collection_names():
         if name.startswith(prefix + "-") and name not in keep_collections:
             logger.info("removing collection %s left by an interrupted run", name)

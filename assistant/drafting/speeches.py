@@ -29,11 +29,12 @@ from functools import cache, partial
 from importlib import resources
 from typing import Any, Protocol
 
-from assistant.answering import quoted_text, translated_quote, translation_line
-from assistant.checking import URL, claims
-from assistant.citations import has_words
+from assistant.answer.answering import quoted_text, translated_quote, translation_line
+from assistant.answer.checking import claims
+from assistant.answer.citations import has_words
 from assistant.errors import AssistantError
-from assistant.inputs import has_letters_or_digits, typed_line
+from assistant.text.inputs import has_letters_or_digits, typed_line
+from assistant.text.numbers import URL
 from assistant.types import Answer, Citation
 
 OCCASIONS = ("welcome", "council", "signing", "closing")
@@ -96,7 +97,9 @@ class SpeechError(AssistantError):
 @cache
 def outlines() -> dict[str, Any]:
     """The outlines, checked: every said part of every language asserts nothing checkable."""
-    data = json.loads((resources.files("assistant") / "speech_data" / "outlines.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        (resources.files("assistant.drafting") / "speech_data" / "outlines.json").read_text(encoding="utf-8")
+    )
     for lang in ("fr", "en", "ja"):
         said = data[lang]["said"]
         for text in [t for part in SAID for t in said[part].values()]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.generation import ChatModel, Messages, OutputFormat
+from assistant.models.generation import ChatModel, Messages, OutputFormat
 
 NONE = "NONE"
 _HEADER = re.compile(r"EVIDENCE\s*:\s*(?P<ids>[^\n]*)\n+\s*ANSWER\s*:\s*", re.IGNORECASE)

@@ -30,17 +30,19 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from assistant import lists, transliteration
-from assistant.citations import MODEL_REFUSALS, REFUSAL_TOKEN, URL, Candidate, cosine, split_answer
-from assistant.lexical import STOPWORDS, fold, tokenize
-from assistant.questions import CJK, adds_nothing, asks_for_number, asks_for_place
-from assistant.retrieval import editions_named, years_named
+from assistant.answer import lists
+from assistant.answer.citations import MODEL_REFUSALS, REFUSAL_TOKEN, split_answer
+from assistant.models.embeddings import cosine
+from assistant.text import transliteration
+from assistant.text.lexical import STOPWORDS, fold, tokenize
+from assistant.text.numbers import MONTHS, URL, editions_named, normalise, numbers, years_named
+from assistant.text.questions import CJK, adds_nothing, asks_for_number, asks_for_place
+from assistant.types import Candidate
 
 Mode = Literal["answer", "quoted", "refused"]
 
@@ -190,7 +192,7 @@ def fixed_by(text: str) -> set[str]:
     """The years and edition numbers a text names, as values ("2026", "#9"): what a question pins down,
     and what evidence states. Read as retrieval reads them (``years_named``, ``editions_named``), after
     full-width digits are made ASCII ("２０２６年")."""
-    text = _normalise(text)
+    text = normalise(text)
     return {str(y) for y in years_named(text)} | {f"#{e}" for e in editions_named(text)}
 
 
@@ -202,7 +204,7 @@ def claims(text: str) -> list[str]:
     case, or when it is a common sentence opener at the start of a sentence ("During", "Selon").
     """
     found = URL.findall(text)
-    plain = _normalise(URL.sub(" ", text))
+    plain = normalise(URL.sub(" ", text))
     found += sorted(numbers(plain), key=int)
     lowered = {fold(w) for w in re.findall(rf"\b[a-zà-ÿ][{_LATIN}’'\-]*", plain)}
     for m in _NAME.finditer(plain):
@@ -213,7 +215,7 @@ def claims(text: str) -> list[str]:
             opening = _SENTENCE_START.search(plain[:at]) is not None
             if folded in STOPWORDS or folded in lowered or len(name) < 2 or (opening and folded in _OPENERS):
                 continue
-            if folded in _MONTHS:  # a month is a number, checked as one
+            if folded in MONTHS:  # a month is a number, checked as one
                 continue
             if opening and len(_sentence_at(plain, at).split()) > 3:
                 # A capitalised first word of a longer sentence is as often a plain word as a name; a bare
@@ -249,74 +251,6 @@ def _trim(name: str) -> str:
     return " ".join(words)
 
 
-# Month names are numbers ("octobre", "October" and "10月" agree): the calendar, not this corpus.
-_MONTHS = {
-    fold(name): str(month)
-    for month, names in enumerate(
-        (
-            "janvier january",
-            "février february",
-            "mars march",
-            "avril april",
-            "mai may",
-            "juin june",
-            "juillet july",
-            "août august",
-            "septembre september",
-            "octobre october",
-            "novembre november",
-            "décembre december",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
-_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b")
-
-
-@lru_cache(maxsize=4096)
-def numbers(text: str) -> frozenset[str]:
-    """The numbers of a text as digit strings: digits, month names, and number words (French, English,
-    kanji)."""
-    text = _normalise(URL.sub(" ", text))
-    found = {str(int(d)) for d in _DIGITS.findall(text)}
-    found |= {_MONTHS[m] for m in _MONTH.findall(fold(text)) if m != "may" or "May" in text}
-    found |= {str(_kanji_value(run)) for run in _KANJI_NUMBER.findall(text) if _kanji_value(run) > 1}
-    for lang in ("fr", "en"):
-        # "un", "une", "one" are articles as often as numbers: a word read as 1 is no claim.
-        found |= {str(int(d)) for d in _DIGITS.findall(words_as_digits(text, lang)) if int(d) != 1}
-    return frozenset(found)
-
-
-_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
-_KANJI_NUMBER = re.compile("[〇一二三四五六七八九十百千]+")
-
-
-def _kanji_value(run: str) -> int:
-    """A number written in kanji: "四" 4, "十四" 14, "二十二" 22, "二〇二四" 2024."""
-    if not any(c in _KANJI_UNITS for c in run):
-        return int("".join(str(_KANJI_DIGITS[c]) for c in run))
-    total, digit = 0, 0
-    for c in run:
-        if c in _KANJI_UNITS:
-            total += (digit or 1) * _KANJI_UNITS[c]
-            digit = 0
-        else:
-            digit = _KANJI_DIGITS[c]
-    return total + digit
-
-
-def words_as_digits(text: str, lang: str) -> str:
-    """``text`` with its number words in ``lang`` written as digits (ordinals too: "septième" 7ème)."""
-    from text_to_num import alpha2digit
-
-    try:
-        return str(alpha2digit(text, lang, threshold=1))
-    except (ValueError, TypeError):  # the parser refuses some inputs: then no number words are read
-        return text
-
-
 def supported(claim: str, text: str) -> bool:
     """True if ``text`` states ``claim``: the same address, the same number, or every word of the name."""
     if URL.fullmatch(claim):
@@ -330,7 +264,7 @@ def supported(claim: str, text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
-    return frozenset(re.findall(r"\w+", fold(_normalise(text))))
+    return frozenset(re.findall(r"\w+", fold(normalise(text))))
 
 
 def _cognate(word: str, have: frozenset[str]) -> bool:
@@ -349,11 +283,6 @@ def _consonants(word: str) -> str:
 
 def _text(evidence: Sequence[Candidate]) -> str:
     return " ".join(c.sentence.text for c in evidence)
-
-
-def _normalise(text: str) -> str:
-    """Full-width digits and letters as ASCII (NFKC), so that "２０２４" is 2024."""
-    return unicodedata.normalize("NFKC", text)
 
 
 def attribute(text: str, evidence: Sequence[int], shown: Sequence[Candidate]) -> list[tuple[str, tuple[int, ...]]]:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.embeddings import Embedder
 from assistant.errors import QuestionError
-from assistant.indexing import IndexCatalog
-from assistant.store import ChromaStore
+from assistant.ingest.catalog import IndexCatalog
+from assistant.ingest.store import ChromaStore
+from assistant.models.embeddings import Embedder
+from assistant.text.numbers import editions_named, years_named
 from assistant.types import Passage
 
 logger = logging.getLogger(__name__)
@@ -43,21 +43,6 @@ def fuse_rankings(
         for rank, item in enumerate(ranking, start=1):
             scores[item] = scores.get(item, 0.0) + weight / (rrf_k + rank)
     return scores
-
-
-_YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
-_EDITION = re.compile(
-    r"(?<!\d)(\d{1,2})\s*(?:e|es|ème|èmes|er|re|res|ère|ères|th|st|nd|rd)\b|第\s*(\d{1,2})\s*回", re.IGNORECASE
-)
-
-
-def years_named(query: str) -> list[int]:
-    return sorted({int(y) for y in _YEAR.findall(query)})
-
-
-def editions_named(query: str) -> list[int]:
-    """Edition numbers written as ordinals: "1res", "7es", "7e", "7th", "第7回"."""
-    return sorted({int(a or b) for a, b in _EDITION.findall(query)})
 
 
 class HybridRetriever:

@@ -6,7 +6,7 @@ Every item is cited, as an answer is:
   the evidence-first engine, in French whatever the brief's language; the brief says the sentences the
   model chose, verbatim and footnoted, as a speech does (``quote_only``), and in English or Japanese
   their labelled machine translation;
-- the timeline is extracted and checked by :mod:`assistant.timeline`; where sources differ, the row says so;
+- the timeline is extracted and checked by :mod:`assistant.drafting.timeline`; where sources differ, the row says so;
 - the links are the web addresses the documents write, each cited to its sentence;
 - the FAQ's questions are answered the same way, by the sentences the model chose (a written answer of
   the small model said "every year" of a biennial meeting, cited); a question the sources do not answer
@@ -32,16 +32,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant import timeline
-from assistant.answering import quoted_block
-from assistant.checking import URL
-from assistant.citations import citations_json, cosine, has_words
+from assistant.answer.answering import quoted_block
+from assistant.answer.citations import citations_json, has_words
 from assistant.config import Settings
-from assistant.embeddings import Embedder
+from assistant.drafting import timeline
 from assistant.errors import AssistantError
-from assistant.generation import ChatModel
-from assistant.indexing import IndexCatalog
-from assistant.language import message
+from assistant.ingest.catalog import IndexCatalog
+from assistant.models.embeddings import Embedder, cosine
+from assistant.models.generation import ChatModel
+from assistant.text.language import message
+from assistant.text.numbers import URL
 from assistant.types import Answer, Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class BriefError(AssistantError):
 
 @cache
 def words() -> dict[str, Any]:
-    return json.loads((resources.files("assistant") / "brief_data" / "brief.json").read_text(encoding="utf-8"))
+    return json.loads((resources.files("assistant.drafting") / "brief_data" / "brief.json").read_text(encoding="utf-8"))
 
 
 def brief(sources: Sources, language: str, *, refresh: bool = False, progress: BriefProgress | None = None) -> dict:
@@ -112,7 +112,10 @@ def brief(sources: Sources, language: str, *, refresh: bool = False, progress: B
 def build_brief(
     sources: Sources, language: str, *, progress: BriefProgress | None = None, cache_dir: Path | None = None
 ) -> dict:
-    """Build the brief: sections, timeline, links, FAQ, each item cited (see the module's docstring)."""
+    """Build the brief: sections, timeline, links, FAQ, each item cited (see the module's docstring).
+
+    Long: the sections, the timeline and the FAQ share one progress count, one footnote numbering and
+    one list of gaps, and are built in the order the reader sees them."""
     started = time.perf_counter()
     said = words()[language]
     catalog = sources.catalog

@@ -15,15 +15,16 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from assistant import checking, transliteration, verifying
-from assistant.citations import Candidate, cite
+from assistant.answer import checking, verifying
+from assistant.answer.citations import cite
+from assistant.answer.grounding import parse_reply, render_evidence, write_grounded
 from assistant.errors import ModelError
-from assistant.generation import ChatModel, complete
-from assistant.grounding import parse_reply, render_evidence, write_grounded
-from assistant.language import LANGUAGE_NAMES, message, written_in
+from assistant.models.generation import ChatModel, complete
 from assistant.prompts import load_prompt
-from assistant.questions import CJK
-from assistant.types import Answer, AnswerEvent, Citation, Evidence, Final, Progress
+from assistant.text import transliteration
+from assistant.text.language import LANGUAGE_NAMES, message, written_in
+from assistant.text.questions import CJK
+from assistant.types import Answer, AnswerEvent, Candidate, Citation, Evidence, Final, Progress
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ class EvidenceFirstWriter:
 
         Nothing the model writes is streamed: the named sentences are (:class:`Evidence`, verbatim
         source text), then the checked answer.
+
+        Long: the stages of one answer in the order they run (write, check, read again, translate,
+        cite), each announced by its Progress event.
         """
         yield Progress("generating")
         language = base.language

@@ -67,7 +67,7 @@ class ModelStatus:
 def load_manifest(text: str | None = None) -> dict[str, ModelSpec]:
     """Read the manifest (the packaged ``models.toml`` unless ``text`` is given)."""
     if text is None:
-        text = resources.files("assistant").joinpath("models.toml").read_text(encoding="utf-8")
+        text = resources.files("assistant.models").joinpath("models.toml").read_text(encoding="utf-8")
     specs = {}
     for raw in tomllib.loads(text)["model"]:
         p = raw.pop("parts")

@@ -1,4 +1,4 @@
-"""An onboarding brief (as :func:`assistant.briefs.brief` returns it) as Markdown, Word and a timeline chart."""
+"""An onboarding brief (as :func:`assistant.drafting.briefs.brief` returns it) as Markdown, Word and a chart."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from assistant.briefs import words
-from assistant.speech_export import footnote_marks as _notes
-from assistant.speech_export import reference
+from assistant.drafting.briefs import words
+from assistant.export.speech import footnote_marks as _notes
+from assistant.export.speech import reference
 
 COLUMNS = ("edition", "year", "dates", "city", "theme", "participants", "sources")
 _WORDS = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.citations import Candidate
+from assistant.types import Candidate
 
 # A count and a plural noun, after number words are written as digits: "3 ateliers", "2 tables rondes",
 # "22 collectivités françaises", "two round tables" (with up to one word between: "2 grandes tables").

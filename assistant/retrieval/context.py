@@ -13,11 +13,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from assistant.citations import Candidate, cosine
-from assistant.indexing import IndexCatalog
-from assistant.instructions import gives_orders
-from assistant.store import ChromaStore
-from assistant.types import Chunk, Passage
+from assistant.ingest.catalog import IndexCatalog
+from assistant.ingest.store import ChromaStore
+from assistant.models.embeddings import cosine
+from assistant.text.instructions import gives_orders
+from assistant.types import Candidate, Chunk, Passage
 
 # A list item is a short line; a longer unit after an introduction ends the list.
 _LIST_ITEM_CHARS = 250

@@ -7,14 +7,12 @@ at the offsets given. Everything that shows a source (answers, speeches, briefs,
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from assistant.chunking import split_sentences
-from assistant.types import Chunk, Citation, Passage
+from assistant.text.chunking import split_sentences
+from assistant.types import Candidate, Citation
 
 logger = logging.getLogger(__name__)
 
@@ -28,25 +26,8 @@ MODEL_REFUSALS = re.compile(
     r"情報(は|が)(ありません|ない)|記載(は|が)?(ありません|されていません)|わかりません|分かりません",
     re.IGNORECASE,
 )
-# A web address, without the punctuation that may close the sentence around it.
-URL = re.compile(r"https?://[^\s<>\"«»]*[^\s<>\"«».,;:!?)\]]")
 _MARKER = re.compile(r"\s*(?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]|【\d+】)")
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•*])\s+")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A source sentence the model was shown, with the passage it belongs to."""
-
-    passage: Passage
-    sentence: Chunk
-    vector: Sequence[float]
-    about: str = ""  # what the sentence's document is: title, host city and year
-    introduced_by: str | None = None  # for an item of a list: its introduction's sentence id
-
-    @property
-    def heading(self) -> str:
-        return self.about or self.passage.title
 
 
 def cite(candidate: Candidate, n: int, document_text: Callable[[str], str]) -> Citation | None:
@@ -76,12 +57,6 @@ def split_answer(text: str) -> list[str]:
     """The answer's sentences without the citation markers and list numbers the model may have written."""
     cleaned = _MARKER.sub("", text).strip()
     return [_LIST_MARK.sub("", cleaned[s.start : s.end]) for s in split_sentences(cleaned)]
-
-
-def cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
 
 
 def citations_json(citations: Sequence[Citation]) -> list[dict[str, Any]]:

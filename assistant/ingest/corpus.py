@@ -14,14 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.chunking import split_sentences
 from assistant.config import Settings
-from assistant.describing import describe, valid_date
 from assistant.errors import DocumentError
-from assistant.indexing import IndexReport, Progress
-from assistant.instructions import gives_orders
-from assistant.language import detect_language
-from assistant.loading import (
+from assistant.ingest.describing import describe, valid_date
+from assistant.ingest.indexing import IndexReport, Progress
+from assistant.ingest.loading import (
     METADATA_FILE,
     SUPPORTED_SUFFIXES,
     DocumentMetadata,
@@ -30,6 +27,9 @@ from assistant.loading import (
     read_metadata,
     write_metadata,
 )
+from assistant.text.chunking import split_sentences
+from assistant.text.instructions import gives_orders
+from assistant.text.language import detect_language
 from assistant.types import Document
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from assistant.retrieval import editions_named, years_named
+from assistant.text.numbers import editions_named, years_named
 
 HEAD_CHARS = 600  # the title, a subtitle, the first paragraph: where a document dates itself
 

@@ -33,19 +33,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.checking import numbers, words_as_digits
+from assistant.drafting import stated
 from assistant.errors import ModelError
-from assistant.generation import ChatModel, OutputFormat, complete
-from assistant.lexical import fold
+from assistant.models.generation import ChatModel, OutputFormat, complete
 from assistant.prompts import load_prompt
-from assistant.retrieval import editions_named
+from assistant.text.numbers import numbers
 from assistant.types import Chunk
 
 logger = logging.getLogger(__name__)
 
-YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|[.!?。](?:\s|$)")
-_QUOTED = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"]+)\"|「([^」]+)」|『([^』]+)』")
 MAX_MEETINGS = 8  # per passage
 VERSION = 5  # of the prompt and the grammar: replies kept from another version are asked again
 
@@ -181,7 +177,7 @@ class Row:
 def _same(name: str, value: Any) -> Any:
     """What two values of a field must share to agree: their words, but for participants their counts
     ("14 collectivités japonaises et 22…" and "des 14 collectivités territoriales japonaises et des 22…")."""
-    return numbers(value) if name == "participants" and isinstance(value, str) else _key(str(value))
+    return numbers(value) if name == "participants" and isinstance(value, str) else stated.key(str(value))
 
 
 def windows(
@@ -200,7 +196,7 @@ def windows(
     written apart from the shipped corpus, the floor alone kept 6 of 12 that state an edition
     ("Takamatsu a été la ville hôte des cinquièmes Rencontres, en 2014" scored 0.39; eval/README.md)."""
     ordered = sorted(sentences, key=lambda s: (s.doc_id, s.start))
-    dated = [i for i, s in enumerate(ordered) if YEAR.search(s.text)]
+    dated = [i for i, s in enumerate(ordered) if stated.YEAR.search(s.text)]
     if not dated:
         return []
     scores = similarity([" ".join(ordered[i].text.split()) for i in dated])
@@ -229,7 +225,7 @@ def detail_windows(sentences: Sequence[Chunk], editions: set[int], read: Sequenc
     return [
         _window(ordered, i)
         for i, s in enumerate(ordered)
-        if s.chunk_id not in seen and not YEAR.search(s.text) and ordinals(s.text) & editions
+        if s.chunk_id not in seen and not stated.YEAR.search(s.text) and stated.ordinals(s.text) & editions
     ]
 
 
@@ -289,16 +285,16 @@ def verify(
     ``by_number``: the window was read for naming an edition by its number (:func:`detail_windows`). Only
     that number, in digits or in words, places the mention; a year or a city is not read from such a
     window (it names the edition by number because its year and city were said elsewhere)."""
-    checks = {**_CHECKS, "edition": _ordinal} if by_number else _CHECKS
+    checks = {**stated.CHECKS, "edition": stated.ordinal_written} if by_number else stated.CHECKS
     spans = window.quotes()
     year = city = None
     if by_number:
-        if not _ordinal(raw.get("edition"), window.sentence.text):
+        if not stated.ordinal_written(raw.get("edition"), window.sentence.text):
             return None
     else:
         values = {k: raw.get(k) for k in ("year", "city") if checks[k](raw.get(k), window.text)}
         year, city = values.get("year"), values.get("city")
-        if year is not None and city is not None and not _paired(year, city, window.text):
+        if year is not None and city is not None and not stated.paired(year, city, window.text):
             logger.info("timeline: %s and %s are not stated together in %s", city, year, window.sentence.chunk_id)
             year = None  # the city is named, not its year
         if year is None and city is None:
@@ -318,9 +314,11 @@ def verify(
     after = _flat(*reach)
     details = {k: raw.get(k) for k in ("edition", "dates", "theme", "participants")}
     values = {k: v for k, v in details.items() if v is not None and v != "" and checks[k](v, after)}
-    if "participants" not in values and (clause := counting_clause(details["participants"], reach[0].text)):
+    clause = stated.counting_clause(details["participants"], reach[0].text)
+    if "participants" not in values and clause:
         values["participants"] = clause  # the counts the model gave, as the sentence naming the edition words them
-    if _year(raw.get("planned"), window.text):  # "initialement prévue en 2020", often in the next sentence
+    # "initialement prévue en 2020", often in the next sentence
+    if stated.year_written(raw.get("planned"), window.text):
         values["planned"] = raw["planned"]  # whether it is a plan of this edition: ``_differences``
     kept = {"year": year, "city": city, **values}
     quote = next(span for span in spans if all(checks[k](v, span.text) for k, v in kept.items() if v is not None))
@@ -332,7 +330,7 @@ def rows_of(mentions: Sequence[Mention]) -> list[Row]:
     rows: dict[tuple[int, str], Row] = {}
     for m in mentions:
         if m.year is not None and m.city is not None:
-            rows.setdefault((m.year, _key(m.city)), Row(m.year, m.city)).mentions.append(m)
+            rows.setdefault((m.year, stated.key(m.city)), Row(m.year, m.city)).mentions.append(m)
     for m in mentions:  # a year without a city supports the one row of that year, if there is one
         if m.city is None and m.year is not None:
             same = [r for r in rows.values() if r.year == m.year]
@@ -343,7 +341,7 @@ def rows_of(mentions: Sequence[Mention]) -> list[Row]:
             same = [r for r in rows.values() if m.edition in r.values("edition")]
             if len(same) == 1:
                 same[0].mentions.append(m)
-    ordered = sorted(rows.values(), key=lambda r: (r.year, _key(r.city)))
+    ordered = sorted(rows.values(), key=lambda r: (r.year, stated.key(r.city)))
     _differences(ordered, mentions)
     return ordered
 
@@ -380,7 +378,7 @@ def _differences(rows: list[Row], mentions: Sequence[Mention]) -> None:
     for listed, span in _listings(mentions):
         first, last = span
         for row in rows:
-            if first <= row.year <= last and not any(_key(row.city) == _key(m.city or "") for m in listed):
+            if first <= row.year <= last and not any(stated.key(row.city) == stated.key(m.city or "") for m in listed):
                 names = ", ".join(m.city or "" for m in listed)
                 row.conflicts.append(
                     {
@@ -401,7 +399,7 @@ def _listings(mentions: Sequence[Mention]) -> list[tuple[list[Mention], tuple[in
             by_window.setdefault(m.window.sentence.chunk_id, []).append(m)
     out = []
     for listed in by_window.values():
-        years = sorted({int(y) for y in YEAR.findall(listed[0].window.sentence.text)})
+        years = sorted({int(y) for y in stated.YEAR.findall(listed[0].window.sentence.text)})
         if len(listed) > 1 and len(years) > 1:
             out.append((listed, (years[0], years[-1])))
     return out
@@ -413,102 +411,5 @@ def _conflict(name: str, values: list[tuple[Any, list[Mention]]]) -> dict[str, A
 
 def _nested(values: list[str]) -> bool:
     """Dates that only differ in detail ("du 3 au 6 octobre" and "du 3 au 6 octobre 2022") agree."""
-    keys = sorted((_key(v) for v in values), key=len)
+    keys = sorted((stated.key(v) for v in values), key=len)
     return all(k in keys[-1] for k in keys)
-
-
-def _key(text: str) -> str:
-    return " ".join(fold(text).replace("-", " ").split())
-
-
-def _year(value: Any, text: str) -> bool:
-    return isinstance(value, int) and str(value) in YEAR.findall(text)
-
-
-def _city(value: Any, text: str) -> bool:
-    """The name is written in ``text``: as whole words where words are spaced ("Tours" is not in "retours"),
-    as a run of characters in Japanese."""
-    if not isinstance(value, str) or YEAR.search(value) or len(_key(value)) < 2:
-        return False
-    name = _key(value)
-    if name.isascii():
-        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", _key(text)) is not None
-    return name in _key(text)
-
-
-def ordinals(text: str) -> set[int]:
-    """Edition numbers ``text`` writes as ordinals, in digits ("7es", "8th", "第8回") or in French or
-    English words ("Cette septième édition", "the eighth meeting": read by ``text_to_num``)."""
-    return {e for t in (text, words_as_digits(text, "fr"), words_as_digits(text, "en")) for e in editions_named(t)}
-
-
-def _edition(value: Any, text: str) -> bool:
-    """The number is written as an ordinal in digits: a word ("la première table ronde") places no
-    edition in a passage read for its year."""
-    return isinstance(value, int) and value in editions_named(text)
-
-
-def _ordinal(value: Any, text: str) -> bool:
-    return isinstance(value, int) and value in ordinals(text)
-
-
-def _copied(value: Any, text: str) -> bool:
-    return isinstance(value, str) and len(_key(value)) > 3 and _key(value) in _key(text)
-
-
-def _dated(value: Any, text: str) -> bool:
-    """Copied, and a date: it writes a number or a month ("sous le thème « … »" copied as dates is not)."""
-    return _copied(value, text) and bool(numbers(value))
-
-
-def _theme(value: Any, text: str) -> bool:
-    quoted = [_key(next(g for g in m.groups() if g)) for m in _QUOTED.finditer(text)]
-    return isinstance(value, str) and _key(value.strip('«»“”"「」『』 ')) in quoted
-
-
-def _participants(value: Any, text: str) -> bool:
-    """Copied, and it counts: a number that is not a year ("créées en 2008" copied as participants is not)."""
-    counted = numbers(value) if isinstance(value, str) else frozenset()
-    counts = {n for n in counted if not YEAR.fullmatch(n)}
-    return _copied(value, text) and bool(counts) and counted <= numbers(text)
-
-
-def counting_clause(value: Any, text: str) -> str | None:
-    """The shortest clause of ``text`` that writes every number of ``value`` (none of them a year), as
-    ``text`` writes it; None if there is none. The model's participants are often reworded ("14
-    collectivités japonaises and 22…" for "… et 22…"): their counts are checked, the words are the source's."""
-    counted = numbers(value) if isinstance(value, str) else frozenset()
-    if not counted or any(YEAR.fullmatch(n) for n in counted):
-        return None
-    clauses = [" ".join(c.split()) for c in _CLAUSE_BREAK.split(text)]
-    holding = [c for c in clauses if c and counted <= numbers(c)]
-    return min(holding, key=len) if holding else None
-
-
-def _paired(year: int, city: str, text: str) -> bool:
-    """True if ``text`` writes ``city`` and ``year`` in one clause, and no other year of that clause is
-    nearer the city."""
-    flat = _key(text)
-    name = _key(city)
-    place = flat.find(name)
-    if place < 0:
-        return False
-    end = place + len(name)
-    near = []
-    for m in YEAR.finditer(flat):
-        between = flat[m.end() : place] if m.start() < place else flat[end : m.start()]
-        if not _CLAUSE_BREAK.search(between):
-            near.append((len(between), m.group()))
-    return bool(near) and min(near)[1] == str(year)
-
-
-# How each field of the model's reply is checked against the passage (see the module's docstring).
-_CHECKS: dict[str, Callable[[Any, str], bool]] = {
-    "year": _year,
-    "city": _city,
-    "edition": _edition,
-    "dates": _dated,
-    "theme": _theme,
-    "participants": _participants,
-    "planned": _year,
-}

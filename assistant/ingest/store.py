@@ -17,8 +17,8 @@ import httpx
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from assistant.embeddings import Embedder
 from assistant.errors import ConfigError, IndexNotBuiltError, StoreUnavailableError
+from assistant.models.embeddings import Embedder
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.generation import ChatModel, Messages, OutputFormat, complete
-from assistant.grounding import json_object
+from assistant.answer.grounding import json_object
+from assistant.models.generation import ChatModel, Messages, OutputFormat, complete
 from assistant.prompts import load_prompt
 
 OUTPUT = OutputFormat(

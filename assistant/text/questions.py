@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from assistant.lexical import tokenize
+from assistant.text.lexical import tokenize
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # Question words that ask for a date or a count, in the three languages: grammar, not this corpus.

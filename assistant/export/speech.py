@@ -12,9 +12,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from assistant.answering import quoted_text
-from assistant.citations import citations_json
-from assistant.speeches import Speech, outlines
+from assistant.answer.answering import quoted_text
+from assistant.answer.citations import citations_json
+from assistant.drafting.speeches import Speech, outlines
 from assistant.types import Citation
 
 # Interface words of the exports, per language (the speech itself comes from the outline and the sources).

@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assistant.errors import DocumentError
-from assistant.inputs import document_text
+from assistant.text.inputs import document_text
 from assistant.types import Document, Span
 
 logger = logging.getLogger(__name__)

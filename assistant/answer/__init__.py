@@ -1,0 +1,1 @@
+"""From shown sentences to a checked, cited answer: the evidence-first engine."""

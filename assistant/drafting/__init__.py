@@ -1,0 +1,1 @@
+"""Speeches, onboarding briefs and their timeline, drafted from checked answers."""

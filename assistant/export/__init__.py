@@ -1,0 +1,1 @@
+"""Speeches and briefs as Markdown and Word files."""
