@@ -2,7 +2,7 @@
 
 Each mutant removes one protection from a copy of the project (the tracked files, as they stand in
 the work tree) and runs unit tests there; a mutant the tests survive is a guarantee no test holds.
-`make test` runs each mutant against the test file named for it (``first``: seconds a mutant);
+`make test` runs each mutant against the test named for it (``first``: seconds a mutant);
 `make test-all` against the whole unit suite. The work tree itself is never changed.
 
     python -m tests.mutants                  # each against its own test file
@@ -30,7 +30,7 @@ class Mutant:
     protection: str  # the code that holds the guarantee
     broken: str  # the same code without it
     guarantee: str
-    first: str  # the test file that catches it
+    first: str  # the test that catches it (a file or a test of one)
 
 
 MUTANTS = (
@@ -40,7 +40,7 @@ MUTANTS = (
         "if document_text(s.doc_id)[s.start : s.end] != s.text or not has_words(s.text):",
         "if not has_words(s.text):",
         "a citation's quote is the document's text at its offsets",
-        first="tests/test_citations.py",
+        first="tests/test_citations.py::test_a_quote_is_cited_only_where_it_stands_in_the_document",
     ),
     Mutant(
         "unverified-evidence-sentence",
@@ -48,7 +48,7 @@ MUTANTS = (
         "            if marks:\n                out.append(",
         "            if True:\n                out.append(",
         "a sentence none of whose citations verifies is dropped (evidence-first answers)",
-        first="tests/test_evidence_answers.py",
+        first="tests/test_evidence_answers.py::test_a_sentence_whose_named_evidence_is_not_at_its_offsets_is_dropped_the_rest_kept",
     ),
     Mutant(
         "silent-reply",
@@ -56,7 +56,7 @@ MUTANTS = (
         "return REFUSAL_TOKEN in text or MODEL_REFUSALS.search(text) is not None",
         "return REFUSAL_TOKEN in text",
         "an evidence-first reply that says the sources are silent is a refusal",
-        first="tests/test_checking.py",
+        first="tests/test_checking.py::test_no_evidence_or_a_silent_reply_is_refused",
     ),
     Mutant(
         "remove-rollback",
@@ -64,7 +64,7 @@ MUTANTS = (
         "        path.write_bytes(backup)\n        _restore_metadata(corpus, saved)\n        raise\n",
         "        raise\n",
         "a removal whose re-indexing fails puts the file and its metadata back",
-        first="tests/test_corpus.py",
+        first="tests/test_corpus.py::test_a_removal_whose_indexing_fails_puts_the_document_back",
     ),
     Mutant(
         "add-rollback",
@@ -73,7 +73,7 @@ MUTANTS = (
         "        _restore_metadata(corpus, saved)\n",
         "",
         "an addition whose indexing fails takes its copied files and metadata back out",
-        first="tests/test_corpus.py",
+        first="tests/test_corpus.py::test_an_indexing_failure_rolls_the_upload_back",
     ),
     Mutant(
         "read-only-add",
@@ -81,7 +81,7 @@ MUTANTS = (
         '    if not settings.uploads_enabled:\n        raise DocumentError(\n            "Adding',
         '    if False:\n        raise DocumentError(\n            "Adding',
         "a site with uploads turned off adds no document, whatever a client sends",
-        first="tests/test_corpus.py",
+        first="tests/test_corpus.py::test_read_only_sites_refuse_changes",
     ),
     Mutant(
         "read-only-change",
@@ -89,7 +89,7 @@ MUTANTS = (
         '    if not settings.uploads_enabled:\n        raise DocumentError(\n            f"{verb}',
         '    if False:\n        raise DocumentError(\n            f"{verb}',
         "a site with uploads turned off removes or edits no document, whatever a client sends",
-        first="tests/test_corpus.py",
+        first="tests/test_corpus.py::test_read_only_sites_refuse_changes",
     ),
     Mutant(
         "login",
@@ -97,7 +97,7 @@ MUTANTS = (
         "        auth=auth,\n",
         "        auth=None,\n",
         "with users set, no page, file route or API call of the app works without logging in",
-        first="tests/test_ui_access.py",
+        first="tests/test_ui_access.py::test_with_login_on_no_route_answers_without_it",
     ),
     Mutant(
         "no-words",
@@ -105,7 +105,7 @@ MUTANTS = (
         "    if not has_letters_or_digits(cleaned):",
         "    if False:",
         "a question of only emoji or punctuation gets a message, not a search",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_a_bad_question_gets_a_message_in_every_interface_and_changes_nothing[only emoji]",
     ),
     Mutant(
         "question-controls",
@@ -113,7 +113,7 @@ MUTANTS = (
         '" " if unicodedata.category(c)[0] == "C" else c for c in text',
         "c for c in text",
         "control characters and undecodable bytes in what users type are dropped",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_a_bad_question_gets_a_message_in_every_interface_and_changes_nothing[controls and undecodable bytes]",
     ),
     Mutant(
         "document-controls",
@@ -121,7 +121,7 @@ MUTANTS = (
         "text = document_text(extract(data, path.name))",
         "text = extract(data, path.name)",
         "control characters in a document become spaces (offsets kept; Word exports stay valid)",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_a_document_full_of_control_characters_keeps_its_offsets_and_exports",
     ),
     Mutant(
         "parser-errors",
@@ -129,7 +129,7 @@ MUTANTS = (
         "    except Exception as exc:  # a parser",
         "    except DocumentError as exc:  # a parser",
         "whatever a file parser raises on a broken file becomes a message naming the file",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_a_bad_file_is_refused_by_name_in_every_interface_and_changes_nothing[abime.docx]",
     ),
     Mutant(
         "escape-names",
@@ -137,7 +137,7 @@ MUTANTS = (
         "esc(v) if isinstance(v, str) else v",
         "v",
         "titles and file names in the app's messages show as text, never as markup",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_html_in_a_document_and_its_title_is_shown_as_text_everywhere_the_app_renders_it",
     ),
     Mutant(
         "escape-question",
@@ -145,7 +145,7 @@ MUTANTS = (
         '{"role": "user", "content": esc(question)}',
         '{"role": "user", "content": question}',
         "the question shows as text in the chat, never as markup",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_html_in_a_document_and_its_title_is_shown_as_text_everywhere_the_app_renders_it",
     ),
     Mutant(
         "escape-named-sources",
@@ -153,7 +153,7 @@ MUTANTS = (
         "esc(flat(q))",
         "flat(q)",
         "the named sources shown while an answer is checked show as text, never as markup",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_html_in_a_document_and_its_title_is_shown_as_text_everywhere_the_app_renders_it",
     ),
     Mutant(
         "size-limit",
@@ -161,7 +161,7 @@ MUTANTS = (
         "    if size_mb > settings.max_upload_mb:",
         "    if False:",
         "a file over the size limit is refused, named, before it is read",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_a_bad_file_is_refused_by_name_in_every_interface_and_changes_nothing[gros.txt]",
     ),
     Mutant(
         "duplicate-content",
@@ -169,7 +169,7 @@ MUTANTS = (
         "    if twin:",
         "    if False:",
         "the same text under another name is refused as already in the corpus",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_a_bad_file_is_refused_by_name_in_every_interface_and_changes_nothing[rencontres-copie.txt]",
     ),
     Mutant(
         "binary-content",
@@ -177,7 +177,7 @@ MUTANTS = (
         '    if b"\\x00" in data[:4096]:',
         "    if False:",
         "a program renamed .txt or .html is refused for what it holds, not its suffix",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_a_bad_file_is_refused_by_name_in_every_interface_and_changes_nothing[programme.txt]",
     ),
     Mutant(
         "encrypted-pdf",
@@ -185,7 +185,7 @@ MUTANTS = (
         "        if reader.is_encrypted:",
         "        if False:",
         "a password-protected PDF is refused with the reason and the fix",
-        first="tests/test_bad_input.py",
+        first="tests/test_bad_input.py::test_a_bad_file_is_refused_by_name_in_every_interface_and_changes_nothing[protege.pdf]",
     ),
     Mutant(
         "undo-interrupted-add",
@@ -193,7 +193,7 @@ MUTANTS = (
         "        undo_interrupted_add(self.settings.corpus_dir)",
         "        pass",
         "an addition killed midway is taken back out of the corpus by the next run",
-        first="tests/test_interrupted_index.py",
+        first="tests/test_interrupted_index.py::test_kill_minus_nine_during_an_addition_leaves_corpus_and_index_as_they_were",
     ),
     Mutant(
         "index-lock",
@@ -201,7 +201,7 @@ MUTANTS = (
         "            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)",
         "            pass",
         "a second indexing run while one runs is refused with a message, never mixed in",
-        first="tests/test_interrupted_index.py",
+        first="tests/test_interrupted_index.py::test_a_second_indexing_run_meanwhile_is_refused_with_a_message",
     ),
     Mutant(
         "follow-generation",
@@ -209,7 +209,7 @@ MUTANTS = (
         "        if folder is not None and folder.name != self._retriever.catalog.generation:",
         "        if False:",
         "a running app reads the generation another process has just committed, whole",
-        first="tests/test_interrupted_index.py",
+        first="tests/test_interrupted_index.py::test_a_reader_follows_a_new_generation_even_while_the_old_one_is_still_readable",
     ),
     Mutant(
         "model-read-timeout",
@@ -217,7 +217,7 @@ MUTANTS = (
         "                    stream=True,\n                    timeout=limit,\n                    **extra,",
         "                    stream=True,\n                    **extra,",
         "a model server that never answers gives the extracts within the time limit",
-        first="tests/test_model_faults.py",
+        first="tests/test_model_faults.py::test_a_model_server_that_crashes_hangs_or_trickles_gives_the_extracts_in_time[hang-failed]",
     ),
     Mutant(
         "model-total-limit",
@@ -226,7 +226,7 @@ MUTANTS = (
         '                    raise ModelError(f"The model server took',
         '                if False:\n                    raise ModelError(f"The model server took',
         "a model server too slow to finish gives the extracts within the time limit",
-        first="tests/test_model_faults.py",
+        first="tests/test_model_faults.py::test_a_model_server_that_crashes_hangs_or_trickles_gives_the_extracts_in_time[trickle-more than 1 s]",
     ),
     Mutant(
         "second-reading",
@@ -234,7 +234,7 @@ MUTANTS = (
         "    return read_verdict(reply) is True",
         "    return read_verdict(reply) is not False",
         "a second reading that says neither YES nor NO refuses the answer",
-        first="tests/test_verifying.py",
+        first="tests/test_verifying.py::test_only_yes_gives_the_answer",
     ),
     Mutant(
         "second-reading-no",
@@ -242,7 +242,7 @@ MUTANTS = (
         "            if not verifying.gives_answer(self._model, question, named):",
         "            if False:",
         "a second reading that says NO refuses an answer the checks passed",
-        first="tests/test_evidence_answers.py",
+        first="tests/test_evidence_answers.py::test_a_second_reading_that_says_no_refuses_an_answer_the_checks_passed",
     ),
     Mutant(
         "translation-numbers",
@@ -250,7 +250,7 @@ MUTANTS = (
         "    if checking.numbers(translation) != checking.numbers(quote) or loops(translation):",
         "    if loops(translation):",
         "a machine translation that changes its quote's numbers is not shown",
-        first="tests/test_evidence_answers.py",
+        first="tests/test_evidence_answers.py::test_a_quote_translation_that_changes_a_number_is_left_out_and_the_others_shown",
     ),
     Mutant(
         "translation-names",
@@ -258,7 +258,7 @@ MUTANTS = (
         '    if language == "ja" and transliteration.lost_names(quote, translation):',
         "    if False:",
         "a Japanese machine translation naming a place or person its quote does not is not shown",
-        first="tests/test_evidence_answers.py",
+        first="tests/test_evidence_answers.py::test_a_japanese_quote_translation_naming_another_place_is_left_out",
     ),
     Mutant(
         "queue-bound",
@@ -266,7 +266,7 @@ MUTANTS = (
         "max_size=assistant.settings.ui_queue_size",
         "max_size=None",
         "past the queue's size a user is told at once that the app is busy",
-        first="tests/test_load.py",
+        first="tests/test_load.py::test_past_the_queue_size_users_are_told_the_app_is_busy_at_once[live0]",
     ),
 )
 

@@ -18,6 +18,7 @@ from assistant.errors import AssistantError
 from assistant.ingest.catalog import CURRENT, GENERATIONS
 from assistant.pipeline import Assistant
 from tests.fakes import FakeEmbedder
+from tests.helpers import slow_index
 
 ROOT = Path(__file__).parents[1]
 
@@ -35,10 +36,9 @@ def start_indexing(settings: Settings, *action: str) -> subprocess.Popen[str]:
 
 
 def finish_indexing(settings: Settings, *action: str) -> str:
-    proc = start_indexing(settings, *action)
-    out, err = proc.communicate(timeout=300)
-    assert proc.returncode == 0, err
-    return out
+    """The same run, in this process and at full speed: for the runs no test interrupts."""
+    assistant = Assistant(slow_index.settings_for(settings.corpus_dir, settings.index_dir), embedder=FakeEmbedder())
+    return slow_index.run(assistant, *action)
 
 
 def answers_from_the_index(settings: Settings) -> bool:

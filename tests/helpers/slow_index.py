@@ -41,13 +41,17 @@ def progress(done: int, total: int) -> None:
     print(f"embedded {done} {total}", flush=True)
 
 
-if __name__ == "__main__":
-    assistant = Assistant(settings_for(Path(sys.argv[1]), Path(sys.argv[2])), embedder=SlowEmbedder())
-    action = sys.argv[3] if len(sys.argv) > 3 else "index"
-    if action == "add":
-        _, report = assistant.add_documents([Path(sys.argv[4])], progress=progress)
-    elif action == "remove":
-        report = assistant.remove_document(sys.argv[4])
+def run(assistant: Assistant, *action: str) -> str:
+    """Index, ``add FILE`` or ``remove SOURCE``; the report's summary."""
+    if action and action[0] == "add":
+        _, report = assistant.add_documents([Path(action[1])], progress=progress)
+    elif action and action[0] == "remove":
+        report = assistant.remove_document(action[1])
     else:
         report = assistant.index(progress=progress)
-    print(report.summary(), flush=True)
+    return report.summary()
+
+
+if __name__ == "__main__":
+    slow = Assistant(settings_for(Path(sys.argv[1]), Path(sys.argv[2])), embedder=SlowEmbedder())
+    print(run(slow, *sys.argv[3:]), flush=True)

@@ -18,6 +18,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/integration" in str(item.fspath):
             item.add_marker(pytest.mark.integration)
+    # The browser last: its onboarding tab then reads the brief the brief tests built (one cold build).
+    items.sort(key=lambda item: "test_browser.py" in str(item.fspath))
 
 
 @pytest.fixture(scope="session")
