@@ -1,0 +1,1 @@
+"""The models: the manifest that fetches and checks them, the embedders, the chat models."""
