@@ -10,12 +10,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.answer.shapes import answer_json, search_json
 from assistant.config import Settings
 from assistant.drafting.speeches import OCCASIONS, TONES, SpeechRequest, draft_speech
 from assistant.errors import AssistantError, ConfigError, IndexNotBuiltError
 from assistant.ingest.catalog import current_generation
 from assistant.models.manifest import check_model, fetch_model, load_manifest
-from assistant.pipeline import Assistant, answer_json, search_json
+from assistant.pipeline import Assistant
 from assistant.retrieval.search import Filters
 from assistant.terminal import format_answer, progress_bar, quiet_libraries
 from assistant.text.language import detect_language

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 from assistant.answer.answering import EvidenceFirstWriter, grounded_messages, quote_sentences, refusal, translate
 from assistant.answer.answering import ms as _ms
-from assistant.answer.citations import citations_json
 from assistant.config import Settings
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.ingest.catalog import IndexCatalog, current_generation
@@ -404,44 +403,3 @@ class Assistant:
             }
             for r in sorted(self.catalog.documents.values(), key=lambda r: r.source)
         ]
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The shape `assistant ask --json` prints and the app's /ask endpoint returns."""
-    return {
-        "question": answer.question,
-        "language": answer.language,
-        "answer": answer.text,
-        "mode": answer.mode,
-        "refused": answer.refused,
-        "extractive": answer.extractive,
-        "citations": citations_json(answer.citations),
-        "see_also": [] if not answer.refused else passages_json(answer.passages[:3]),
-        "dropped_sentences": list(answer.dropped_sentences),
-        "notice": answer.notice,
-        "timings_ms": {k: answer.timings_ms.get(k, 0.0) for k in ("retrieval", "first_token", "total")},
-    }
-
-
-def passages_json(passages: Sequence[Passage]) -> list[dict[str, Any]]:
-    return [
-        {
-            "rank": p.rank,
-            "doc_id": p.chunk.doc_id,
-            "title": p.title,
-            "source": p.source,
-            "start": p.chunk.start,
-            "end": p.chunk.end,
-            "text": p.chunk.text,
-            "score": round(p.score, 6),
-        }
-        for p in passages
-    ]
-
-
-def search_json(question: str, passages: Sequence[Passage], started: float) -> dict[str, Any]:
-    return {
-        "question": question,
-        "passages": passages_json(passages),
-        "timings_ms": {"total": round((time.perf_counter() - started) * 1000, 1)},
-    }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from assistant.answer.shapes import answer_json
 from assistant.config import Settings
 from assistant.ingest.corpus import doc_id_for
-from assistant.pipeline import Assistant, answer_json
+from assistant.pipeline import Assistant
 from assistant.text.language import message
 from assistant.types import Evidence, Final, Progress
 from tests.fakes import FakeChatModel, FakeEmbedder, grounded, sentence_id

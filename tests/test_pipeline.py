@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.shapes import answer_json
 from assistant.config import Settings
 from assistant.errors import ModelError, QuestionError
-from assistant.pipeline import Assistant, answer_json
+from assistant.pipeline import Assistant
 from tests.fakes import FakeChatModel, FakeEmbedder, grounded, sentence_id
 
 TAKAMATSU = grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014.")

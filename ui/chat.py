@@ -12,12 +12,13 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.answer.shapes import answer_json
 from assistant.errors import (
     AssistantError,
     QuestionError,
 )
 from assistant.feedback import FeedbackStore
-from assistant.pipeline import Assistant, answer_json, validate_question
+from assistant.pipeline import Assistant, validate_question
 from assistant.retrieval.search import Filters
 from assistant.types import Answer, Evidence, Final, Progress
 from ui.errors import explain, why
