@@ -278,6 +278,7 @@ def test_a_bare_value_is_shown_with_the_sentence_it_comes_from(settings: Setting
     assert answer.mode == "answer"
     first, quote = answer.text.splitlines()
     assert first == "2014. [1]" and quote.startswith("« ") and "Takamatsu en 2014" in quote and quote.endswith("» [1]")
+    assert quote.count("«") == 1 and quote.count("»") == 1
     assert answer_json(answer)["answer"] == answer.text  # the CLI, the JSON and the app show the same text
 
 

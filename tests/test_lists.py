@@ -38,6 +38,8 @@ def assistant_answering(settings: Settings, tmp_path: Path, answer: str, named: 
     [
         ("Les Rencontres de 2014 ont proposé trois ateliers.", ("trois ateliers",)),  # the announcement alone
         ("Atelier Kobe et Atelier Lyon.", ("trois ateliers", "Kobe", "Lyon")),  # two of three
+        # the announcement restated, its commas and "et" no items
+        ("Les Rencontres de 2014 ont proposé trois ateliers, en 2014, et les ont proposés.", ("trois ateliers",)),
     ],
 )
 def test_a_list_cut_short_is_quoted_whole_not_shown_as_the_answer(
@@ -72,3 +74,8 @@ def test_counts_lists_and_items_are_read_in_three_languages() -> None:
     assert asks_for_list("Quels ateliers ont eu lieu ?") and asks_for_list("Which workshops were held?")
     assert not asks_for_list("Quelle ville a accueilli les Rencontres en 2014 ?")
     assert items_given("Atelier Kobe et Atelier Lyon.") == 2 and items_given("Kobe、Lyon、Nara") == 3
+    announcing = "Trois ateliers thématiques ont été proposés, visant à encourager les collectivités à innover."
+    assert (
+        items_given("Trois ateliers ont été proposés, visant à encourager les collectivités à innover.", announcing)
+        == 0
+    )

@@ -147,7 +147,7 @@ class EvidenceFirstWriter:
             yield Final(refusal(base, timings, started, dropped=(text,)))
             return
         if bare(text):  # "14 [1]": what 14 counts is in its source sentence, shown under it
-            cited += "".join(f"\n« {quoted_text(c.quote)} » [{c.n}]" for c in citations)
+            cited += "".join(f"\n{quoted_text(c.quote)} [{c.n}]" for c in citations)
         yield Final(replace(base, text=cited, citations=citations, refused=False, timings_ms=timings))
 
     @staticmethod

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.text.lexical import tokenize
+from assistant.text.questions import CJK
 from assistant.types import Candidate
 
 # A count and a plural noun, after number words are written as digits: "3 ateliers", "2 tables rondes",
@@ -54,9 +56,17 @@ def asks_for_list(question: str) -> bool:
     return _ASKS_LIST.search(question) is not None
 
 
-def items_given(text: str) -> int:
-    """How many items an answer gives: its parts between commas, "et", "and", "、" and line breaks."""
-    return sum(1 for part in _ITEM_BREAK.split(text) if part and any(ch.isalpha() for ch in part))
+def items_given(text: str, announcing: str = "") -> int:
+    """How many items an answer gives: its parts between commas, "et", "and", "、" and line breaks, but
+    those that only repeat the ``announcing`` sentence ("Trois ateliers ont été proposés, visant à …"
+    restates the announcement, whatever its commas)."""
+    said = set(tokenize(announcing))
+    count = 0
+    for part in _ITEM_BREAK.split(text):
+        words = set(tokenize(part))
+        if words - said or (not words and CJK.search(part)):  # Japanese parts cannot be compared: counted
+            count += 1
+    return count
 
 
 def cut_short(text: str, chosen: Sequence[int], shown: Sequence[Candidate]) -> tuple[int, tuple[int, ...]] | None:
@@ -67,7 +77,7 @@ def cut_short(text: str, chosen: Sequence[int], shown: Sequence[Candidate]) -> t
     if not announcing:
         return None
     expected = max(announced(shown[i - 1].sentence.text) for i in announcing)
-    if items_given(text) >= expected:
+    if items_given(text, " ".join(shown[i - 1].sentence.text for i in announcing)) >= expected:
         return None
     heads = {shown[i - 1].sentence.chunk_id for i in announcing}
     items = [i for i, c in enumerate(shown, start=1) if c.introduced_by in heads]
