@@ -43,6 +43,14 @@ MUTANTS = (
         first="tests/test_citations.py::test_a_quote_is_cited_only_where_it_stands_in_the_document",
     ),
     Mutant(
+        "wordless-citation",
+        "assistant/answer/citations.py",
+        " or not has_words(s.text):",
+        ":",
+        "no citation quotes a text without a word (a list's '2.')",
+        first="tests/test_citations.py::test_a_quote_without_a_word_is_never_cited",
+    ),
+    Mutant(
         "unverified-evidence-sentence",
         "assistant/answer/answering.py",
         "            if marks:\n                out.append(",

@@ -344,27 +344,6 @@ def test_a_passage_the_model_failed_on_is_said_and_the_brief_is_not_kept(assista
     assert second["complete"] is True and len(second["timeline"]) == 4 and second["timeline_notice"] is None
 
 
-def test_a_quote_without_a_word_is_left_out_with_its_line_and_the_numbers_follow_the_brief(
-    assistant: Assistant,
-) -> None:
-    from assistant.drafting.briefs import Footnotes
-    from assistant.types import Answer, Citation, Passage
-
-    passage = Passage(Chunk("c", "d", 0, 1, "x"), "T", "t.txt", 1.0, 0)
-    quotes = ["Les Rencontres ont eu lieu à Nancy en 2008.", "2.", "Elles ont eu lieu à Kanazawa en 2010."]
-    cited = tuple(Citation(i + 1, "d", "T", "t.txt", i * 100, i * 100 + 9, q, passage) for i, q in enumerate(quotes))
-    text = "Les sources disent :\n" + "\n".join(f"« {q} » [{i + 1}]" for i, q in enumerate(quotes))
-    notes = Footnotes(assistant.catalog)
-    notes.add(Citation(9, "d", "T", "t.txt", 500, 509, "Une autre phrase.", passage))  # cited earlier in the brief
-    taken = notes.take(Answer("?", "fr", text, cited, False, extractive=True))
-    assert taken["text"].splitlines() == [
-        "Les sources disent :",
-        f"« {quotes[0]} » [2]",
-        f"« {quotes[2]} » [3]",
-    ]
-    assert taken["citations"] == [2, 3] and [c.n for c in notes.citations] == [1, 2, 3]
-
-
 def test_a_row_cites_the_span_that_states_its_details_not_a_shorter_one_inside_it() -> None:
     from assistant.drafting.briefs import _outermost
 

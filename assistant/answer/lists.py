@@ -13,14 +13,15 @@ import re
 from collections.abc import Sequence
 
 from assistant.text.lexical import tokenize
+from assistant.text.numbers import kanji_value, normalise, words_as_digits
 from assistant.text.questions import CJK
 from assistant.types import Candidate
 
 # A count and a plural noun, after number words are written as digits: "3 ateliers", "2 tables rondes",
 # "22 collectivités françaises", "two round tables" (with up to one word between: "2 grandes tables").
 _COUNT = re.compile(r"(?<![\d.,/-])\b([2-9]|1\d|20)\s+(?:[^\W\d_]{2,}\s+)?[^\W\d_]{3,}[sx]\b", re.IGNORECASE)
-_JAPANESE_COUNT = re.compile(r"([2-9２-９二三四五六七八九])(?:つ|件|回|か所|ヶ所)の")
-_KANJI = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+# "3つの", "三つの" (kanji and full-width digits read by ``numbers``).
+_JAPANESE_COUNT = re.compile(r"([2-9]|[二三四五六七八九])(?:つ|件|回|か所|ヶ所)の")
 # Questions that ask for several things by name, in the three languages: grammar, not this corpus.
 _ASKS_LIST = re.compile(
     r"\b(?:quel(?:le)?s|lesquel(?:le)?s|which|what)\s+(?:\w+\s+)?\w{3,}s\b|\blist\b|\bénumér|\bname the\b|"
@@ -33,22 +34,10 @@ _ITEM_BREAK = re.compile(r"[,;、，・\n]|\s(?:et|and|ainsi que|puis)\s|、|と
 
 def announced(sentence: str) -> int:
     """How many items the sentence announces ("Trois ateliers thématiques ont été proposés": 3), or 0."""
-    from text_to_num import alpha2digit
-
-    counts = []
-    for lang in ("fr", "en"):
-        try:
-            text = str(alpha2digit(sentence, lang, threshold=2))
-        except (ValueError, TypeError):
-            text = sentence
-        counts += [int(m.group(1)) for m in _COUNT.finditer(text)]
-    for m in _JAPANESE_COUNT.finditer(sentence):
-        digit = m.group(1)
-        counts.append(_KANJI[digit] if digit in _KANJI else int(digit.translate(_FULL_WIDTH)))
+    text = normalise(sentence)
+    counts = [int(m.group(1)) for lang in ("fr", "en") for m in _COUNT.finditer(words_as_digits(text, lang))]
+    counts += [int(n) if n.isdigit() else kanji_value(n) for n in _JAPANESE_COUNT.findall(text)]
     return max(counts, default=0)
-
-
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def asks_for_list(question: str) -> bool:
@@ -73,10 +62,11 @@ def cut_short(text: str, chosen: Sequence[int], shown: Sequence[Candidate]) -> t
     """For an answer to a list question: (items announced, the ids to quote instead) when the named
     evidence announces more items than ``text`` gives; None when the list is whole or none is announced.
     The ids are the named sentences and the items shown under an announcing one."""
-    announcing = [i for i in chosen if announced(shown[i - 1].sentence.text) > 0]
+    counts = {i: announced(shown[i - 1].sentence.text) for i in chosen}
+    announcing = [i for i, n in counts.items() if n > 0]
     if not announcing:
         return None
-    expected = max(announced(shown[i - 1].sentence.text) for i in announcing)
+    expected = max(counts.values())
     if items_given(text, " ".join(shown[i - 1].sentence.text for i in announcing)) >= expected:
         return None
     heads = {shown[i - 1].sentence.chunk_id for i in announcing}

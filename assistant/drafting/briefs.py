@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.answer.answering import quoted_block
-from assistant.answer.citations import citations_json, has_words
+from assistant.answer.citations import citations_json
 from assistant.config import Settings
 from assistant.drafting import timeline
 from assistant.errors import AssistantError
@@ -246,16 +246,9 @@ class Footnotes:
 
     def take(self, answer: Answer) -> dict[str, Any]:
         """An answer's text and mode, its [n] markers renumbered to the brief's, and those numbers in the
-        order the text cites them. A quote with no word in it (a list's "2.") is left out, with the line
-        that only cites it."""
-        numbers = {c.n: self.add(c) for c in answer.citations if has_words(c.quote)}
-
-        def kept(line: str) -> bool:
-            cited = {int(n) for n in _MARKER.findall(line)}
-            return not cited or bool(cited & numbers.keys())
-
-        lines = "\n".join(line for line in answer.text.splitlines() if kept(line))
-        text = _MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", lines)
+        order the text cites them."""
+        numbers = {c.n: self.add(c) for c in answer.citations}
+        text = _MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", answer.text)
         return {"text": text, "mode": answer.mode, "citations": list(dict.fromkeys(numbers.values()))}
 
 

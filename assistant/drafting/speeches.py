@@ -31,7 +31,6 @@ from typing import Any, Protocol
 
 from assistant.answer.answering import quoted_text, translated_quote, translation_line
 from assistant.answer.checking import claims
-from assistant.answer.citations import has_words
 from assistant.errors import AssistantError
 from assistant.text.inputs import has_letters_or_digits, typed_line
 from assistant.text.numbers import URL
@@ -336,12 +335,12 @@ def _within(quotes: list[Citation], share: float, size: Callable[[str], float]) 
 
 
 def _new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
-    """The answer's quotes the speech has not said yet and that can be said aloud (words, no web
-    address, no © credit line: not a list's "2.", a photo's caption)."""
+    """The answer's quotes the speech has not said yet and that can be said aloud (no web address, no ©
+    credit line: not a photo's caption). A quote holds words: ``citations.cite`` makes no other."""
     said = {_said_as(c) for c in taken}
     new: list[Citation] = []
     for c in answer.citations:
-        if _said_as(c) in said or URL.search(c.quote) or "©" in c.quote or not has_words(c.quote):
+        if _said_as(c) in said or URL.search(c.quote) or "©" in c.quote:
             continue
         said.add(_said_as(c))
         new.append(c)

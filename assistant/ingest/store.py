@@ -126,9 +126,9 @@ class ChromaStore:
         cls, host: str, port: int, embedder: Embedder, *, ssl: bool = False, timeout_s: float = SERVER_TIMEOUT_S
     ) -> ChromaStore:
         """A client of the Chroma server at ``host:port``; StoreUnavailableError within ``timeout_s`` if it
-        does not answer. Chroma's client waits without limit (its HTTP session has no timeout and no
-        setting for one), so the server is first asked for its heartbeat here, with a limit, and the
-        client's session is given the same limit for every later call."""
+        does not answer. Chroma's client waits without limit (its httpx client has no timeout and no
+        setting for one), so the server is first asked for its heartbeat here, with a limit, and that
+        httpx client is given the same limit for every later call."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -140,9 +140,9 @@ class ChromaStore:
             )
         except Exception as exc:
             raise _unavailable(where, exc) from exc
-        session = getattr(getattr(client, "_server", None), "_session", None)
-        if isinstance(session, httpx.Client):
-            session.timeout = httpx.Timeout(timeout_s)
+        http = getattr(getattr(client, "_server", None), "_session", None)  # chromadb's attribute name
+        if isinstance(http, httpx.Client):
+            http.timeout = httpx.Timeout(timeout_s)
         store = cls(client, embedder)
         store._where = where
         return store

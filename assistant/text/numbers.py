@@ -53,7 +53,7 @@ def numbers(text: str) -> frozenset[str]:
     text = normalise(URL.sub(" ", text))
     found = {str(int(d)) for d in _DIGITS.findall(text)}
     found |= {MONTHS[m] for m in _MONTH.findall(fold(text)) if m != "may" or "May" in text}
-    found |= {str(_kanji_value(run)) for run in _KANJI_NUMBER.findall(text) if _kanji_value(run) > 1}
+    found |= {str(kanji_value(run)) for run in _KANJI_NUMBER.findall(text) if kanji_value(run) > 1}
     for lang in ("fr", "en"):
         # "un", "une", "one" are articles as often as numbers: a word read as 1 is no claim.
         found |= {str(int(d)) for d in _DIGITS.findall(words_as_digits(text, lang)) if int(d) != 1}
@@ -65,7 +65,7 @@ _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KANJI_NUMBER = re.compile("[〇一二三四五六七八九十百千]+")
 
 
-def _kanji_value(run: str) -> int:
+def kanji_value(run: str) -> int:
     """A number written in kanji: "四" 4, "十四" 14, "二十二" 22, "二〇二四" 2024."""
     if not any(c in _KANJI_UNITS for c in run):
         return int("".join(str(_KANJI_DIGITS[c]) for c in run))

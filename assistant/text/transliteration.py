@@ -32,8 +32,10 @@ def lost_names(quote: str, translation: str) -> list[str]:
     return [name for name in names if not _named(name, quote)]
 
 
-def proper_nouns(text: str) -> list[str]:
-    """The proper nouns UniDic finds in Japanese ``text``, consecutive ones joined (フランス・日本 is two)."""
+@cache
+def proper_nouns(text: str) -> tuple[str, ...]:
+    """The proper nouns UniDic finds in Japanese ``text``, consecutive ones joined (フランス・日本 is two).
+    Kept per text: an answer's checks and its translation's ask for the same text more than once."""
     out: list[str] = []
     run: list[str] = []
     for word in _tagger()(text):
@@ -44,7 +46,7 @@ def proper_nouns(text: str) -> list[str]:
             run = []
     if run:
         out.append("".join(run))
-    return out
+    return tuple(out)
 
 
 def _named(name: str, quote: str) -> bool:
