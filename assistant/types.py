@@ -132,3 +132,9 @@ class Candidate:
     @property
     def heading(self) -> str:
         return self.about or self.passage.title
+
+    @property
+    def is_heading(self) -> bool:
+        """The sentence is a heading of its document ("Conclusion", "Atelier 2 : Société"): what the
+        sentences below it are about, not a statement."""
+        return bool(self.sentence.metadata.get("heading"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 
-from assistant.answer import verifying
+from assistant.answer import kinds, verifying
 from assistant.errors import ModelError
 from assistant.models.generation import OutputFormat
 
@@ -68,7 +68,8 @@ class FakeChatModel:
 
     A reply may be a function of the messages, for replies that name what the prompt numbered. The
     second reading (``verifying``: do the named sentences give the answer?) is answered from ``readings``
-    instead, in order (the last one repeats), and recorded in ``reading_calls``.
+    instead, in order (the last one repeats), and recorded in ``reading_calls``; what a reply names
+    (``kinds``) from ``named``, the same way, recorded in ``kind_calls``.
     """
 
     def __init__(
@@ -77,11 +78,14 @@ class FakeChatModel:
         *,
         error: Exception | None = None,
         readings: Sequence[str] = ("YES",),
+        named: Sequence[str] = ("PERSON",),
     ) -> None:
         self.replies = list(replies or ["Je ne sais pas."])
         self.error = error
         self.readings = list(readings)
         self.reading_calls: list[list[dict[str, str]]] = []
+        self.named = list(named)
+        self.kind_calls: list[list[dict[str, str]]] = []
         self.calls: list[list[dict[str, str]]] = []
         self.outputs: list[OutputFormat | None] = []  # the reply shape asked for, per call
 
@@ -104,6 +108,10 @@ class FakeChatModel:
         if output is verifying.OUTPUT:
             self.reading_calls.append(messages)
             yield self.readings[min(len(self.reading_calls) - 1, len(self.readings) - 1)]
+            return
+        if output is kinds.OUTPUT:
+            self.kind_calls.append(messages)
+            yield self.named[min(len(self.kind_calls) - 1, len(self.named) - 1)]
             return
         self.calls.append(messages)
         self.outputs.append(output)

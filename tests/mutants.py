@@ -253,6 +253,14 @@ MUTANTS = (
         first="tests/test_evidence_answers.py::test_a_second_reading_that_says_no_refuses_an_answer_the_checks_passed",
     ),
     Mutant(
+        "wrong-kind",
+        "assistant/answer/answering.py",
+        "        return None if kinds.fits(wanted[0], named) else wanted[0]",
+        "        return None",
+        "asked who, a reply naming a place is quoted, not shown as the answer",
+        first="tests/test_kinds.py::test_asked_who_a_reply_naming_a_place_is_quoted_and_a_body_answers",
+    ),
+    Mutant(
         "translation-numbers",
         "assistant/answer/answering.py",
         "    if checking.numbers(translation) != checking.numbers(quote) or loops(translation):",

@@ -15,15 +15,16 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from assistant.answer import checking, verifying
+from assistant.answer import checking, kinds, verifying
 from assistant.answer.citations import cite
 from assistant.answer.grounding import parse_reply, render_evidence, write_grounded
+from assistant.answer.lists import asks_for_list
 from assistant.errors import ModelError
 from assistant.models.generation import ChatModel, complete
 from assistant.prompts import load_prompt
 from assistant.text import transliteration
 from assistant.text.language import LANGUAGE_NAMES, message, written_in
-from assistant.text.questions import CJK
+from assistant.text.questions import CJK, asks_for_number, asks_for_place, asks_for_title
 from assistant.types import Answer, AnswerEvent, Candidate, Citation, Evidence, Final, Progress
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,8 @@ class EvidenceFirstWriter:
 
         The outcome is the written answer cited sentence by sentence, the named sentences quoted, or a
         refusal. With ``second_reading``, the model is then asked whether the named sentences give the
-        answer at all (``verifying``); a NO refuses. A reply in another language than the question's is
+        answer at all (``verifying``); a NO refuses. Asked who or which theme, the model says what the
+        reply names (``kinds``): a reply of another kind is quoted. A reply in another language than the question's is
         translated, then judged again.
         With ``quote_only``, a reply that passes is shown as the named sentences quoted, never reworded,
         and not translated: a speech or a brief says some of them and translates what it says.
@@ -119,6 +121,11 @@ class EvidenceFirstWriter:
             named = [shown[i - 1].sentence.text for i in verdict.evidence]
             if not verifying.gives_answer(self._model, question, named):
                 verdict = checking.Verdict("refused", verdict.evidence, ("the named sentences do not give the answer",))
+        if verdict.mode == "answer" and self._second_reading and not quote_only:
+            wrong = self._wrong_kind(question, text)
+            if wrong:  # asked who, a list of cities; asked the theme, a postponement
+                problem = f"the question asks for a {wrong} and the reply names something else"
+                verdict = replace(verdict, mode="quoted", problems=(problem,))
         if quote_only and verdict.mode == "answer":
             verdict = replace(verdict, mode="quoted")
         if verdict.mode == "answer" and not written_in(text, language):
@@ -149,6 +156,15 @@ class EvidenceFirstWriter:
         if bare(text):  # "14 [1]": what 14 counts is in its source sentence, shown under it
             cited += "".join(f"\n{quoted_text(c.quote)} [{c.n}]" for c in citations)
         yield Final(replace(base, text=cited, citations=citations, refused=False, timings_ms=timings))
+
+    def _wrong_kind(self, question: str, text: str) -> str | None:
+        """The kind the question asks for ("person", "title") if the model says the reply names another;
+        a question asking for more than one thing ("who and when") is left to the other checks."""
+        wanted = kinds.checked_by_model(question)
+        if len(wanted) != 1 or asks_for_number(question) or asks_for_place(question):
+            return None
+        named = kinds.named_kind(self._model, text)
+        return None if kinds.fits(wanted[0], named) else wanted[0]
 
     @staticmethod
     def _evidence(ids: Sequence[int], shown: Sequence[Candidate]) -> Evidence:
@@ -351,8 +367,10 @@ def quote_sentences(
 ) -> Answer:
     """Source sentences as the answer, verbatim, in reading order, each cited; under ``label`` (a message
     key: "quoted", "extracts"), then ``translate``'s rendering of them, labelled a machine translation.
-    A refusal if no quote can be verified at its offsets."""
+    Headings are left out unless :func:`quotable_heading`. A refusal if no quote can be verified at its
+    offsets."""
     citations: list[Citation] = []
+    sentences = [c for c in sentences if not c.is_heading or quotable_heading(c, base.question)]
     for c in sorted(sentences, key=lambda c: (c.passage.rank, c.sentence.start)):
         citation = cite(c, len(citations) + 1, document_text)
         if citation is not None:
@@ -373,6 +391,18 @@ def quote_sentences(
         notice=notice,
         timings_ms=timings,
     )
+
+
+def quotable_heading(candidate: Candidate, question: str) -> bool:
+    """Whether a heading may be quoted: as an item of a list ("Atelier 2 : Une société responsable"
+    under "… trois ateliers :"), or as a title of three words or more when the question asks for a list
+    or a title. "Conclusion" or "DÉCLARATION FINALE" is what the sentences below it are about, not a
+    statement of the sources."""
+    if candidate.introduced_by is not None:
+        return True
+    text = candidate.sentence.text
+    long_enough = len("".join(text.split())) >= 6 if CJK.search(text) else len(text.split()) >= 3
+    return long_enough and (asks_for_list(question) or asks_for_title(question))
 
 
 def refusal(

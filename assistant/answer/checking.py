@@ -8,9 +8,9 @@ against sentences it must guess. The rules are the same in every language, in th
    is (title, host city, year): "the 9th Rencontres in 2026" is not answered by a sentence about 2024.
 3. The evidence is about the question: its closest sentence is at least ``evidence_floor`` (cosine)
    from the question.
-4. The reply adds something to the question (a word, a number, a Japanese word), a number when the
-   question asks when or how many, and a name when it asks where (each part of "combien … et où ?"):
-   a reply without the place is quoted.
+4. The reply adds something to the question (a word, a number, a Japanese word), a date when the
+   question asks when, a count when it asks how many (``kinds``), and a name when it asks where
+   (each part of "combien … et où ?"): a reply without the place is quoted.
 5. Each number, web address and Latin-script name of the reply stands in the evidence, the question
    or the documents' descriptions; a proper noun of a Japanese reply, read in Latin letters
    (``transliteration``: 高松 as Takamatsu), must stand there too, or the evidence is quoted. Numbers
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from assistant.answer import lists
+from assistant.answer import kinds, lists
 from assistant.answer.citations import MODEL_REFUSALS, REFUSAL_TOKEN, split_answer
 from assistant.models.embeddings import cosine
 from assistant.text import transliteration
@@ -91,8 +91,10 @@ def check_reply(
 
     if adds_nothing(text, question):
         return Verdict("refused", tuple(chosen), ("the reply only restates the question",))
-    if asks_for_number(question) and not numbers(text) - numbers(question):
-        return Verdict("refused", tuple(chosen), ("the question asks for a date or a count the reply does not give",))
+    missing_values = kinds.missing_values(text, question)
+    if missing_values:  # "how many" answered with a year, "when" with an edition
+        problem = f"the question asks for a {' and a '.join(missing_values)} the reply does not give"
+        return Verdict("refused", tuple(chosen), (problem,))
     if asks_for_place(question) and not names_added(text, question):  # "combien … et où ?" answered in part
         return Verdict("quoted", tuple(chosen), ("the question asks where and the reply names no place",))
     context = " ".join([question, described, *(c.heading for c in shown)])

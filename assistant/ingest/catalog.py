@@ -164,7 +164,7 @@ def _read_units(path: Path, texts: dict[str, str]) -> dict[str, Chunk]:
                 end=row["end"],
                 text=texts[row["doc_id"]][row["start"] : row["end"]],
                 heading_path=tuple(row["heading_path"]),
-                metadata={"embed_sha": row["embed_sha"]},
+                metadata={"embed_sha": row["embed_sha"], "heading": row.get("heading", False)},
             )
     return units
 

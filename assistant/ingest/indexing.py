@@ -44,7 +44,7 @@ from assistant.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "4"  # bump when chunking or the embedded text changes: it forces a rebuild
+CHUNKER_VERSION = "5"  # bump when chunking or the embedded text changes: it forces a rebuild
 
 Progress = Callable[[int, int], None]
 
@@ -252,6 +252,7 @@ def document_sentences(document: Document) -> list[Chunk]:
                 end=unit.end,
                 text=text,
                 heading_path=unit.heading_path,
+                metadata={"heading": True} if unit.kind == "heading" else {},
             )
         )
     return out
@@ -394,6 +395,7 @@ def _write_units(path: Path, entries: list[_Entry]) -> None:
                 "end": e.chunk.end,
                 "heading_path": list(e.chunk.heading_path),
                 "embed_sha": e.sha,
+                **({"heading": True} if e.chunk.metadata.get("heading") else {}),
             }
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 

@@ -1,4 +1,4 @@
-"""What a question asks for: a date or a count, a place; and what a reply must add to it.
+"""What a question asks for: a date, a count, a place, a person or body, a title; and what a reply must add.
 
 The question words of the three languages are grammar, not the corpus: "combien", "when", "いつ".
 """
@@ -12,16 +12,47 @@ from assistant.text.lexical import tokenize
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # Question words that ask for a date or a count, in the three languages: grammar, not this corpus.
-_ASKS_NUMBER = re.compile(
-    r"\b(combien|quand|how many|how much|how long|when)\b|\b(en )?quelle(s)? (année|date)|"
-    r"\b(what|which) year\b|いつ|何(年|人|回|日|か国|カ国|番目|パーセント|%)|いくつ",
+_ASKS_DATE = re.compile(
+    r"\b(quand|when)\b|\b(en |à )?quelle(s)? (année|date)|\bquel jour\b|\b(what|which) (year|date|day)\b|"
+    r"いつ|何年|何月|何日",
+    re.IGNORECASE,
+)
+_ASKS_COUNT = re.compile(
+    r"\b(combien|how many|how much|how long)\b|何(人|回|か国|カ国|番目|パーセント|%|つ|団体|都市|自治体)|いくつ",
     re.IGNORECASE,
 )
 
 
 def asks_for_number(question: str) -> bool:
     """True if the question asks when, how many or how much."""
-    return _ASKS_NUMBER.search(question) is not None
+    return asks_for_date(question) or asks_for_count(question)
+
+
+def asks_for_date(question: str) -> bool:
+    return _ASKS_DATE.search(question) is not None
+
+
+def asks_for_count(question: str) -> bool:
+    return _ASKS_COUNT.search(question) is not None
+
+
+# "Qui a …", "par qui", "who", "誰": a question that asks for a person or a body. French "qui" counts
+# only where it opens the question or a part of it ("… et qui l'a animée ?"), not as a relative pronoun
+# ("les villes qui ont accueilli").
+_ASKS_PERSON = re.compile(
+    r"(?:^|[,;:?]\s*|\bet\s+|\b(?:par|avec|pour|à|de)\s+)qui\b|\bwho(?:m)?\b|誰|だれ|どなた|人物|氏名",
+    re.IGNORECASE,
+)
+# "quel thème", "what theme", "テーマ": a question that asks for a theme or a title.
+_ASKS_TITLE = re.compile(r"\b(thèmes?|titre|intitulé|themes?|title)\b|テーマ|題名|タイトル|主題", re.IGNORECASE)
+
+
+def asks_for_person(question: str) -> bool:
+    return _ASKS_PERSON.search(question.strip()) is not None
+
+
+def asks_for_title(question: str) -> bool:
+    return _ASKS_TITLE.search(question) is not None
 
 
 # "Où …", "… et où ?", "which city", "どこ": a question (or one of its parts) that asks for a place.

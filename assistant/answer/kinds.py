@@ -1,0 +1,81 @@
+"""Whether a reply is of the kind its question asks for: a date for when, a count for how many, a person
+or a body for who, a theme or a title for which theme.
+
+Names and numbers found in the evidence do not make an answer: asked who spoke for a city, the small
+model listed the host cities its sentence named; asked for the theme of an edition, it gave another's
+postponement. Both pass every check of ``checking``.
+
+Dates and counts are read by the code (``numbers``): a date is a year, a month or a day; a count is a
+number that is not a year. Persons and themes cannot be read off the words, so the model is asked what
+the reply names, one word from a fixed list under a grammar (:data:`OUTPUT`). Asked "does the answer
+give who?", it said YES to a list of cities; asked what the answer names, it said PLACE
+(eval/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models.generation import ChatModel, Messages, OutputFormat, complete
+from assistant.prompts import load_prompt
+from assistant.text.lexical import fold
+from assistant.text.numbers import MONTHS, normalise, numbers
+from assistant.text.questions import asks_for_count, asks_for_date, asks_for_person, asks_for_title
+
+NAMED = ("PERSON", "ORGANISATION", "PLACE", "DATE", "NUMBER", "THEME", "EVENT", "OTHER")
+OUTPUT = OutputFormat(
+    name="named_kind",
+    grammar="root ::= " + " | ".join(f'"{k}"' for k in NAMED),
+    schema={
+        "type": "object",
+        "properties": {"kind": {"type": "string", "enum": list(NAMED)}},
+        "required": ["kind"],
+        "additionalProperties": False,
+    },
+)
+# What the model may say a reply names, for each kind of question it checks.
+_FITS = {"person": {"PERSON", "ORGANISATION"}, "title": {"THEME", "OTHER"}}
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_DATE_WORD = re.compile(r"\d\s*[年月日]|[年月日]")
+
+
+def missing_values(text: str, question: str) -> list[str]:
+    """ "date" and "count", where the question asks for one and the reply adds none: a date is a new
+    number written as a year, a month or a Japanese date; a count a new number that is not a year."""
+    text, question = normalise(text), normalise(question)
+    added = numbers(text) - numbers(question)
+    out = []
+    if asks_for_date(question) and not (added and (_YEAR.search(text) or _month_or_day(text))):
+        out.append("date")
+    if asks_for_count(question) and not added - set(_YEAR.findall(text)):
+        out.append("count")
+    return out
+
+
+def _month_or_day(text: str) -> bool:
+    months = [w for w in re.findall(r"\w+", fold(text)) if w in MONTHS]
+    return bool(_DATE_WORD.search(text)) or any(w != "may" or "May" in text for w in months)
+
+
+def checked_by_model(question: str) -> list[str]:
+    """The kinds of ``question`` that :func:`named_kind` checks: "person", "title"."""
+    return [k for k, asks in (("person", asks_for_person), ("title", asks_for_title)) if asks(question)]
+
+
+def kind_messages(text: str) -> Messages:
+    return [
+        {"role": "system", "content": load_prompt("verify_system")},
+        {"role": "user", "content": load_prompt("kind_user").format(answer=" ".join(text.split()))},
+    ]
+
+
+def named_kind(model: ChatModel, text: str) -> str:
+    """What the reply mainly names, one of :data:`NAMED`, by the model ("OTHER" if it says none).
+    ModelError propagates."""
+    reply = complete(model, kind_messages(text), max_tokens=8, temperature=0.0, output=OUTPUT)
+    word = re.search("|".join(NAMED), reply.upper())
+    return word.group() if word else "OTHER"
+
+
+def fits(kind: str, named: str) -> bool:
+    return named in _FITS[kind]
