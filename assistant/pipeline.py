@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant.answer.answering import EvidenceFirstWriter, grounded_messages, quote_sentences, refusal, translate
-from assistant.answer.answering import ms as _ms
+from assistant.answer.answering import EvidenceFirstWriter, grounded_messages
 from assistant.answer.followups import standalone_question
+from assistant.answer.quoting import ms as _ms
+from assistant.answer.quoting import quote_sentences, refusal, translate
 from assistant.config import Settings
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.ingest.catalog import IndexCatalog, current_generation

@@ -1,4 +1,4 @@
-"""How often a Japanese machine translation of a source sentence passes ``answering.translated_quote``'s
+"""How often a Japanese machine translation of a source sentence passes ``quoting.translated_quote``'s
 checks (numbers, loops, names), straight from French and through English, on sentences drawn at random
 from the shipped corpus (none chosen by hand). Prints one JSON line a sentence, to read, then the counts.
 
@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from assistant.answer.answering import quoted_text, translated_quote
+from assistant.answer.quoting import quoted_text, translated_quote
 from assistant.config import Settings
 from assistant.ingest.loading import load_corpus
 from assistant.pipeline import Assistant

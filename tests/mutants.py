@@ -262,7 +262,7 @@ MUTANTS = (
     ),
     Mutant(
         "translation-numbers",
-        "assistant/answer/answering.py",
+        "assistant/answer/quoting.py",
         "    if checking.numbers(translation) != checking.numbers(quote) or loops(translation):",
         "    if loops(translation):",
         "a machine translation that changes its quote's numbers is not shown",
@@ -270,7 +270,7 @@ MUTANTS = (
     ),
     Mutant(
         "translation-names",
-        "assistant/answer/answering.py",
+        "assistant/answer/quoting.py",
         '    if language == "ja" and transliteration.lost_names(quote, translation):',
         "    if False:",
         "a Japanese machine translation naming a place or person its quote does not is not shown",

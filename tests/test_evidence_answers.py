@@ -171,7 +171,7 @@ def test_a_reply_that_asserts_nothing_checkable_is_shown_as_its_quote(settings: 
 
 
 def test_a_quote_translation_that_changes_a_number_is_left_out_and_the_others_shown() -> None:
-    from assistant.answer.answering import quoted_block
+    from assistant.answer.quoting import quoted_block
 
     quotes = ["Les 7es Rencontres se sont tenues en 2022.", "Elles ont réuni quatorze collectivités japonaises."]
     translations = {
@@ -185,7 +185,7 @@ def test_a_quote_translation_that_changes_a_number_is_left_out_and_the_others_sh
 
 
 def test_a_japanese_quote_translation_naming_another_place_is_left_out() -> None:
-    from assistant.answer.answering import quoted_block
+    from assistant.answer.quoting import quoted_block
 
     quotes = [
         "Les Rencontres ont eu lieu à Nancy en 2008.",
@@ -207,7 +207,7 @@ def test_a_japanese_quote_translation_naming_another_place_is_left_out() -> None
 
 
 def test_a_japanese_translation_with_a_made_up_foreign_name_is_left_out() -> None:
-    from assistant.answer.answering import translated_quote
+    from assistant.answer.quoting import translated_quote
 
     quote = "« Les 7es Rencontres se sont tenues à Aix-en-Provence, en Champagne-Ardenne. »"  # not a fact: a test
     made_up = (
@@ -219,7 +219,7 @@ def test_a_japanese_translation_with_a_made_up_foreign_name_is_left_out() -> Non
 
 
 def test_a_japanese_translation_withheld_is_tried_again_through_english_each_step_checked() -> None:
-    from assistant.answer.answering import quoted_block
+    from assistant.answer.quoting import quoted_block
 
     quotes = ["Elles réunissent des collectivités françaises et japonaises.", "Elles ont commencé en 2008."]
     japanese = {  # the model's Japanese, from French (wrong country, withheld) and from English
@@ -249,7 +249,7 @@ def test_a_japanese_translation_withheld_is_tried_again_through_english_each_ste
 
 
 def test_a_quote_translation_caught_in_a_loop_is_left_out() -> None:
-    from assistant.answer.answering import translated_quote
+    from assistant.answer.quoting import translated_quote
 
     caption = "« Photo de groupe des représentants de chaque collectivité »"
     assert translated_quote(lambda q: "代表者団体の" * 40, caption, "ja") == ""

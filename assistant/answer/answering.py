@@ -9,22 +9,17 @@ the model is shown, then hands over here.
 from __future__ import annotations
 
 import logging
-import re
-import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from assistant.answer import checking, kinds, verifying
 from assistant.answer.citations import cite
 from assistant.answer.grounding import parse_reply, render_evidence, write_grounded
-from assistant.answer.lists import asks_for_list
-from assistant.errors import ModelError
-from assistant.models.generation import ChatModel, complete
+from assistant.answer.quoting import ms, quote_sentences, quoted_text, refusal, translate
+from assistant.models.generation import ChatModel
 from assistant.prompts import load_prompt
-from assistant.text import transliteration
-from assistant.text.language import LANGUAGE_NAMES, message, written_in
-from assistant.text.questions import CJK, asks_for_number, asks_for_place, asks_for_title
+from assistant.text.language import LANGUAGE_NAMES, written_in
+from assistant.text.questions import CJK, asks_for_number, asks_for_place
 from assistant.types import Answer, AnswerEvent, Candidate, Citation, Evidence, Final, Progress
 
 logger = logging.getLogger(__name__)
@@ -223,116 +218,12 @@ class EvidenceFirstWriter:
         )
 
 
-def translate(model: ChatModel, text: str, language: str, *, max_tokens: int) -> str:
-    """``text`` in ``language`` by the chat model, or "" if it fails (a machine translation, unchecked)."""
-    messages = [
-        {"role": "user", "content": load_prompt("translate").format(language=LANGUAGE_NAMES[language], text=text)}
-    ]
-    try:
-        return " ".join(complete(model, messages, max_tokens=max_tokens).split())
-    except ModelError as exc:
-        logger.warning("translation failed: %s", exc)
-        return ""
-
-
 def bare(text: str) -> bool:
     """True if an answer is a bare value ("14.", "Takamatsu", "14団体です。"): a few words, or in Japanese
     a few characters, that say nothing of what they count or name."""
     if CJK.search(text):
         return len("".join(text.split())) <= 12
     return len(text.split()) <= 3
-
-
-def quoted_text(quote: str) -> str:
-    """A source sentence as the answers, speeches and briefs show it: on one line, in guillemets."""
-    return f"« {' '.join(quote.split())} »"
-
-
-def translated_quotes(
-    translate: Callable[[str], str],
-    quotes: Sequence[str],
-    marks: Sequence[int],
-    language: str,
-    *,
-    to_english: Callable[[str], str] | None = None,
-) -> str:
-    """The quotes machine-translated one at a time (given the list at once, the small model dropped
-    lines: three workshop titles of four quotes went untranslated), as a :func:`translation_line`."""
-    pairs = [
-        (translated_quote(translate, q, language, to_english=to_english), n) for q, n in zip(quotes, marks, strict=True)
-    ]
-    return translation_line(pairs, language)
-
-
-def translated_quote(
-    translate: Callable[[str], str], quote: str, language: str, *, to_english: Callable[[str], str] | None = None
-) -> str:
-    """``translate(quote)`` if it states the numbers ``quote`` states (years, dates, counts; in digits,
-    words, month names or kanji), no more and no fewer, does not loop, and, in Japanese, names no place,
-    person or body that ``quote`` does not (``transliteration``); else "".
-
-    A machine translation is shown labelled as unchecked, but the small model turned "2022" into "2021年",
-    a list of years into "the 1st … 6th" (eval/README.md), Nancy into 奈良 and
-    « françaises » into ロシア. Names an English translation changes are not caught.
-
-    Given ``to_english`` (for a speech or a brief, not a chat answer: it costs two more model calls), a
-    Japanese translation withheld is tried once more through English, each step checked against the
-    French quote: the small model translates French into English better than into Japanese (« collectivités
-    locales françaises » became ロシアの地域団体 directly, フランス人と日本人のコミュニティ through English).
-    """
-    translation = _faithful(translate(quote), quote, language)
-    if translation or to_english is None or language == "en":
-        return translation
-    english = _faithful(to_english(quote), quote, "en")
-    return _faithful(translate(english), quote, language) if english else ""
-
-
-def _faithful(translation: str, quote: str, language: str) -> str:
-    if checking.numbers(translation) != checking.numbers(quote) or loops(translation):
-        return ""
-    if language == "ja" and transliteration.lost_names(quote, translation):
-        return ""
-    return translation
-
-
-def loops(text: str) -> bool:
-    """Whether ``text`` is the small model caught in a loop, cut only by the token limit: a few words
-    written five times over in a row ("代表者団体の代表者団体の…" for a photo caption), or a run of 15
-    characters (spaces aside) three times anywhere ("文化的交流と相互理解を通じて、さまざまな価値を学び、…" a
-    clause of 50 characters, three times). No sentence of the corpus and no faithful translation
-    recorded in eval/README.md repeats 15 characters three times."""
-    if _STUTTER.search(text):
-        return True
-    letters = "".join(text.split())
-    runs = Counter(letters[i : i + 15] for i in range(len(letters) - 14))
-    return any(n >= 3 for n in runs.values())
-
-
-_STUTTER = re.compile(r"(\S.{1,40}?)\1{4,}")
-
-
-def quoted_block(
-    lead: str,
-    quotes: Sequence[str],
-    marks: Sequence[int],
-    language: str,
-    translate: Callable[[str], str] | None,
-    *,
-    to_english: Callable[[str], str] | None = None,
-) -> str:
-    """``lead``, then each quote in guillemets with its footnote mark, then (given ``translate``) their
-    labelled translation after a blank line: how answers and briefs show the sources' own sentences."""
-    quoted = [quoted_text(q) for q in quotes]
-    lines = [lead, *(f"{q} [{n}]" for q, n in zip(quoted, marks, strict=True))]
-    translated = translated_quotes(translate, quoted, marks, language, to_english=to_english) if translate else ""
-    return "\n".join([*lines, "", translated] if translated else lines)
-
-
-def translation_line(translations: Sequence[tuple[str, int]], language: str) -> str:
-    """(translation, footnote mark) pairs as one line, under the label that says the translation is not
-    checked; "" if none was translated."""
-    said = [f"{t} [{n}]" for t, n in translations if t]
-    return f"{message('machine_translation', language)} {' '.join(said)}" if said else ""
 
 
 def grounded_messages(shown: Sequence[Candidate], question: str, language: str) -> list[dict[str, str]]:
@@ -351,77 +242,3 @@ def grounded_messages(shown: Sequence[Candidate], question: str, language: str) 
             ),
         },
     ]
-
-
-def quote_sentences(
-    base: Answer,
-    sentences: Sequence[Candidate],
-    document_text: Callable[[str], str],
-    *,
-    label: str,
-    timings: dict[str, float],
-    started: float,
-    translate: Callable[[str], str] | None = None,
-    dropped: Sequence[str] = (),
-    notice: str | None = None,
-) -> Answer:
-    """Source sentences as the answer, verbatim, in reading order, each cited; under ``label`` (a message
-    key: "quoted", "extracts"), then ``translate``'s rendering of them, labelled a machine translation.
-    Headings are left out unless :func:`quotable_heading`. A refusal if no quote can be verified at its
-    offsets."""
-    citations: list[Citation] = []
-    sentences = [c for c in sentences if not c.is_heading or quotable_heading(c, base.question)]
-    for c in sorted(sentences, key=lambda c: (c.passage.rank, c.sentence.start)):
-        citation = cite(c, len(citations) + 1, document_text)
-        if citation is not None:
-            citations.append(citation)
-    if not citations:
-        return refusal(base, timings, started, dropped=dropped, why=notice)
-    marks = range(1, len(citations) + 1)
-    text = quoted_block(message(label, base.language), [c.quote for c in citations], marks, base.language, translate)
-    timings.setdefault("first_token", ms(started))
-    timings["total"] = ms(started)
-    return replace(
-        base,
-        text=text,
-        citations=tuple(citations),
-        refused=False,
-        extractive=True,
-        dropped_sentences=tuple(dropped),
-        notice=notice,
-        timings_ms=timings,
-    )
-
-
-def quotable_heading(candidate: Candidate, question: str) -> bool:
-    """Whether a heading may be quoted: as an item of a list ("Atelier 2 : Une société responsable"
-    under "… trois ateliers :"), or as a title of three words or more when the question asks for a list
-    or a title. "Conclusion" or "DÉCLARATION FINALE" is what the sentences below it are about, not a
-    statement of the sources."""
-    if candidate.introduced_by is not None:
-        return True
-    text = candidate.sentence.text
-    long_enough = len("".join(text.split())) >= 6 if CJK.search(text) else len(text.split()) >= 3
-    return long_enough and (asks_for_list(question) or asks_for_title(question))
-
-
-def refusal(
-    base: Answer, timings: dict[str, float], started: float, *, dropped: Sequence[str] = (), why: str | None = None
-) -> Answer:
-    """The refusal in the question's language; ``dropped`` keeps what the model wrote, ``why`` the reason."""
-    timings.setdefault("first_token", ms(started))
-    timings["total"] = ms(started)
-    return replace(
-        base,
-        text=message("refusal", base.language),
-        citations=(),
-        refused=True,
-        dropped_sentences=tuple(dropped),
-        notice=why,
-        timings_ms=timings,
-    )
-
-
-def ms(started: float) -> float:
-    """Milliseconds since ``started`` (a ``time.perf_counter()`` reading), rounded."""
-    return round((time.perf_counter() - started) * 1000, 1)

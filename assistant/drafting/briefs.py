@@ -32,8 +32,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.answer.answering import quoted_block
 from assistant.answer.citations import citations_json
+from assistant.answer.quoting import quoted_block
 from assistant.config import Settings
 from assistant.drafting import timeline
 from assistant.errors import AssistantError

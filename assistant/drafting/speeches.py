@@ -29,8 +29,8 @@ from functools import cache, partial
 from importlib import resources
 from typing import Any, Protocol
 
-from assistant.answer.answering import quoted_text, translated_quote, translation_line
 from assistant.answer.checking import claims
+from assistant.answer.quoting import quoted_text, translated_quote, translation_line
 from assistant.errors import AssistantError
 from assistant.text.inputs import has_letters_or_digits, typed_line
 from assistant.text.numbers import URL

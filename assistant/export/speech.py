@@ -12,8 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.answering import quoted_text
 from assistant.answer.citations import citations_json
+from assistant.answer.quoting import quoted_text
 from assistant.drafting.speeches import Speech, outlines
 from assistant.types import Citation
 
