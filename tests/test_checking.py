@@ -152,3 +152,10 @@ def test_with_quote_unchecked_a_reply_claiming_nothing_beyond_the_question_is_qu
     assert mode(vague) == "quoted"
     assert mode(vague, quote_unchecked=False) == "answer"
     assert mode("À Takamatsu en 2014.") == "answer"  # Takamatsu is checked, and stands in the sentence
+
+
+def test_a_japanese_reply_with_a_latin_word_the_sources_do_not_hold_is_quoted() -> None:
+    question = "2014年の会議はどこで開催されましたか？"
+    assert judge("2014年の会議は Takamatsu で開催されました。", [1], question) == "answer"
+    assert judge("2014年の会議は高松で開催されました。フェュille ルートです。", [1], question) == "quoted"
+    assert judge("2014年の会議は Takamatsuille で開催されました。", [1], question) == "refused"  # a made-up name

@@ -13,7 +13,8 @@ against sentences it must guess. The rules are the same in every language, in th
    (each part of "combien … et où ?"): a reply without the place is quoted.
 5. Each number, web address and Latin-script name of the reply stands in the evidence, the question
    or the documents' descriptions; a proper noun of a Japanese reply, read in Latin letters
-   (``transliteration``: 高松 as Takamatsu), must stand there too, or the evidence is quoted. Numbers
+   (``transliteration``: 高松 as Takamatsu), must stand there too, and so must each word it writes in
+   Latin letters, or the evidence is quoted. Numbers
    are compared as values: "quatorze", "fourteen", "十四" and "14" are one number. A claim that stands
    in another sentence shown brings that sentence into the evidence (the model named too little); a
    claim that stands in none was made up: refused.
@@ -126,6 +127,7 @@ def check_reply(
     # Names a Japanese reply writes in Japanese script, read in Latin letters against the French evidence.
     japanese = [n for n in transliteration.proper_nouns(text) if n not in question] if CJK.search(text) else []
     lost = transliteration.lost_names(_text(evidence) + " " + context, text) if japanese else []
+    lost += foreign_words(text, _text(evidence) + " " + context)
     if lost:
         return Verdict("quoted", tuple(chosen), (f"names not in the sources: {', '.join(lost)}",), tuple(lost))
     checked = [c for c in made if not supported(c, question)] + japanese
@@ -173,6 +175,20 @@ def untied(found: Sequence[str], fixed: set[str], texts: Sequence[str], question
         for name in names
         if any(supported(name, c) for c in other_year)
         and not any(supported(name, c) for c in clauses if c not in other_year)
+    ]
+
+
+_LATIN_WORD = re.compile(rf"[{_LATIN}][{_LATIN}’'\-]+")
+
+
+def foreign_words(text: str, sources: str) -> list[str]:
+    """The words in Latin letters of a Japanese reply that ``sources`` do not hold: a French name copied
+    into Japanese stands in its sources letter for letter; "フェュille" is the model losing its way."""
+    if not CJK.search(text):
+        return []
+    have = _words(sources)
+    return [
+        w for w in dict.fromkeys(_LATIN_WORD.findall(normalise(text))) if not set(re.findall(r"\w+", fold(w))) <= have
     ]
 
 
