@@ -77,7 +77,8 @@ def test_exports_carry_the_quote_sheet(assistant: Assistant, tmp_path: Path) -> 
     documents = {d["doc_id"]: d for d in assistant.documents()}
     markdown = speech_markdown(speech, documents)
     assert "**Public** : Conseil régional" in markdown and "[^1]" in markdown
-    assert re.search(r"^\[\^1\]: « .+ » — \*.+\*, .+ \d+–\d+", markdown, re.M)
+    footnote = re.search(r"^\[\^1\]: « .+ » — \*.+\*.*$", markdown, re.M)
+    assert footnote and not re.search(r"\.txt|\d+–\d+", footnote.group())  # a reader's footnote: no file offsets
     data = json.loads(json.dumps(speech_json(speech)))
     assert data["text"] == speech.text and {"title", "text"} <= set(data["sections"][0])
     assert data["citations"][0]["quote"] == speech.citations[0].quote
@@ -86,6 +87,7 @@ def test_exports_carry_the_quote_sheet(assistant: Assistant, tmp_path: Path) -> 
 
     paragraphs = [p.text for p in Word(str(tmp_path / "discours.docx")).paragraphs]
     assert any(p.startswith("[1] « ") for p in paragraphs) and any("Mesdames" in p for p in paragraphs)
+    assert any(re.search(r"^\[1\] .+ \d+–\d+$", p) for p in paragraphs)  # the quote sheet: file and offsets
     assert not any("*" in p for p in paragraphs)  # Markdown emphasis stays out of Word
 
 

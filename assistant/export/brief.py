@@ -168,7 +168,7 @@ def write_brief_docx(brief: Mapping[str, Any], documents: Mapping[str, Mapping[s
         doc.add_paragraph(q, style="List Bullet")
     doc.add_heading(w["sheet"], level=2)
     for c in brief["citations"]:
-        doc.add_paragraph(f"[{c['n']}] {reference(c, documents, emphasis='')}")
+        doc.add_paragraph(f"[{c['n']}] {reference(c, documents, emphasis='', place=True)}")
     doc.save(str(path))
 
 

@@ -120,7 +120,7 @@ def write_docx(speech: Speech, documents: Mapping[str, Mapping[str, Any]], path:
             doc.add_paragraph(gap, style="List Bullet")
     doc.add_heading(w["sheet"], level=2)
     for c in speech.citations:
-        doc.add_paragraph(f"[{c.n}] {_reference(c, documents, emphasis='')}")
+        doc.add_paragraph(f"[{c.n}] {_reference(c, documents, emphasis='', place=True)}")
     doc.save(str(path))
 
 
@@ -136,14 +136,19 @@ def length_line(speech: Speech, lang: str | None = None) -> str:
     return w["length"].format(minutes=speech.minutes, length=speech.length, unit=unit, rate=speech.per_minute)
 
 
-def _reference(c: Citation, documents: Mapping[str, Mapping[str, Any]], *, emphasis: str = "*") -> str:
-    return reference(citations_json([c])[0], documents, emphasis=emphasis)
+def _reference(
+    c: Citation, documents: Mapping[str, Mapping[str, Any]], *, emphasis: str = "*", place: bool = False
+) -> str:
+    return reference(citations_json([c])[0], documents, emphasis=emphasis, place=place)
 
 
-def reference(c: Mapping[str, Any], documents: Mapping[str, Mapping[str, Any]], *, emphasis: str = "*") -> str:
-    """A footnote of a citation (as JSON): the quote, then the document's title (in Markdown ``emphasis``),
-    date, place in the file, link."""
+def reference(
+    c: Mapping[str, Any], documents: Mapping[str, Mapping[str, Any]], *, emphasis: str = "*", place: bool = False
+) -> str:
+    """A footnote of a citation (as JSON) as a reader wants it: the quote, then the document's title (in
+    Markdown ``emphasis``), publisher, date and link; with ``place``, the file and offsets too (the quote
+    sheet, for whoever checks it against the file)."""
     meta = documents.get(c["doc_id"], {})
-    place = f"{c['source']} {c['start']}–{c['end']}"
-    where = ", ".join(str(x) for x in (meta.get("date"), place, meta.get("url")) if x)
-    return f"{quoted_text(c['quote'])} — {emphasis}{c['title']}{emphasis}, {where}"
+    at = f"{c['source']} {c['start']}–{c['end']}" if place else None
+    where = ", ".join(str(x) for x in (meta.get("publisher"), meta.get("date"), meta.get("url"), at) if x)
+    return f"{quoted_text(c['quote'])} — {emphasis}{c['title']}{emphasis}" + (f", {where}" if where else "")
