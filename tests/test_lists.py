@@ -79,3 +79,11 @@ def test_counts_lists_and_items_are_read_in_three_languages() -> None:
         items_given("Trois ateliers ont été proposés, visant à encourager les collectivités à innover.", announcing)
         == 0
     )
+
+
+def test_an_introduction_is_quoted_with_the_items_it_announces_never_alone(settings: Settings, tmp_path: Path) -> None:
+    assistant = assistant_answering(settings, tmp_path, "Trois ateliers.", ("trois ateliers",))
+    found = assistant.answer("Que proposaient les Rencontres de 2014 ?", quote_only=True)  # as a speech asks
+    quotes = [c.quote for c in found.citations]
+    assert found.mode == "quoted" and quotes[0].endswith("trois ateliers :")
+    assert all(any(item in q for q in quotes) for item in ("Atelier Kobe", "Atelier Lyon", "Atelier Nara"))

@@ -15,7 +15,7 @@ from dataclasses import replace
 from assistant.answer import checking, kinds, verifying
 from assistant.answer.citations import cite
 from assistant.answer.grounding import parse_reply, render_evidence, write_grounded
-from assistant.answer.quoting import ms, quote_sentences, quoted_text, refusal, translate
+from assistant.answer.quoting import ms, quote_sentences, quoted_text, refusal, translate, with_items
 from assistant.models.generation import ChatModel
 from assistant.prompts import load_prompt
 from assistant.text.language import LANGUAGE_NAMES, written_in
@@ -136,7 +136,7 @@ class EvidenceFirstWriter:
             yield Final(refusal(base, timings, started, dropped=(text,), why=why))
             return
         if verdict.mode == "quoted":
-            evidence = [shown[i - 1] for i in verdict.evidence]
+            evidence = with_items([shown[i - 1] for i in verdict.evidence], shown)
             if language != "fr" and not quote_only:
                 yield Progress("translating")
             quoted = self._quoted(

@@ -145,10 +145,16 @@ def quote_sentences(
 ) -> Answer:
     """Source sentences as the answer, verbatim, in reading order, each cited; under ``label`` (a message
     key: "quoted", "extracts"), then ``translate``'s rendering of them, labelled a machine translation.
-    Headings are left out unless :func:`quotable_heading`. A refusal if no quote can be verified at its
-    offsets."""
+    Headings are left out unless :func:`quotable_heading`, and an introduction whose items are not among
+    ``sentences``. A refusal if no quote can be verified at its offsets."""
     citations: list[Citation] = []
-    sentences = [c for c in sentences if not c.is_heading or quotable_heading(c, base.question)]
+    introduced = {c.introduced_by for c in sentences}
+    sentences = [
+        c
+        for c in sentences
+        if (not c.is_heading or quotable_heading(c, base.question))
+        and not (introduces(c) and c.sentence.chunk_id not in introduced)  # "… suivantes :" and no item
+    ]
     for c in sorted(sentences, key=lambda c: (c.passage.rank, c.sentence.start)):
         citation = cite(c, len(citations) + 1, document_text)
         if citation is not None:
@@ -169,6 +175,19 @@ def quote_sentences(
         notice=notice,
         timings_ms=timings,
     )
+
+
+def introduces(candidate: Candidate) -> bool:
+    """Whether a sentence announces the lines after it ("… les démarches suivantes :")."""
+    return candidate.sentence.text.rstrip().endswith((":", "："))
+
+
+def with_items(evidence: Sequence[Candidate], shown: Sequence[Candidate]) -> list[Candidate]:
+    """``evidence`` with the items of each introduction it holds, as they were shown: an introduction
+    quoted without the list it announces says nothing."""
+    intros = {c.sentence.chunk_id for c in evidence if introduces(c)}
+    items = [c for c in shown if c.introduced_by in intros and c not in evidence]
+    return [*evidence, *items]
 
 
 def quotable_heading(candidate: Candidate, question: str) -> bool:
