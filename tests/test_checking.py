@@ -77,6 +77,7 @@ def test_a_reply_that_restates_the_question_or_omits_the_asked_number_is_refused
 def test_numbers_are_values_whatever_the_language() -> None:
     assert "14" in numbers("quatorze collectivités") and "14" in numbers("fourteen authorities")
     assert numbers("１４の自治体") == {"14"} and numbers("第四の施設、二十二の自治体") == {"4", "22"}
+    assert numbers("It was postponed twice.") == {"2"} == numbers("deux fois")
     assert supported("14", SENTENCES[1]) and not supported("4", SENTENCES[0])
 
 

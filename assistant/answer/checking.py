@@ -90,12 +90,12 @@ def check_reply(
     if max(cosine(query_vector, c.vector) for c in evidence) < evidence_floor:
         return Verdict("refused", tuple(chosen), ("the evidence is not about the question",))
 
-    if adds_nothing(text, question):
-        return Verdict("refused", tuple(chosen), ("the reply only restates the question",))
     missing_values = kinds.missing_values(text, question)
     if missing_values:  # "how many" answered with a year, "when" with an edition
         problem = f"the question asks for a {' and a '.join(missing_values)} the reply does not give"
         return Verdict("refused", tuple(chosen), (problem,))
+    if adds_nothing(text, question):  # quoting its named sentences instead showed more wrong than right
+        return Verdict("refused", tuple(chosen), ("the reply only restates the question",))
     if asks_for_place(question) and not names_added(text, question):  # "combien … et où ?" answered in part
         return Verdict("quoted", tuple(chosen), ("the question asks where and the reply names no place",))
     context = " ".join([question, described, *(c.heading for c in shown)])

@@ -57,7 +57,12 @@ def numbers(text: str) -> frozenset[str]:
     for lang in ("fr", "en"):
         # "un", "une", "one" are articles as often as numbers: a word read as 1 is no claim.
         found |= {str(int(d)) for d in _DIGITS.findall(words_as_digits(text, lang)) if int(d) != 1}
+    found |= {_TIMES[w] for w in re.findall(r"\w+", text.lower()) if w in _TIMES}
     return frozenset(found)
+
+
+# How many times, in one word: English grammar that text2num does not read ("postponed twice").
+_TIMES = {"twice": "2", "thrice": "3"}
 
 
 _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
