@@ -160,3 +160,8 @@ def test_a_japanese_reply_with_a_latin_word_the_sources_do_not_hold_is_quoted() 
     assert judge("2014年の会議は Takamatsu で開催されました。", [1], question) == "answer"
     assert judge("2014年の会議は高松で開催されました。フェュille ルートです。", [1], question) == "quoted"
     assert judge("2014年の会議は Takamatsuille で開催されました。", [1], question) == "refused"  # a made-up name
+
+
+def test_a_reply_that_stops_at_an_introduction_is_quoted() -> None:
+    question = "Quelles collectivités ont participé ?"
+    assert judge("Cette édition a rassemblé les collectivités suivantes :", [2], question) == "quoted"

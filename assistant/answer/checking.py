@@ -113,6 +113,8 @@ def check_reply(
     if invented:
         # Made up: asked what the sources do not hold, the model invents it (a mayor, a population).
         return Verdict("refused", tuple(chosen), (f"not in the sources: {', '.join(invented)}",), tuple(invented))
+    if text.rstrip().endswith((":", "：")):  # "… selon les sous-thèmes suivants :", and the reply stops
+        return Verdict("quoted", tuple(extra), ("the reply announces what it does not give",))
     if lists.asks_for_list(question) and not asks_for_number(question):
         short = lists.cut_short(text, extra, shown)
         if short:  # a list cut short is no answer: the sources' own sentences, or nothing
