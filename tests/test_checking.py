@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.checking import attribute, check_reply, claims, fixed_by, supported
+from assistant.answer.checking import attribute, check_reply, claims, fixed_by, foreign_words, supported
 from assistant.text.numbers import numbers
 from assistant.types import Candidate, Chunk, Passage
 
@@ -160,6 +160,7 @@ def test_a_japanese_reply_with_a_latin_word_the_sources_do_not_hold_is_quoted() 
     assert judge("2014年の会議は Takamatsu で開催されました。", [1], question) == "answer"
     assert judge("2014年の会議は高松で開催されました。フェュille ルートです。", [1], question) == "quoted"
     assert judge("2014年の会議は Takamatsuille で開催されました。", [1], question) == "refused"  # a made-up name
+    assert foreign_words("Zero Emission Valleyは水素の分野です。", "Zero Emission Valleyはどの分野ですか？") == []
 
 
 def test_a_reply_that_stops_at_an_introduction_is_quoted() -> None:

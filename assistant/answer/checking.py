@@ -181,6 +181,7 @@ def untied(found: Sequence[str], fixed: set[str], texts: Sequence[str], question
 
 
 _LATIN_WORD = re.compile(rf"[{_LATIN}][{_LATIN}’'\-]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 def foreign_words(text: str, sources: str) -> list[str]:
@@ -188,10 +189,9 @@ def foreign_words(text: str, sources: str) -> list[str]:
     into Japanese stands in its sources letter for letter; "フェュille" is the model losing its way."""
     if not CJK.search(text):
         return []
-    have = _words(sources)
-    return [
-        w for w in dict.fromkeys(_LATIN_WORD.findall(normalise(text))) if not set(re.findall(r"\w+", fold(w))) <= have
-    ]
+    have = set(_ASCII_WORD.findall(fold(normalise(sources))))  # "Valleyは" holds the word "valley"
+    found = dict.fromkeys(_LATIN_WORD.findall(normalise(text)))
+    return [w for w in found if not set(_ASCII_WORD.findall(fold(w))) <= have]
 
 
 def names_added(text: str, question: str) -> bool:
