@@ -10,7 +10,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.drafting import stated, timeline
-from assistant.drafting.briefs import BriefError, brief
+from assistant.drafting.briefs import BriefError, brief, words
 from assistant.errors import ModelError
 from assistant.export.brief import brief_markdown, timeline_chart, write_brief_docx
 from assistant.pipeline import Assistant
@@ -288,8 +288,14 @@ def test_a_brief_is_built_once_per_index_generation_and_rebuilt_when_a_document_
 
 def test_the_brief_exports_to_markdown_word_and_a_chart(assistant: Assistant, tmp_path: Path) -> None:
     built = brief(assistant, "en")
-    quoted = built["sections"] + built["faq"]
+    rendered_faq = set(words()["en"]["faq_rendered"].values())
+    rendered = [s for s in built["sections"] if s["part"] == "history"] + [
+        f for f in built["faq"] if f["question"] in rendered_faq
+    ]
+    quoted = [s for s in built["sections"] + built["faq"] if s not in rendered]
     assert quoted and all(message("machine_translation", "en") in q["text"] for q in quoted)
+    # rendered from the timeline's rows in English, each fact with its marks: no translation to label
+    assert len(rendered) == 3 and all(r["citations"] and "Machine" not in r["text"] for r in rendered)
     marks = re.compile(r"\[(\d+)\]")
     for q in quoted:  # each quote translated, under its own footnote mark
         said = [line for line in q["text"].splitlines() if line.startswith("«")]
@@ -469,7 +475,9 @@ def test_a_brief_in_english_or_japanese_asks_the_french_questions_and_labels_the
     built = brief(assistant, "ja")
     french, japanese = words()["fr"], words()["ja"]
     assert asked == [*french["sections"].values(), *french["faq"]]
-    shown = built["sections"] + built["faq"]
+    rendered = set(japanese["faq_rendered"].values())  # from the timeline's rows, asked of no model
+    shown = [s for s in built["sections"] if s["part"] != "history"]
+    shown += [f for f in built["faq"] if f["question"] not in rendered]
     assert shown, "the fake sources answer some of the questions"
     for item in shown:
         assert item["question"] in [*japanese["sections"].values(), *japanese["faq"]]

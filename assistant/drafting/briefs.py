@@ -8,9 +8,11 @@ Every item is cited, as an answer is:
   their labelled machine translation;
 - the timeline is extracted and checked by :mod:`assistant.drafting.timeline`; where sources differ, the row says so;
 - the links are the web addresses the documents write, each cited to its sentence;
-- the FAQ's questions are answered the same way, by the sentences the model chose (a written answer of
-  the small model said "every year" of a biennial meeting, cited); a question the sources do not answer
-  is listed as such, never filled in.
+- the editions in a few words, their rhythm and the next one are rendered from the timeline's checked
+  rows (:mod:`assistant.drafting.overview`), each fact with its row's footnotes;
+- the other FAQ questions are answered the same way as the sections, by the sentences the model chose (a
+  written answer of the small model said "every year" of a biennial meeting, cited); a question the
+  sources do not answer is listed as such, never filled in.
 
 A brief is built once per index generation and language, and kept in ``data_dir/briefs``: adding or
 removing a document makes a new generation, so the next brief is rebuilt (only the new passages' timeline
@@ -27,6 +29,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 from functools import cache, partial
 from importlib import resources
 from pathlib import Path
@@ -35,7 +38,7 @@ from typing import Any, Protocol
 from assistant.answer.citations import citations_json
 from assistant.answer.quoting import quoted_block
 from assistant.config import Settings
-from assistant.drafting import timeline
+from assistant.drafting import overview, timeline
 from assistant.errors import AssistantError
 from assistant.ingest.catalog import IndexCatalog
 from assistant.models.embeddings import Embedder, cosine
@@ -46,7 +49,7 @@ from assistant.types import Answer, Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 7  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 8  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 MAX_LINKS = 12
@@ -189,7 +192,13 @@ def build_brief(
     replies.save()
     rows = [_row(r, notes, said) for r in timeline.rows_of(mentions)]
 
-    faq = [
+    # What the checked rows tell is rendered from them, not asked again: the editions in a few words,
+    # their rhythm, the next one.
+    facts = overview.render(rows, said, date.today().year)
+    if "history" in facts:
+        sections.insert(1, {"part": "history", "title": said["titles"]["history"], **facts["history"]})
+    faq = [{"question": said["faq_rendered"][part], **facts[part]} for part in said["faq_rendered"] if part in facts]
+    faq += [
         found
         for question, asked in zip(said["faq"], french["faq"], strict=True)
         if (found := quoted(question, asked, said["titles"]["faq"]))

@@ -1,0 +1,86 @@
+"""What the timeline's checked rows say, in prose: the editions so far, how often they come, the next one.
+
+The timeline (``timeline``) keeps a year and a host city only where a passage writes them, each cited.
+A newcomer reads sentences, not a table: these are rendered from those rows by templates written per
+language (``brief.json``, "facts"), each fact followed by its row's footnote marks. No model writes
+them, so they say nothing the rows do not hold; where the sources announce no later edition, the text
+says so.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+Row = Mapping[str, Any]  # a row of the brief's timeline: year, city, edition, citations, …
+
+
+def render(rows: Sequence[Row], said: Mapping[str, Any], year_now: int) -> dict[str, dict[str, Any]]:
+    """{"history", "rhythm", "next"} → {"text", "citations"}, for the parts the rows can tell; none
+    without rows. ``said`` is the brief's words in one language; ``year_now`` today's year."""
+    rows = sorted(rows, key=lambda r: (r["year"], r["city"]))
+    if not rows:
+        return {}
+    t = said["facts"]
+    out = {"history": _history(rows, t)}
+    rhythm = _rhythm(rows, t)
+    if rhythm:
+        out["rhythm"] = rhythm
+    out["next"] = _next(rows, t, year_now)
+    return out
+
+
+def _marks(citations: Sequence[int]) -> str:
+    return "".join(f"[{n}]" for n in citations)
+
+
+def _joined(items: Sequence[str], t: Mapping[str, Any]) -> str:
+    """ "a, b et c" in the brief's language (``t["and"]``, ``t["comma"]``)."""
+    if len(items) == 1:
+        return items[0]
+    return t["comma"].join(items[:-1]) + t["and"] + items[-1]
+
+
+def _cited(text: str, rows: Sequence[Row]) -> dict[str, Any]:
+    return {"text": text, "citations": sorted({n for r in rows for n in r["citations"]})}
+
+
+def _history(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any]:
+    items = [t["item"].format(city=r["city"], year=r["year"], marks=_marks(r["citations"])) for r in rows]
+    years = sorted({r["year"] for r in rows})
+    text = t["history"].format(n=len(years), first=years[0], items=_joined(items, t))
+    return _cited(text, rows)
+
+
+def _rhythm(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The gaps between consecutive years, said as one gap or as their range (and the most frequent one,
+    if one comes more than once), then each edition held later than first planned (the timeline's
+    "planned" differences)."""
+    years = sorted({r["year"] for r in rows})
+    gaps = [b - a for a, b in itertools.pairwise(years)]
+    if not gaps:
+        return None
+    listed = t["comma"].join(str(y) for y in years)
+    if len(set(gaps)) == 1:
+        text = t["rhythm_same"].format(gap=gaps[0], years=listed)
+    else:
+        text = t["rhythm_range"].format(low=min(gaps), high=max(gaps), years=listed)
+        common, times = Counter(gaps).most_common(1)[0]
+        if times > 1:
+            text += " " + t["rhythm_common"].format(common=common)
+    planned = [c["text"] for r in rows for c in r.get("conflicts", []) if c["field"] == "planned"]
+    return _cited(" ".join([text, *dict.fromkeys(planned)]), rows)
+
+
+def _next(rows: Sequence[Row], t: Mapping[str, Any], year_now: int) -> dict[str, Any]:
+    """The editions whose year has not come, if the sources announce one; else the last one they tell
+    of, and that they announce no later one."""
+    coming = [r for r in rows if r["year"] >= year_now]
+    if coming:
+        r = coming[0]
+        return _cited(t["next_announced"].format(city=r["city"], year=r["year"], marks=_marks(r["citations"])), [r])
+    last = rows[-1]
+    text = t["next_unknown"].format(city=last["city"], year=last["year"], marks=_marks(last["citations"]))
+    return _cited(text, [last])
