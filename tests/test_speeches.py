@@ -48,13 +48,20 @@ def test_a_speech_follows_its_outline_and_footnotes_every_fact(assistant: Assist
     parts = [s.part for s in speech.sections]
     assert parts[:2] == ["greeting", "opening"] and parts[-1] == "thanks" and "context" in parts
     assert speech.sections[0].text.startswith("Mesdames et messieurs les élus")
+    leads = outlines()["fr"]["said"]["lead"]
+    led = []
     for section in speech.sections:
         lead, *quotes = section.text.splitlines()
         if section.mode == "said":
             assert not claims(section.text) and "[" not in section.text
-        else:  # a said lead-in, then the sources' own sentences, each with its footnote
-            assert section.mode == "quoted" and lead == "Comme le rappellent nos sources :" and quotes
+        else:  # the part's lead-in the first time it is said, then the sources' own sentences, footnoted
+            assert section.mode == "quoted" and quotes
+            if lead == leads[section.part]:
+                led.append(section.part)
+            else:
+                quotes = [lead, *quotes]
             assert all(re.fullmatch(r"« [^«»]+ » \[\d+\]", q) for q in quotes)
+    assert led and len(led) == len(set(led))  # each lead-in said once
     assert "ont commencé à Nancy" not in speech.text  # the model's own words are not said
     assert "organisées pour la première fois à Nancy en 2008" in speech.text
     source = (assistant.settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")

@@ -8,12 +8,13 @@ model. Its parts are of two kinds:
 - *asked* parts (the Rencontres, the speaker's subject, commitments) are questions put to the
   evidence-first engine, one at a time, so the small model stays grounded and fast. The model names
   the sentences that answer and writes; its reply is checked as an answer is, but the speech says the
-  named sentences themselves, quoted and footnoted, after a said lead-in ("Comme le rappellent nos
-  sources :"). A speech is read out in public: the small model's paraphrases passed the checks with a
-  wrong relation in them ("held for four years" from "the first meetings in four years"), so its
-  words are not used. A question the sources do not answer is listed as a gap, never filled in.
-  Questions are asked in French, the sources' language, whatever the speech's; the subject has up to
-  four planned and more asked only while the speech is still short of its length.
+  named sentences themselves, quoted and footnoted, after the part's said lead-in ("Sur ce sujet, nos
+  sources rapportent ceci :"), said once. A speech is read out in public: the small model's
+  paraphrases passed the checks with a wrong relation in them ("held for four years" from "the first
+  meetings in four years"), so its words are not used. A question the sources do not answer is listed
+  as a gap, never filled in. Questions are asked in French, the sources' language, whatever the
+  speech's; the subject has up to four planned and more asked only while the speech is still short of
+  its length.
 
 Footnotes are numbered across the whole speech. A sentence is said once, and one holding a web address
 or a © credit is not said at all (it cannot be read out; the quote sheet has the documents' links).
@@ -115,8 +116,8 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     texts = data[request.language]
     rate = data["rates"][request.language]
     unit = rate["unit"]
-    lead = texts["said"]["lead"][request.tone]
-    lead_length = _length(lead, unit)
+    leads = texts["said"]["lead"]  # one per asked part, said before its first quotes only
+    lead_length = max(_length(lead, unit) for lead in leads.values())
     parts, spare = _parts(data["occasions"][request.occasion], data, request, rate)
     said_length = sum(_length(_said(texts, part, request), unit) for part, q in parts if q is None)
     # Each asked part says the quotes that fit in its share of what is left of the length asked for (its
@@ -178,7 +179,7 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
                 said.add(_said_as(c))
     if progress:
         progress(steps, steps, "")
-    sections, citations = _numbered(drafted, lead, voice)
+    sections, citations = _numbered(drafted, leads, voice)
     length = sum(_length(_spoken(s.text, request.language), unit) for s in sections)
     return Speech(request, sections, citations, tuple(gaps), length, unit, rate["per_minute"])
 
@@ -237,19 +238,24 @@ class _Voice:
 
 
 def _numbered(
-    drafted: list[Section | _Quoted], lead: str, voice: _Voice
+    drafted: list[Section | _Quoted], leads: dict[str, str], voice: _Voice
 ) -> tuple[tuple[Section, ...], tuple[Citation, ...]]:
     """The sections as said, footnotes numbered in order across the speech, each part's quotes in the
-    engine's order; in English or Japanese followed by their labelled translation."""
+    engine's order after its lead-in (the first time the part is said: "Comme le rappellent nos
+    sources" five times over reads as a collage); in English or Japanese followed by their labelled
+    translation."""
     sections: list[Section] = []
     citations: list[Citation] = []
+    led: set[str] = set()
     for d in drafted:
         if isinstance(d, Section):
             sections.append(d)
             continue
         said = [replace(c, n=len(citations) + i + 1) for i, c in enumerate(c for c in d.offered if c in d.said)]
         citations += said
-        lines = [lead, *(f"{quoted_text(c.quote)} [{c.n}]" for c in said)]
+        lead = [leads[d.part]] if d.part in leads and d.part not in led else []
+        led.add(d.part)
+        lines = [*lead, *(f"{quoted_text(c.quote)} [{c.n}]" for c in said)]
         if voice.language != "fr":
             pairs = [(voice.translations.get((c.doc_id, c.start), ""), c.n) for c in said]
             translated = translation_line(pairs, voice.language)
