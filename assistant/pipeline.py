@@ -368,7 +368,9 @@ class Assistant:
         return remove_document(self.settings, doc_id_or_source, index=lambda p: self.index(progress=p))
 
     def documents(self) -> list[dict[str, Any]]:
-        """The indexed documents, as `assistant docs --json` lists them."""
+        """The indexed documents, as `assistant docs --json` lists them: those of the generation current
+        now, if another process (`assistant add` beside the app) committed one since."""
+        self._follow_index()
         return [
             {
                 "doc_id": r.doc_id,

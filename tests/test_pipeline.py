@@ -179,3 +179,13 @@ def test_the_extracts_are_in_reading_order_whatever_the_ranking(
     assert first == second and "S2:" in first
     # ateliers.md before rencontres.txt, and within a document by offset
     assert first.index("atelier") < first.index("Takamatsu")
+
+
+def test_a_document_another_process_adds_is_listed_on_the_next_reading(settings: Settings, tmp_path: Path) -> None:
+    app = Assistant(settings, embedder=FakeEmbedder(), chat_model=None)
+    app.index()
+    before = {d["source"] for d in app.documents()}
+    note = tmp_path / "note.md"
+    note.write_text("# Jumelage\n\nLa ville de Tottori coopère avec la ville de Nancy depuis 2019.\n", encoding="utf-8")
+    Assistant(settings, embedder=FakeEmbedder(), chat_model=None).add_documents([note])  # `assistant add`
+    assert {d["source"] for d in app.documents()} - before == {"note.md"}
