@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     # The documents the corpus shipped with (not added by `assistant add` or the app) cannot be removed.
     protect_shipped: bool = True
 
+    # The app builds the onboarding briefs (French, English, Japanese) in the background when it starts,
+    # so that its onboarding tab opens on a ready brief; questions share the model with it meanwhile.
+    prepare_briefs: bool = True
     # The app: optional login, "alice:secret,bob:other" (leave empty for none).
     ui_users: str | None = None
     # Requests the app's queue holds, all tabs together; past it a user is told the app is busy, to try

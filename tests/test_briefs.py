@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -484,3 +485,22 @@ def test_a_brief_in_english_or_japanese_asks_the_french_questions_and_labels_the
         assert item["text"].startswith(message("quoted", "ja"))
         assert message("quoted", "fr") not in item["text"]
     assert set(built["gaps"]) <= {*japanese["sections"].values(), *japanese["faq"]}
+
+
+def test_briefs_prepared_in_the_background_are_built_once_and_read_on_request(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.drafting import briefs
+
+    built = []
+    real = briefs.build_brief
+    monkeypatch.setattr(briefs, "build_brief", lambda *a, **k: built.append(a[1]) or real(*a, **k))
+    starts = [threading.Thread(target=briefs.prepare, args=(assistant, ("fr",))) for _ in range(2)]  # app and click
+    for t in starts:
+        t.start()
+    for t in starts:
+        t.join()
+    assert built == ["fr"]  # the second waited, then read the first one's brief
+    assert brief(assistant, "fr")["language"] == "fr" and built == ["fr"]
+    briefs.prepare(assistant, ("en",))
+    assert built == ["fr", "en"]

@@ -8,6 +8,7 @@ what it does is `ui.handlers`, what it shows is `ui.render`, every string is in 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.config import Settings
+from assistant.drafting import briefs
 from assistant.feedback import FeedbackStore
 from assistant.pipeline import Assistant
 from ui import tabs
@@ -320,6 +322,8 @@ def _table(handlers: Handlers, lang: str) -> dict[str, Any]:
 def launch(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860) -> None:
     assistant = Assistant(settings)
     assistant.warm_up()
+    if settings.prepare_briefs:  # the onboarding tab opens on a brief built meanwhile, not on a click
+        threading.Thread(target=briefs.prepare, args=(assistant,), name="briefs", daemon=True).start()
     serve(assistant, host=host, port=port)
 
 

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -89,19 +90,49 @@ def words() -> dict[str, Any]:
 
 
 def brief(sources: Sources, language: str, *, refresh: bool = False, progress: BriefProgress | None = None) -> dict:
-    """The brief of the current index generation in ``language``: from the cache, else built and kept."""
+    """The brief of the current index generation in ``language``: from the cache, else built and kept.
+    One brief is built at a time: a request while :func:`prepare` builds one waits, then reads it."""
     if language not in LANGUAGES:
         raise BriefError(f"Unknown language {language!r}; choose one of {', '.join(LANGUAGES)}.", reason="bad_language")
     catalog = sources.catalog
     folder = sources.settings.data_dir / "briefs"
     path = folder / f"{catalog.generation}-{language}.json"
-    if not refresh and path.is_file():
+    kept = None if refresh else _kept(path)
+    if kept is not None:
+        return kept
+    with _BUILDING:
+        kept = None if refresh else _kept(path)  # built meanwhile
+        return kept if kept is not None else _build_and_keep(sources, language, path, progress)
+
+
+def prepare(sources: Sources, languages: Sequence[str] = LANGUAGES) -> None:
+    """Build the briefs of the current generation that are not kept yet, one language after the other:
+    the app calls this in the background when it starts, so that the onboarding tab is ready when opened.
+    A failure is logged; the brief is then built on request."""
+    for language in languages:
         try:
-            kept = json.loads(path.read_text(encoding="utf-8"))
-            if kept.get("version") == VERSION:
-                return kept
-        except (OSError, ValueError):
-            logger.warning("cached brief %s unreadable: rebuilding it", path)
+            brief(sources, language)
+        except (AssistantError, OSError) as exc:
+            logger.warning("the %s brief was not prepared: %s", language, exc)
+
+
+_BUILDING = threading.Lock()
+
+
+def _kept(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        logger.warning("cached brief %s unreadable: rebuilding it", path)
+        return None
+    return kept if kept.get("version") == VERSION else None
+
+
+def _build_and_keep(sources: Sources, language: str, path: Path, progress: BriefProgress | None) -> dict:
+    catalog = sources.catalog
+    folder = path.parent
     built = build_brief(sources, language, progress=progress, cache_dir=folder)
     if not built["complete"]:
         return built  # a passage the model failed on is read again next time: such a brief is not kept
