@@ -70,7 +70,13 @@ def _rhythm(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any] | None:
         common, times = Counter(gaps).most_common(1)[0]
         if times > 1:
             text += " " + t["rhythm_common"].format(common=common)
-    planned = [c["text"] for r in rows for c in r.get("conflicts", []) if c["field"] == "planned"]
+    planned = [
+        t["planned"].format(city=r["city"], year=r["year"], planned=v["value"], marks=_marks(v["citations"]))
+        for r in rows
+        for c in r.get("conflicts", [])
+        if c["field"] == "planned"
+        for v in c["values"]
+    ]
     return _cited(" ".join([text, *dict.fromkeys(planned)]), rows)
 
 
