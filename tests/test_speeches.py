@@ -266,9 +266,11 @@ def test_a_speech_short_of_its_length_asks_the_subjects_further_questions(words:
     assert [q for q in engine.questions if PURPOSE in q] == subject if further else subject[:planned]
     english = outlines()["en"]["asked"]["points"][0].format(purpose=PURPOSE)
     assert next(s.question for s in speech.sections if s.part == "points") == english
+    (points,) = [s for s in speech.sections if s.part == "points"]  # one heading for the subject
+    said = [line for line in points.text.splitlines() if line.startswith("«")]
+    assert len(said) == (len(subject) if further else planned)
     parts = [s.part for s in speech.sections]
-    assert parts.count("points") == (len(subject) if further else planned)
-    assert max(i for i, p in enumerate(parts) if p == "points") == parts.index("commitment") - 1  # said in order
+    assert parts.index("points") == parts.index("commitment") - 1  # said in order
     assert [c.n for c in speech.citations] == list(range(1, len(speech.citations) + 1))
 
 
@@ -289,3 +291,19 @@ def test_a_quote_two_parts_were_offered_is_said_once_when_room_is_left_at_the_en
     speech = draft_speech(Overlapping([], rate=1.0), SpeechRequest(PURPOSE, occasion="closing", language="en"))
     assert speech.text.count(short) == 1
     assert len({(c.doc_id, c.start) for c in speech.citations}) == len(speech.citations) == 2
+
+
+def test_an_introduction_is_said_with_the_quote_after_it_or_not_at_all() -> None:
+    from types import SimpleNamespace
+
+    from assistant.drafting.speeches import _within
+
+    def quote(text: str, start: int, doc: str = "d") -> SimpleNamespace:
+        return SimpleNamespace(quote=text, doc_id=doc, start=start, end=start + len(text))
+
+    intro, item = quote("Nous avons convenu des démarches suivantes :", 0), quote("1. Échanger nos savoirs.", 50)
+    other = quote("La jeunesse participe aux échanges.", 0, doc="e")
+    size = lambda text: len(text.split())  # noqa: E731
+    assert _within([intro, item, other], 100, size) == [intro, item, other]
+    assert _within([other, intro], 100, size) == [other]  # announced, never given: not said
+    assert _within([other, intro, item], 8, size) == [other]  # the two go together or not at all

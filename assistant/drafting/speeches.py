@@ -173,7 +173,7 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     said = {_said_as(c) for d in answered for c in d.said}
     for d in answered:  # a quote two parts were offered is said in the first that says it
         for c in d.offered:
-            if _said_as(c) not in said and voice.size(c.quote) <= left:
+            if _said_as(c) not in said and not _introduces(c.quote) and voice.size(c.quote) <= left:
                 left = max(0.0, left - voice.say([c]))
                 d.said.append(c)
                 said.add(_said_as(c))
@@ -260,6 +260,9 @@ def _numbered(
             pairs = [(voice.translations.get((c.doc_id, c.start), ""), c.n) for c in said]
             translated = translation_line(pairs, voice.language)
             lines += [translated] if translated else []
+        if sections and sections[-1].part == d.part and sections[-1].mode != "said":  # one part, one heading
+            sections[-1] = replace(sections[-1], text="\n".join([sections[-1].text, *lines]))
+            continue
         sections.append(Section(d.part, d.title, "\n".join(lines), d.mode, d.question))
     return tuple(sections), tuple(citations)
 
@@ -328,16 +331,37 @@ def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
 
 def _within(quotes: list[Citation], share: float, size: Callable[[str], float]) -> list[Citation]:
     """The quotes that fit in ``share`` of the speech's length, each of ``size``, in order; the first
-    one always."""
+    one always. An introduction ("… les démarches suivantes :") is said with the quote after it, or not
+    at all: a speech announcing a list that never comes was the first thing its reader struck out."""
     kept: list[Citation] = []
     length = 0.0
-    for c in quotes:
-        this = size(c.quote)
+    for unit in _units(quotes):
+        this = sum(size(c.quote) for c in unit)
         if kept and length + this > share:
             continue
-        kept.append(c)
+        kept += unit
         length += this
     return kept
+
+
+def _units(quotes: list[Citation]) -> list[list[Citation]]:
+    """The quotes one by one, an introduction together with the quote that follows it in its document;
+    an introduction with nothing after it is left out."""
+    units: list[list[Citation]] = []
+    i = 0
+    while i < len(quotes):
+        c = quotes[i]
+        if not _introduces(c.quote):
+            units.append([c])
+        elif i + 1 < len(quotes) and quotes[i + 1].doc_id == c.doc_id and quotes[i + 1].start >= c.end:
+            units.append([c, quotes[i + 1]])
+            i += 1
+        i += 1
+    return units
+
+
+def _introduces(quote: str) -> bool:
+    return quote.rstrip().endswith((":", "："))
 
 
 def _new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
