@@ -307,3 +307,33 @@ def test_an_introduction_is_said_with_the_quote_after_it_or_not_at_all() -> None
     assert _within([intro, item, other], 100, size) == [intro, item, other]
     assert _within([other, intro], 100, size) == [other]  # announced, never given: not said
     assert _within([other, intro, item], 8, size) == [other]  # the two go together or not at all
+
+
+def test_given_a_briefs_timeline_the_speech_says_the_editions_in_its_own_sentence(assistant: Assistant) -> None:
+    source = (assistant.settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")
+    sentence = "Les Rencontres franco-japonaises ont été organisées pour la première fois à Nancy en 2008."
+    start = source.index(sentence)
+    cited = [  # a kept brief's citations (as JSON), numbered in the brief
+        {
+            "n": 7,
+            "doc_id": "d",
+            "title": "Historique",
+            "source": "rencontres.txt",
+            "start": start,
+            "end": start + len(sentence),
+            "quote": sentence,
+            "passage": sentence,
+        },
+    ]
+    rows = [{"year": 2008, "city": "Nancy", "citations": [7]}, {"year": 2014, "city": "Takamatsu", "citations": [7]}]
+    request = SpeechRequest(PURPOSE, occasion="council", minutes=2, language="fr")
+    speech = draft_speech(assistant, request, timeline=(rows, cited))
+    (context,) = [s for s in speech.sections if s.part == "context"]
+    assert context.mode == "rendered"
+    assert (
+        context.text == "Depuis 2008, les Rencontres ont connu 2 éditions : Nancy en 2008 [1] et Takamatsu en 2014 [1]."
+    )
+    assert speech.citations[0].n == 1 and speech.citations[0].quote == sentence
+    assert source[speech.citations[0].start : speech.citations[0].end] == sentence
+    calls = assistant.chat_model.calls  # type: ignore[union-attr]
+    assert not any("Que sont les Rencontres" in call[-1]["content"] for call in calls)  # not asked of the model

@@ -10,7 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.drafting.briefs import brief
+from assistant.drafting.briefs import brief, kept_timeline
 from assistant.drafting.speeches import SpeechRequest, draft_speech
 from assistant.errors import (
     AssistantError,
@@ -50,7 +50,12 @@ class DraftHandlers:
         request = SpeechRequest(purpose or "", occasion, audience or "", length, tone, language)
         bar = progress or gr.Progress()
         try:
-            speech = draft_speech(self.assistant, request, progress=lambda d, t, title: bar((d, max(t, 1)), desc=title))
+            speech = draft_speech(
+                self.assistant,
+                request,
+                progress=lambda d, t, title: bar((d, max(t, 1)), desc=title),
+                timeline=kept_timeline(self.assistant),
+            )
         except AssistantError as exc:
             return f"<p>⚠️ {explain(exc, ui_lang)}</p>", hidden, hidden
         documents = {d["doc_id"]: d for d in self.assistant.documents()}

@@ -50,7 +50,7 @@ from assistant.types import Answer, Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 8  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 9  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 MAX_LINKS = 12
@@ -114,6 +114,17 @@ def prepare(sources: Sources, languages: Sequence[str] = LANGUAGES) -> None:
             brief(sources, language)
         except (AssistantError, OSError) as exc:
             logger.warning("the %s brief was not prepared: %s", language, exc)
+
+
+def kept_timeline(sources: Sources) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """The timeline rows of a brief kept for the current generation, and the citations their numbers
+    point to (as JSON); None if no brief is kept. A speech says the editions from them."""
+    folder = sources.settings.data_dir / "briefs"
+    for language in LANGUAGES:
+        kept = _kept(folder / f"{sources.catalog.generation}-{language}.json")
+        if kept is not None and kept["timeline"]:
+            return kept["timeline"], kept["citations"]
+    return None
 
 
 _BUILDING = threading.Lock()

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant.types import Chunk, Citation, Passage
+
 Row = Mapping[str, Any]  # a row of the brief's timeline: year, city, edition, citations, …
 
 
@@ -24,7 +26,7 @@ def render(rows: Sequence[Row], said: Mapping[str, Any], year_now: int) -> dict[
     if not rows:
         return {}
     t = said["facts"]
-    out = {"history": _history(rows, t)}
+    out = {"history": history(rows, t)}
     rhythm = _rhythm(rows, t)
     if rhythm:
         out["rhythm"] = rhythm
@@ -47,7 +49,10 @@ def _cited(text: str, rows: Sequence[Row]) -> dict[str, Any]:
     return {"text": text, "citations": sorted({n for r in rows for n in r["citations"]})}
 
 
-def _history(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any]:
+def history(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any]:
+    """The editions since the first, each with its year and footnotes, by ``t``'s "history" and "item"
+    templates (a brief's or a speech's)."""
+    rows = sorted(rows, key=lambda r: (r["year"], r["city"]))
     items = [t["item"].format(city=r["city"], year=r["year"], marks=_marks(r["citations"])) for r in rows]
     years = sorted({r["year"] for r in rows})
     text = t["history"].format(n=len(years), first=years[0], items=_joined(items, t))
@@ -90,3 +95,19 @@ def _next(rows: Sequence[Row], t: Mapping[str, Any], year_now: int) -> dict[str,
     last = rows[-1]
     text = t["next_unknown"].format(city=last["city"], year=last["year"], marks=_marks(last["citations"]))
     return _cited(text, [last])
+
+
+def history_cited(
+    rows: Sequence[Row], cited: Sequence[Mapping[str, Any]], t: Mapping[str, Any]
+) -> tuple[str, dict[int, Citation]]:
+    """:func:`history` with the citations its marks number, rebuilt from a kept brief's citations (as
+    JSON): what a speech says of the editions."""
+    said = history(rows, t)
+    by_number = {c["n"]: c for c in cited}
+    return said["text"], {n: _citation(by_number[n]) for n in said["citations"] if n in by_number}
+
+
+def _citation(c: Mapping[str, Any]) -> Citation:
+    chunk = Chunk(f"{c['doc_id']}:{c['start']}", c["doc_id"], c["start"], c["end"], c["passage"])
+    passage = Passage(chunk=chunk, title=c["title"], source=c["source"], score=0.0, rank=0)
+    return Citation(c["n"], c["doc_id"], c["title"], c["source"], c["start"], c["end"], c["quote"], passage)

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from assistant.answer.checking import claims
 from assistant.answer.quoting import quoted_text, translated_quote, translation_line
+from assistant.drafting import overview
 from assistant.errors import AssistantError
 from assistant.text.inputs import has_letters_or_digits, typed_line
 from assistant.text.numbers import URL
@@ -44,6 +45,7 @@ MAX_POINTS = 4
 ANSWER_WORDS = 45  # about what one checked answer holds; sets how many points a length asks for
 
 SpeechProgress = Callable[[int, int, str], None]  # (parts done, parts in all, the part's title)
+Timeline = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # a brief's rows, and its citations as JSON
 
 
 class Answers(Protocol):
@@ -109,8 +111,21 @@ def outlines() -> dict[str, Any]:
     return data
 
 
-def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechProgress | None = None) -> Speech:
-    """Draft a speech: each said part as written, each asked part answered and checked by the engine."""
+def draft_speech(
+    assistant: Answers,
+    request: SpeechRequest,
+    progress: SpeechProgress | None = None,
+    *,
+    timeline: Timeline | None = None,
+) -> Speech:
+    """Draft a speech: each said part as written, each asked part answered and checked by the engine.
+
+    Given a brief's ``timeline`` (its checked rows and their citations, ``briefs.kept_timeline``), the
+    part on the Rencontres says their editions in a sentence rendered from the rows, each with its
+    footnotes, instead of asking the engine.
+
+    Long: the parts in the outline's order share one length budget, then the spare questions and the
+    room left at the end; splitting them would pass the budget around as state."""
     request = _checked(request)
     data = outlines()
     texts = data[request.language]
@@ -131,7 +146,7 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
     asked = sum(1 for _, q in parts if q is not None)
     steps = len(parts) + len(spare)
     voice = _Voice(assistant, request.language, unit)
-    drafted: list[Section | _Quoted] = []
+    drafted: list[Section | _Quoted | _Rendered] = []
     gaps: list[str] = []
 
     def ask(part: str, question: _Question, share: float) -> _Quoted | None:
@@ -152,6 +167,12 @@ def draft_speech(assistant: Answers, request: SpeechRequest, progress: SpeechPro
             progress(done, steps, title)
         if question is None:
             drafted.append(Section(part, title, _said(texts, part, request), "said"))
+            continue
+        if part == "context" and timeline and timeline[0]:
+            rendered = _rendered(part, title, timeline, texts["facts"])
+            drafted.append(rendered)
+            left = max(0.0, left - _length(rendered.text, unit))
+            asked -= 1
             continue
         share, asked = left / max(asked, 1), asked - 1
         quoted = ask(part, question, share)
@@ -188,6 +209,22 @@ def _after_points(drafted: list[Section | _Quoted]) -> int:
     """Where a further point goes: after the last part on the subject, else before the closing parts."""
     points = [i for i, d in enumerate(drafted) if d.part in ("points", "context")]
     return points[-1] + 1 if points else max(0, len(drafted) - 1)
+
+
+@dataclass
+class _Rendered:
+    """A part rendered from checked facts: its text with footnote marks [k] that number ``citations``."""
+
+    part: str
+    title: str
+    text: str
+    citations: dict[int, Citation]
+
+
+def _rendered(part: str, title: str, timeline: Timeline, templates: dict[str, str]) -> _Rendered:
+    """The editions since the first, from a brief's rows; their marks still the brief's numbers."""
+    text, citations = overview.history_cited(*timeline, templates)
+    return _Rendered(part, title, text, citations)
 
 
 @dataclass
@@ -238,7 +275,7 @@ class _Voice:
 
 
 def _numbered(
-    drafted: list[Section | _Quoted], leads: dict[str, str], voice: _Voice
+    drafted: list[Section | _Quoted | _Rendered], leads: dict[str, str], voice: _Voice
 ) -> tuple[tuple[Section, ...], tuple[Citation, ...]]:
     """The sections as said, footnotes numbered in order across the speech, each part's quotes in the
     engine's order after its lead-in (the first time the part is said: "Comme le rappellent nos
@@ -250,6 +287,9 @@ def _numbered(
     for d in drafted:
         if isinstance(d, Section):
             sections.append(d)
+            continue
+        if isinstance(d, _Rendered):
+            sections.append(Section(d.part, d.title, _renumbered(d, citations), "rendered"))
             continue
         said = [replace(c, n=len(citations) + i + 1) for i, c in enumerate(c for c in d.offered if c in d.said)]
         citations += said
@@ -265,6 +305,16 @@ def _numbered(
             continue
         sections.append(Section(d.part, d.title, "\n".join(lines), d.mode, d.question))
     return tuple(sections), tuple(citations)
+
+
+def _renumbered(d: _Rendered, citations: list[Citation]) -> str:
+    """``d``'s text with its marks numbered in the speech's order, its citations added to ``citations``."""
+    numbers: dict[int, int] = {}
+    for k in (int(m) for m in re.findall(r"\[(\d+)\]", d.text)):
+        if k in d.citations and k not in numbers:
+            numbers[k] = len(citations) + 1
+            citations.append(replace(d.citations[k], n=numbers[k]))
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers[int(m.group(1))]}]" if int(m.group(1)) in numbers else "", d.text)
 
 
 def points_for(minutes: float, per_minute: int, unit: str) -> int:
