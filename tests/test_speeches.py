@@ -48,6 +48,8 @@ def test_a_speech_follows_its_outline_and_footnotes_every_fact(assistant: Assist
     parts = [s.part for s in speech.sections]
     assert parts[:2] == ["greeting", "opening"] and parts[-1] == "thanks" and "context" in parts
     assert speech.sections[0].text.startswith("Mesdames et messieurs les élus")
+    opening, close = speech.sections[1].text, speech.sections[-1].text
+    assert PURPOSE in opening and PURPOSE in close  # the purpose said at both ends, in the speaker's words
     leads = outlines()["fr"]["said"]["lead"]
     led = []
     for section in speech.sections:
@@ -74,7 +76,7 @@ def test_a_speech_follows_its_outline_and_footnotes_every_fact(assistant: Assist
 
 def test_a_source_quoted_twice_keeps_its_number(assistant: Assistant) -> None:
     speech = draft_speech(assistant, SpeechRequest(PURPOSE, minutes=6, language="fr"))
-    hydrogen = [s for s in speech.sections if "hydrogène" in s.text]
+    hydrogen = [s for s in speech.sections if s.mode == "quoted" and "hydrogène" in s.text]
     assert len(hydrogen) == 1  # the same quote from two questions is said once
     assert len({(c.doc_id, c.start) for c in speech.citations}) == len(speech.citations)
 

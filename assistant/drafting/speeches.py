@@ -375,8 +375,20 @@ def _parts(
 
 
 def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
+    """A said part as written; the opening and the close then say the speaker's purpose, in their own
+    words (a purpose is no claim to check: it is what the speaker came to say)."""
     said = texts["said"][part]
-    return str(said.get(request.occasion) or said[request.tone])
+    text = str(said.get(request.occasion) or said[request.tone])
+    purpose = texts["said"]["purpose"].get(part)
+    if purpose:
+        typed = request.purpose.strip().rstrip(".。!?！？")
+        lowered = typed[:1].lower() + typed[1:] if typed[1:2].islower() else typed  # "Présenter…" → "présenter…"
+        text = (
+            f"{text} {purpose.format(purpose=lowered)}"
+            if request.language != "ja"
+            else text + purpose.format(purpose=typed)
+        )
+    return text
 
 
 def _within(quotes: list[Citation], share: float, size: Callable[[str], float]) -> list[Citation]:

@@ -118,8 +118,8 @@ def test_a_two_minute_council_speech_is_long_enough_and_every_fact_is_footnoted(
         assert (corpus / c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
     said_words = 200 if speech.unit == "words" else 200 * 2.5  # characters: a Japanese word ≈ 2.5
     for section in speech.sections:
-        if section.mode == "said":
-            assert not claims(section.text)
+        if section.mode == "said":  # nothing asserted but the speaker's own purpose
+            assert not claims(section.text.replace(request.purpose, ""))
         elif section.mode == "rendered":  # the editions, from the brief's rows: each name and year footnoted
             held = " ".join(c.quote for c in speech.citations if f"[{c.n}]" in section.text)
             assert all(supported(claim, held) for claim in claims(re.sub(r"\[\d+\]", "", section.text)))
