@@ -10,8 +10,10 @@ says so.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from assistant.types import Chunk, Citation, Passage
@@ -111,3 +113,14 @@ def _citation(c: Mapping[str, Any]) -> Citation:
     chunk = Chunk(f"{c['doc_id']}:{c['start']}", c["doc_id"], c["start"], c["end"], c["passage"])
     passage = Passage(chunk=chunk, title=c["title"], source=c["source"], score=0.0, rank=0)
     return Citation(c["n"], c["doc_id"], c["title"], c["source"], c["start"], c["end"], c["quote"], passage)
+
+
+def renumbered(text: str, cited: Mapping[int, Citation], citations: list[Citation]) -> str:
+    """``text`` with its marks [k] (numbers of ``cited``) numbered on from ``citations``, which gets each
+    citation the first time it is marked: a brief's numbers become a speech's."""
+    numbers: dict[int, int] = {}
+    for k in (int(m) for m in re.findall(r"\[(\d+)\]", text)):
+        if k in cited and k not in numbers:
+            numbers[k] = len(citations) + 1
+            citations.append(replace(cited[k], n=numbers[k]))
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers[int(m.group(1))]}]" if int(m.group(1)) in numbers else "", text)

@@ -289,7 +289,7 @@ def _numbered(
             sections.append(d)
             continue
         if isinstance(d, _Rendered):
-            sections.append(Section(d.part, d.title, _renumbered(d, citations), "rendered"))
+            sections.append(Section(d.part, d.title, overview.renumbered(d.text, d.citations, citations), "rendered"))
             continue
         said = [replace(c, n=len(citations) + i + 1) for i, c in enumerate(c for c in d.offered if c in d.said)]
         citations += said
@@ -305,16 +305,6 @@ def _numbered(
             continue
         sections.append(Section(d.part, d.title, "\n".join(lines), d.mode, d.question))
     return tuple(sections), tuple(citations)
-
-
-def _renumbered(d: _Rendered, citations: list[Citation]) -> str:
-    """``d``'s text with its marks numbered in the speech's order, its citations added to ``citations``."""
-    numbers: dict[int, int] = {}
-    for k in (int(m) for m in re.findall(r"\[(\d+)\]", d.text)):
-        if k in d.citations and k not in numbers:
-            numbers[k] = len(citations) + 1
-            citations.append(replace(d.citations[k], n=numbers[k]))
-    return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers[int(m.group(1))]}]" if int(m.group(1)) in numbers else "", d.text)
 
 
 def points_for(minutes: float, per_minute: int, unit: str) -> int:
@@ -375,20 +365,19 @@ def _parts(
 
 
 def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
-    """A said part as written; the opening and the close then say the speaker's purpose, in their own
-    words (a purpose is no claim to check: it is what the speaker came to say)."""
+    """A said part as written; the opening then says the speaker's purpose, and the close says it again
+    before its thanks, in the speaker's own words (a purpose is no claim to check: it is what the speaker
+    came to say)."""
     said = texts["said"][part]
     text = str(said.get(request.occasion) or said[request.tone])
     purpose = texts["said"]["purpose"].get(part)
-    if purpose:
-        typed = request.purpose.strip().rstrip(".。!?！？")
-        lowered = typed[:1].lower() + typed[1:] if typed[1:2].islower() else typed  # "Présenter…" → "présenter…"
-        text = (
-            f"{text} {purpose.format(purpose=lowered)}"
-            if request.language != "ja"
-            else text + purpose.format(purpose=typed)
-        )
-    return text
+    if not purpose:
+        return text
+    typed = request.purpose.strip().rstrip(".。!?！？")
+    lowered = typed[:1].lower() + typed[1:] if typed[1:2].islower() else typed  # "Présenter…" → "présenter…"
+    said_purpose = purpose.format(purpose=typed if request.language == "ja" else lowered)
+    space = "" if request.language == "ja" else " "
+    return f"{text}{space}{said_purpose}" if part == "opening" else f"{said_purpose}{space}{text}"
 
 
 def _within(quotes: list[Citation], share: float, size: Callable[[str], float]) -> list[Citation]:
