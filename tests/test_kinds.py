@@ -33,6 +33,7 @@ def test_a_count_is_a_number_that_is_not_a_year_and_a_date_is_a_year_a_month_or_
     assert missing_values("On 21 October.", "When was the declaration adopted in 2022?") == []
     assert missing_values("In 1990.", "When did CLAIR Paris open?") == []
     assert missing_values("2022年10月", "いつ採択されましたか？") == []
+    assert missing_values("毎年3回です。", "いつ開かれますか？") == ["date"]  # 年 of "every year" is no date
     assert missing_values("It may be adopted by 5 cities.", "When was it adopted?") == ["date"]
     assert missing_values("En 2022, 54 collectivités.", "Quand et combien ?") == []
     assert missing_values("En 2022.", "Quand et combien ?") == ["count"]

@@ -40,6 +40,7 @@ from assistant.answer import kinds, lists
 from assistant.answer.citations import MODEL_REFUSALS, REFUSAL_TOKEN, split_answer
 from assistant.models.embeddings import cosine
 from assistant.text import transliteration
+from assistant.text.chunking import introduces
 from assistant.text.lexical import STOPWORDS, fold, tokenize
 from assistant.text.numbers import MONTHS, URL, editions_named, normalise, numbers, years_named
 from assistant.text.questions import CJK, adds_nothing, asks_for_number, asks_for_place
@@ -113,7 +114,7 @@ def check_reply(
     if invented:
         # Made up: asked what the sources do not hold, the model invents it (a mayor, a population).
         return Verdict("refused", tuple(chosen), (f"not in the sources: {', '.join(invented)}",), tuple(invented))
-    if text.rstrip().endswith((":", "：")):  # "… selon les sous-thèmes suivants :", and the reply stops
+    if introduces(text):  # "… selon les sous-thèmes suivants :", and the reply stops
         return Verdict("quoted", tuple(extra), ("the reply announces what it does not give",))
     if lists.asks_for_list(question) and not asks_for_number(question):
         short = lists.cut_short(text, extra, shown)
@@ -128,8 +129,9 @@ def check_reply(
         )
     # Names a Japanese reply writes in Japanese script, read in Latin letters against the French evidence.
     japanese = [n for n in transliteration.proper_nouns(text) if n not in question] if CJK.search(text) else []
-    lost = transliteration.lost_names(_text(evidence) + " " + context, text) if japanese else []
-    lost += foreign_words(text, _text(evidence) + " " + context)
+    sources = _text(evidence) + " " + context
+    lost = transliteration.lost_names(sources, text) if japanese else []
+    lost += foreign_words(text, sources)
     if lost:
         return Verdict("quoted", tuple(chosen), (f"names not in the sources: {', '.join(lost)}",), tuple(lost))
     checked = [c for c in made if not supported(c, question)] + japanese

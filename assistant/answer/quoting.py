@@ -20,6 +20,7 @@ from assistant.errors import ModelError
 from assistant.models.generation import ChatModel, complete
 from assistant.prompts import load_prompt
 from assistant.text import transliteration
+from assistant.text.chunking import introduces
 from assistant.text.language import LANGUAGE_NAMES, message
 from assistant.text.questions import CJK, asks_for_title
 from assistant.types import Answer, Candidate, Citation
@@ -153,7 +154,7 @@ def quote_sentences(
         c
         for c in sentences
         if (not c.is_heading or quotable_heading(c, base.question))
-        and not (introduces(c) and c.sentence.chunk_id not in introduced)  # "… suivantes :" and no item
+        and not (introduces(c.sentence.text) and c.sentence.chunk_id not in introduced)  # "… suivantes :" and no item
     ]
     for c in sorted(sentences, key=lambda c: (c.passage.rank, c.sentence.start)):
         citation = cite(c, len(citations) + 1, document_text)
@@ -177,16 +178,12 @@ def quote_sentences(
     )
 
 
-def introduces(candidate: Candidate) -> bool:
-    """Whether a sentence announces the lines after it ("… les démarches suivantes :")."""
-    return candidate.sentence.text.rstrip().endswith((":", "："))
-
-
 def with_items(evidence: Sequence[Candidate], shown: Sequence[Candidate]) -> list[Candidate]:
     """``evidence`` with the items of each introduction it holds, as they were shown: an introduction
     quoted without the list it announces says nothing."""
-    intros = {c.sentence.chunk_id for c in evidence if introduces(c)}
-    items = [c for c in shown if c.introduced_by in intros and c not in evidence]
+    intros = {c.sentence.chunk_id for c in evidence if introduces(c.sentence.text)}
+    taken = {c.sentence.chunk_id for c in evidence}
+    items = [c for c in shown if c.introduced_by in intros and c.sentence.chunk_id not in taken]
     return [*evidence, *items]
 
 

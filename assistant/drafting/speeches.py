@@ -34,6 +34,7 @@ from assistant.answer.checking import claims
 from assistant.answer.quoting import quoted_text, translated_quote, translation_line
 from assistant.drafting import overview
 from assistant.errors import AssistantError
+from assistant.text.chunking import introduces
 from assistant.text.inputs import has_letters_or_digits, typed_line
 from assistant.text.numbers import URL
 from assistant.types import Answer, Citation
@@ -45,7 +46,6 @@ MAX_POINTS = 4
 ANSWER_WORDS = 45  # about what one checked answer holds; sets how many points a length asks for
 
 SpeechProgress = Callable[[int, int, str], None]  # (parts done, parts in all, the part's title)
-Timeline = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # a brief's rows, and its citations as JSON
 
 
 class Answers(Protocol):
@@ -116,7 +116,7 @@ def draft_speech(
     request: SpeechRequest,
     progress: SpeechProgress | None = None,
     *,
-    timeline: Timeline | None = None,
+    timeline: overview.Timeline | None = None,
 ) -> Speech:
     """Draft a speech: each said part as written, each asked part answered and checked by the engine.
 
@@ -169,7 +169,7 @@ def draft_speech(
             drafted.append(Section(part, title, _said(texts, part, request), "said"))
             continue
         if part == "context" and timeline and timeline[0]:
-            rendered = _rendered(part, title, timeline, texts["facts"])
+            rendered = _Rendered(part, title, *overview.history_cited(*timeline, texts["facts"]))
             drafted.append(rendered)
             left = max(0.0, left - _length(rendered.text, unit))
             asked -= 1
@@ -194,7 +194,7 @@ def draft_speech(
     said = {_said_as(c) for d in answered for c in d.said}
     for d in answered:  # a quote two parts were offered is said in the first that says it
         for c in d.offered:
-            if _said_as(c) not in said and not _introduces(c.quote) and voice.size(c.quote) <= left:
+            if _said_as(c) not in said and not introduces(c.quote) and voice.size(c.quote) <= left:
                 left = max(0.0, left - voice.say([c]))
                 d.said.append(c)
                 said.add(_said_as(c))
@@ -219,12 +219,6 @@ class _Rendered:
     title: str
     text: str
     citations: dict[int, Citation]
-
-
-def _rendered(part: str, title: str, timeline: Timeline, templates: dict[str, str]) -> _Rendered:
-    """The editions since the first, from a brief's rows; their marks still the brief's numbers."""
-    text, citations = overview.history_cited(*timeline, templates)
-    return _Rendered(part, title, text, citations)
 
 
 @dataclass
@@ -402,17 +396,13 @@ def _units(quotes: list[Citation]) -> list[list[Citation]]:
     i = 0
     while i < len(quotes):
         c = quotes[i]
-        if not _introduces(c.quote):
+        if not introduces(c.quote):
             units.append([c])
         elif i + 1 < len(quotes) and quotes[i + 1].doc_id == c.doc_id and quotes[i + 1].start >= c.end:
             units.append([c, quotes[i + 1]])
             i += 1
         i += 1
     return units
-
-
-def _introduces(quote: str) -> bool:
-    return quote.rstrip().endswith((":", "："))
 
 
 def _new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:

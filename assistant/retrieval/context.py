@@ -16,6 +16,7 @@ from dataclasses import replace
 from assistant.ingest.catalog import IndexCatalog
 from assistant.ingest.store import ChromaStore
 from assistant.models.embeddings import cosine
+from assistant.text.chunking import introduces
 from assistant.text.instructions import gives_orders
 from assistant.types import Candidate, Chunk, Passage
 
@@ -113,7 +114,7 @@ class ContextBuilder:
         budget = self._list_chars
         for i, passage, sentence in shown:
             out.append((i, passage, sentence))
-            if not sentence.text.rstrip().endswith((":", "：")) or budget <= 0:
+            if not introduces(sentence.text) or budget <= 0:
                 continue
             for unit in self._catalog.following(sentence, max_chars=budget):
                 if len(unit.text) > _LIST_ITEM_CHARS:

@@ -138,6 +138,12 @@ def _strip(text: str, start: int, end: int) -> Span:
     return Span(start, end)
 
 
+def introduces(text: str) -> bool:
+    """Whether a unit announces the lines after it ("… les démarches suivantes :"): what a list's items
+    are shown with, quoted with, and said with."""
+    return text.rstrip().endswith((":", "："))
+
+
 def is_heading_line(line: str, *, previous_line: str, next_line: str | None, typical_length: float = 0.0) -> bool:
     """A short line with no closing punctuation, standing alone, before more text.
 

@@ -46,13 +46,18 @@ MONTHS = {
 _MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
 
 
+def months_named(text: str) -> list[str]:
+    """The month names of a text, folded ("octobre", "october"); English "may" only as "May"."""
+    return [m for m in _MONTH.findall(fold(text)) if m != "may" or "May" in text]
+
+
 @lru_cache(maxsize=4096)
 def numbers(text: str) -> frozenset[str]:
     """The numbers of a text as digit strings: digits, month names, and number words (French, English,
     kanji)."""
     text = normalise(URL.sub(" ", text))
     found = {str(int(d)) for d in _DIGITS.findall(text)}
-    found |= {MONTHS[m] for m in _MONTH.findall(fold(text)) if m != "may" or "May" in text}
+    found |= {MONTHS[m] for m in months_named(text)}
     found |= {str(kanji_value(run)) for run in _KANJI_NUMBER.findall(text) if kanji_value(run) > 1}
     for lang in ("fr", "en"):
         # "un", "une", "one" are articles as often as numbers: a word read as 1 is no claim.
