@@ -73,7 +73,7 @@ class CheckedAnswer(Runnable[Question, dict[str, Any]]):
     def invoke(self, input: Question, config: RunnableConfig | None = None, **kwargs: Any) -> dict[str, Any]:
         for event in self.stream(input, config):
             if event["event"] == "answer":
-                return dict(event["answer"])
+                return event["answer"]
         raise AssertionError("the answer's events end with the answer")  # pragma: no cover
 
     def stream(self, input: Question, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:

@@ -40,13 +40,16 @@ def test_the_runnable_returns_what_ask_json_prints_and_streams_only_checked_text
     events = list(runnable.stream(QUESTION))
     kinds = [e["event"] for e in events]
     assert kinds[0] == "progress" and kinds[-1] == "answer" and kinds.count("answer") == 1 and "evidence" in kinds
-    assert all("Takamatsu en 2014." not in str(e) for e in events[:-1] if e["event"] != "evidence")
+    written = "Les Rencontres ont eu lieu à Takamatsu en 2014."  # the model's words, unchecked until the end
+    assert all(written not in str(e) for e in events[:-1])
     assert events[-1]["answer"]["answer"] == "Les Rencontres ont eu lieu à Takamatsu en 2014. [1]"
 
 
 def test_the_runnable_takes_a_conversation(settings: Settings) -> None:
     chat = FakeChatModel([grounded("Takamatsu", "À Takamatsu.", standalone=QUESTION)])
+    earlier = "Où ont eu lieu les Rencontres en 2008 ?"
     reply = checked_answer(make(settings, chat)).invoke(
-        {"question": "Et en 2014 ?", "history": [["Où ont eu lieu les Rencontres en 2008 ?", "À Nancy [1]."]]}
+        {"question": "Et en 2014 ?", "history": [[earlier, "À Nancy [1]."]]}
     )
     assert reply["question"] == "Et en 2014 ?" and reply["mode"] == "answer"
+    assert earlier in chat.calls[0][-1]["content"]  # the history reached the rewriting of the follow-up

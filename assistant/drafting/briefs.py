@@ -116,7 +116,7 @@ def prepare(sources: Sources, languages: Sequence[str] = LANGUAGES) -> None:
             logger.warning("the %s brief was not prepared: %s", language, exc)
 
 
-def kept_timeline(sources: Sources) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+def kept_timeline(sources: Sources) -> overview.Timeline | None:
     """The timeline rows of a brief kept for the current generation, and the citations their numbers
     point to (as JSON); None if no brief is kept. A speech says the editions from them."""
     folder = sources.settings.data_dir / "briefs"
@@ -238,7 +238,7 @@ def build_brief(
     # their rhythm, the next one.
     facts = overview.render(rows, said, date.today().year)
     if "history" in facts:
-        sections.insert(1, {"part": "history", "title": said["titles"]["history"], **facts["history"]})
+        sections.append({"part": "history", "title": said["titles"]["history"], **facts["history"]})
     faq = [{"question": said["faq_rendered"][part], **facts[part]} for part in said["faq_rendered"] if part in facts]
     faq += [
         found

@@ -19,6 +19,7 @@ from typing import Any
 from assistant.types import Chunk, Citation, Passage
 
 Row = Mapping[str, Any]  # a row of the brief's timeline: year, city, edition, citations, …
+Timeline = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # a kept brief's rows, and its citations as JSON
 
 
 def render(rows: Sequence[Row], said: Mapping[str, Any], year_now: int) -> dict[str, dict[str, Any]]:
