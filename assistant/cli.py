@@ -12,6 +12,7 @@ from pathlib import Path
 
 from assistant.answer.shapes import answer_json, search_json
 from assistant.config import Settings
+from assistant.drafting import editions
 from assistant.drafting.briefs import kept_timeline
 from assistant.drafting.speeches import OCCASIONS, TONES, SpeechRequest, draft_speech
 from assistant.errors import AssistantError, ConfigError, IndexNotBuiltError
@@ -208,7 +209,24 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     for source, error in report.failures:
         print(f"skipped {source}: {error}", file=sys.stderr)
     print(report.summary())
+    read_editions(assistant)
     return 0
+
+
+def read_editions(assistant: Assistant) -> None:
+    """Build the fact base of the index generation just made: the model reads the passages about the
+    editions that no earlier generation had (``drafting.editions``). Answers, briefs and speeches use it."""
+    if assistant.chat_model is None:
+        print(f"The editions were not read ({assistant.chat_problem}): answers come from passages only.")
+        return
+    update, close = progress_bar("reading the editions", unit="passage")
+    try:
+        known = editions.facts(assistant, progress=update)
+    finally:
+        close()
+    if not known["complete"]:
+        print(f"The model failed on {known['unread']} passage(s) about the editions: they are read again next time.")
+    print(f"{len(known['rows'])} editions in the fact base.")
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
@@ -266,6 +284,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
                 ' "answer that …"): they are never used as evidence.'
             )
     print(report.summary())
+    read_editions(assistant)
     return 0
 
 
@@ -279,14 +298,18 @@ def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
     changes = {key: getattr(args, key) for key in ("title", "date", "edition") if getattr(args, key) is not None}
     if not changes:
         raise ConfigError("Nothing to change: give --title, --date or --edition.")
-    report = build_assistant(settings).update_document(args.doc, changes)
+    assistant = build_assistant(settings)
+    report = assistant.update_document(args.doc, changes)
     print(report.summary())
+    read_editions(assistant)
     return 0
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    report = build_assistant(settings).remove_document(args.doc)
+    assistant = build_assistant(settings)
+    report = assistant.remove_document(args.doc)
     print(report.summary())
+    read_editions(assistant)
     return 0
 
 

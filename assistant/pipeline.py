@@ -13,6 +13,7 @@ from assistant.answer.followups import standalone_question
 from assistant.answer.quoting import ms as _ms
 from assistant.answer.quoting import quote_sentences, refusal, translate
 from assistant.config import Settings
+from assistant.drafting import edition_answers, editions
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.ingest.catalog import IndexCatalog, current_generation
 from assistant.ingest.corpus import AddedDocument, add_documents, remove_document, undo_interrupted_add, update_document
@@ -268,6 +269,11 @@ class Assistant:
         if history and looks_like_follow_up(question, language):
             yield Progress("rewriting")
             standalone = self.rewrite_question(question, history)
+        if not quote_only:  # speeches and briefs say the sources' sentences, not the fact base's
+            served = self._from_editions(question, standalone, language, started, timings)
+            if served is not None:
+                yield Final(served)
+                return
         yield Progress("retrieving")
         query_vector = self.embedder.embed_query(standalone)
 
@@ -318,6 +324,27 @@ class Assistant:
         except ModelError as exc:
             logger.warning("chat model failed, answering with extracts: %s", exc)
             yield Final(self._extracts(base, candidates, query_vector, timings, started, str(exc)))
+
+    def _from_editions(
+        self, question: str, standalone: str, language: str, started: float, timings: dict[str, float]
+    ) -> Answer | None:
+        """The answer rendered from the fact base of the editions, if it is built for the generation read
+        and the question is one it holds whole (``edition_answers``); else None."""
+        known = self._read_index(lambda: editions.kept(self.settings, self.catalog.generation))
+        served = edition_answers.answer(standalone, language, known) if known else None
+        if served is None:
+            return None
+        text, citations = served
+        timings["first_token"] = timings["total"] = _ms(started)
+        return Answer(
+            question=question,
+            language=language,
+            text=text,
+            citations=tuple(citations),
+            refused=False,
+            standalone_question=standalone if standalone != question else None,
+            timings_ms=timings,
+        )
 
     def translate(self, text: str, language: str) -> str:
         """``text`` in ``language`` by the chat model (unchecked), or "" without a model or on failure."""

@@ -32,14 +32,14 @@ def _warnings_only(record: logging.LogRecord) -> bool:
     return record.levelno >= logging.WARNING
 
 
-def progress_bar(desc: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+def progress_bar(desc: str, unit: str = "chunk") -> tuple[Callable[[int, int], None], Callable[[], None]]:
     from tqdm import tqdm
 
     bar: dict[str, tqdm] = {}
 
     def update(done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, leave=False)
+            bar["bar"] = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False)
         bar["bar"].total = total
         bar["bar"].n = done
         bar["bar"].refresh()

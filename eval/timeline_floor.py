@@ -12,8 +12,7 @@ import json
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.drafting import timeline
-from assistant.drafting.briefs import TIMELINE_WINDOWS, words
+from assistant.drafting import editions, timeline
 from assistant.models.embeddings import cosine
 from assistant.pipeline import Assistant
 from assistant.types import Chunk
@@ -24,7 +23,7 @@ SETS = [Path(__file__).with_name(name) for name in ("timeline_sentences.jsonl", 
 def main() -> int:
     settings = Settings()
     embedder = Assistant(settings).embedder
-    query = embedder.embed_query(words()["timeline_question"])
+    query = embedder.embed_query(editions.QUESTION)
 
     def similarity(texts: list[str]) -> list[float]:
         return [cosine(query, v) for v in embedder.embed_documents(texts)]
@@ -34,16 +33,16 @@ def main() -> int:
         chunks = [Chunk(f"s{i}", f"d{i}", 0, len(it["text"]), it["text"]) for i, it in enumerate(items)]
         scores = similarity([c.text for c in chunks])
         print(f"\n{path.name}")
-        for name, series in (("floor alone", ""), ("floor or series name", words()["series_name"])):
+        for name, series in (("floor alone", ""), ("floor or series name", editions.SERIES)):
             read = {
                 w.sentence.chunk_id
                 for w in timeline.windows(
-                    chunks, similarity, floor=settings.timeline_floor, limit=TIMELINE_WINDOWS, series=series
+                    chunks, similarity, floor=settings.timeline_floor, limit=editions.TIMELINE_WINDOWS, series=series
                 )
             }
-            editions = [c.chunk_id in read for c, it in zip(chunks, items, strict=True) if it["edition"]]
+            by_edition = [c.chunk_id in read for c, it in zip(chunks, items, strict=True) if it["edition"]]
             others = [c.chunk_id in read for c, it in zip(chunks, items, strict=True) if not it["edition"]]
-            read_editions = f"editions read {sum(editions)} of {len(editions)}"
+            read_editions = f"editions read {sum(by_edition)} of {len(by_edition)}"
             print(f"  {name:22} {read_editions}, others read {sum(others)} of {len(others)}")
         for c, it, score in sorted(zip(chunks, items, scores, strict=True), key=lambda p: -p[2]):
             print(f"  {score:6.3f} {'edition' if it['edition'] else 'other  '} {c.text[:90]}")

@@ -34,6 +34,7 @@ def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
         embedding_model="fake-embedder",
         second_embedding_model="",
         chat_backend="none",
+        prepare_briefs=False,  # no background model calls racing a test's fake replies
         chunk_size=200,
     )
 

@@ -352,7 +352,7 @@ def test_a_passage_the_model_failed_on_is_said_and_the_brief_is_not_kept(assista
 
 
 def test_a_row_cites_the_span_that_states_its_details_not_a_shorter_one_inside_it() -> None:
-    from assistant.drafting.briefs import _outermost
+    from assistant.drafting.editions import _outermost
 
     sentence = Chunk("s", "d", 0, 40, "Les 7es Rencontres à Aix en 2022.")
     with_theme = Chunk("s+t", "d", 0, 80, "Les 7es Rencontres à Aix en 2022. Elles avaient pour thème « Durable ».")
@@ -504,3 +504,25 @@ def test_briefs_prepared_in_the_background_are_built_once_and_read_on_request(
     assert brief(assistant, "fr")["language"] == "fr" and built == ["fr"]
     briefs.prepare(assistant, ("en",))
     assert built == ["fr", "en"]
+
+
+def test_a_question_the_fact_base_holds_is_answered_from_it_cited_verbatim_and_briefs_still_quote(
+    assistant: Assistant,
+) -> None:
+    from assistant.drafting import editions
+
+    question = "Quelle ville a accueilli les Rencontres en 2014 ?"
+    model = assistant.chat_model
+    assert isinstance(model, FakeChatModel)
+    before = assistant.answer(question)  # no fact base yet: the answer engine answers
+    assert "Takamatsu" not in before.text
+    editions.facts(assistant)
+    calls = len(model.calls)
+    served = assistant.answer(question)
+    assert len(model.calls) == calls  # no model call
+    assert served.mode == "answer" and "Takamatsu" in served.text and "2014" in served.text
+    for c in served.citations:
+        assert assistant.catalog.text(c.doc_id)[c.start : c.end] == c.quote
+        assert "Takamatsu" in c.quote
+    quoted = assistant.answer(question, quote_only=True)  # a brief's question says the sources' sentences
+    assert len(model.calls) > calls and "Takamatsu" not in quoted.text

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from assistant.drafting import briefs
 from assistant.errors import (
     AssistantError,
 )
@@ -81,6 +83,7 @@ class DocumentHandlers:
                 lines += [tell("added_orders", ui_lang, title=a.title, n=a.orders) for a in added if a.orders]
                 lines.append(say("edit_hint", ui_lang))
                 lines.append(index_summary(report, ui_lang))
+                self._read_editions()
             except AssistantError as exc:
                 lines.append(say("nothing_changed", ui_lang, detail=explain(exc, ui_lang)))
                 return "\n\n".join(lines), [str(p) for p in paths]
@@ -111,6 +114,7 @@ class DocumentHandlers:
             self.assistant.remove_document(doc_id)
         except AssistantError as exc:
             return say("nothing_changed", ui_lang, detail=explain(exc, ui_lang, title=title))
+        self._read_editions()
         return tell("removed", ui_lang, title=title)
 
     def details_of(self, doc_id: str | None) -> tuple[str, str, str]:
@@ -133,7 +137,14 @@ class DocumentHandlers:
             if exc.reason == "protected":
                 return tell("why_protected_edit", ui_lang, title=record["title"])
             return say("nothing_changed", ui_lang, detail=explain(exc, ui_lang, title=record["title"]))
+        self._read_editions()
         return tell("saved", ui_lang, title=" ".join(title.split()) or record["title"])
+
+    def _read_editions(self) -> None:
+        """Build the new generation's fact base in the background (the model reads only the new
+        passages about the editions): answers use it as soon as it is kept."""
+        if self.assistant.settings.prepare_briefs:
+            threading.Thread(target=briefs.prepare, args=(self.assistant, ()), name="editions", daemon=True).start()
 
     def _record_of(self, doc_id: str) -> dict[str, Any] | None:
         try:

@@ -21,15 +21,12 @@ extractions are asked of the model again: they are kept by the text they were re
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
 import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date
 from functools import cache, partial
 from importlib import resources
@@ -39,20 +36,19 @@ from typing import Any, Protocol
 from assistant.answer.citations import citations_json
 from assistant.answer.quoting import quoted_block
 from assistant.config import Settings
-from assistant.drafting import overview, timeline
+from assistant.drafting import editions, overview
 from assistant.errors import AssistantError
 from assistant.ingest.catalog import IndexCatalog
-from assistant.models.embeddings import Embedder, cosine
+from assistant.models.embeddings import Embedder
 from assistant.models.generation import ChatModel
 from assistant.text.language import message
 from assistant.text.numbers import URL
-from assistant.types import Answer, Chunk, Citation, Passage
+from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
 VERSION = 9  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
-TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 MAX_LINKS = 12
 
 BriefProgress = Callable[[int, int, str], None]  # (steps done, steps in all, what is being done)
@@ -108,7 +104,11 @@ def brief(sources: Sources, language: str, *, refresh: bool = False, progress: B
 def prepare(sources: Sources, languages: Sequence[str] = LANGUAGES) -> None:
     """Build the briefs of the current generation that are not kept yet, one language after the other:
     the app calls this in the background when it starts, so that the onboarding tab is ready when opened.
-    A failure is logged; the brief is then built on request."""
+    A failure is logged; the brief is then built on request. The fact base comes first: answers use it."""
+    try:
+        editions.facts(sources)
+    except (AssistantError, OSError) as exc:
+        logger.warning("the editions were not read: %s", exc)
     for language in languages:
         try:
             brief(sources, language)
@@ -117,14 +117,10 @@ def prepare(sources: Sources, languages: Sequence[str] = LANGUAGES) -> None:
 
 
 def kept_timeline(sources: Sources) -> overview.Timeline | None:
-    """The timeline rows of a brief kept for the current generation, and the citations their numbers
-    point to (as JSON); None if no brief is kept. A speech says the editions from them."""
-    folder = sources.settings.data_dir / "briefs"
-    for language in LANGUAGES:
-        kept = _kept(folder / f"{sources.catalog.generation}-{language}.json")
-        if kept is not None and kept["timeline"]:
-            return kept["timeline"], kept["citations"]
-    return None
+    """The rows of the fact base kept for the current generation, and the citations their numbers point
+    to (as JSON); None if it is not built or holds no row. A speech says the editions from them."""
+    known = editions.kept(sources.settings, sources.catalog.generation)
+    return (known["rows"], known["citations"]) if known and known["rows"] else None
 
 
 _BUILDING = threading.Lock()
@@ -147,7 +143,7 @@ def _build_and_keep(sources: Sources, language: str, path: Path, progress: Brief
     built = build_brief(sources, language, progress=progress, cache_dir=folder)
     if not built["complete"]:
         return built  # a passage the model failed on is read again next time: such a brief is not kept
-    _write(path, built)
+    editions.write_json(path, built)
     for old in folder.glob("*-??.json"):  # briefs of generations that are gone
         if not old.name.startswith(catalog.generation):
             old.unlink(missing_ok=True)
@@ -165,8 +161,7 @@ def build_brief(
     said = words()[language]
     catalog = sources.catalog
     notes = Footnotes(catalog)
-    windows = _timeline_windows(sources)
-    steps = len(windows) + len(said["sections"]) + len(said["faq"])
+    steps = 1 + len(said["sections"]) + len(said["faq"])
     done = 0
 
     def step(what: str) -> None:
@@ -207,32 +202,15 @@ def build_brief(
         if (found := quoted(question, french["sections"][part], said["titles"][part]))
     ]
 
-    model = sources.chat_model
-    replies = _Replies(cache_dir, model.model_id if model else "")
-    mentions: list[timeline.Mention] = []
-    unread = 0
+    step(said["titles"]["timeline"])
 
-    def read(window: timeline.Window, *, by_number: bool = False) -> None:
-        nonlocal unread
-        step(said["titles"]["timeline"])
-        raw = replies.get(window.text)
-        if raw is None and model is not None:
-            raw = timeline.ask(model, window, timeout_s=sources.settings.brief_timeout_s)
-            replies.put(window.text, raw)
-            unread += raw is None
-        mentions.extend(timeline.read(raw or [], window, by_number=by_number))
+    def reading(read: int, to_read: int) -> None:  # the timeline's passages, while the fact base is built
+        if progress:
+            progress(done - 1, steps, f"{said['titles']['timeline']} ({read}/{to_read})")
 
-    for window in windows:
-        read(window)
-    # Then what the documents say of the editions found, where they name them by number only (a number
-    # no row has is left with no row: ``rows_of``).
-    editions = {e for row in timeline.rows_of(mentions) for e in row.values("edition")}
-    details = timeline.detail_windows(list(catalog.sentences.values()), editions, windows)
-    steps += len(details)
-    for window in details:
-        read(window, by_number=True)
-    replies.save()
-    rows = [_row(r, notes, said) for r in timeline.rows_of(mentions)]
+    known = editions.facts(sources, progress=reading)
+    cited = [editions.citation(c) for c in known["citations"]]
+    rows = [_row(r, cited, notes, said) for r in known["rows"]]
 
     # What the checked rows tell is rendered from them, not asked again: the editions in a few words,
     # their rhythm, the next one.
@@ -248,10 +226,10 @@ def build_brief(
     if progress:
         progress(steps, steps, "")
     notice = None
-    if model is None:
+    if sources.chat_model is None:
         notice = said["no_model"].format(why=sources.chat_problem or "")
-    elif unread:
-        notice = said["unread"].format(n=unread)
+    elif known["unread"]:
+        notice = said["unread"].format(n=known["unread"])
     elif not rows:
         notice = said["no_timeline"]
     return {
@@ -268,32 +246,12 @@ def build_brief(
         "gaps": gaps,
         "citations": citations_json(notes.citations),
         "built_in_s": round(time.perf_counter() - started, 1),
-        "complete": model is not None and not unread,
+        "complete": known["complete"],
     }
 
 
-class Footnotes:
+class Footnotes(editions.Footnotes):
     """The brief's citations, numbered once across the whole brief: a quote cited twice keeps its number."""
-
-    def __init__(self, catalog: IndexCatalog) -> None:
-        self._catalog = catalog
-        self.citations: list[Citation] = []
-        self._numbers: dict[tuple[str, int, int], int] = {}
-
-    def add(self, citation: Citation) -> int:
-        key = (citation.doc_id, citation.start, citation.end)
-        if key not in self._numbers:
-            self.citations.append(replace(citation, n=len(self.citations) + 1))
-            self._numbers[key] = len(self.citations)
-        return self._numbers[key]
-
-    def span(self, unit: Chunk) -> int:
-        """The number of a span of a document, cited verbatim from the document's text."""
-        text = self._catalog.text(unit.doc_id)[unit.start : unit.end]
-        record = self._catalog.documents[unit.doc_id]
-        chunk = Chunk(unit.chunk_id, unit.doc_id, unit.start, unit.end, text, unit.heading_path, unit.metadata)
-        passage = Passage(chunk=chunk, title=record.title, source=record.source, score=0.0, rank=0)
-        return self.add(Citation(0, unit.doc_id, record.title, record.source, unit.start, unit.end, text, passage))
 
     def take(self, answer: Answer) -> dict[str, Any]:
         """An answer's text and mode, its [n] markers renumbered to the brief's, and those numbers in the
@@ -306,79 +264,31 @@ class Footnotes:
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
-def _timeline_windows(sources: Sources) -> list[timeline.Window]:
-    """The passages the timeline reads. Their sentences are embedded here again, bare: the index's
-    sentence vectors carry their document's title, which puts the sentences of a document on the
-    Rencontres close to the question whatever they say ("prévue en 2020" 0.64, an edition's list 0.68;
-    bare, 0.37 and 0.75: eval/README.md)."""
-    query = sources.embedder.embed_query(words()["timeline_question"])
+def _row(row: dict[str, Any], cited: list[Citation], notes: Footnotes, said: dict[str, Any]) -> dict[str, Any]:
+    """A row of the fact base as the brief shows it: its citations numbered as the brief's (``cited`` are
+    the fact base's), each difference between sources said in the brief's language."""
 
-    def similarity(texts: Sequence[str]) -> list[float]:
-        return [cosine(query, v) for v in sources.embedder.embed_documents(list(texts))]
-
-    sentences = list(sources.catalog.sentences.values())
-    return timeline.windows(
-        sentences,
-        similarity,
-        floor=sources.settings.timeline_floor,
-        limit=TIMELINE_WINDOWS,
-        series=words()["series_name"],
-    )
-
-
-def _row(row: timeline.Row, notes: Footnotes, said: dict[str, Any]) -> dict[str, Any]:
-    """A timeline row as the brief's JSON shows it; a field the sources give two ways is in ``conflicts``."""
-
-    def one(name: str) -> Any:
-        values = row.values(name)
-        return values[0] if len(values) == 1 else None
+    def numbered(ns: list[int]) -> list[int]:
+        return sorted({notes.add(cited[n - 1]) for n in ns})
 
     conflicts = []
-    for c in row.conflicts:
-        values = [
-            {"value": v["value"], "citations": sorted({notes.span(m.quote) for m in v["mentions"]})}
-            for v in c["values"]
-        ]
+    for c in row["conflicts"]:
+        values = [{"value": v["value"], "citations": numbered(v["citations"])} for v in c["values"]]
         shown = ", ".join(f"{v['value']} {''.join(f'[{n}]' for n in v['citations'])}" for v in values)
         if c["field"] == "listed":
             first, last = c["span"]
             names = c["values"][0]["value"].split(": ", 1)[1]
             text = (
-                said["conflicts"]["listed"].format(count=c["count"], first=first, last=last, names=names, city=row.city)
+                said["conflicts"]["listed"].format(
+                    count=c["count"], first=first, last=last, names=names, city=row["city"]
+                )
                 + " "
                 + "".join(f"[{n}]" for n in values[0]["citations"])
             )
         else:
-            text = said["conflicts"][c["field"]].format(year=row.year, values=shown)
+            text = said["conflicts"][c["field"]].format(year=row["year"], values=shown)
         conflicts.append({"field": c["field"], "text": text, "values": values})
-    return {
-        "edition": one("edition"),
-        "year": row.year,
-        "dates": one("dates"),
-        "city": row.city,
-        "theme": one("theme"),
-        "participants": one("participants"),
-        "citations": sorted({notes.span(q) for q in _outermost([m.quote for m in row.mentions])}),
-        "conflicts": conflicts,
-    }
-
-
-def _outermost(quotes: list[Chunk]) -> list[Chunk]:
-    """The quotes that no other of ``quotes`` holds: a span inside another is cited by the larger one,
-    which states all it states and more (a year and city in one sentence, the theme in the next: citing
-    the sentence alone left the theme shown with no quote stating it)."""
-    return [
-        q
-        for q in quotes
-        if not any(
-            o is not q
-            and o.doc_id == q.doc_id
-            and o.start <= q.start
-            and q.end <= o.end
-            and (o.start, o.end) != (q.start, q.end)
-            for o in quotes
-        )
-    ]
+    return {**row, "citations": numbered(row["citations"]), "conflicts": conflicts}
 
 
 def _links(catalog: IndexCatalog, notes: Footnotes) -> list[dict[str, Any]]:
@@ -389,41 +299,3 @@ def _links(catalog: IndexCatalog, notes: Footnotes) -> list[dict[str, Any]]:
             if url not in links and len(links) < MAX_LINKS:
                 links[url] = notes.span(sentence)
     return [{"url": url, "citations": [n]} for url, n in links.items()]
-
-
-class _Replies:
-    """The model's timeline replies, kept by the passage text they were read from and the model."""
-
-    def __init__(self, folder: Path | None, model_id: str) -> None:
-        self._path = folder / "timeline-replies.json" if folder else None
-        self._model = model_id
-        self._replies: dict[str, list[dict[str, Any]]] = {}
-        self._changed = False
-        if self._path and self._path.is_file():
-            try:
-                self._replies = json.loads(self._path.read_text(encoding="utf-8")).get(model_id, {})
-            except (OSError, ValueError):
-                logger.warning("timeline replies %s unreadable: asking the model again", self._path)
-
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(f"{timeline.VERSION}\n{text}".encode()).hexdigest()[:24]
-
-    def get(self, text: str) -> list[dict[str, Any]] | None:
-        return self._replies.get(self._key(text))
-
-    def put(self, text: str, reply: list[dict[str, Any]] | None) -> None:
-        if reply is not None:  # a failed call is not kept: it is asked again next time
-            self._replies[self._key(text)] = reply
-            self._changed = True
-
-    def save(self) -> None:
-        if self._path and self._changed:
-            _write(self._path, {self._model: self._replies})
-
-
-def _write(path: Path, data: dict) -> None:
-    """Write JSON atomically: a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)

@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from assistant.types import Chunk, Citation, Passage
+from assistant.drafting import editions
+from assistant.types import Citation
 
 Row = Mapping[str, Any]  # a row of the brief's timeline: year, city, edition, citations, …
 Timeline = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # a kept brief's rows, and its citations as JSON
@@ -107,13 +108,7 @@ def history_cited(
     JSON): what a speech says of the editions."""
     said = history(rows, t)
     by_number = {c["n"]: c for c in cited}
-    return said["text"], {n: _citation(by_number[n]) for n in said["citations"] if n in by_number}
-
-
-def _citation(c: Mapping[str, Any]) -> Citation:
-    chunk = Chunk(f"{c['doc_id']}:{c['start']}", c["doc_id"], c["start"], c["end"], c["passage"])
-    passage = Passage(chunk=chunk, title=c["title"], source=c["source"], score=0.0, rank=0)
-    return Citation(c["n"], c["doc_id"], c["title"], c["source"], c["start"], c["end"], c["quote"], passage)
+    return said["text"], {n: editions.citation(by_number[n]) for n in said["citations"] if n in by_number}
 
 
 def renumbered(text: str, cited: Mapping[int, Citation], citations: list[Citation]) -> str:

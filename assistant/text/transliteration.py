@@ -29,7 +29,7 @@ _DOTTED = re.compile(r"[\u30a1-\u30faーA-Za-z]+(?:・[\u30a1-\u30faーA-Za-z]+)
 def lost_names(quote: str, translation: str) -> list[str]:
     """The proper nouns of the Japanese ``translation`` that the French ``quote`` does not name."""
     names = dict.fromkeys([*proper_nouns(translation), *_DOTTED.findall(translation)])
-    return [name for name in names if not _named(name, quote)]
+    return [name for name in names if not named(name, quote)]
 
 
 @cache
@@ -49,7 +49,9 @@ def proper_nouns(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _named(name: str, quote: str) -> bool:
+def named(name: str, quote: str) -> bool:
+    """True if ``quote`` (Latin letters) names ``name`` (a proper noun in Japanese script or Latin
+    letters), read in Latin letters: 高松 in "à Takamatsu en 2014"."""
     words = _ascii_words(quote)
     if name in _SAME_NAMES:
         return any(w.startswith(s) for w in words for s in _SAME_NAMES[name])

@@ -1,0 +1,282 @@
+"""Answers the fact base holds whole: where and when editions were held, which cities hosted them (in a
+span of years, before or after one), how many there were, an edition's theme.
+
+Asked of the answer engine, "which cities hosted the Rencontres between 2008 and 2018" came back with the
+hosts one passage names, five of six, labelled an answer; the fact base (:mod:`editions`) has every
+edition each passage states, merged and cited. So a question is answered from its rows when all it asks
+is such a fact:
+
+- it asks where, when, how many, which theme, or nothing else but the editions it names;
+- every word it writes is a word of such questions (``_WORDS``, the three languages' grammar of editions,
+  not of one document), a function word, or a value the rows hold: a year, an edition's number, a host
+  city ("2014", "7e", "第7回", "Takamatsu", "高松" read in Latin letters by :mod:`transliteration`);
+- every year, number and city it names is in a row, and no row it selects has two cities, two years or
+  two numbers in the sources.
+
+Anything else goes to the answer engine: a question with one more word ("Which *French* cities…") or a
+value no row holds ("in 2028") is not the fact base's to answer. The answer is rendered by templates in
+the question's language, each edition followed by its row's citations: every name and number it states
+was checked against the spans cited.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.drafting import editions, overview
+from assistant.text import questions, transliteration
+from assistant.text.lexical import STOPWORDS, fold
+from assistant.text.numbers import editions_named, years_named
+from assistant.types import Citation
+
+Row = Mapping[str, Any]
+
+# The series' name, removed before the words are read: "Rencontres franco-japonaises", "日仏自治体交流会議".
+_SERIES = re.compile(
+    r"franco[- ]japon\w*|franco[- ]japanese|japan[- ]france|de la coop[ée]ration d[ée]centralis[ée]e|"
+    r"(?:of )?decentrali[sz]ed cooperation|日仏[\u3400-\u9fff\u30a0-\u30ff]*",
+    re.IGNORECASE,
+)
+# The words of questions about editions, folded: the series, holding one, its place, year, number, theme.
+_WORDS = frozenset(
+    """
+    rencontres rencontre edition editions session sessions meeting meetings conference conferences
+    accueilli accueillie accueillies accueillis accueillir accueille accueillent accueillait
+    tenu tenue tenues tenus tenir tient tiendront lieu deroule deroulee deroulees deroules
+    organise organisee organisees organises eu eut
+    hosted host hosts hosting held hold take took taken place organised organized happen happened
+    ville villes city cities hote hotes annee annees year years date dates theme themes title titre
+    combien many number nombre times respectivement respectively each
+    depuis since avant before apres after entre between from until jusqu
+    premiere premieres premier first
+    市 県 町 会議 交流会議 ランコントル 開催 開 都市 年 第 回 何年 何回 回目 テーマ 場所 開催地
+    最初 初 以前 前 以降 以来 後 間 各 何 日程 時期
+    """.split()
+)
+_SINCE = frozenset({"depuis", "since", "以来", "以降"})
+_BEFORE = frozenset({"avant", "before", "以前", "前"})
+_AFTER = frozenset({"apres", "after", "後"})
+_BETWEEN = frozenset({"entre", "between", "間"})
+_FIRST = frozenset({"premiere", "premieres", "premier", "first", "最初", "初"})
+# Questions whose answer is a reason or a manner, never a row: "pourquoi", "why", "なぜ".
+_REASON = re.compile(r"\b(pourquoi|comment|why|how)\b(?! (many|much|often))|なぜ|どうして|どのように", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z0-9]+")
+_JAPANESE = re.compile(r"[\u3400-\u9fff\u30a0-\u30ff]+")  # kanji and katakana; hiragana writes endings
+_NUMBERED = re.compile(r"(\d+)(?:e|es|eme|emes|er|re|res|ere|eres|th|st|nd|rd)?")
+
+_SAID = {
+    "fr": {
+        "numbered": "La {n}{suffix} édition des Rencontres s'est tenue à {city} en {year}{dates}{theme} {marks}.",
+        "unnumbered": "Les Rencontres se sont tenues à {city} en {year}{dates}{theme} {marks}.",
+        "sep": " ",
+        "dates": " ({dates})",
+        "theme": ", sur le thème « {theme} »",
+        "list": "Les sources relatent {n} éditions{span} : {items}.",
+        "span": " de {first} à {last}",
+        "item": "{city} ({year}) {marks}",
+        "comma": ", ",
+        "and": " et ",
+    },
+    "en": {
+        "numbered": "The {n}{suffix} edition of the Rencontres was held in {city} in {year}{theme} {marks}.",
+        "unnumbered": "The Rencontres were held in {city} in {year}{theme} {marks}.",
+        "sep": " ",
+        "dates": "",
+        "theme": ", on the theme “{theme}”",
+        "list": "The sources tell of {n} editions{span}: {items}.",
+        "span": " from {first} to {last}",
+        "item": "{city} ({year}) {marks}",
+        "comma": ", ",
+        "and": " and ",
+    },
+    "ja": {
+        "numbered": "第{n}回のランコントルは{year}年に{city}で開催されました{theme}{marks}。",
+        "unnumbered": "{year}年のランコントルは{city}で開催されました{theme}{marks}。",
+        "sep": "",
+        "dates": "",
+        "theme": "（テーマ：「{theme}」）",
+        "list": "資料によると、{span}{n}回開催されています：{items}。",
+        "span": "{first}年から{last}年までに",
+        "item": "{city}（{year}年）{marks}",
+        "comma": "、",
+        "and": "、",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question about editions names and asks."""
+
+    years: tuple[int, ...]
+    numbers: tuple[int, ...]  # editions' numbers
+    cities: tuple[str, ...]  # host cities, as the rows write them
+    relation: str | None  # "since", "before", "after", "between", "first"
+    theme: bool  # asks for the theme
+    count: bool  # asks how many
+
+
+def answer(question: str, language: str, facts: Mapping[str, Any]) -> tuple[str, list[Citation]] | None:
+    """The answer to ``question`` rendered from the fact base's rows, with the citations its marks
+    number (1, 2, … in reading order); None if the question is not the fact base's to answer."""
+    rows = facts["rows"]
+    asked = read(question, rows)
+    if asked is None:
+        return None
+    chosen = select(asked, rows)
+    if not chosen or any(c["field"] in ("city", "year", "edition") for r in chosen for c in r["conflicts"]):
+        return None
+    if asked.theme and not all(r["theme"] for r in chosen):
+        return None
+    language = language if language in _SAID else "en"
+    said = _SAID[language]
+    named = len(asked.years) + len(asked.numbers) + len(asked.cities)
+    if asked.count or asked.relation not in (None, "first") or len(chosen) > max(named, 1):
+        text = _listed(chosen, rows, said)
+    else:
+        text = said["sep"].join(_sentence(r, language, said, theme=asked.theme) for r in chosen)
+    cited = {n: editions.citation(c) for n, c in enumerate(facts["citations"], start=1)}
+    citations: list[Citation] = []
+    return overview.renumbered(text, cited, citations), citations
+
+
+def read(question: str, rows: Sequence[Row]) -> Asked | None:
+    """What ``question`` names and asks, if every word of it is a word of questions about editions or a
+    value the rows hold; None if it asks anything else."""
+    if questions.asks_for_person(question) or _REASON.search(question):
+        return None
+    text = _SERIES.sub(" ", unicodedata.normalize("NFKC", question))
+    spelled = _spelled_in_japanese(text, rows)
+    cities = tuple(c for c in dict.fromkeys(r["city"] for r in rows) if _latin_names(text, c) or c in spelled.values())
+    years = tuple(years_named(text))
+    numbers = tuple(editions_named(text))
+    words = [w for w in (*_LATIN.findall(fold(text)), *_JAPANESE.findall(text)) if w not in STOPWORDS]
+    city_words = {w for c in cities for w in _LATIN.findall(fold(c))}
+    known = {str(v) for v in (*years, *numbers)}
+    for w in words:
+        numbered = _NUMBERED.fullmatch(w)
+        if numbered:
+            if numbered.group(1) not in known:
+                return None
+        elif w not in city_words and not _made_of(w, _WORDS | set(spelled)):
+            return None
+    relation = next(
+        (
+            name
+            for name, marks in (
+                ("between", _BETWEEN),
+                ("since", _SINCE),
+                ("before", _BEFORE),
+                ("after", _AFTER),
+                ("first", _FIRST),
+            )
+            if marks & set(words)
+        ),
+        None,
+    )
+    return Asked(years, numbers, cities, relation, questions.asks_for_title(question), _counts(question))
+
+
+def select(asked: Asked, rows: Sequence[Row]) -> list[Row]:
+    """The rows ``asked`` is about, by year; [] if a value it names is in no row."""
+    rows = sorted(rows, key=lambda r: r["year"])
+    if any(not any(r["year"] == y for r in rows) for y in asked.years):
+        return []
+    if any(not any(r["edition"] == n for r in rows) for n in asked.numbers):
+        return []
+    pivot = [r["year"] for r in rows if r["city"] in asked.cities] or list(asked.years)
+    relation = asked.relation
+    if relation == "between" and len(asked.years) == 2:
+        return [r for r in rows if asked.years[0] <= r["year"] <= asked.years[1]]
+    if relation in ("since", "after", "before") and len(pivot) == 1 and not asked.numbers:
+        year = pivot[0]
+        keep = {
+            "since": lambda y: y >= year,
+            "after": lambda y: y > year,
+            "before": lambda y: y < year,
+        }[relation]
+        return [r for r in rows if keep(r["year"])]
+    if relation is not None and relation != "first":
+        return []  # a relation the values named do not anchor
+    chosen = [
+        r
+        for r in rows
+        if (not asked.years or r["year"] in asked.years)
+        and (not asked.numbers or r["edition"] in asked.numbers)
+        and (not asked.cities or r["city"] in asked.cities)
+    ]
+    return chosen[:1] if relation == "first" else chosen
+
+
+def _sentence(row: Row, language: str, said: Mapping[str, str], *, theme: bool) -> str:
+    """One edition in a sentence: its number if known, city and year, dates (in French, as the sources
+    write them), the theme if asked; cited to the spans that state what it says."""
+    n = row["edition"]
+    shown = ["place", *(["edition"] if n else [])]
+    dates = ""
+    if row["dates"] and said["dates"]:
+        dates = said["dates"].format(dates=row["dates"])
+        shown.append("dates")
+    if theme:
+        shown.append("theme")
+    return said["numbered" if n else "unnumbered"].format(
+        n=n,
+        suffix=_suffix(n, language) if n else "",
+        city=row["city"],
+        year=row["year"],
+        dates=dates,
+        theme=said["theme"].format(theme=row["theme"]) if theme else "",
+        marks=_marks(row, shown),
+    )
+
+
+def _marks(row: Row, shown: Sequence[str] = ("place",)) -> str:
+    """The marks of the spans that state the ``shown`` fields of ``row`` (all its spans if none does)."""
+    stated = sorted({n for name in shown for n in row["stated_by"].get(name, [])}) or row["citations"]
+    return "".join(f"[{c}]" for c in stated)
+
+
+def _listed(chosen: Sequence[Row], rows: Sequence[Row], said: Mapping[str, str]) -> str:
+    items = [said["item"].format(city=r["city"], year=r["year"], marks=_marks(r)) for r in chosen]
+    joined = items[0] if len(items) == 1 else said["comma"].join(items[:-1]) + said["and"] + items[-1]
+    whole = len(chosen) == len(rows)
+    span = "" if whole else said["span"].format(first=chosen[0]["year"], last=chosen[-1]["year"])
+    return said["list"].format(n=len(chosen), span=span, items=joined)
+
+
+def _suffix(n: int, language: str) -> str:
+    """The ordinal's ending: "1re", "7e"; "1st", "7th"."""
+    if language == "fr":
+        return "re" if n == 1 else "e"
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def _counts(question: str) -> bool:
+    return questions.asks_for_count(question)
+
+
+def _latin_names(text: str, city: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(fold(city))}(?!\w)", fold(text)) is not None
+
+
+def _spelled_in_japanese(text: str, rows: Sequence[Row]) -> dict[str, str]:
+    """The proper nouns of a Japanese ``text`` that spell a host city of ``rows`` ("高松", "ナンシー"),
+    read in Latin letters: {noun: city}."""
+    if not _JAPANESE.search(text):
+        return {}
+    nouns = transliteration.proper_nouns(text)
+    return {n: r["city"] for n in nouns for r in rows if transliteration.named(n, r["city"])}
+
+
+def _made_of(word: str, parts: set[str]) -> bool:
+    """True if ``word`` is a run of ``parts`` end to end: Japanese writes its words without spaces
+    ("回会議" is 回 and 会議, "静岡市" is 静岡 and 市)."""
+    ends = {0}
+    for i in range(1, len(word) + 1):
+        if any(word[j:i] in parts for j in ends if j < i):
+            ends.add(i)
+    return len(word) in ends

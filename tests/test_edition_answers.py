@@ -1,0 +1,157 @@
+"""Answers the fact base of the editions holds whole, and the questions it leaves to the answer engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.drafting import edition_answers
+
+HOSTS = [
+    (2008, "Nancy", 1),
+    (2010, "Kanazawa", 2),
+    (2012, "Chartres", 3),
+    (2014, "Takamatsu", None),
+    (2016, "Tours", 5),
+    (2018, "Kumamoto", 6),
+    (2022, "Aix-en-Provence", 7),
+    (2024, "Shizuoka", 8),
+]
+
+
+def facts(conflicts: dict[int, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """A fact base of eight editions, each cited to its own sentence of one document."""
+    text = " ".join(f"En {year}, les Rencontres se sont tenues à {city}." for year, city, _ in HOSTS)
+    rows, citations, start = [], [], 0
+    for n, (year, city, edition) in enumerate(HOSTS, start=1):
+        sentence = f"En {year}, les Rencontres se sont tenues à {city}."
+        start = text.index(sentence, start)
+        citations.append(
+            {
+                "n": n,
+                "doc_id": "d1",
+                "title": "Historique",
+                "source": "historique.txt",
+                "start": start,
+                "end": start + len(sentence),
+                "quote": sentence,
+                "passage": sentence,
+            }
+        )
+        rows.append(
+            {
+                "year": year,
+                "city": city,
+                "edition": edition,
+                "dates": "du 3 au 6 octobre 2022" if year == 2022 else None,
+                "theme": "Un territoire durable" if year == 2022 else None,
+                "participants": None,
+                "citations": [n],
+                "stated_by": {"place": [n], "theme": [n] if year == 2022 else []},
+                "conflicts": (conflicts or {}).get(year, []),
+            }
+        )
+    return {"rows": rows, "citations": citations}
+
+
+def answered(question: str, language: str, base: dict[str, Any] | None = None) -> tuple[str, list[str]]:
+    served = edition_answers.answer(question, language, base or facts())
+    assert served is not None, question
+    text, citations = served
+    return text, [c.quote for c in citations]
+
+
+def test_a_list_of_hosts_in_a_span_of_years_is_whole_and_each_host_cited_to_its_sentence() -> None:
+    text, quotes = answered("Which cities hosted the Rencontres between 2008 and 2018?", "en")
+    for year, city, _ in HOSTS[:6]:
+        assert city in text and str(year) in text
+        assert f"En {year}, les Rencontres se sont tenues à {city}." in quotes
+    assert "Aix-en-Provence" not in text and "Shizuoka" not in text
+    assert "6 editions" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "hosts"),
+    [
+        ("Quelles villes ont accueilli les Rencontres avant Aix-en-Provence ?", "fr", HOSTS[:6]),
+        ("Quelles villes ont accueilli les Rencontres depuis 2008 ?", "fr", HOSTS),
+        ("Combien d'éditions des Rencontres ont eu lieu ?", "fr", HOSTS),
+    ],
+)
+def test_hosts_before_a_city_since_a_year_or_counted_are_listed_whole(
+    question: str, language: str, hosts: list[tuple[int, str, int | None]]
+) -> None:
+    text, quotes = answered(question, language)
+    assert [city for _, city, _ in HOSTS if city in text] == [city for _, city, _ in hosts]
+    assert len(quotes) == len(hosts) and f"{len(hosts)} éditions" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "expected"),
+    [
+        ("Quelle ville a accueilli les Rencontres en 2014 ?", "fr", ["Takamatsu", "2014"]),
+        ("When did the 7th edition take place?", "en", ["Aix-en-Provence", "2022"]),
+        ("Quand et où se sont tenues les 7es Rencontres ?", "fr", ["Aix-en-Provence", "du 3 au 6 octobre 2022"]),
+        ("Which city hosted the first Rencontres in 2008?", "en", ["Nancy", "2008"]),
+        ("In which years were the 7th and the 8th Rencontres held?", "en", ["2022", "2024"]),
+        ("Quel était le thème de l'édition 2022 ?", "fr", ["« Un territoire durable »"]),
+        ("What was the theme of the 7th edition in Aix-en-Provence?", "en", ["Un territoire durable"]),
+    ],
+)
+def test_an_edition_named_by_year_number_or_rank_is_answered_with_its_row(
+    question: str, language: str, expected: list[str]
+) -> None:
+    text, quotes = answered(question, language)
+    for value in expected:
+        assert value in text
+    assert quotes and all(any(city in q and city in text for _, city, _ in HOSTS) for q in quotes)
+
+
+@pytest.mark.parametrize(
+    ("question", "city", "year"),
+    [
+        ("2014年にランコントルを開催した都市はどこですか？", "Takamatsu", "2014"),
+        ("第7回会議はいつ、どこで開催されましたか？", "Aix-en-Provence", "2022"),
+        ("シャルトルで会議が開催されたのは何年ですか？", "Chartres", "2012"),
+        ("2018年と2024年の会議はそれぞれどこで開催されましたか？", "Shizuoka", "2024"),
+    ],
+)
+def test_a_japanese_question_is_answered_in_japanese_with_the_city_in_latin_letters(
+    question: str, city: str, year: str
+) -> None:
+    text, _ = answered(question, "ja")
+    assert city in text and f"{year}年" in text and "開催" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which French cities hosted the Rencontres?",  # a word the rows cannot answer for
+        "Which city will host the Rencontres in 2028?",  # a year no row holds
+        "Pourquoi la 7e édition s'est-elle tenue à Aix-en-Provence ?",  # a reason
+        "Qui a accueilli les Rencontres en 2014 ?",  # a person
+        "Combien de collectivités ont participé aux Rencontres de 2022 ?",  # participants, not editions
+        "Avec quelle ville Aix-en-Provence a-t-elle signé un accord en 2016 ?",  # not about the editions
+        "Quel était le thème de l'édition 2014 ?",  # a theme the row does not hold
+        "第9回会議はいつどこで開催されますか？",  # an edition no row holds
+    ],
+)
+def test_a_question_the_rows_do_not_hold_whole_goes_to_the_answer_engine(question: str) -> None:
+    assert edition_answers.answer(question, "fr", facts()) is None
+
+
+def test_an_edition_the_sources_place_in_two_cities_is_left_to_the_answer_engine() -> None:
+    differ = {2014: [{"field": "city", "values": [{"value": "Takamatsu", "citations": [4]}]}]}
+    assert edition_answers.answer("Quelle ville a accueilli les Rencontres en 2014 ?", "fr", facts(differ)) is None
+    assert edition_answers.answer("Quelle ville a accueilli les Rencontres en 2012 ?", "fr", facts(differ)) is not None
+
+
+def test_a_detail_not_asked_is_not_said_and_each_sentence_cites_what_states_it() -> None:
+    base = facts()
+    base["citations"].append({**base["citations"][6], "n": 9, "start": 0, "end": 10, "quote": "En 2008, l"})
+    base["rows"][6]["stated_by"]["theme"] = [9]  # the theme is stated by another span than the place
+    text, quotes = answered("Quand et où se sont tenues les 7es Rencontres ?", "fr", base)
+    assert "territoire" not in text and quotes == ["En 2022, les Rencontres se sont tenues à Aix-en-Provence."]
+    text, quotes = answered("Quel était le thème des 7es Rencontres ?", "fr", base)
+    assert "« Un territoire durable »" in text and "En 2008, l" in quotes
