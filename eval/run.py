@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
+from assistant.drafting import editions
 from assistant.pipeline import Assistant
 from eval.gold import (
     ADDED_DOCUMENTS,
@@ -126,12 +127,23 @@ def sweep(settings: Settings, sizes: list[int], items: list[GoldItem]) -> list[d
 
 def with_added_document(settings: Settings, folder: Path, models: Assistant) -> Settings:
     """Settings over a copy of the corpus and index in ``folder``, with the documents of eval/added/
-    added as a user would (`assistant add`): only those are embedded, by ``models``' embedders."""
-    corpus, index = folder / "corpus", folder / "index"
+    added as a user would (`assistant add`): only those are embedded, by ``models``' embedders, and only
+    their passages about the editions are read into the fact base."""
+    corpus, index, data = folder / "corpus", folder / "index", folder / "data"
     shutil.copytree(settings.corpus_dir, corpus)
     shutil.copytree(settings.index_dir, index)
-    scratch = settings.model_copy(update={"corpus_dir": corpus, "index_dir": index, "chroma_host": None})
-    Assistant(scratch, embedder=models.embedder, second_embedder=models.second_embedder).add_documents(ADDED_DOCUMENTS)
+    replies = settings.data_dir / "facts" / "timeline-replies.json"
+    if replies.is_file():
+        (data / "facts").mkdir(parents=True)
+        shutil.copy(replies, data / "facts")
+    scratch = settings.model_copy(
+        update={"corpus_dir": corpus, "index_dir": index, "data_dir": data, "chroma_host": None}
+    )
+    added = Assistant(
+        scratch, embedder=models.embedder, second_embedder=models.second_embedder, chat_model=models.chat_model
+    )
+    added.add_documents(ADDED_DOCUMENTS)
+    editions.facts(added)
     return scratch
 
 
