@@ -12,15 +12,15 @@ from pathlib import Path
 
 from assistant.answer.shapes import answer_json, search_json
 from assistant.config import Settings
-from assistant.drafting import editions
 from assistant.drafting.briefs import kept_timeline
 from assistant.drafting.speeches import OCCASIONS, TONES, SpeechRequest, draft_speech
 from assistant.errors import AssistantError, ConfigError, IndexNotBuiltError
 from assistant.ingest.catalog import current_generation
 from assistant.models.manifest import check_model, fetch_model, load_manifest
 from assistant.pipeline import Assistant
+from assistant.remote import running_app
 from assistant.retrieval.search import Filters
-from assistant.terminal import format_answer, progress_bar, quiet_libraries
+from assistant.terminal import format_answer, progress_bar, quiet_libraries, read_editions
 from assistant.text.language import detect_language
 from assistant.types import Evidence, Final, Progress
 
@@ -213,22 +213,6 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def read_editions(assistant: Assistant) -> None:
-    """Build the fact base of the index generation just made: the model reads the passages about the
-    editions that no earlier generation had (``drafting.editions``). Answers, briefs and speeches use it."""
-    if assistant.chat_model is None:
-        print(f"The editions were not read ({assistant.chat_problem}): answers come from passages only.")
-        return
-    update, close = progress_bar("reading the editions", unit="passage")
-    try:
-        known = editions.facts(assistant, progress=update)
-    finally:
-        close()
-    if not known["complete"]:
-        print(f"The model failed on {known['unread']} passage(s) about the editions: they are read again next time.")
-    print(f"{len(known['rows'])} editions in the fact base.")
-
-
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     documents = build_assistant(settings).documents()
     if args.json:
@@ -330,13 +314,20 @@ def cmd_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     require_index(settings)
-    assistant = build_assistant(settings)
+    filters = _filters(args)
+    app = None if any((args.doc, args.edition, args.year)) else running_app(settings)  # /ask takes no filters
+    if app is not None:
+        print(f"(asking the app running at {app.url}: its models are loaded)", file=sys.stderr)
+        answer = app.ask
+    else:
+        assistant = build_assistant(settings)
+        answer = lambda q: answer_json(assistant.answer(q, filters=filters))  # noqa: E731
     for question in args.questions:
-        answer = assistant.answer(question, filters=_filters(args))
+        data = answer(question)
         if args.json:
-            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+            print(json.dumps(data, ensure_ascii=False), flush=True)
         else:
-            print(f"\n? {answer.question}\n{format_answer(answer)}", flush=True)  # as cleaned: no controls
+            print(f"\n? {data['question']}\n{format_answer(data)}", flush=True)  # as cleaned: no controls
     return 0
 
 

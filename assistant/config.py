@@ -96,6 +96,9 @@ class Settings(BaseSettings):
 
     # The app builds the onboarding briefs (French, English, Japanese) in the background when it starts,
     # so that its onboarding tab opens on a ready brief; questions share the model with it meanwhile.
+    # The running app `assistant ask` uses instead of loading the models, if it serves the same index
+    # folder; empty: the CLI always loads its own.
+    app_url: str = "http://127.0.0.1:7860"
     prepare_briefs: bool = True
     # The app: optional login, "alice:secret,bob:other" (leave empty for none).
     ui_users: str | None = None

@@ -7,7 +7,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from typing import Any
 
+from assistant.answer.shapes import answer_json
+from assistant.drafting import editions
+from assistant.pipeline import Assistant
 from assistant.text.language import message
 from assistant.types import Answer
 
@@ -58,16 +62,33 @@ _MODE_LABELS = {
 }
 
 
-def format_answer(answer: Answer) -> str:
-    """An answer for the terminal: what kind it is, the text, then each citation with its quote and place."""
-    lines = [f"[{_MODE_LABELS[answer.mode]}]", answer.text]
-    if answer.notice:
-        lines.append(f"({answer.notice})")
-    for c in answer.citations:
-        quote = " ".join(c.quote.split())
-        lines.append(f"  [{c.n}] {c.title} — {c.source} {c.start}-{c.end}\n      « {quote} »")
-    if answer.refused and answer.passages:
-        lines.append(f"  {message('see_also', answer.language)}:")
-        for p in answer.passages[:3]:
-            lines.append(f"   - {p.title} ({p.source} {p.chunk.start}-{p.chunk.end})")
+def format_answer(answer: Answer | dict[str, Any]) -> str:
+    """An answer (or its `ask --json` object, as the running app returns it) for the terminal: what kind
+    it is, the text, then each citation with its quote and place."""
+    data = answer if isinstance(answer, dict) else answer_json(answer)
+    lines = [f"[{_MODE_LABELS[data['mode']]}]", data["answer"]]
+    if data["notice"]:
+        lines.append(f"({data['notice']})")
+    for c in data["citations"]:
+        quote = " ".join(c["quote"].split())
+        lines.append(f"  [{c['n']}] {c['title']} — {c['source']} {c['start']}-{c['end']}\n      « {quote} »")
+    if data["refused"] and data["see_also"]:
+        lines.append(f"  {message('see_also', data['language'])}:")
+        for p in data["see_also"]:
+            lines.append(f"   - {p['title']} ({p['source']} {p['start']}-{p['end']})")
     return "\n".join(lines)
+
+
+def read_editions(assistant: Assistant) -> None:
+    """Build the fact base of the generation just indexed (``drafting.editions``): only new passages are read."""
+    if assistant.chat_model is None:
+        print(f"The editions were not read ({assistant.chat_problem}): answers come from passages only.")
+        return
+    update, close = progress_bar("reading the editions", unit="passage")
+    try:
+        known = editions.facts(assistant, progress=update)
+    finally:
+        close()
+    if not known["complete"]:
+        print(f"The model failed on {known['unread']} passage(s) about the editions: they are read again next time.")
+    print(f"{len(known['rows'])} editions in the fact base.")

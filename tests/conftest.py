@@ -50,6 +50,7 @@ def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
         "SECOND_EMBEDDING_MODEL": "",
         "CHAT_BACKEND": "none",
         "CHUNK_SIZE": 200,
+        "APP_URL": "",  # never the app a developer has running
     }.items():
         monkeypatch.setenv(f"ASSISTANT_{key}", str(value))
     monkeypatch.setattr(cli, "build_assistant", lambda s: Assistant(s, embedder=FakeEmbedder()))

@@ -8,7 +8,13 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 # Lowest first. The top-level modules config, errors, types, feedback and prompts sit under every stage.
 STAGES = ["text", "models", "ingest", "retrieval", "answer", "drafting", "export"]
-TOP = {"pipeline": len(STAGES), "cli": len(STAGES) + 1, "terminal": len(STAGES) + 1, "langchain": len(STAGES) + 1}
+TOP = {
+    "pipeline": len(STAGES),
+    "cli": len(STAGES) + 1,
+    "terminal": len(STAGES) + 1,
+    "langchain": len(STAGES) + 1,
+    "remote": len(STAGES) + 1,
+}
 
 
 def rank(module: str) -> int | None:

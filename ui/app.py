@@ -164,6 +164,7 @@ def build_app(assistant: Assistant, *, feedback: FeedbackStore | None = None) ->
         # The named API endpoint: a question in, the `assistant ask --json` object out. It shares the
         # chat's queue: one generation at a time on this CPU.
         gr.api(handlers.ask_api, api_name="ask", concurrency_limit=1, concurrency_id="model")
+        gr.api(handlers.index_api, api_name="index")
     return app
 
 

@@ -186,6 +186,10 @@ class ChatHandlers:
             turn_id=turn.get("id"),
         )
 
+    def index_api(self) -> dict[str, Any]:
+        """The /index endpoint: the index folder this app serves (the CLI asks the app only if it is its own)."""
+        return {"index_dir": str(self.assistant.settings.index_dir.resolve())}
+
     def ask_api(self, question: str) -> dict[str, Any]:
         """The /ask endpoint: the same JSON object as `assistant ask --json`."""
         try:
