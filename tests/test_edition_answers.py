@@ -94,6 +94,9 @@ def test_hosts_before_a_city_since_a_year_or_counted_are_listed_whole(
         ("When did the 7th edition take place?", "en", ["Aix-en-Provence", "2022"]),
         ("Quand et où se sont tenues les 7es Rencontres ?", "fr", ["Aix-en-Provence", "du 3 au 6 octobre 2022"]),
         ("Which city hosted the first Rencontres in 2008?", "en", ["Nancy", "2008"]),
+        ("Where was the latest edition held?", "en", ["Shizuoka", "2024"]),
+        ("Combien de fois Tours a-t-elle accueilli les Rencontres ?", "fr", ["5e édition des Rencontres s'est tenue à Tours"]),
+        ("Quelle édition des Rencontres s'est tenue à Aix-en-Provence ?", "fr", ["7e édition"]),
         ("In which years were the 7th and the 8th Rencontres held?", "en", ["2022", "2024"]),
         ("Quel était le thème de l'édition 2022 ?", "fr", ["« Un territoire durable »"]),
         ("What was the theme of the 7th edition in Aix-en-Provence?", "en", ["Un territoire durable"]),
@@ -135,6 +138,8 @@ def test_a_japanese_question_is_answered_in_japanese_with_the_city_in_latin_lett
         "Avec quelle ville Aix-en-Provence a-t-elle signé un accord en 2016 ?",  # not about the editions
         "Quel était le thème de l'édition 2014 ?",  # a theme the row does not hold
         "第9回会議はいつどこで開催されますか？",  # an edition no row holds
+        "Depuis combien d'années les Rencontres ont-elles lieu ?",  # a count of years, not of editions
+        "Quelle édition des Rencontres s'est tenue à Takamatsu ?",  # a number the sources do not give
     ],
 )
 def test_a_question_the_rows_do_not_hold_whole_goes_to_the_answer_engine(question: str) -> None:

@@ -52,9 +52,9 @@ _WORDS = frozenset(
     ville villes city cities hote hotes annee annees year years date dates theme themes title titre
     combien many number nombre times respectivement respectively each
     depuis since avant before apres after entre between from until jusqu
-    premiere premieres premier first
+    premiere premieres premier first derniere dernieres dernier last latest
     市 県 町 会議 交流会議 ランコントル 開催 開 都市 年 第 回 何年 何回 回目 テーマ 場所 開催地
-    最初 初 以前 前 以降 以来 後 間 各 何 日程 時期
+    最初 初 最新 最後 直近 以前 前 以降 以来 後 間 各 何 日程 時期
     """.split()
 )
 _SINCE = frozenset({"depuis", "since", "以来", "以降"})
@@ -62,6 +62,17 @@ _BEFORE = frozenset({"avant", "before", "以前", "前"})
 _AFTER = frozenset({"apres", "after", "後"})
 _BETWEEN = frozenset({"entre", "between", "間"})
 _FIRST = frozenset({"premiere", "premieres", "premier", "first", "最初", "初"})
+_LAST = frozenset({"derniere", "dernieres", "dernier", "last", "latest", "最新", "最後", "直近"})
+# "How many" counts editions here only when it asks for editions or times, not years or participants.
+_COUNTS_EDITIONS = re.compile(
+    r"\bcombien\s+(?:d['’]\s*|de\s+)(?:éditions?|fois|rencontres|sessions?)\b|"
+    r"\bhow\s+many\s+(?:editions?|times|meetings|rencontres|sessions?|conferences?)\b|何回(?!目)",
+    re.IGNORECASE,
+)
+# "Which edition…", "第何回": the answer is an edition's number.
+_ASKS_NUMBER = re.compile(
+    r"\b(?:quel(?:le)?s?|which|what)\s+(?:\w+\s+)?(?:édition|edition)s?\b|第何回|何回目", re.IGNORECASE
+)
 # Questions whose answer is a reason or a manner, never a row: "pourquoi", "why", "なぜ".
 _REASON = re.compile(r"\b(pourquoi|comment|why|how)\b(?! (many|much|often))|なぜ|どうして|どのように", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z0-9]+")
@@ -115,7 +126,7 @@ class Asked:
     years: tuple[int, ...]
     numbers: tuple[int, ...]  # editions' numbers
     cities: tuple[str, ...]  # host cities, as the rows write them
-    relation: str | None  # "since", "before", "after", "between", "first"
+    relation: str | None  # "since", "before", "after", "between", "first", "last"
     theme: bool  # asks for the theme
     count: bool  # asks how many
 
@@ -132,10 +143,13 @@ def answer(question: str, language: str, facts: Mapping[str, Any]) -> tuple[str,
         return None
     if asked.theme and not all(r["theme"] for r in chosen):
         return None
+    if _ASKS_NUMBER.search(question) and not all(r["edition"] for r in chosen):
+        return None  # asked which edition, of one the sources give no number
     language = language if language in _SAID else "en"
     said = _SAID[language]
     named = len(asked.years) + len(asked.numbers) + len(asked.cities)
-    if asked.count or asked.relation not in (None, "first") or len(chosen) > max(named, 1):
+    several = asked.count or asked.relation not in (None, "first", "last") or len(chosen) > max(named, 1)
+    if several and len(chosen) > 1:
         text = _listed(chosen, rows, said)
     else:
         text = said["sep"].join(_sentence(r, language, said, theme=asked.theme) for r in chosen)
@@ -149,6 +163,8 @@ def read(question: str, rows: Sequence[Row]) -> Asked | None:
     value the rows hold; None if it asks anything else."""
     if questions.asks_for_person(question) or _REASON.search(question):
         return None
+    if questions.asks_for_count(question) and not _COUNTS_EDITIONS.search(question):
+        return None  # a count of something else than editions
     text = _SERIES.sub(" ", unicodedata.normalize("NFKC", question))
     spelled = _spelled_in_japanese(text, rows)
     cities = tuple(c for c in dict.fromkeys(r["city"] for r in rows) if _latin_names(text, c) or c in spelled.values())
@@ -173,6 +189,7 @@ def read(question: str, rows: Sequence[Row]) -> Asked | None:
                 ("before", _BEFORE),
                 ("after", _AFTER),
                 ("first", _FIRST),
+                ("last", _LAST),
             )
             if marks & set(words)
         ),
@@ -200,7 +217,7 @@ def select(asked: Asked, rows: Sequence[Row]) -> list[Row]:
             "before": lambda y: y < year,
         }[relation]
         return [r for r in rows if keep(r["year"])]
-    if relation is not None and relation != "first":
+    if relation not in (None, "first", "last"):
         return []  # a relation the values named do not anchor
     chosen = [
         r
@@ -209,7 +226,7 @@ def select(asked: Asked, rows: Sequence[Row]) -> list[Row]:
         and (not asked.numbers or r["edition"] in asked.numbers)
         and (not asked.cities or r["city"] in asked.cities)
     ]
-    return chosen[:1] if relation == "first" else chosen
+    return chosen[:1] if relation == "first" else chosen[-1:] if relation == "last" else chosen
 
 
 def _sentence(row: Row, language: str, said: Mapping[str, str], *, theme: bool) -> str:
