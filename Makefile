@@ -75,9 +75,11 @@ eval: setup
 sweep: setup
 	$(BIN)/python -m eval.run --sweep 300,450,600,900
 
+## bench: the assistant beside the LangChain baseline (same questions, models, machine), with plots in docs/
 bench: setup
 	$(BIN)/assistant index
-	$(BIN)/python -m eval.bench
+	$(BIN)/python -m eval.bench --answers 0
+	$(BIN)/python -m eval.side_by_side
 
 lint: install audit
 	$(BIN)/ruff check assistant ui eval tests

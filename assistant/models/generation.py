@@ -130,6 +130,11 @@ class LlamaCppChatModel:
         with self._lock:
             self._load()
 
+    def count_tokens(self, text: str) -> int:
+        """How many tokens ``text`` is to this model (the bench's prompt sizes)."""
+        with self._lock:
+            return len(self._load().tokenize(text.encode("utf-8"), add_bos=False))
+
     def _load(self) -> Any:
         if self._llama is None:
             if not self._path.is_file():
