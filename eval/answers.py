@@ -166,6 +166,7 @@ def _result(answer: Answer, spans: list[Any], corpus_dir: Path, document_text: C
         ),
         "first_token": answer.timings_ms.get("first_token", 0.0),
         "total": answer.timings_ms.get("total", 0.0),
+        "timings": dict(answer.timings_ms),  # when each stage ended, ms since the question came
     }
 
 

@@ -131,6 +131,7 @@ def compare(items: Sequence[GoldItem], runs: dict[str, dict[str, Any]]) -> dict[
             "first_token_s": [r["first_token"] / 1000 for r in records],
             "total_s": [r["total"] / 1000 for r in records],
         }
+    table["assistant"]["stages_p50_s"] = stages(runs["assistant"]["records"])
     a, b = table["assistant"]["languages"]["all"], table["baseline"]["languages"]["all"]
     table["ratios"] = {
         "right": _ratio(a["right"], b["right"]),
@@ -140,6 +141,28 @@ def compare(items: Sequence[GoldItem], runs: dict[str, dict[str, Any]]) -> dict[
         "peak_rss": _ratio(table["assistant"]["peak_rss_mb"], table["baseline"]["peak_rss_mb"]),
     }
     return table
+
+
+# The stages of an answer, as the marks the engine records (ms since the question came) close them.
+STAGES = (
+    ("retrieval", "retrieval"),
+    ("prompt evaluation", "first_token"),
+    ("writing", "written"),
+    ("checks", "checked"),
+    ("second reading", "read_again"),
+    ("translation and citing", "total"),
+)
+
+
+def stages(records: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """The median time of each stage, over the answers the model wrote (not those the fact base gave)."""
+    written = [r["timings"] for r in records if "written" in r.get("timings", {})]
+    out = {}
+    for n, (name, mark) in enumerate(STAGES):
+        before = STAGES[n - 1][1] if n else None
+        spans = [(t.get(mark, 0.0) - (t.get(before, 0.0) if before else 0.0)) / 1000 for t in written if mark in t]
+        out[name] = round(_pct(spans, 0.5), 2) if spans else 0.0
+    return out
 
 
 def markdown(table: dict[str, Any]) -> str:
@@ -162,6 +185,9 @@ def markdown(table: dict[str, Any]) -> str:
         "",
         f"Peak memory: {peaks}. Prompt evaluation: {speed:.0f} tokens/s." if speed else f"Peak memory: {peaks}.",
         f"Assistant ÷ baseline: {ratios}.",
+        "Where the assistant's time goes (median seconds per stage, answers the model wrote): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in table["assistant"].get("stages_p50_s", {}).items())
+        + ".",
     ]
     return "\n".join(lines)
 

@@ -95,7 +95,11 @@ def test_hosts_before_a_city_since_a_year_or_counted_are_listed_whole(
         ("Quand et où se sont tenues les 7es Rencontres ?", "fr", ["Aix-en-Provence", "du 3 au 6 octobre 2022"]),
         ("Which city hosted the first Rencontres in 2008?", "en", ["Nancy", "2008"]),
         ("Where was the latest edition held?", "en", ["Shizuoka", "2024"]),
-        ("Combien de fois Tours a-t-elle accueilli les Rencontres ?", "fr", ["5e édition des Rencontres s'est tenue à Tours"]),
+        (
+            "Combien de fois Tours a-t-elle accueilli les Rencontres ?",
+            "fr",
+            ["5e édition des Rencontres s'est tenue à Tours"],
+        ),
         ("Quelle édition des Rencontres s'est tenue à Aix-en-Provence ?", "fr", ["7e édition"]),
         ("In which years were the 7th and the 8th Rencontres held?", "en", ["2022", "2024"]),
         ("Quel était le thème de l'édition 2022 ?", "fr", ["« Un territoire durable »"]),

@@ -19,6 +19,7 @@ def record(text: str, first_ms: float, tokens: int) -> dict:
         "first_token": first_ms,
         "total": first_ms * 2,
         "prompt_tokens": tokens,
+        "timings": {"retrieval": 100.0, "first_token": first_ms, "written": first_ms + 500, "total": first_ms * 2},
     }
 
 
@@ -35,6 +36,7 @@ def test_the_table_says_each_system_per_language_with_ratios_and_the_plots_are_d
     assert table["baseline"]["languages"]["all"]["wrong"] == 1.0
     assert table["assistant"]["languages"]["all"]["floor_p50"] == 5.0  # 500 tokens at 100 tokens/s
     assert table["ratios"]["first_p50"] == "0.25" and table["ratios"]["peak_rss"] == "1.50"
+    assert table["assistant"]["stages_p50_s"]["prompt evaluation"] == 0.9  # 1000 ms first token - 100 ms retrieval
     text = markdown(table)
     assert "| assistant | all | 6 | 1.00 | 0.00 |" in text and "100 tokens/s" in text
     for path in plot(table, tmp_path):

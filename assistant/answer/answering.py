@@ -86,6 +86,7 @@ class EvidenceFirstWriter:
             if not named:
                 named = True
                 yield self._evidence(parse_reply("".join(pieces), len(shown)).ids, shown)
+        timings["written"] = ms(started)
         reply = parse_reply("".join(pieces), len(shown))
         if not named and reply.ids:  # a JSON reply (OpenAI-compatible servers) is read whole
             yield self._evidence(reply.ids, shown)
@@ -112,6 +113,7 @@ class EvidenceFirstWriter:
 
         yield Progress("checking")
         verdict = judge(text)
+        timings["checked"] = ms(started)
         if verdict.mode != "refused" and self._second_reading and not quote_only:
             named = [shown[i - 1].sentence.text for i in verdict.evidence]
             if not verifying.gives_answer(self._model, question, named):
@@ -121,6 +123,7 @@ class EvidenceFirstWriter:
             if wrong:  # asked who, a list of cities; asked the theme, a postponement
                 problem = f"the question asks for a {wrong} and the reply names something else"
                 verdict = replace(verdict, mode="quoted", problems=(problem,))
+        timings["read_again"] = ms(started)
         if quote_only and verdict.mode == "answer":
             verdict = replace(verdict, mode="quoted")
         if verdict.mode == "answer" and not written_in(text, language):
