@@ -295,8 +295,9 @@ def test_the_brief_exports_to_markdown_word_and_a_chart(assistant: Assistant, tm
     ]
     quoted = [s for s in built["sections"] + built["faq"] if s not in rendered]
     assert quoted and all(message("machine_translation", "en") in q["text"] for q in quoted)
-    # rendered from the timeline's rows in English, each fact with its marks: no translation to label
-    assert len(rendered) == 3 and all(r["citations"] and "Machine" not in r["text"] for r in rendered)
+    # rendered from the timeline's rows in English (editions, participants, themes, rhythm, next), each fact
+    # with its marks: no translation to label
+    assert len(rendered) == 5 and all(r["citations"] and "Machine" not in r["text"] for r in rendered)
     marks = re.compile(r"\[(\d+)\]")
     for q in quoted:  # each quote translated, under its own footnote mark
         said = [line for line in q["text"].splitlines() if line.startswith("«")]

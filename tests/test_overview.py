@@ -48,3 +48,18 @@ def test_the_next_edition_is_one_the_sources_announce_or_said_to_be_unknown() ->
     coming = render([*ROWS, ninth], words()["ja"], 2026)["next"]
     assert "Lyon" in coming["text"] and "2026年" in coming["text"] and coming["citations"] == [9]
     assert render([], words()["fr"], 2026) == {}
+
+
+def test_participants_and_themes_are_said_for_the_editions_that_give_them_cited_to_their_spans() -> None:
+    rows = [dict(r) for r in ROWS]
+    rows[2].update(participants="14 collectivités japonaises", theme="Un territoire durable")
+    rows[2]["stated_by"] = {"participants": [4], "theme": [3]}
+    for lang in ("fr", "en", "ja"):
+        said = render(rows, words()[lang], 2026)
+        assert "14 collectivités japonaises" in said["participants"]["text"] and said["participants"]["citations"] == [
+            4
+        ]
+        assert "Un territoire durable" in said["themes"]["text"] and said["themes"]["citations"] == [3]
+        assert "Nancy" not in said["themes"]["text"]  # an edition whose theme the sources do not give
+        assert "1" in said["themes"]["text"] and "4" in said["themes"]["text"]  # one of four editions
+    assert render(ROWS, words()["fr"], 2026)["themes"] == {"text": words()["fr"]["facts"]["none"], "citations": []}

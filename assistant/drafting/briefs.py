@@ -47,7 +47,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 9  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 10  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -288,7 +288,8 @@ def _row(row: dict[str, Any], cited: list[Citation], notes: Footnotes, said: dic
         else:
             text = said["conflicts"][c["field"]].format(year=row["year"], values=shown)
         conflicts.append({"field": c["field"], "text": text, "values": values})
-    return {**row, "citations": numbered(row["citations"]), "conflicts": conflicts}
+    stated_by = {name: numbered(ns) for name, ns in row.get("stated_by", {}).items()}
+    return {**row, "citations": numbered(row["citations"]), "stated_by": stated_by, "conflicts": conflicts}
 
 
 def _links(catalog: IndexCatalog, notes: Footnotes) -> list[dict[str, Any]]:

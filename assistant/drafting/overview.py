@@ -24,8 +24,8 @@ Timeline = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # a kept brief's r
 
 
 def render(rows: Sequence[Row], said: Mapping[str, Any], year_now: int) -> dict[str, dict[str, Any]]:
-    """{"history", "rhythm", "next"} → {"text", "citations"}, for the parts the rows can tell; none
-    without rows. ``said`` is the brief's words in one language; ``year_now`` today's year."""
+    """{"history", "rhythm", "next", "participants", "themes"} → {"text", "citations"}, for the parts the
+    rows can tell; none without rows. ``said`` is the brief's words in one language; ``year_now`` today's year."""
     rows = sorted(rows, key=lambda r: (r["year"], r["city"]))
     if not rows:
         return {}
@@ -35,6 +35,8 @@ def render(rows: Sequence[Row], said: Mapping[str, Any], year_now: int) -> dict[
     if rhythm:
         out["rhythm"] = rhythm
     out["next"] = _next(rows, t, year_now)
+    out["participants"] = _details(rows, t, "participants", "participants")
+    out["themes"] = _details(rows, t, "themes", "theme")
     return out
 
 
@@ -61,6 +63,21 @@ def history(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any]:
     years = sorted({r["year"] for r in rows})
     text = t["history"].format(n=len(years), first=years[0], items=_joined(items, t))
     return _cited(text, rows)
+
+
+def _details(rows: Sequence[Row], t: Mapping[str, Any], part: str, field: str) -> dict[str, Any]:
+    """The editions whose ``field`` (participants, theme) the sources give, each with its value in the
+    passage's words and the footnotes of the spans that state it; how many do not say it."""
+    given = [r for r in rows if r.get(field)]
+    if not given:
+        return {"text": t["none"], "citations": []}
+    cited = {id(r): r.get("stated_by", {}).get(field) or r["citations"] for r in given}
+    items = [
+        t[f"{part}_item"].format(city=r["city"], year=r["year"], marks=_marks(cited[id(r)]), **{field: r[field]})
+        for r in given
+    ]
+    text = t[part].format(n=len(given), total=len(rows), items=t["sep"].join(items))
+    return {"text": text, "citations": sorted({n for r in given for n in cited[id(r)]})}
 
 
 def _rhythm(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any] | None:
