@@ -400,7 +400,10 @@ def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     require_index(settings)
-    assistant = build_assistant(settings)
+    app = None if any((args.doc, args.edition, args.year)) else running_app(settings)
+    if app is not None:
+        print(f"(asking the app running at {app.url}: its models are loaded)", file=sys.stderr)
+    assistant = build_assistant(settings) if app is None else None
     tty = sys.stdout.isatty()
     dim, reset = ("\033[2m", "\033[0m") if tty else ("", "")
     print("Posez vos questions — ask your questions — 質問をどうぞ. /new: new conversation, /quit: leave.")
@@ -420,15 +423,20 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         if not question:
             continue
         try:
-            for event in assistant.answer_events(question, history=history, filters=_filters(args)):
-                if isinstance(event, Progress) and tty:
-                    print(f"{dim}[{event.stage}…]{reset}", end=" ", flush=True)
-                elif isinstance(event, Evidence) and tty:
-                    quotes = " ".join(f"« {' '.join(q.split())[:90]} »" for q in event.quotes)
-                    print(f"{dim}{quotes}{reset}", end=" ", flush=True)
-                elif isinstance(event, Final):
-                    print(("\n\n" if tty else "") + format_answer(event.answer), flush=True)
-                    history.append((question, event.answer.text))
+            if app is not None:
+                data = app.ask(question, history)
+                print(format_answer(data), flush=True)
+                history.append((question, data["answer"]))
+            elif assistant is not None:
+                for event in assistant.answer_events(question, history=history, filters=_filters(args)):
+                    if isinstance(event, Progress) and tty:
+                        print(f"{dim}[{event.stage}…]{reset}", end=" ", flush=True)
+                    elif isinstance(event, Evidence) and tty:
+                        quotes = " ".join(f"« {' '.join(q.split())[:90]} »" for q in event.quotes)
+                        print(f"{dim}{quotes}{reset}", end=" ", flush=True)
+                    elif isinstance(event, Final):
+                        print(("\n\n" if tty else "") + format_answer(event.answer), flush=True)
+                        history.append((question, event.answer.text))
         except AssistantError as exc:  # one bad question does not end the conversation
             print(f"error: {exc}", file=sys.stderr)
 

@@ -10,10 +10,12 @@ answers.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
+from assistant.errors import AssistantError
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +27,12 @@ class RunningApp:
         self._client = client
         self.url = url
 
-    def ask(self, question: str) -> dict[str, Any]:
-        """The app's answer to ``question``, as `assistant ask --json` prints it."""
-        return self._client.predict(question, api_name="/ask")
+    def ask(self, question: str, history: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+        """The app's answer to ``question`` (after ``history``'s turns), as `assistant ask --json` prints it."""
+        try:
+            return self._client.predict(question, [list(turn) for turn in history], api_name="/ask")
+        except Exception as exc:  # the app's error (an empty question…) or a lost connection, said as ours
+            raise AssistantError(f"The app at {self.url} did not answer: {exc}") from exc
 
 
 def running_app(settings: Settings, *, timeout_s: float = 2.0) -> RunningApp | None:

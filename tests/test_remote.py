@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from typing import ClassVar
 
 import pytest
 
 from assistant import cli
 from assistant.config import Settings
+from assistant.errors import AssistantError
 from assistant.pipeline import Assistant
 from assistant.remote import running_app
 from tests.fakes import FakeChatModel, FakeEmbedder, grounded
@@ -25,9 +27,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class Recording(Assistant):
+    """The app's assistant, keeping the conversation each question came with."""
+
+    histories: ClassVar[list[list[tuple[str, str]]]] = []
+
+    def answer(self, question: str, *, history=(), **kwargs):  # type: ignore[no-untyped-def]
+        self.histories.append(list(history))
+        return super().answer(question, history=history, **kwargs)
+
+
 @pytest.fixture
 def app_url(settings: Settings) -> Iterator[str]:
-    assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel([grounded("Takamatsu", ANSWER)]))
+    model = FakeChatModel([grounded("Takamatsu", ANSWER)])
+    assistant = Recording(settings, embedder=FakeEmbedder(), chat_model=model)
     assistant.index()
     port = free_port()
     app = serve(assistant, host="127.0.0.1", port=port, block=False)
@@ -59,3 +72,15 @@ def test_an_app_serving_another_index_or_none_listening_leaves_the_cli_to_load_i
     assert running_app(other) is None
     assert running_app(settings.model_copy(update={"app_url": f"http://127.0.0.1:{free_port()}"})) is None
     assert running_app(settings.model_copy(update={"app_url": ""})) is None
+
+
+def test_a_conversation_goes_to_the_app_with_its_earlier_turns_and_its_errors_come_back_as_ours(
+    settings: Settings, app_url: str
+) -> None:
+    app = running_app(settings.model_copy(update={"app_url": app_url}))
+    assert app is not None
+    Recording.histories.clear()
+    app.ask(QUESTION, [("Où ont eu lieu les Rencontres en 2010 ?", "À Kanazawa.")])
+    assert Recording.histories == [[("Où ont eu lieu les Rencontres en 2010 ?", "À Kanazawa.")]]
+    with pytest.raises(AssistantError):
+        app.ask("   ")

@@ -190,10 +190,12 @@ class ChatHandlers:
         """The /index endpoint: the index folder this app serves (the CLI asks the app only if it is its own)."""
         return {"index_dir": str(self.assistant.settings.index_dir.resolve())}
 
-    def ask_api(self, question: str) -> dict[str, Any]:
-        """The /ask endpoint: the same JSON object as `assistant ask --json`."""
+    def ask_api(self, question: str, history: list[list[str]] | None = None) -> dict[str, Any]:
+        """The /ask endpoint: the same JSON object as `assistant ask --json`; ``history`` holds the
+        conversation's earlier [question, answer] pairs (`assistant chat` sends them)."""
         try:
-            return answer_json(self.assistant.answer(question))
+            pairs = [(q, a) for q, a in history or []]
+            return answer_json(self.assistant.answer(question, history=pairs))
         except AssistantError as exc:
             raise gr.Error(str(exc)) from exc
 
