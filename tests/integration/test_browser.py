@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -282,3 +285,32 @@ def test_the_ask_endpoint_answers_like_the_cli(app_url: str) -> None:
     data = client.predict("Où auront lieu les 9es Rencontres en 2026 ?", api_name="/ask")
     assert data["refused"] is True and data["citations"] == []
     assert set(data["timings_ms"]) == {"retrieval", "first_token", "total"}
+
+
+def test_a_document_the_cli_adds_beside_the_app_is_listed_on_the_apps_next_page_load(  # type: ignore[no-untyped-def]
+    page, real_assistant: Assistant, tmp_path: Path
+) -> None:
+    s = real_assistant.settings
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(s.corpus_dir),
+        "ASSISTANT_INDEX_DIR": str(s.index_dir),
+        "ASSISTANT_DATA_DIR": str(s.data_dir),
+        "ASSISTANT_MODELS_DIR": str(s.models_dir),
+        "ASSISTANT_APP_URL": "",
+    }
+    cli = [sys.executable, "-m", "assistant.cli"]
+    note = tmp_path / "note-cli-kochi.md"
+    note.write_text("# Note Kochi\n\nLa ville de Kochi a présenté un atelier sur le bois en 2025.\n", encoding="utf-8")
+    added = subprocess.run([*cli, "add", str(note)], env=env, capture_output=True, text=True, timeout=600)
+    assert added.returncode == 0, added.stderr
+    try:
+        page.reload(wait_until="domcontentloaded")
+        page.get_by_role("tab", name="Documents").click()
+        page.wait_for_function(
+            "document.querySelector('#documents').innerText.includes('note-cli-kochi.md')", timeout=60_000
+        )
+        page.screenshot(path=str(ARTIFACTS / "9-added-by-the-cli.png"), full_page=True)
+    finally:
+        removed = subprocess.run([*cli, "remove", "note-cli-kochi.md"], env=env, capture_output=True, timeout=600)
+        assert removed.returncode == 0, removed.stderr
