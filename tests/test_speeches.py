@@ -11,6 +11,7 @@ import pytest
 
 from assistant.answer.checking import claims
 from assistant.config import Settings
+from assistant.drafting import edition_answers
 from assistant.drafting.speeches import SAID, SpeechRequest, draft_speech, outlines, points_for
 from assistant.errors import AssistantError
 from assistant.export.speech import speech_json, speech_markdown, write_docx
@@ -339,3 +340,41 @@ def test_given_a_briefs_timeline_the_speech_says_the_editions_in_its_own_sentenc
     assert source[speech.citations[0].start : speech.citations[0].end] == sentence
     calls = assistant.chat_model.calls  # type: ignore[union-attr]
     assert not any("Que sont les Rencontres" in call[-1]["content"] for call in calls)  # not asked of the model
+
+
+def test_the_speech_says_the_latest_edition_with_its_theme_where_the_sources_give_it(assistant: Assistant) -> None:
+    source = (assistant.settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")
+    sentence = "Les Rencontres franco-japonaises ont été organisées pour la première fois à Nancy en 2008."
+    start = source.index(sentence)
+    cited = [
+        {
+            "n": n,
+            "doc_id": "d",
+            "title": "Historique",
+            "source": "rencontres.txt",
+            "start": start,
+            "end": start + len(sentence),
+            "quote": sentence,
+            "passage": sentence,
+        }
+        for n in (7, 8)
+    ]
+    rows = [
+        {"year": 2008, "city": "Nancy", "citations": [7]},
+        {
+            "year": 2024,
+            "city": "Shizuoka",
+            "edition": 8,
+            "theme": "Nouvelles valeurs",
+            "citations": [7, 8],
+            "stated_by": {"place": [7], "edition": [7], "theme": [8]},
+        },
+    ]
+    request = SpeechRequest(PURPOSE, occasion="council", minutes=2, language="fr")
+    speech = draft_speech(assistant, request, timeline=(rows, cited))
+    (context,) = [s for s in speech.sections if s.part == "context"]
+    said = "La 8e édition des Rencontres s'est tenue à Shizuoka en 2024, sur le thème « Nouvelles valeurs »"
+    # the editions cite what states each year and city; the latest, what states its number and theme too
+    assert said in context.text and context.text.count("[") == 4, context.text
+    japanese, _ = edition_answers.history_and_latest(rows, cited, outlines()["ja"]["facts"], "ja")
+    assert "第8回のランコントルは2024年にShizuokaで開催されました（テーマ：「Nouvelles valeurs」）" in japanese

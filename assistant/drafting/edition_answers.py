@@ -229,13 +229,31 @@ def select(asked: Asked, rows: Sequence[Row]) -> list[Row]:
     return chosen[:1] if relation == "first" else chosen[-1:] if relation == "last" else chosen
 
 
+def history_and_latest(
+    rows: Sequence[Row], cited: Sequence[Mapping[str, Any]], t: Mapping[str, Any], language: str
+) -> tuple[str, dict[int, Citation]]:
+    """The editions in a sentence (``overview.history_cited``), then the latest one with its dates and
+    theme where the sources give them, each cited: what a speech says of the Rencontres."""
+    text, citations = overview.history_cited(rows, cited, t)
+    latest = max(rows, key=lambda r: r["year"])
+    if not any(latest.get(k) for k in ("edition", "dates", "theme")):
+        return text, citations  # it would say its city and year again
+    said = _SAID[language if language in _SAID else "en"]
+    sentence = _sentence(latest, language, said, theme=bool(latest.get("theme")))
+    by_number = {c["n"]: c for c in cited}
+    for n in (int(m) for m in re.findall(r"\[(\d+)\]", sentence)):
+        if n in by_number:
+            citations[n] = editions.citation(by_number[n])
+    return f"{text}{said['sep']}{sentence}", citations
+
+
 def _sentence(row: Row, language: str, said: Mapping[str, str], *, theme: bool) -> str:
     """One edition in a sentence: its number if known, city and year, dates (in French, as the sources
     write them), the theme if asked; cited to the spans that state what it says."""
-    n = row["edition"]
+    n = row.get("edition")
     shown = ["place", *(["edition"] if n else [])]
     dates = ""
-    if row["dates"] and said["dates"]:
+    if row.get("dates") and said["dates"]:
         dates = said["dates"].format(dates=row["dates"])
         shown.append("dates")
     if theme:
@@ -253,7 +271,7 @@ def _sentence(row: Row, language: str, said: Mapping[str, str], *, theme: bool) 
 
 def _marks(row: Row, shown: Sequence[str] = ("place",)) -> str:
     """The marks of the spans that state the ``shown`` fields of ``row`` (all its spans if none does)."""
-    stated = sorted({n for name in shown for n in row["stated_by"].get(name, [])}) or row["citations"]
+    stated = sorted({n for name in shown for n in row.get("stated_by", {}).get(name, [])}) or row["citations"]
     return "".join(f"[{c}]" for c in stated)
 
 

@@ -51,6 +51,11 @@ def _joined(items: Sequence[str], t: Mapping[str, Any]) -> str:
     return t["comma"].join(items[:-1]) + t["and"] + items[-1]
 
 
+def _place(row: Row) -> list[int]:
+    """The footnotes of the spans that state the row's year with its city (all its spans if none is known)."""
+    return row.get("stated_by", {}).get("place") or row["citations"]
+
+
 def _cited(text: str, rows: Sequence[Row]) -> dict[str, Any]:
     return {"text": text, "citations": sorted({n for r in rows for n in r["citations"]})}
 
@@ -59,10 +64,10 @@ def history(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any]:
     """The editions since the first, each with its year and footnotes, by ``t``'s "history" and "item"
     templates (a brief's or a speech's)."""
     rows = sorted(rows, key=lambda r: (r["year"], r["city"]))
-    items = [t["item"].format(city=r["city"], year=r["year"], marks=_marks(r["citations"])) for r in rows]
+    items = [t["item"].format(city=r["city"], year=r["year"], marks=_marks(_place(r))) for r in rows]
     years = sorted({r["year"] for r in rows})
     text = t["history"].format(n=len(years), first=years[0], items=_joined(items, t))
-    return _cited(text, rows)
+    return {"text": text, "citations": sorted({n for r in rows for n in _place(r)})}
 
 
 def _details(rows: Sequence[Row], t: Mapping[str, Any], part: str, field: str) -> dict[str, Any]:

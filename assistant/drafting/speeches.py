@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 from assistant.answer.checking import claims
 from assistant.answer.quoting import quoted_text, translated_quote, translation_line
-from assistant.drafting import overview
+from assistant.drafting import edition_answers, overview
 from assistant.errors import AssistantError
 from assistant.text.chunking import introduces
 from assistant.text.inputs import has_letters_or_digits, typed_line
@@ -169,7 +169,8 @@ def draft_speech(
             drafted.append(Section(part, title, _said(texts, part, request), "said"))
             continue
         if part == "context" and timeline and timeline[0]:
-            rendered = _Rendered(part, title, *overview.history_cited(*timeline, texts["facts"]))
+            said = edition_answers.history_and_latest(*timeline, texts["facts"], request.language)
+            rendered = _Rendered(part, title, *said)
             drafted.append(rendered)
             left = max(0.0, left - _length(rendered.text, unit))
             asked -= 1
