@@ -95,6 +95,7 @@ def test_hosts_before_a_city_since_a_year_or_counted_are_listed_whole(
         ("Quand et où se sont tenues les 7es Rencontres ?", "fr", ["Aix-en-Provence", "du 3 au 6 octobre 2022"]),
         ("Which city hosted the first Rencontres in 2008?", "en", ["Nancy", "2008"]),
         ("Where was the latest edition held?", "en", ["Shizuoka", "2024"]),
+        ("Quand les Rencontres ont-elles commencé ?", "fr", ["Nancy en 2008"]),
         (
             "Combien de fois Tours a-t-elle accueilli les Rencontres ?",
             "fr",
@@ -144,6 +145,7 @@ def test_a_japanese_question_is_answered_in_japanese_with_the_city_in_latin_lett
         "第9回会議はいつどこで開催されますか？",  # an edition no row holds
         "Depuis combien d'années les Rencontres ont-elles lieu ?",  # a count of years, not of editions
         "Quelle édition des Rencontres s'est tenue à Takamatsu ?",  # a number the sources do not give
+        "Where will the next Rencontres be held?",  # no edition announced after today
     ],
 )
 def test_a_question_the_rows_do_not_hold_whole_goes_to_the_answer_engine(question: str) -> None:
@@ -164,3 +166,10 @@ def test_a_detail_not_asked_is_not_said_and_each_sentence_cites_what_states_it()
     assert "territoire" not in text and quotes == ["En 2022, les Rencontres se sont tenues à Aix-en-Provence."]
     text, quotes = answered("Quel était le thème des 7es Rencontres ?", "fr", base)
     assert "« Un territoire durable »" in text and "En 2008, l" in quotes
+
+
+def test_the_next_edition_is_one_the_sources_announce_after_today() -> None:
+    base = facts()
+    base["rows"].append({**base["rows"][-1], "year": 2099, "city": "Nantes", "edition": 9})
+    text, _ = answered("Where will the next Rencontres be held?", "en", base)
+    assert "Nantes" in text and "2099" in text

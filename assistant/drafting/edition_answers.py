@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from assistant.drafting import editions, overview
@@ -53,15 +54,22 @@ _WORDS = frozenset(
     combien many number nombre times respectivement respectively each
     depuis since avant before apres after entre between from until jusqu
     premiere premieres premier first derniere dernieres dernier last latest
+    start started began begin begun commence commencees debute debuterent prochaine prochaines prochain next
+    upcoming will
     市 県 町 会議 交流会議 ランコントル 開催 開 都市 年 第 回 何年 何回 回目 テーマ 場所 開催地
-    最初 初 最新 最後 直近 以前 前 以降 以来 後 間 各 何 日程 時期
+    最初 初 初回 始 最新 最後 直近 次回 次 予定 以前 前 以降 以来 後 間 各 何 日程 時期
     """.split()
 )
 _SINCE = frozenset({"depuis", "since", "以来", "以降"})
 _BEFORE = frozenset({"avant", "before", "以前", "前"})
 _AFTER = frozenset({"apres", "after", "後"})
 _BETWEEN = frozenset({"entre", "between", "間"})
-_FIRST = frozenset({"premiere", "premieres", "premier", "first", "最初", "初"})
+# The first edition, or when the series began: "les premières Rencontres", "when did they start", "始まり".
+_FIRST = frozenset(
+    {"premiere", "premieres", "premier", "first", "最初", "初", "初回", "始"}
+    | {"start", "started", "began", "begin", "begun", "commence", "commencees", "debute", "debuterent"}
+)
+_NEXT = frozenset({"prochaine", "prochaines", "prochain", "next", "upcoming", "次回", "次"})
 _LAST = frozenset({"derniere", "dernieres", "dernier", "last", "latest", "最新", "最後", "直近"})
 # "How many" counts editions here only when it asks for editions or times, not years or participants.
 _COUNTS_EDITIONS = re.compile(
@@ -126,7 +134,7 @@ class Asked:
     years: tuple[int, ...]
     numbers: tuple[int, ...]  # editions' numbers
     cities: tuple[str, ...]  # host cities, as the rows write them
-    relation: str | None  # "since", "before", "after", "between", "first", "last"
+    relation: str | None  # "since", "before", "after", "between", "first", "last", "next"
     theme: bool  # asks for the theme
     count: bool  # asks how many
 
@@ -148,7 +156,7 @@ def answer(question: str, language: str, facts: Mapping[str, Any]) -> tuple[str,
     language = language if language in _SAID else "en"
     said = _SAID[language]
     named = len(asked.years) + len(asked.numbers) + len(asked.cities)
-    several = asked.count or asked.relation not in (None, "first", "last") or len(chosen) > max(named, 1)
+    several = asked.count or asked.relation not in (None, "first", "last", "next") or len(chosen) > max(named, 1)
     if several and len(chosen) > 1:
         text = _listed(chosen, rows, said)
     else:
@@ -190,6 +198,7 @@ def read(question: str, rows: Sequence[Row]) -> Asked | None:
                 ("after", _AFTER),
                 ("first", _FIRST),
                 ("last", _LAST),
+                ("next", _NEXT),
             )
             if marks & set(words)
         ),
@@ -217,6 +226,8 @@ def select(asked: Asked, rows: Sequence[Row]) -> list[Row]:
             "before": lambda y: y < year,
         }[relation]
         return [r for r in rows if keep(r["year"])]
+    if relation == "next" and not (asked.years or asked.numbers or asked.cities):
+        return [r for r in rows if r["year"] >= date.today().year][:1]  # announced, not yet held
     if relation not in (None, "first", "last"):
         return []  # a relation the values named do not anchor
     chosen = [
