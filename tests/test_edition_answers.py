@@ -173,3 +173,15 @@ def test_the_next_edition_is_one_the_sources_announce_after_today() -> None:
     base["rows"].append({**base["rows"][-1], "year": 2099, "city": "Nantes", "edition": 9})
     text, _ = answered("Where will the next Rencontres be held?", "en", base)
     assert "Nantes" in text and "2099" in text
+
+
+def test_an_edition_asked_by_a_number_the_sources_do_not_state_is_found_by_its_proven_rank() -> None:
+    ranked = facts()  # the sources number the 7th and 8th editions only
+    ranked["rows"] = [{**r, "edition": r["edition"] if r["year"] >= 2022 else None} for r in ranked["rows"]]
+    text, _ = answered("第1回と第8回の会議はそれぞれどこで開催されましたか？", "ja", ranked)
+    assert "Nancy" in text and "Shizuoka" in text and "第1回" not in text  # a rank is not said as a number
+    assert "Takamatsu" in answered("Where was the 4th edition held?", "en", ranked)[0]
+    gap = facts()
+    del gap["rows"][1]  # Kanazawa missing: the 7th edition is the 6th row, so no rank is proven
+    gap["rows"] = [{**r, "edition": None} if r["city"] != "Aix-en-Provence" else r for r in gap["rows"]]
+    assert edition_answers.answer("Where was the 1st edition held?", "en", gap) is None

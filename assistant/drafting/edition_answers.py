@@ -212,7 +212,8 @@ def select(asked: Asked, rows: Sequence[Row]) -> list[Row]:
     rows = sorted(rows, key=lambda r: r["year"])
     if any(not any(r["year"] == y for r in rows) for y in asked.years):
         return []
-    if any(not any(r["edition"] == n for r in rows) for n in asked.numbers):
+    number = numbers_of(rows)
+    if any(n not in number.values() for n in asked.numbers):
         return []
     pivot = [r["year"] for r in rows if r["city"] in asked.cities] or list(asked.years)
     relation = asked.relation
@@ -234,7 +235,7 @@ def select(asked: Asked, rows: Sequence[Row]) -> list[Row]:
         r
         for r in rows
         if (not asked.years or r["year"] in asked.years)
-        and (not asked.numbers or r["edition"] in asked.numbers)
+        and (not asked.numbers or number.get(id(r)) in asked.numbers)
         and (not asked.cities or r["city"] in asked.cities)
     ]
     return chosen[:1] if relation == "first" else chosen[-1:] if relation == "last" else chosen
@@ -256,6 +257,18 @@ def history_and_latest(
         if n in by_number:
             citations[n] = editions.citation(by_number[n])
     return f"{text}{said['sep']}{sentence}", citations
+
+
+def numbers_of(rows: Sequence[Row]) -> dict[int, int]:
+    """Each row's edition number (by ``id``): the one the sources state, else its rank by year where the
+    rank is proven: up to the highest number the sources state, provided every stated number is its row's
+    rank (the 7th edition is the 7th row, so none is missing before it). A rank is never said as a
+    number: the answer names the edition by its city and year."""
+    ranked = sorted(rows, key=lambda r: r["year"])
+    stated = {id(r): r["edition"] for r in ranked if r.get("edition")}
+    proven = all(r.get("edition") in (None, k) for k, r in enumerate(ranked, start=1))
+    highest = max(stated.values(), default=0) if proven else 0
+    return {**{id(r): k for k, r in enumerate(ranked, start=1) if k <= highest}, **stated}
 
 
 def _sentence(row: Row, language: str, said: Mapping[str, str], *, theme: bool) -> str:
