@@ -300,3 +300,12 @@ def test_a_japanese_place_the_sources_do_not_name_is_not_shown_as_the_answer(set
     chat = FakeChatModel([grounded("Nancy", "最初の会議は奈良で開催されました。")])  # Nara, for Nancy
     answer = make(settings, chat).answer("最初の会議はどこで開催されましたか？")
     assert answer.mode != "answer" and "奈良で開催" not in answer.text.split("\n")[0]
+
+
+def test_a_count_of_something_else_than_the_question_counts_is_refused(settings: Settings) -> None:
+    """Asked how many people, the model gave the number of countries its sentence writes."""
+    asked_people = make(settings, FakeChatModel([grounded("deux pays", "2")]))
+    answer = asked_people.answer("Combien de personnes participent aux échanges de jeunes ?")
+    assert answer.mode == "refused" and "counts something else" in (answer.notice or "")
+    asked_countries = make(settings, FakeChatModel([grounded("deux pays", "2")]))
+    assert asked_countries.answer("Combien de pays participent aux échanges de jeunes ?").mode != "refused"

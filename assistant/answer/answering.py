@@ -123,6 +123,11 @@ class EvidenceFirstWriter:
             if wrong:  # asked who, a list of cities; asked the theme, a postponement
                 problem = f"the question asks for a {wrong} and the reply names something else"
                 verdict = replace(verdict, mode="quoted", problems=(problem,))
+        if verdict.mode == "answer":
+            named_texts = [shown[i - 1].sentence.text for i in verdict.evidence]
+            if kinds.counts_something_else(text, question, named_texts):  # "cinq villes" for "combien de personnes"
+                problem = "the evidence counts something else than the question asks"
+                verdict = checking.Verdict("refused", verdict.evidence, (problem,))
         timings["read_again"] = ms(started)
         if quote_only and verdict.mode == "answer":
             verdict = replace(verdict, mode="quoted")

@@ -18,7 +18,8 @@ import re
 
 from assistant.models.generation import ChatModel, Messages, OutputFormat, complete
 from assistant.prompts import load_prompt
-from assistant.text.numbers import months_named, normalise, numbers
+from assistant.text.lexical import fold, tokenize
+from assistant.text.numbers import months_named, normalise, numbers, words_as_digits
 from assistant.text.questions import asks_for_count, asks_for_date, asks_for_person, asks_for_title
 
 NAMED = ("PERSON", "ORGANISATION", "PLACE", "DATE", "NUMBER", "THEME", "EVENT", "OTHER")
@@ -49,6 +50,32 @@ def missing_values(text: str, question: str) -> list[str]:
     if asks_for_count(question) and not added - set(_YEAR.findall(text)):
         out.append("count")
     return out
+
+
+# "Combien de personnes", "combien d'habitants": what a French question counts.
+_COUNTED = re.compile(r"\bcombien\s+(?:de\s+|d['’]\s*)(\w+)", re.IGNORECASE)
+
+
+def counts_something_else(text: str, question: str, evidence: list[str]) -> bool:
+    """True if a French question counts one thing and the evidence writes the reply's count of another:
+    asked "combien de personnes", the reply's 5 is "cinq villes" in its sentence; asked "combien
+    d'habitants", "12 villages". A count the evidence writes before a word of the question ("14
+    collectivités" for "combien de collectivités"), or before no word at all, passes. Only where question
+    and evidence share a language: an English "how many authorities" has no French word to compare."""
+    asked = _COUNTED.search(question)
+    if asked is None or fold(asked.group(1)) == "fois":  # how many times: occurrences, not things
+        return False
+    words = {w[:5] for w in tokenize(question)}  # "reportée" and "reports" share their first letters
+    counts = numbers(normalise(text)) - numbers(normalise(question)) - set(_YEAR.findall(text))
+    for n in counts:
+        nouns = [
+            m.group(1)
+            for sentence in evidence
+            for m in re.finditer(rf"(?<![\d,.]){n}\s+([a-zà-ÿ]{{3,}})", words_as_digits(sentence, "fr"))
+        ]
+        if nouns and not any(w[:5] in words for noun in nouns for w in tokenize(noun)):
+            return True
+    return False
 
 
 def _month_or_day(text: str) -> bool:
