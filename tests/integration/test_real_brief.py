@@ -34,7 +34,7 @@ def flat(text: str) -> str:
 
 
 # The model's timeline replies of a cold build on the shipped corpus, kept by passage text
-# (data/briefs/timeline-replies.json). `make test` builds the brief with them, the sections and FAQ on
+# (data/facts/timeline-replies.json). `make test` builds the brief with them, the sections and FAQ on
 # the real model; `make test-all` builds it cold. A passage whose text or prompt changed since the
 # recording is read by the model again; the cold test leaves a fresh recording in tests/artifacts/.
 RECORDED = Path(__file__).parents[1] / "fixtures" / "timeline-replies.json"
@@ -42,7 +42,7 @@ RECORDED = Path(__file__).parents[1] / "fixtures" / "timeline-replies.json"
 
 @pytest.fixture(scope="module")
 def built(real_assistant: Assistant) -> dict:
-    folder = real_assistant.settings.data_dir / "briefs"
+    folder = real_assistant.settings.data_dir / "facts"
     folder.mkdir(parents=True, exist_ok=True)
     if RECORDED.is_file():
         shutil.copy(RECORDED, folder / "timeline-replies.json")
@@ -71,7 +71,7 @@ def test_a_cold_brief_on_the_real_model_lists_the_eight_editions(real_assistant:
     made = brief(cold, "fr")
     print(f"\nbrief (fr, cold): {time.perf_counter() - started:.0f} s, built in {made['built_in_s']} s")
     ARTIFACTS.mkdir(exist_ok=True)
-    shutil.copy(tmp_path / "briefs" / "timeline-replies.json", ARTIFACTS / "timeline-replies.json")
+    shutil.copy(tmp_path / "facts" / "timeline-replies.json", ARTIFACTS / "timeline-replies.json")
     assert_the_eight_editions(cold, made)
 
 
