@@ -41,9 +41,12 @@ def running_app(settings: Settings, *, timeout_s: float = 2.0) -> RunningApp | N
     if not url or not _listening(url, timeout_s):
         return None
     try:
+        import httpx
         from gradio_client import Client
 
-        client = Client(url, verbose=False, httpx_kwargs={"timeout": timeout_s})
+        # Quick to connect (the app is on loopback), patient to read: an answer takes seconds.
+        patient = httpx.Timeout(settings.generation_timeout_s * 3, connect=timeout_s)
+        client = Client(url, verbose=False, httpx_kwargs={"timeout": patient})
         served = client.predict(api_name="/index")
     except Exception as exc:  # any failure to reach the app means: load the models here
         logger.info("the app at %s did not answer (%s): loading the models here", url, exc)

@@ -204,7 +204,7 @@ def plot(table: dict[str, Any], folder: Path) -> list[Path]:
     latency = folder / "bench-latency.png"
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
     for ax, key, title in zip(axes, ("first_token_s", "total_s"), ("first token (s)", "total (s)"), strict=True):
-        ax.boxplot([table[s][key] for s in SYSTEMS], tick_labels=list(SYSTEMS), vert=False)
+        ax.boxplot([table[s][key] for s in SYSTEMS], tick_labels=list(SYSTEMS), orientation="horizontal")
         ax.set_title(title)
         ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
