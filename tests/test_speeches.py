@@ -312,22 +312,19 @@ def test_an_introduction_is_said_with_the_quote_after_it_or_not_at_all() -> None
     assert _within([other, intro, item], 8, size) == [other]  # the two go together or not at all
 
 
-def test_given_a_briefs_timeline_the_speech_says_the_editions_in_its_own_sentence(assistant: Assistant) -> None:
+def kept_citations(assistant: Assistant, numbers: tuple[int, ...]) -> tuple[str, str, list[dict]]:
+    """The fixture's text, its sentence on the first edition, and a fact base's citations of it (as JSON)
+    under ``numbers``."""
     source = (assistant.settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")
     sentence = "Les Rencontres franco-japonaises ont été organisées pour la première fois à Nancy en 2008."
     start = source.index(sentence)
-    cited = [  # a kept brief's citations (as JSON), numbered in the brief
-        {
-            "n": 7,
-            "doc_id": "d",
-            "title": "Historique",
-            "source": "rencontres.txt",
-            "start": start,
-            "end": start + len(sentence),
-            "quote": sentence,
-            "passage": sentence,
-        },
-    ]
+    span = {"doc_id": "d", "title": "Historique", "source": "rencontres.txt", "start": start}
+    cited = [{**span, "n": n, "end": start + len(sentence), "quote": sentence, "passage": sentence} for n in numbers]
+    return source, sentence, cited
+
+
+def test_given_a_briefs_timeline_the_speech_says_the_editions_in_its_own_sentence(assistant: Assistant) -> None:
+    source, sentence, cited = kept_citations(assistant, (7,))
     rows = [{"year": 2008, "city": "Nancy", "citations": [7]}, {"year": 2014, "city": "Takamatsu", "citations": [7]}]
     request = SpeechRequest(PURPOSE, occasion="council", minutes=2, language="fr")
     speech = draft_speech(assistant, request, timeline=(rows, cited))
@@ -343,22 +340,7 @@ def test_given_a_briefs_timeline_the_speech_says_the_editions_in_its_own_sentenc
 
 
 def test_the_speech_says_the_latest_edition_with_its_theme_where_the_sources_give_it(assistant: Assistant) -> None:
-    source = (assistant.settings.corpus_dir / "rencontres.txt").read_text(encoding="utf-8")
-    sentence = "Les Rencontres franco-japonaises ont été organisées pour la première fois à Nancy en 2008."
-    start = source.index(sentence)
-    cited = [
-        {
-            "n": n,
-            "doc_id": "d",
-            "title": "Historique",
-            "source": "rencontres.txt",
-            "start": start,
-            "end": start + len(sentence),
-            "quote": sentence,
-            "passage": sentence,
-        }
-        for n in (7, 8)
-    ]
+    _, _, cited = kept_citations(assistant, (7, 8))
     rows = [
         {"year": 2008, "city": "Nancy", "citations": [7]},
         {

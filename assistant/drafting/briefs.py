@@ -35,12 +35,9 @@ from typing import Any, Protocol
 
 from assistant.answer.citations import citations_json
 from assistant.answer.quoting import quoted_block
-from assistant.config import Settings
 from assistant.drafting import editions, overview
 from assistant.errors import AssistantError
 from assistant.ingest.catalog import IndexCatalog
-from assistant.models.embeddings import Embedder
-from assistant.models.generation import ChatModel
 from assistant.text.language import message
 from assistant.text.numbers import URL
 from assistant.types import Answer, Citation
@@ -54,19 +51,8 @@ MAX_LINKS = 12
 BriefProgress = Callable[[int, int, str], None]  # (steps done, steps in all, what is being done)
 
 
-class Sources(Protocol):
-    """What a brief needs of the Assistant."""
-
-    settings: Settings
-
-    @property
-    def catalog(self) -> IndexCatalog: ...
-
-    @property
-    def embedder(self) -> Embedder: ...
-
-    @property
-    def chat_model(self) -> ChatModel | None: ...
+class Sources(editions.Sources, Protocol):
+    """What a brief needs of the Assistant: what the fact base needs, and answers and translations."""
 
     @property
     def chat_problem(self) -> str | None: ...
