@@ -361,6 +361,15 @@ def test_a_row_cites_the_span_that_states_its_details_not_a_shorter_one_inside_i
     assert _outermost([sentence, with_theme, elsewhere]) == [with_theme, elsewhere]
 
 
+def test_each_field_cites_the_shortest_span_that_states_it() -> None:
+    from assistant.drafting.editions import _innermost
+
+    paragraph = Chunk("p", "d", 0, 200, "Nous, participants… Les Rencontres, organisées à Nancy en 2008, puis…")
+    sentence = Chunk("s", "d", 20, 200, "Les Rencontres, organisées à Nancy en 2008, puis…")
+    elsewhere = Chunk("u", "e", 0, 40, "Nancy en 2008.")
+    assert _innermost([paragraph, sentence, elsewhere]) == [sentence, elsewhere]
+
+
 def test_participants_reworded_by_the_model_are_shown_in_the_passages_words_when_the_counts_hold() -> None:
     text = (
         "Cette septième édition, qui a rassemblé 14 collectivités japonaises et 22 collectivités françaises, "

@@ -19,8 +19,8 @@ never on a question), and kept in ``data_dir/facts/<generation>.json``::
      "citations": [{"n": 3, "doc_id": …, "start": …, "end": …, "quote": …, …}]}
 
 A row's numbers point into ``citations``: ``citations`` are the spans that state the row (a span inside
-another is cited by the larger one), ``stated_by`` the spans that state the year with the city, and each
-detail. Only the passages a new generation adds are read by the model
+another is cited by the larger one), ``stated_by`` the shortest spans that state the year with the city,
+and each detail. Only the passages a new generation adds are read by the model
 again: its replies are kept by the text they were read from (``timeline-replies.json``). A generation
 whose passages the model failed on is not kept, so the next use reads them again.
 """
@@ -47,7 +47,7 @@ from assistant.types import Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 2  # of the file's shape: a kept file of another version is built again
+VERSION = 3  # of the file's shape: a kept file of another version is built again
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 # What the timeline's passages are chosen for: their cosine to this question (bare sentences, see
 # ``_windows``), and the series' name that a passage may write instead.
@@ -211,7 +211,14 @@ def _row(row: timeline.Row, notes: Footnotes) -> dict[str, Any]:
         "participants": one("participants"),
         "citations": sorted({notes.span(q) for q in _outermost([m.quote for m in row.mentions])}),
         "stated_by": {
-            name: sorted({notes.span(m.quote) for m in row.mentions if all(getattr(m, n) is not None for n in needs)})
+            name: sorted(
+                {
+                    notes.span(q)
+                    for q in _innermost(
+                        [m.quote for m in row.mentions if all(getattr(m, n) is not None for n in needs)]
+                    )
+                }
+            )
             for name, needs in _STATED.items()
         },
         "conflicts": conflicts,
@@ -228,22 +235,26 @@ _STATED = {
 }
 
 
+def _innermost(quotes: list[Chunk]) -> list[Chunk]:
+    """The quotes that hold no other of ``quotes``: a field is cited to the shortest span that states it
+    (the declaration's sentence on the editions, not the whole paragraph around it)."""
+    return [q for q in quotes if not any(o is not q and _inside(o, q) for o in quotes)]
+
+
+def _inside(inner: Chunk, outer: Chunk) -> bool:
+    return (
+        inner.doc_id == outer.doc_id
+        and outer.start <= inner.start
+        and inner.end <= outer.end
+        and (inner.start, inner.end) != (outer.start, outer.end)
+    )
+
+
 def _outermost(quotes: list[Chunk]) -> list[Chunk]:
     """The quotes that no other of ``quotes`` holds: a span inside another is cited by the larger one,
     which states all it states and more (a year and city in one sentence, the theme in the next: citing
     the sentence alone left the theme shown with no quote stating it)."""
-    return [
-        q
-        for q in quotes
-        if not any(
-            o is not q
-            and o.doc_id == q.doc_id
-            and o.start <= q.start
-            and q.end <= o.end
-            and (o.start, o.end) != (q.start, q.end)
-            for o in quotes
-        )
-    ]
+    return [q for q in quotes if not any(o is not q and _inside(q, o) for o in quotes)]
 
 
 def _windows(sources: Sources) -> list[timeline.Window]:
