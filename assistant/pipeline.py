@@ -80,6 +80,7 @@ class Assistant:
         self._retriever: HybridRetriever | None = None
         self._chat_model: ChatModel | None = chat_model
         self._chat_problem: str | None = None
+        self._facts: dict[str, Any] | None = None  # the fact base of the generation read, once it is built
 
     # --- components ------------------------------------------------------------------------------
 
@@ -330,7 +331,10 @@ class Assistant:
     ) -> Answer | None:
         """The answer rendered from the fact base of the editions, if it is built for the generation read
         and the question is one it holds whole (``edition_answers``); else None."""
-        known = self._read_index(lambda: editions.kept(self.settings, self.catalog.generation))
+        generation = self._read_index(lambda: self.catalog.generation)
+        if self._facts is None or self._facts.get("generation") != generation:  # read once per generation
+            self._facts = editions.kept(self.settings, generation)
+        known = self._facts
         served = edition_answers.answer(standalone, language, known) if known else None
         if served is None:
             return None

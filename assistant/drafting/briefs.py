@@ -113,14 +113,7 @@ _BUILDING = threading.Lock()
 
 
 def _kept(path: Path) -> dict | None:
-    if not path.is_file():
-        return None
-    try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        logger.warning("cached brief %s unreadable: rebuilding it", path)
-        return None
-    return kept if kept.get("version") == VERSION else None
+    return editions.read_json(path, VERSION)
 
 
 def _build_and_keep(sources: Sources, language: str, path: Path, progress: BriefProgress | None) -> dict:

@@ -42,24 +42,6 @@ _SERIES = re.compile(
     r"(?:of )?decentrali[sz]ed cooperation|日仏[\u3400-\u9fff\u30a0-\u30ff]*",
     re.IGNORECASE,
 )
-# The words of questions about editions, folded: the series, holding one, its place, year, number, theme.
-_WORDS = frozenset(
-    """
-    rencontres rencontre edition editions session sessions meeting meetings conference conferences
-    accueilli accueillie accueillies accueillis accueillir accueille accueillent accueillait
-    tenu tenue tenues tenus tenir tient tiendront lieu deroule deroulee deroulees deroules
-    organise organisee organisees organises eu eut
-    hosted host hosts hosting held hold take took taken place organised organized happen happened
-    ville villes city cities hote hotes annee annees year years date dates theme themes title titre
-    combien many number nombre times respectivement respectively each
-    depuis since avant before apres after entre between from until jusqu
-    premiere premieres premier first derniere dernieres dernier last latest
-    start started began begin begun commence commencees debute debuterent prochaine prochaines prochain next
-    upcoming will
-    市 県 町 会議 交流会議 ランコントル 開催 開 都市 年 第 回 何年 何回 回目 テーマ 場所 開催地
-    最初 初 初回 始 最新 最後 直近 次回 次 予定 以前 前 以降 以来 後 間 各 何 日程 時期
-    """.split()
-)
 _SINCE = frozenset({"depuis", "since", "以来", "以降"})
 _BEFORE = frozenset({"avant", "before", "以前", "前"})
 _AFTER = frozenset({"apres", "after", "後"})
@@ -71,10 +53,35 @@ _FIRST = frozenset(
 )
 _NEXT = frozenset({"prochaine", "prochaines", "prochain", "next", "upcoming", "次回", "次"})
 _LAST = frozenset({"derniere", "dernieres", "dernier", "last", "latest", "最新", "最後", "直近"})
+# The words of questions about editions, folded: the series, holding one, its place, year, number, theme,
+# and the relations above.
+_WORDS = (
+    _SINCE
+    | _BEFORE
+    | _AFTER
+    | _BETWEEN
+    | _FIRST
+    | _NEXT
+    | _LAST
+    | frozenset(
+        """
+    rencontres rencontre edition editions meeting meetings conference conferences
+    accueilli accueillie accueillies accueillis accueillir accueille accueillent accueillait
+    tenu tenue tenues tenus tenir tient tiendront lieu deroule deroulee deroulees deroules
+    organise organisee organisees organises eu eut
+    hosted host hosts hosting held hold take took taken place organised organized happen happened
+    ville villes city cities hote hotes annee annees year years date dates theme themes title titre
+    combien many number nombre times respectivement respectively each
+    from until jusqu will
+    市 県 町 会議 交流会議 ランコントル 開催 開 都市 年 第 回 何年 何回 回目 テーマ 場所 開催地
+    予定 各 何 日程 時期
+    """.split()
+    )
+)
 # "How many" counts editions here only when it asks for editions or times, not years or participants.
 _COUNTS_EDITIONS = re.compile(
-    r"\bcombien\s+(?:d['’]\s*|de\s+)(?:éditions?|fois|rencontres|sessions?)\b|"
-    r"\bhow\s+many\s+(?:editions?|times|meetings|rencontres|sessions?|conferences?)\b|何回(?!目)",
+    r"\bcombien\s+(?:d['’]\s*|de\s+)(?:éditions?|fois|rencontres)\b|"
+    r"\bhow\s+many\s+(?:editions?|times|meetings|rencontres|conferences?)\b|何回(?!目)",
     re.IGNORECASE,
 )
 # "Which edition…", "第何回": the answer is an edition's number.
@@ -204,7 +211,9 @@ def read(question: str, rows: Sequence[Row]) -> Asked | None:
         ),
         None,
     )
-    return Asked(years, numbers, cities, relation, questions.asks_for_title(question), _counts(question))
+    return Asked(
+        years, numbers, cities, relation, questions.asks_for_title(question), questions.asks_for_count(question)
+    )
 
 
 def select(asked: Asked, rows: Sequence[Row]) -> list[Row]:
@@ -293,15 +302,17 @@ def _sentence(row: Row, language: str, said: Mapping[str, str], *, theme: bool) 
     )
 
 
-def _marks(row: Row, shown: Sequence[str] = ("place",)) -> str:
+def _marks(row: Row, shown: Sequence[str]) -> str:
     """The marks of the spans that state the ``shown`` fields of ``row`` (all its spans if none does)."""
     stated = sorted({n for name in shown for n in row.get("stated_by", {}).get(name, [])}) or row["citations"]
-    return "".join(f"[{c}]" for c in stated)
+    return overview.marks(stated)
 
 
 def _listed(chosen: Sequence[Row], rows: Sequence[Row], said: Mapping[str, str]) -> str:
-    items = [said["item"].format(city=r["city"], year=r["year"], marks=_marks(r)) for r in chosen]
-    joined = items[0] if len(items) == 1 else said["comma"].join(items[:-1]) + said["and"] + items[-1]
+    items = [
+        said["item"].format(city=r["city"], year=r["year"], marks=overview.marks(overview.place(r))) for r in chosen
+    ]
+    joined = overview.joined(items, said)
     whole = len(chosen) == len(rows)
     span = "" if whole else said["span"].format(first=chosen[0]["year"], last=chosen[-1]["year"])
     return said["list"].format(n=len(chosen), span=span, items=joined)
@@ -312,10 +323,6 @@ def _suffix(n: int, language: str) -> str:
     if language == "fr":
         return "re" if n == 1 else "e"
     return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-
-
-def _counts(question: str) -> bool:
-    return questions.asks_for_count(question)
 
 
 def _latin_names(text: str, city: str) -> bool:

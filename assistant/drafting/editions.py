@@ -75,15 +75,20 @@ class Sources(Protocol):
 
 def kept(settings: Settings, generation: str) -> Facts | None:
     """The fact base of ``generation`` if it was built, else None."""
-    path = _path(settings, generation)
+    return read_json(_path(settings, generation), VERSION)
+
+
+def read_json(path: Path, version: int) -> dict | None:
+    """A file this module or the brief keeps, if it is there, readable and of ``version``; else None (and
+    it is built again)."""
     if not path.is_file():
         return None
     try:
-        facts = json.loads(path.read_text(encoding="utf-8"))
+        found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        logger.warning("fact base %s unreadable: building it again", path)
+        logger.warning("%s unreadable: building it again", path)
         return None
-    return facts if facts.get("version") == VERSION else None
+    return found if found.get("version") == version else None
 
 
 def facts(sources: Sources, progress: Steps | None = None) -> Facts:

@@ -40,18 +40,18 @@ def render(rows: Sequence[Row], said: Mapping[str, Any], year_now: int) -> dict[
     return out
 
 
-def _marks(citations: Sequence[int]) -> str:
+def marks(citations: Sequence[int]) -> str:
     return "".join(f"[{n}]" for n in citations)
 
 
-def _joined(items: Sequence[str], t: Mapping[str, Any]) -> str:
+def joined(items: Sequence[str], t: Mapping[str, Any]) -> str:
     """ "a, b et c" in the brief's language (``t["and"]``, ``t["comma"]``)."""
     if len(items) == 1:
         return items[0]
     return t["comma"].join(items[:-1]) + t["and"] + items[-1]
 
 
-def _place(row: Row) -> list[int]:
+def place(row: Row) -> list[int]:
     """The footnotes of the spans that state the row's year with its city (all its spans if none is known)."""
     return row.get("stated_by", {}).get("place") or row["citations"]
 
@@ -64,10 +64,10 @@ def history(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any]:
     """The editions since the first, each with its year and footnotes, by ``t``'s "history" and "item"
     templates (a brief's or a speech's)."""
     rows = sorted(rows, key=lambda r: (r["year"], r["city"]))
-    items = [t["item"].format(city=r["city"], year=r["year"], marks=_marks(_place(r))) for r in rows]
+    items = [t["item"].format(city=r["city"], year=r["year"], marks=marks(place(r))) for r in rows]
     years = sorted({r["year"] for r in rows})
-    text = t["history"].format(n=len(years), first=years[0], items=_joined(items, t))
-    return {"text": text, "citations": sorted({n for r in rows for n in _place(r)})}
+    text = t["history"].format(n=len(years), first=years[0], items=joined(items, t))
+    return {"text": text, "citations": sorted({n for r in rows for n in place(r)})}
 
 
 def _details(rows: Sequence[Row], t: Mapping[str, Any], part: str, field: str) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def _details(rows: Sequence[Row], t: Mapping[str, Any], part: str, field: str) -
         return {"text": t["none"], "citations": []}
     cited = {id(r): r.get("stated_by", {}).get(field) or r["citations"] for r in given}
     items = [
-        t[f"{part}_item"].format(city=r["city"], year=r["year"], marks=_marks(cited[id(r)]), **{field: r[field]})
+        t[f"{part}_item"].format(city=r["city"], year=r["year"], marks=marks(cited[id(r)]), **{field: r[field]})
         for r in given
     ]
     text = t[part].format(n=len(given), total=len(rows), items=t["sep"].join(items))
@@ -102,7 +102,7 @@ def _rhythm(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any] | None:
         if times > 1:
             text += " " + t["rhythm_common"].format(common=common)
     planned = [
-        t["planned"].format(city=r["city"], year=r["year"], planned=v["value"], marks=_marks(v["citations"]))
+        t["planned"].format(city=r["city"], year=r["year"], planned=v["value"], marks=marks(v["citations"]))
         for r in rows
         for c in r.get("conflicts", [])
         if c["field"] == "planned"
@@ -117,9 +117,9 @@ def _next(rows: Sequence[Row], t: Mapping[str, Any], year_now: int) -> dict[str,
     coming = [r for r in rows if r["year"] >= year_now]
     if coming:
         r = coming[0]
-        return _cited(t["next_announced"].format(city=r["city"], year=r["year"], marks=_marks(r["citations"])), [r])
+        return _cited(t["next_announced"].format(city=r["city"], year=r["year"], marks=marks(r["citations"])), [r])
     last = rows[-1]
-    text = t["next_unknown"].format(city=last["city"], year=last["year"], marks=_marks(last["citations"]))
+    text = t["next_unknown"].format(city=last["city"], year=last["year"], marks=marks(last["citations"]))
     return _cited(text, [last])
 
 
