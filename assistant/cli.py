@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.answer.shapes import answer_json, search_json
+from assistant.answer.shapes import search_json
 from assistant.config import Settings
 from assistant.drafting.briefs import kept_timeline
 from assistant.drafting.speeches import OCCASIONS, TONES, SpeechRequest, draft_speech
@@ -20,7 +20,7 @@ from assistant.models.manifest import check_model, fetch_model, load_manifest
 from assistant.pipeline import Assistant
 from assistant.remote import running_app
 from assistant.retrieval.search import Filters
-from assistant.terminal import format_answer, progress_bar, quiet_libraries, read_editions
+from assistant.terminal import answered, format_answer, progress_bar, quiet_libraries, read_editions
 from assistant.text.language import detect_language
 from assistant.types import Evidence, Final, Progress
 
@@ -321,7 +321,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         answer = app.ask
     else:
         assistant = build_assistant(settings)
-        answer = lambda q: answer_json(assistant.answer(q, filters=filters))  # noqa: E731
+
+        answer = lambda q: answered(assistant, q, filters)  # noqa: E731
     for question in args.questions:
         data = answer(question)
         if args.json:

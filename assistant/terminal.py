@@ -12,8 +12,9 @@ from typing import Any
 from assistant.answer.shapes import answer_json
 from assistant.drafting import editions
 from assistant.pipeline import Assistant
+from assistant.retrieval.search import Filters
 from assistant.text.language import message
-from assistant.types import Answer
+from assistant.types import Answer, Final, Progress
 
 
 def quiet_libraries(*, verbose: bool) -> None:
@@ -92,3 +93,14 @@ def read_editions(assistant: Assistant) -> None:
     if not known["complete"]:
         print(f"The model failed on {known['unread']} passage(s) about the editions: they are read again next time.")
     print(f"{len(known['rows'])} editions in the fact base.")
+
+
+def answered(assistant: Assistant, question: str, filters: Filters | None) -> dict[str, Any]:
+    """The answer as ``ask --json`` prints it; the models' loading, if the question needs them, said on
+    stderr: it is not the answer's time."""
+    for event in assistant.answer_events(question, filters=filters):
+        if isinstance(event, Progress) and event.stage == "loading":
+            print("(loading the models: `assistant ui` keeps them loaded)", file=sys.stderr, flush=True)
+        elif isinstance(event, Final):
+            return answer_json(event.answer)
+    raise AssertionError("answer_events ends with a Final event")  # pragma: no cover

@@ -96,7 +96,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Progress:
-    """A stage of answering has started: "retrieving", "rewriting", "generating", "checking"."""
+    """A stage of answering has started: "loading" (the models), "retrieving", "rewriting", "generating", "checking"."""
 
     stage: str
 
