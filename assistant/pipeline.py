@@ -291,6 +291,7 @@ class Assistant:
             if served is not None:
                 yield Final(served)
                 return
+        standalone = edition_answers.anchored(standalone, self._known_facts())  # "la dernière édition"
         if not self._warm:  # models load together, once, and not on a question the fact base answers
             yield Progress("loading")
             self.warm_up()

@@ -185,3 +185,37 @@ def test_an_edition_asked_by_a_number_the_sources_do_not_state_is_found_by_its_p
     del gap["rows"][1]  # Kanazawa missing: the 7th edition is the 6th row, so no rank is proven
     gap["rows"] = [{**r, "edition": None} if r["city"] != "Aix-en-Provence" else r for r in gap["rows"]]
     assert edition_answers.answer("Where was the 1st edition held?", "en", gap) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "read_as"),
+    [
+        ("Quels ateliers ont eu lieu lors de la dernière édition ?", "(Shizuoka, 2024)"),
+        ("Qui est intervenu aux premières Rencontres ?", "(Nancy, 2008)"),
+        ("What was discussed at the latest meeting?", "(Shizuoka, 2024)"),
+        ("最新の会議ではどのようなワークショップが行われましたか？", "(Shizuoka, 2024)"),
+        ("前回の会議のテーマは何でしたか？", "(Shizuoka, 2024)"),
+    ],
+)
+def test_an_edition_named_by_its_rank_is_named_by_city_and_year(question: str, read_as: str) -> None:
+    assert edition_answers.anchored(question, facts()) == f"{question} {read_as}"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quel est le dernier atelier de la journée ?",  # a rank, but not of an edition
+        "Qui a parlé lors des dernières Rencontres de Shizuoka ?",  # the edition is named
+        "Quels ateliers lors de la dernière édition, en 2022 ?",
+        "Quels ateliers lors de la 7e édition ?",
+    ],
+)
+def test_a_question_that_names_its_edition_or_no_edition_is_left_as_asked(question: str) -> None:
+    assert edition_answers.anchored(question, facts()) == question
+    assert edition_answers.anchored("Quels ateliers lors de la dernière édition ?", None).endswith("édition ?")
+
+
+def test_the_latest_edition_is_the_latest_held_not_one_announced() -> None:
+    base = facts()
+    base["rows"].append({**base["rows"][-1], "year": 2099, "city": "Lyon"})
+    assert edition_answers.anchored("What happened at the latest edition?", base).endswith("(Shizuoka, 2024)")

@@ -173,6 +173,33 @@ def answer(question: str, language: str, facts: Mapping[str, Any]) -> tuple[str,
     return overview.renumbered(text, cited, citations), citations
 
 
+# "the latest edition", "les premières Rencontres", "前回の会議": an edition named by its rank alone.
+_BY_RANK = re.compile(
+    r"\b(premieres?|premiers?|dernieres?|derniers?|first|last|latest|most recent)\s+"
+    r"(editions?|rencontres?|meetings?|sessions?)\b"
+    r"|(最新|直近|前回|最後|初回|最初|第1回)[^。？?]{0,12}?(回|会議|大会)?"
+)
+
+_FIRST_RANK = frozenset({"premiere", "premieres", "premier", "premiers", "first", "初回", "最初", "第1回"})
+
+
+def anchored(question: str, facts: Mapping[str, Any] | None) -> str:
+    """``question`` with the edition it names by rank alone ("la dernière édition") named by its city and
+    year, as the fact base gives them: "… lors de la dernière édition ? (Shizuoka, 2024)". Retrieval then
+    looks for that edition, and the checks want its year in the evidence. Unchanged if the question names
+    a year, a number or a city, or if no row is known."""
+    rows = sorted(facts["rows"], key=lambda r: r["year"]) if facts else []
+    if not rows or years_named(question) or editions_named(question):
+        return question
+    m = _BY_RANK.search(fold(unicodedata.normalize("NFKC", question)))
+    if m is None or any(_latin_names(question, r["city"]) for r in rows):
+        return question
+    first = (m.group(1) or m.group(3)) in _FIRST_RANK
+    held = [r for r in rows if r["year"] <= date.today().year] or rows
+    row = held[0] if first else held[-1]
+    return f"{question} ({row['city']}, {row['year']})"
+
+
 def read(question: str, rows: Sequence[Row]) -> Asked | None:
     """What ``question`` names and asks, if every word of it is a word of questions about editions or a
     value the rows hold; None if it asks anything else."""
