@@ -87,3 +87,42 @@ def test_an_introduction_is_quoted_with_the_items_it_announces_never_alone(setti
     quotes = [c.quote for c in found.citations]
     assert found.mode == "quoted" and quotes[0].endswith("trois ateliers :")
     assert all(any(item in q for q in quotes) for item in ("Atelier Kobe", "Atelier Lyon", "Atelier Nara"))
+
+
+ANNOUNCED_ABOVE = (
+    "# Les Rencontres de 2016\n\n"
+    "Trois ateliers thématiques ont été proposés (lire ci-dessous), pour partager les savoir-faire.\n"
+    "Les échanges ont permis d'envisager des solutions adaptées aux défis des collectivités des deux pays.\n\n"
+    "Économie\n- Attractivité territoriale :\nCet atelier explorait les circuits courts et le soutien aux "
+    "entreprises, avec des exemples venus des deux pays et des discussions nourries.\n\n"
+    "Société\n- Cohésion et solidarité :\nLes discussions ont porté sur les jeunes et les personnes âgées, "
+    "avec des exemples venus des deux pays et des discussions nourries.\n\n"
+    "Environnement\n- Neutralité carbone :\nLes participants ont proposé des initiatives décarbonées, "
+    "avec des exemples venus des deux pays et des discussions nourries.\n"
+)
+ITEMS = ("- Attractivité territoriale :", "- Cohésion et solidarité :", "- Neutralité carbone :")
+
+
+def test_a_count_brings_the_first_lines_of_the_items_that_follow_it_and_they_answer(
+    settings: Settings, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "ateliers"
+    corpus.mkdir()
+    (corpus / "ateliers.md").write_text(ANNOUNCED_ABOVE, encoding="utf-8")
+
+    def reply(messages: list[dict[str, str]]) -> str:
+        named = " ".join(sentence_id(messages, w) for w in ("Attractivité", "Cohésion", "Neutralité"))
+        return f"EVIDENCE: {named}\nANSWER: Attractivité territoriale, cohésion et solidarité, neutralité carbone."
+
+    model = FakeChatModel([reply])
+    s = settings.model_copy(update={"corpus_dir": corpus, "top_k": 1, "answer_passages": 1, "evidence_floor": -1.0})
+    assistant = Assistant(s, embedder=FakeEmbedder(), chat_model=model)
+    assistant.index()
+    found = assistant.answer("Quels ateliers en 2016 ?")
+    prompt = model.calls[0][-1]["content"]
+    assert all(f": {item}\n" in prompt or prompt.endswith(item) or f" {item}\n" in prompt for item in ITEMS)
+    assert "circuits courts" not in prompt  # the item's first line, not the paragraph under it
+    reading = model.reading_calls[0][-1]["content"]
+    assert "Trois ateliers" in reading  # the items are read again with what announced them
+    quotes = " ".join(c.quote for c in found.citations)
+    assert found.mode != "refused" and all(item in quotes for item in ITEMS), (found.text, quotes)

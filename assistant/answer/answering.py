@@ -115,7 +115,7 @@ class EvidenceFirstWriter:
         verdict = judge(text)
         timings["checked"] = ms(started)
         if verdict.mode != "refused" and self._second_reading and not quote_only:
-            named = [shown[i - 1].sentence.text for i in verdict.evidence]
+            named = [c.sentence.text for c in with_items([shown[i - 1] for i in verdict.evidence], shown)]
             if not verifying.gives_answer(self._model, question, named):
                 verdict = checking.Verdict("refused", verdict.evidence, ("the named sentences do not give the answer",))
         if verdict.mode == "answer" and self._second_reading and not quote_only:

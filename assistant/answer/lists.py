@@ -12,16 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.text.chunking import announced
 from assistant.text.lexical import tokenize
-from assistant.text.numbers import kanji_value, normalise, words_as_digits
 from assistant.text.questions import CJK
 from assistant.types import Candidate
 
-# A count and a plural noun, after number words are written as digits: "3 ateliers", "2 tables rondes",
-# "22 collectivités françaises", "two round tables" (with up to one word between: "2 grandes tables").
-_COUNT = re.compile(r"(?<![\d.,/-])\b([2-9]|1\d|20)\s+(?:[^\W\d_]{2,}\s+)?[^\W\d_]{3,}[sx]\b", re.IGNORECASE)
-# "3つの", "三つの" (kanji and full-width digits read by ``numbers``).
-_JAPANESE_COUNT = re.compile(r"([2-9]|[二三四五六七八九])(?:つ|件|回|か所|ヶ所)の")
 # Questions that ask for several things by name, in the three languages: grammar, not this corpus.
 _ASKS_LIST = re.compile(
     r"\b(?:quel(?:le)?s|lesquel(?:le)?s|which|what)\s+(?:\w+\s+)?\w{3,}s\b|\blist\b|\bénumér|\bname the\b|"
@@ -30,14 +25,6 @@ _ASKS_LIST = re.compile(
 )
 # What separates the items of a list in an answer.
 _ITEM_BREAK = re.compile(r"[,;、，・\n]|\s(?:et|and|ainsi que|puis)\s|、|と(?=[^\s])")
-
-
-def announced(sentence: str) -> int:
-    """How many items the sentence announces ("Trois ateliers thématiques ont été proposés": 3), or 0."""
-    text = normalise(sentence)
-    counts = [int(m.group(1)) for lang in ("fr", "en") for m in _COUNT.finditer(words_as_digits(text, lang))]
-    counts += [int(n) if n.isdigit() else kanji_value(n) for n in _JAPANESE_COUNT.findall(text)]
-    return max(counts, default=0)
 
 
 def asks_for_list(question: str) -> bool:

@@ -154,7 +154,8 @@ def quote_sentences(
         c
         for c in sentences
         if (not c.is_heading or quotable_heading(c, base.question))
-        and not (introduces(c.sentence.text) and c.sentence.chunk_id not in introduced)  # "… suivantes :" and no item
+        # "… suivantes :" without its items; an item that ends with ":" ("- Économie :") is an item
+        and not (introduces(c.sentence.text) and c.sentence.chunk_id not in introduced and not c.introduced_by)
     ]
     for c in sorted(sentences, key=lambda c: (c.passage.rank, c.sentence.start)):
         citation = cite(c, len(citations) + 1, document_text)
@@ -179,12 +180,19 @@ def quote_sentences(
 
 
 def with_items(evidence: Sequence[Candidate], shown: Sequence[Candidate]) -> list[Candidate]:
-    """``evidence`` with the items of each introduction it holds, as they were shown: an introduction
-    quoted without the list it announces says nothing."""
-    intros = {c.sentence.chunk_id for c in evidence if introduces(c.sentence.text)}
-    taken = {c.sentence.chunk_id for c in evidence}
-    items = [c for c in shown if c.introduced_by in intros and c.sentence.chunk_id not in taken]
-    return [*evidence, *items]
+    """``evidence`` with the list items shown under each announcement it holds, and the announcement of
+    each item it holds, in the order they were shown: an introduction quoted without the list it
+    announces says nothing, and "- Qualité de vie et neutralité carbone :" alone does not say that it
+    is a workshop."""
+    named = {c.sentence.chunk_id for c in evidence}
+    heads = {c.introduced_by for c in evidence if c.introduced_by}
+    more = [
+        c
+        for c in shown
+        if c.sentence.chunk_id not in named and (c.introduced_by in named or c.sentence.chunk_id in heads)
+    ]
+    order = {c.sentence.chunk_id: k for k, c in enumerate(shown)}
+    return sorted([*evidence, *more], key=lambda c: order.get(c.sentence.chunk_id, len(order)))
 
 
 def quotable_heading(candidate: Candidate, question: str) -> bool:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import IndexNotBuiltError
+from assistant.text.chunking import is_list_item
 from assistant.text.lexical import BM25Index
 from assistant.types import Chunk
 
@@ -98,6 +99,20 @@ class IndexCatalog:
                 break
             out.append(unit)
         return out
+
+    def items_after(self, sentence: Chunk, *, count: int, max_chars: int) -> list[Chunk]:
+        """The first ``count`` list items ("- Attractivité territoriale :") of the units after ``sentence``
+        in its document, within ``max_chars`` of text, each cut to its first line (the item, not the
+        paragraph under it); [] if fewer are there: what "Trois ateliers ont été proposés (lire
+        ci-dessous)" announces. An item's id is its unit's with "#item" added."""
+        items = []
+        for unit in self.following(sentence, max_chars=max_chars):
+            if is_list_item(unit.text):
+                line = unit.text.split("\n", 1)[0].rstrip()
+                items.append(replace(unit, chunk_id=f"{unit.chunk_id}#item", end=unit.start + len(line), text=line))
+                if len(items) == count:
+                    return items
+        return []
 
     @classmethod
     def load(cls, index_dir: Path) -> IndexCatalog:

@@ -16,12 +16,15 @@ from dataclasses import replace
 from assistant.ingest.catalog import IndexCatalog
 from assistant.ingest.store import ChromaStore
 from assistant.models.embeddings import cosine
-from assistant.text.chunking import introduces
+from assistant.text.chunking import announced, introduces
 from assistant.text.instructions import gives_orders
 from assistant.types import Candidate, Chunk, Passage
 
 # A list item is a short line; a longer unit after an introduction ends the list.
 _LIST_ITEM_CHARS = 250
+# How far after a count ("Trois ateliers…") its items may stand: a paragraph under each item.
+_ITEMS_WITHIN = 2000
+_ITEM = "#item"  # the id of an item's first line: its unit's id and this
 
 
 class ContextBuilder:
@@ -83,9 +86,12 @@ class ContextBuilder:
         shown = [(i, p, s) for i, (p, sentences) in enumerate(per_passage) for s in sentences if s.chunk_id in chosen]
         introduced_by: dict[str, str] = {}
         shown = self._with_lists(shown, set(chosen), introduced_by)
-        missing = [s.chunk_id for _, _, s in shown if s.chunk_id not in vectors]
+        missing = [s.chunk_id.removesuffix(_ITEM) for _, _, s in shown if s.chunk_id not in vectors]
         if missing:
             vectors.update(self._store.embeddings(self._catalog.sentence_collection, missing))
+        for _, _, s in shown:  # an item's first line has its unit's vector
+            if s.chunk_id.endswith(_ITEM) and s.chunk_id.removesuffix(_ITEM) in vectors:
+                vectors[s.chunk_id] = vectors[s.chunk_id.removesuffix(_ITEM)]
         abouts = [self.about(p) for p, _ in per_passage]
         return [
             Candidate(
@@ -102,29 +108,38 @@ class ContextBuilder:
     def _with_lists(
         self, shown: list[tuple[int, Passage, Chunk]], taken: set[str], introduced_by: dict[str, str]
     ) -> list[tuple[int, Passage, Chunk]]:
-        """Each introduction ("… sur les trois thèmes suivants :") followed by what it introduces.
+        """Each announcement followed by what it announces: the lines after an introduction ("… sur les
+        trois thèmes suivants :"), and the first lines of the list items after a count ("Trois ateliers
+        ont été proposés (lire ci-dessous)"), however much text stands between them.
 
         Lists are cut into units that rarely resemble the question ("Atelier 2 : Une société
         responsable"), and often stand in the next chunk: without this, the model reads "three themes"
         and never what they are. The units keep their own chunk as passage, so that each citation's
-        quote lies inside its passage; they are shown under the introduction's extract number.
-        ``introduced_by`` receives each item's introduction, for the checks.
+        quote lies inside its passage; they are shown under the announcement's extract number.
+        ``introduced_by`` receives each item's announcement, for the checks.
         """
         out: list[tuple[int, Passage, Chunk]] = []
         budget = self._list_chars
         for i, passage, sentence in shown:
             out.append((i, passage, sentence))
-            if not introduces(sentence.text) or budget <= 0:
+            if budget <= 0:
                 continue
-            for unit in self._catalog.following(sentence, max_chars=budget):
+            if introduces(sentence.text):
+                units = self._catalog.following(sentence, max_chars=budget)
+            elif count := announced(sentence.text):
+                units = self._catalog.items_after(sentence, count=count, max_chars=_ITEMS_WITHIN)
+            else:
+                continue
+            for unit in units:
                 if len(unit.text) > _LIST_ITEM_CHARS:
                     break  # prose, not a list: "… adoptons la Déclaration suivante :" opens a whole text
                 introduced_by.setdefault(unit.chunk_id, sentence.chunk_id)
-                if unit.chunk_id in taken or gives_orders(unit.text):
+                whole = unit.chunk_id.removesuffix(_ITEM)
+                if {unit.chunk_id, whole} & taken or gives_orders(unit.text):  # shown already, or an order
                     continue
                 taken.add(unit.chunk_id)
                 budget -= len(unit.text)
-                holders = self._catalog.chunks_of_sentence.get(unit.chunk_id, [])  # chunks holding it whole
+                holders = self._catalog.chunks_of_sentence.get(whole, [])  # chunks holding it whole
                 if passage.chunk.chunk_id in holders:
                     out.append((i, passage, unit))
                 elif holders:  # a chunk no ranking returned, shown under the introduction's number

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.text.numbers import kanji_value, normalise, words_as_digits
 from assistant.types import Chunk, Document, Span
 
 # Words after which a period does not end a sentence (compared case-folded, without the period).
@@ -136,6 +137,26 @@ def _strip(text: str, start: int, end: int) -> Span:
     while end > start and text[end - 1].isspace():
         end -= 1
     return Span(start, end)
+
+
+# A count and a plural noun, after number words are written as digits: "3 ateliers", "2 tables rondes",
+# "22 collectivités françaises", "two round tables" (with up to one word between: "2 grandes tables").
+_COUNT = re.compile(r"(?<![\d.,/-])\b([2-9]|1\d|20)\s+(?:[^\W\d_]{2,}\s+)?[^\W\d_]{3,}[sx]\b", re.IGNORECASE)
+# "3つの", "三つの" (kanji and full-width digits read by ``numbers``).
+_JAPANESE_COUNT = re.compile(r"([2-9]|[二三四五六七八九])(?:つ|件|回|か所|ヶ所)の")
+
+
+def announced(sentence: str) -> int:
+    """How many items the sentence announces ("Trois ateliers thématiques ont été proposés": 3), or 0."""
+    text = normalise(sentence)
+    counts = [int(m.group(1)) for lang in ("fr", "en") for m in _COUNT.finditer(words_as_digits(text, lang))]
+    counts += [int(n) if n.isdigit() else kanji_value(n) for n in _JAPANESE_COUNT.findall(text)]
+    return max(counts, default=0)
+
+
+def is_list_item(text: str) -> bool:
+    """Whether a unit begins with a list marker ("- ", "2. ", "b) ")."""
+    return _LIST_ITEM.match(text) is not None
 
 
 def introduces(text: str) -> bool:
