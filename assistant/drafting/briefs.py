@@ -2,7 +2,9 @@
 
 Every item is cited, as an answer is:
 
-- the sections ("what they are", "commitments", "organisations") are questions of ``brief_data`` put to
+- the commitments are the declarations' listed items, read from the fact base (:mod:`commitments`):
+  quoted, since their wording is the commitment, under a sentence that says which declaration;
+- the other sections ("what they are", "organisations") are questions of ``brief_data`` put to
   the evidence-first engine, in French whatever the brief's language; the brief says the sentences the
   model chose, verbatim and footnoted, as a speech does (``quote_only``), and in English or Japanese
   their labelled machine translation;
@@ -44,7 +46,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 10  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 11  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -193,6 +195,8 @@ def build_brief(
 
     # What the checked rows tell is rendered from them, not asked again: the editions in a few words,
     # their rhythm, the next one.
+    pledged = _commitments(known.get("commitments", []), cited, notes, said, language, sources)
+    sections.insert(min(1, len(sections)), {"part": "commitments", "title": said["titles"]["commitments"], **pledged})
     facts = overview.render(rows, said, date.today().year)
     if "history" in facts:
         sections.append({"part": "history", "title": said["titles"]["history"], **facts["history"]})
@@ -269,6 +273,38 @@ def _row(row: dict[str, Any], cited: list[Citation], notes: Footnotes, said: dic
         conflicts.append({"field": c["field"], "text": text, "values": values})
     stated_by = {name: numbered(ns) for name, ns in row.get("stated_by", {}).items()}
     return {**row, "citations": numbered(row["citations"]), "stated_by": stated_by, "conflicts": conflicts}
+
+
+def _commitments(
+    pledged: list[dict[str, Any]],
+    cited: list[Citation],
+    notes: Footnotes,
+    said: dict[str, Any],
+    language: str,
+    sources: Sources,
+) -> dict[str, Any]:
+    """The declarations' commitments (``commitments``, from the fact base): which declaration, how many,
+    then each item in the sources' words, footnoted; in English or Japanese with its labelled machine
+    translation. Their wording is what a commitment is, so they are quoted, not rewritten."""
+    t = said["facts"]
+    if not pledged:
+        return {"text": t["no_commitments"], "citations": [], "mode": "rendered"}
+    blocks, numbers = [], []
+    for declaration in pledged:
+        intro = [notes.add(cited[n - 1]) for n in declaration["introduction"]]
+        marks = [notes.add(cited[n - 1]) for item in declaration["items"] for n in item["citations"][:1]]
+        quotes = [item["text"] for item in declaration["items"]]
+        lead = t["commitments"].format(
+            declaration=declaration["declaration"],
+            year=declaration["year"] or "",
+            marks=overview.marks(intro),
+            n=len(quotes),
+        )
+        translate = None if language == "fr" else partial(sources.translate, language=language)
+        to_english = None if language == "fr" else partial(sources.translate, language="en")
+        blocks.append(quoted_block(lead, quotes, marks, language, translate, to_english=to_english))
+        numbers += [*intro, *marks]
+    return {"text": "\n\n".join(blocks), "citations": list(dict.fromkeys(numbers)), "mode": "rendered"}
 
 
 def _links(catalog: IndexCatalog, notes: Footnotes) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ from typing import Any, Protocol
 
 from assistant.answer.citations import citations_json
 from assistant.config import Settings
-from assistant.drafting import timeline
+from assistant.drafting import commitments, timeline
 from assistant.ingest.catalog import IndexCatalog
 from assistant.models.embeddings import Embedder, cosine
 from assistant.models.generation import ChatModel
@@ -47,7 +47,7 @@ from assistant.types import Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 3  # of the file's shape: a kept file of another version is built again
+VERSION = 4  # of the file's shape: a kept file of another version is built again
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 # What the timeline's passages are chosen for: their cosine to this question (bare sentences, see
 # ``_windows``), and the series' name that a passage may write instead.
@@ -151,12 +151,14 @@ def build(sources: Sources, progress: Steps | None = None) -> Facts:
         progress(todo, todo)
     notes = Footnotes(catalog)
     rows = [_row(r, notes) for r in timeline.rows_of(mentions)]
+    pledged = commitments.read(catalog, notes)
     return {
         "version": VERSION,
         "generation": catalog.generation,
         "complete": model is not None and not unread,
         "unread": unread,
         "rows": rows,
+        "commitments": pledged,
         "citations": citations_json(notes.citations),
     }
 
