@@ -20,7 +20,7 @@ from assistant.models.manifest import check_model, fetch_model, load_manifest
 from assistant.pipeline import Assistant
 from assistant.remote import running_app
 from assistant.retrieval.search import Filters
-from assistant.terminal import answered, format_answer, progress_bar, quiet_libraries, read_editions
+from assistant.terminal import answered, format_answer, prepare_briefs, progress_bar, quiet_libraries, read_editions
 from assistant.text.language import detect_language
 from assistant.types import Evidence, Final, Progress
 
@@ -210,6 +210,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         print(f"skipped {source}: {error}", file=sys.stderr)
     print(report.summary())
     read_editions(assistant)
+    prepare_briefs(assistant)
     return 0
 
 

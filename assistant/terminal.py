@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
 from assistant.answer.shapes import answer_json
-from assistant.drafting import editions
+from assistant.drafting import briefs, editions
 from assistant.pipeline import Assistant
 from assistant.retrieval.search import Filters
 from assistant.text.language import message
@@ -93,6 +94,18 @@ def read_editions(assistant: Assistant) -> None:
     if not known["complete"]:
         print(f"The model failed on {known['unread']} passage(s) about the editions: they are read again next time.")
     print(f"{len(known['rows'])} editions in the fact base.")
+
+
+def prepare_briefs(assistant: Assistant) -> None:
+    """The onboarding briefs of the generation just indexed, in the three languages, so that
+    `assistant brief` and the app's tab read them at once; a failure is logged, and the brief is then
+    built when asked."""
+    if assistant.chat_model is None or not assistant.settings.prepare_briefs:
+        return
+    started = time.perf_counter()
+    print("Preparing the onboarding briefs (French, English, Japanese)…", flush=True)
+    briefs.prepare(assistant)
+    print(f"Briefs ready in {time.perf_counter() - started:.0f} s.")
 
 
 def answered(assistant: Assistant, question: str, filters: Filters | None) -> dict[str, Any]:

@@ -536,3 +536,26 @@ def test_a_question_the_fact_base_holds_is_answered_from_it_cited_verbatim_and_b
         assert "Takamatsu" in c.quote
     quoted = assistant.answer(question, quote_only=True)  # a brief's question says the sources' sentences
     assert len(model.calls) > calls and "Takamatsu" not in quoted.text
+
+
+def test_preparing_the_three_briefs_asks_each_question_once_and_keeps_them(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.drafting.briefs import prepare
+
+    asked: list[str] = []
+    answer = assistant.answer
+
+    def recording(question: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        asked.append(question)
+        return answer(question, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(assistant, "answer", recording)
+    prepare(assistant)
+    french = words()["fr"]
+    assert asked == [*french["sections"].values(), *french["faq"]]  # once, not once per language
+    kept = sorted(p.name for p in (assistant.settings.data_dir / "briefs").glob("*.json"))
+    assert [name[-8:] for name in kept] == ["-en.json", "-fr.json", "-ja.json"]
+    calls = len(assistant.chat_model.calls)  # type: ignore[union-attr]
+    assert brief(assistant, "ja")["generation"] == assistant.catalog.generation
+    assert len(assistant.chat_model.calls) == calls  # type: ignore[union-attr]  # read, not built

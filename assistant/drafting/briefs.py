@@ -97,11 +97,38 @@ def prepare(sources: Sources, languages: Sequence[str] = LANGUAGES) -> None:
         editions.facts(sources)
     except (AssistantError, OSError) as exc:
         logger.warning("the editions were not read: %s", exc)
+    once = _Once(sources)
     for language in languages:
         try:
-            brief(sources, language)
+            brief(once, language)  # type: ignore[arg-type]  # a Sources that answers each question once
         except (AssistantError, OSError) as exc:
             logger.warning("the %s brief was not prepared: %s", language, exc)
+
+
+class _Once:
+    """``sources`` answering each question and translating each text once: the three briefs ask the same
+    French questions and translate the same quotes into English (a Japanese translation is tried
+    through English)."""
+
+    def __init__(self, sources: Sources) -> None:
+        self._sources = sources
+        self._answers: dict[tuple[str, bool], Answer] = {}
+        self._translations: dict[tuple[str, str], str] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sources, name)
+
+    def answer(self, question: str, *, quote_only: bool = False) -> Answer:
+        key = (question, quote_only)
+        if key not in self._answers:
+            self._answers[key] = self._sources.answer(question, quote_only=quote_only)
+        return self._answers[key]
+
+    def translate(self, text: str, language: str) -> str:
+        key = (text, language)
+        if key not in self._translations:
+            self._translations[key] = self._sources.translate(text, language)
+        return self._translations[key]
 
 
 def kept_timeline(sources: Sources) -> overview.Timeline | None:
