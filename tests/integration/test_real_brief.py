@@ -58,6 +58,14 @@ def test_the_brief_lists_the_eight_editions_each_cited_and_the_five_or_six_hosts
     assert_the_eight_editions(real_assistant, built)
 
 
+def test_the_brief_says_the_three_commitments_of_the_declaration_each_cited(built: dict) -> None:
+    (section,) = [s for s in built["sections"] if s["part"] == "commitments"]
+    assert "Déclaration d'Aix-en-Provence" in section["text"] and "3 engagements" in section["text"]
+    quotes = {c["n"]: c["quote"] for c in built["citations"]}
+    items = [quotes[n] for n in section["citations"] if quotes[n].lstrip()[:2] in ("1.", "2.", "3.")]
+    assert len(items) == 3 and "favorisera les échanges" in items[1]
+
+
 @pytest.mark.exhaustive
 def test_a_cold_brief_on_the_real_model_lists_the_eight_editions(real_assistant: Assistant, tmp_path: Path) -> None:
     cold = Assistant(
