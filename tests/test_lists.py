@@ -126,3 +126,37 @@ def test_a_count_brings_the_first_lines_of_the_items_that_follow_it_and_they_ans
     assert "Trois ateliers" in reading  # the items are read again with what announced them
     quotes = " ".join(c.quote for c in found.citations)
     assert found.mode != "refused" and all(item in quotes for item in ITEMS), (found.text, quotes)
+
+
+def catalog_of(settings: Settings, tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "doc"
+    corpus.mkdir()
+    (corpus / "doc.md").write_text(text, encoding="utf-8")
+    assistant = Assistant(settings.model_copy(update={"corpus_dir": corpus}), embedder=FakeEmbedder())
+    assistant.index()
+    return assistant.catalog
+
+
+def announcement_items(settings: Settings, tmp_path: Path, text: str, first_words: str) -> list[str]:
+    catalog = catalog_of(settings, tmp_path, text)
+    (sentence,) = [s for s in catalog.sentences.values() if s.text.startswith(first_words)]
+    return [i.text for i in catalog.items_after(sentence, count=announced(sentence.text), max_chars=4000)]
+
+
+def test_the_items_of_a_count_are_one_list_its_sub_lists_skipped(settings: Settings, tmp_path: Path) -> None:
+    text = (
+        "Programme\n\nTrois ateliers ont été proposés, chacun avec ses conclusions.\n\n"
+        "1. Économie locale\n\n- circuits courts ;\n\n- tourisme durable.\n\n"
+        "2. Société inclusive\n\n- jeunesse ;\n\n- personnes âgées.\n\n3. Environnement\n"
+    )
+    items = announcement_items(settings, tmp_path, text, "Trois ateliers")
+    assert items == ["1. Économie locale", "2. Société inclusive", "3. Environnement"]
+
+
+def test_another_introduction_ends_the_search_for_a_counts_items(settings: Settings, tmp_path: Path) -> None:
+    text = (
+        "Programme\n\nLa ville a proposé deux tables rondes sur les politiques locales.\n\n"
+        "La première a réuni les villes hôtes suivantes :\n\n- Nancy ;\n\n- Kanazawa.\n\n"
+        "Les ateliers :\n\n1. Économie locale\n\n2. Société inclusive\n"
+    )
+    assert announcement_items(settings, tmp_path, text, "La ville a proposé") == []

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import IndexNotBuiltError
-from assistant.text.chunking import is_list_item
+from assistant.text.chunking import introduces, list_marker, next_marker
 from assistant.text.lexical import BM25Index
 from assistant.types import Chunk
 
@@ -101,17 +101,26 @@ class IndexCatalog:
         return out
 
     def items_after(self, sentence: Chunk, *, count: int, max_chars: int) -> list[Chunk]:
-        """The first ``count`` list items ("- Attractivité territoriale :") of the units after ``sentence``
-        in its document, within ``max_chars`` of text, each cut to its first line (the item, not the
-        paragraph under it); [] if fewer are there: what "Trois ateliers ont été proposés (lire
-        ci-dessous)" announces. An item's id is its unit's with "#item" added."""
-        items = []
+        """The first ``count`` items of the first list after ``sentence`` in its document, within
+        ``max_chars`` of text, each cut to its first line (the item, not the paragraph under it); [] if
+        fewer are there: what "Trois ateliers ont été proposés (lire ci-dessous)" announces.
+
+        The items follow one another ("-", "-", "-" or "1.", "2.", "3."): items of another list between
+        them (a sub-list) are skipped, and another introduction ("… cinq villes :") ends the search. An
+        item's id is its unit's with "#item" added."""
+        items: list[Chunk] = []
+        expected: str | None = None
         for unit in self.following(sentence, max_chars=max_chars):
-            if is_list_item(unit.text):
-                line = unit.text.split("\n", 1)[0].rstrip()
-                items.append(replace(unit, chunk_id=f"{unit.chunk_id}#item", end=unit.start + len(line), text=line))
-                if len(items) == count:
-                    return items
+            marker = list_marker(unit.text)
+            if marker is None and introduces(unit.text):
+                break  # another announcement: the list after it is its own
+            if marker is None or (expected is not None and marker != expected):
+                continue
+            line = unit.text.split("\n", 1)[0].rstrip()
+            items.append(replace(unit, chunk_id=f"{unit.chunk_id}#item", end=unit.start + len(line), text=line))
+            if len(items) == count:
+                return items
+            expected = next_marker(marker)
         return []
 
     @classmethod

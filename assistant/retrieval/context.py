@@ -22,8 +22,8 @@ from assistant.types import Candidate, Chunk, Passage
 
 # A list item is a short line; a longer unit after an introduction ends the list.
 _LIST_ITEM_CHARS = 250
-# How far after a count ("Trois ateliers…") its items may stand: a paragraph under each item.
-_ITEMS_WITHIN = 2000
+# How far after a count ("Trois ateliers…") its items may stand: a paragraph or a sub-list under each.
+_ITEMS_WITHIN = 4000
 _ITEM = "#item"  # the id of an item's first line: its unit's id and this
 
 

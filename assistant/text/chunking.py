@@ -159,6 +159,23 @@ def is_list_item(text: str) -> bool:
     return _LIST_ITEM.match(text) is not None
 
 
+def next_marker(marker: str) -> str:
+    """The marker of the item after one marked ``marker`` in the same list: "-" → "-", "2." → "3.",
+    "b)" → "c)"."""
+    head, tail = marker[:-1], marker[-1:]
+    if head.isdigit():
+        return f"{int(head) + 1}{tail}"
+    if len(head) == 1 and head.isalpha():
+        return f"{chr(ord(head) + 1)}{tail}"
+    return marker
+
+
+def list_marker(text: str) -> str | None:
+    """A unit's list marker without its spaces ("-", "2.", "b)"), or None."""
+    m = _LIST_ITEM.match(text)
+    return m.group(0).strip() if m else None
+
+
 def introduces(text: str) -> bool:
     """Whether a unit announces the lines after it ("… les démarches suivantes :"): what a list's items
     are shown with, quoted with, and said with."""
