@@ -92,3 +92,9 @@ def test_an_unreadable_kept_state_is_evaluated_again(tmp_path: Path) -> None:
     again = _CountingLlama()
     loaded_model(tmp_path, again).prime(messages)
     assert again.evaluated == 1
+
+
+def test_only_the_newest_kept_states_stay_on_disk(tmp_path: Path) -> None:
+    for k in range(6):
+        loaded_model(tmp_path, _CountingLlama()).prime([{"role": "system", "content": "x" * (k + 1)}])
+    assert len(list((tmp_path / "states").glob("*.npz"))) == 4

@@ -97,6 +97,9 @@ def prefix_states(items: int) -> Any:
     return PrefixStates()
 
 
+_KEPT_ON_DISK = 4  # states kept in ``states_dir``, the newest
+
+
 def _write_state(path: Path, key: tuple[int, ...], state: Any) -> None:
     """A prefix state as numpy arrays (no pickle), written whole or not at all."""
     import numpy as np
@@ -112,6 +115,9 @@ def _write_state(path: Path, key: tuple[int, ...], state: Any) -> None:
         numbers=np.array([state.n_tokens, state.llama_state_size, state.seed], dtype=np.int64),
     )
     part.replace(path)
+    kept = sorted(path.parent.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in kept[_KEPT_ON_DISK:]:  # another model's or prompt's, no longer used
+        old.unlink(missing_ok=True)
 
 
 def _read_state(path: Path) -> tuple[tuple[int, ...], Any]:
