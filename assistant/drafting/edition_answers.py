@@ -176,7 +176,7 @@ def answer(question: str, language: str, facts: Mapping[str, Any]) -> tuple[str,
 # "the latest edition", "les premières Rencontres", "前回の会議": an edition named by its rank alone.
 _BY_RANK = re.compile(
     r"\b(premieres?|premiers?|dernieres?|derniers?|first|last|latest|most recent)\s+"
-    r"(editions?|rencontres?|meetings?|sessions?)\b"
+    r"(editions?|rencontres?|meetings?)\b"
     r"|(最新|直近|前回|最後|初回|最初|第1回)[^。？?]{0,12}?(回|会議|大会)?"
 )
 
