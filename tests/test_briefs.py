@@ -294,7 +294,7 @@ def test_the_brief_exports_to_markdown_word_and_a_chart(assistant: Assistant, tm
         f for f in built["faq"] if f["question"] in rendered_faq
     ]
     quoted = [s for s in built["sections"] + built["faq"] if s not in rendered and s.get("mode") != "rendered"]
-    assert all(message("machine_translation", "en") in q["text"] for q in quoted)  # commitments: test_commitments
+    assert quoted and all(message("machine_translation", "en") in q["text"] for q in quoted)
     # rendered from the timeline's rows in English (editions, participants, themes, rhythm, next), each fact
     # with its marks: no translation to label
     assert len(rendered) == 5 and all(r["citations"] and "Machine" not in r["text"] for r in rendered)
@@ -470,11 +470,8 @@ def test_a_year_copied_as_participants_is_no_count() -> None:
     assert found is not None and found.participants is None
 
 
-def test_a_brief_in_english_or_japanese_asks_the_french_questions_and_labels_the_quotes_in_its_language(
-    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from assistant.drafting.briefs import words
-
+def questions_asked(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The questions the assistant is asked from now on, in order (it still answers them)."""
     asked: list[str] = []
     answer = assistant.answer
 
@@ -483,6 +480,15 @@ def test_a_brief_in_english_or_japanese_asks_the_french_questions_and_labels_the
         return answer(question, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(assistant, "answer", recording)
+    return asked
+
+
+def test_a_brief_in_english_or_japanese_asks_the_french_questions_and_labels_the_quotes_in_its_language(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.drafting.briefs import words
+
+    asked = questions_asked(assistant, monkeypatch)
     built = brief(assistant, "ja")
     french, japanese = words()["fr"], words()["ja"]
     assert asked == [*french["sections"].values(), *french["faq"]]
@@ -543,14 +549,7 @@ def test_preparing_the_three_briefs_asks_each_question_once_and_keeps_them(
 ) -> None:
     from assistant.drafting.briefs import prepare
 
-    asked: list[str] = []
-    answer = assistant.answer
-
-    def recording(question: str, **kwargs: object):  # type: ignore[no-untyped-def]
-        asked.append(question)
-        return answer(question, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(assistant, "answer", recording)
+    asked = questions_asked(assistant, monkeypatch)
     prepare(assistant)
     french = words()["fr"]
     assert asked == [*french["sections"].values(), *french["faq"]]  # once, not once per language

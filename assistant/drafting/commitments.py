@@ -15,7 +15,7 @@ import re
 from typing import Any, Protocol
 
 from assistant.ingest.catalog import IndexCatalog
-from assistant.text.chunking import introduces, is_list_item
+from assistant.text.chunking import introduces, is_list_item, list_marker
 from assistant.types import Chunk
 
 # Verbs of commitment in the three languages: the grammar of declarations, not one document's words.
@@ -39,7 +39,7 @@ def read(catalog: IndexCatalog, notes: Notes) -> list[dict[str, Any]]:
     for doc_id in sorted(catalog.documents, key=lambda d: catalog.documents[d].source):
         record = catalog.documents[doc_id]
         text = catalog.text(doc_id)
-        units = sorted((s for s in catalog.sentences.values() if s.doc_id == doc_id), key=lambda s: s.start)
+        units = catalog.sentences_in(doc_id)
         for k, unit in enumerate(units):
             if not (introduces(unit.text) and _COMMITS.search(unit.text)):
                 continue
@@ -80,4 +80,6 @@ def _items(after: list[Chunk], text: str) -> list[Chunk]:
 
 def _said(item: Chunk) -> str:
     """An item's text on one line, without its list marker."""
-    return re.sub(r"^\s*(?:[-–—•*·▪]|\d{1,2}[.)]|[a-z][.)])\s+", "", " ".join(item.text.split()))
+    text = " ".join(item.text.split())
+    marker = list_marker(text)
+    return text[len(marker) :].lstrip() if marker else text

@@ -86,6 +86,10 @@ class IndexCatalog:
                 inside.append(sentence)
         return inside
 
+    def sentences_in(self, doc_id: str) -> list[Chunk]:
+        """A document's sentences (and headings), in order."""
+        return list(self._sentences_by_doc.get(doc_id, []))
+
     def following(self, sentence: Chunk, *, max_chars: int) -> list[Chunk]:
         """The units after ``sentence`` in its document, in order, as many as fit in ``max_chars``:
         what an introduction ("… sur les trois thèmes suivants :") introduces.
