@@ -177,7 +177,8 @@ class LlamaCppChatModel:
     def prime(self, messages: Messages) -> None:
         """Have the state after ``messages`` at hand, so that a prompt that begins like them evaluates
         only the rest: read from ``states_dir`` if another process kept it, else evaluated once and kept
-        there. The answer prompt's fixed start is ~180 tokens: a first prompt took 4.0 s without it, 1.4 s with it, here.
+        there. The answer prompt's fixed start is ~180 tokens: a first prompt took 4.0 s without it, 1.4 s
+        with it, here.
         A kept file that cannot be read is evaluated again; a failure to write one is logged."""
         with self._lock:
             llama = self._load()
