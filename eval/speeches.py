@@ -9,9 +9,12 @@ city's joining, a delegation welcomed, an agreement signed). For each draft:
 
 - length: the speech's length over the length asked (minutes × the language's speaking rate), target
   within ±15 %;
-- quoted: the share of its words (characters in Japanese) inside quotation marks, target ≤ 25 %;
-- unfootnoted: sentences that state a number or a name (a digit, or a capitalised word inside a Latin
-  sentence, or Latin letters or katakana in a Japanese one) without a [n] mark, target 0;
+- quoted: the share of what the speaker reads out (words, characters in Japanese) that is the sources'
+  words: inside quotation marks, or a quote's machine translation, target ≤ 25 %;
+- unfootnoted: the sentences of the parts that state facts (not the greeting, opening or thanks, whose
+  only fact is the speaker's own purpose) that state a number or a name (a digit, or a capitalised word
+  inside a Latin sentence, or Latin letters or katakana in a Japanese one) without a [n] mark, target 0;
+  a quote is one sentence, whatever its periods;
 - purpose: whether the opening and the close both say the purpose (its words, as the request gave them);
 - seconds to draft, target ≤ 60.
 """
@@ -27,9 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.drafting.briefs import kept_timeline
+from assistant.drafting.briefs import kept_facts
 from assistant.drafting.speeches import OCCASIONS, Speech, SpeechRequest, draft_speech
 from assistant.pipeline import Assistant
+from assistant.text.language import message
 
 PURPOSES = {
     "fr": (
@@ -60,9 +64,10 @@ def size(text: str, language: str) -> int:
 
 
 def unfootnoted(text: str, language: str) -> list[str]:
-    """The sentences that state a number or a name and carry no footnote mark."""
+    """The sentences that state a number or a name and carry no footnote mark (a quote, whatever it
+    holds, is one word of its sentence)."""
     found = []
-    for sentence in (s.strip() for s in _SENTENCE.findall(_MARK.sub(" [n]", text))):
+    for sentence in (s.strip() for s in _SENTENCE.findall(_MARK.sub(" [n]", _QUOTED.sub("«»", text)))):
         if not sentence or "[n]" in sentence:
             continue
         bare = sentence.replace("[n]", "")
@@ -84,25 +89,38 @@ def says_purpose(text: str, purpose: str, language: str) -> bool:
     return len(words & set(re.findall(r"\w{4,}", text.lower()))) >= 0.6 * len(words)
 
 
+def spoken(text: str, language: str) -> tuple[str, str]:
+    """What the speaker reads out of ``text``, and which of it is the sources' words: in English or
+    Japanese the translations of the French quotes (the quotes themselves are on the page, not read)."""
+    if language == "fr":
+        return text, " ".join(_QUOTED.findall(text))
+    label = message("machine_translation", language)
+    lines = [line for line in text.splitlines() if not line.startswith("«")]
+    translated = [line.removeprefix(label) for line in lines if line.startswith(label)]
+    said = [line for line in lines if not line.startswith(label)]
+    return "\n".join(lines), " ".join([*translated, *(q for line in said for q in _QUOTED.findall(line))])
+
+
 def measure(speech: Speech, seconds: float) -> dict[str, Any]:
     request = speech.request
-    text = speech.text
     language = request.language
-    total = size(_MARK.sub("", text), language)
-    quoted = sum(size(q, language) for q in _QUOTED.findall(text))
+    read, sources = spoken(speech.text, language)
+    total = size(_MARK.sub("", read), language)
+    quoted = size(_MARK.sub("", sources), language)
     sections = [s for s in speech.sections if s.text.strip()]
+    stating = "\n".join(s.text for s in sections if s.mode != "said")
     return {
         "language": language,
         "occasion": request.occasion,
         "purpose": request.purpose,
         "length_ratio": round(speech.length / (request.minutes * speech.per_minute), 2),
         "quoted_share": round(quoted / total, 2) if total else 0.0,
-        "unfootnoted": unfootnoted(text, language),
+        "unfootnoted": unfootnoted(stating, language),
         "purpose_in_opening_and_close": bool(sections)
         and says_purpose(sections[0].text + sections[min(1, len(sections) - 1)].text, request.purpose, language)
         and says_purpose(sections[-1].text, request.purpose, language),
         "seconds": round(seconds, 1),
-        "text": text,
+        "text": speech.text,
     }
 
 
@@ -137,7 +155,7 @@ def main() -> None:
     args = parser.parse_args()
     assistant = Assistant(Settings())
     assistant.warm_up()
-    timeline = kept_timeline(assistant)
+    facts = kept_facts(assistant)
     cases = [
         (language, occasion, k)
         for language, (o, occasion) in itertools.product(PURPOSES, enumerate(OCCASIONS))
@@ -147,7 +165,7 @@ def main() -> None:
     for language, occasion, k in cases:
         request = SpeechRequest(PURPOSES[language][k], occasion=occasion, minutes=args.minutes, language=language)
         started = time.perf_counter()
-        speech = draft_speech(assistant, request, timeline=timeline)
+        speech = draft_speech(assistant, request, facts=facts)
         rows.append(measure(speech, time.perf_counter() - started))
         print(table(rows[-1:]).splitlines()[2], flush=True)
     print(table(rows))

@@ -131,11 +131,10 @@ class _Once:
         return self._translations[key]
 
 
-def kept_timeline(sources: Sources) -> overview.Timeline | None:
-    """The rows of the fact base kept for the current generation, and the citations their numbers point
-    to (as JSON); None if it is not built or holds no row. A speech says the editions from them."""
-    known = editions.kept(sources.settings, sources.catalog.generation)
-    return (known["rows"], known["citations"]) if known and known["rows"] else None
+def kept_facts(sources: Sources) -> editions.Facts | None:
+    """The fact base kept for the current generation (rows, commitments, the citations their numbers
+    point to), or None if it is not built: a speech says the editions and commitments from it."""
+    return editions.kept(sources.settings, sources.catalog.generation)
 
 
 _BUILDING = threading.Lock()

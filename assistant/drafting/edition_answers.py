@@ -278,16 +278,17 @@ def select(asked: Asked, rows: Sequence[Row]) -> list[Row]:
 
 
 def history_and_latest(
-    rows: Sequence[Row], cited: Sequence[Mapping[str, Any]], t: Mapping[str, Any], language: str
+    rows: Sequence[Row], cited: Sequence[Mapping[str, Any]], t: Mapping[str, Any], language: str, *, theme: bool = True
 ) -> tuple[str, dict[int, Citation]]:
     """The editions in a sentence (``overview.history_cited``), then the latest one with its dates and
-    theme where the sources give them, each cited: what a speech says of the Rencontres."""
+    (if ``theme``) theme where the sources give them, each cited: what a speech says of the Rencontres."""
     text, citations = overview.history_cited(rows, cited, t)
     latest = max(rows, key=lambda r: r["year"])
-    if not any(latest.get(k) for k in ("edition", "dates", "theme")):
+    theme = theme and bool(latest.get("theme"))
+    if not (latest.get("edition") or latest.get("dates") or theme):
         return text, citations  # it would say its city and year again
     said = _SAID[language if language in _SAID else "en"]
-    sentence = _sentence(latest, language, said, theme=bool(latest.get("theme")))
+    sentence = _sentence(latest, language, said, theme=theme)
     by_number = {c["n"]: c for c in cited}
     for n in (int(m) for m in re.findall(r"\[(\d+)\]", sentence)):
         if n in by_number:
@@ -320,7 +321,7 @@ def _sentence(row: Row, language: str, said: Mapping[str, str], *, theme: bool) 
         shown.append("theme")
     return said["numbered" if n else "unnumbered"].format(
         n=n,
-        suffix=_suffix(n, language) if n else "",
+        suffix=ordinal_suffix(n, language) if n else "",
         city=row["city"],
         year=row["year"],
         dates=dates,
@@ -345,7 +346,7 @@ def _listed(chosen: Sequence[Row], rows: Sequence[Row], said: Mapping[str, str])
     return said["list"].format(n=len(chosen), span=span, items=joined)
 
 
-def _suffix(n: int, language: str) -> str:
+def ordinal_suffix(n: int, language: str) -> str:
     """The ordinal's ending: "1re", "7e"; "1st", "7th"."""
     if language == "fr":
         return "re" if n == 1 else "e"

@@ -20,7 +20,6 @@ from assistant.drafting import editions
 from assistant.types import Citation
 
 Row = Mapping[str, Any]  # a row of the brief's timeline: year, city, edition, citations, …
-Timeline = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # a kept brief's rows, and its citations as JSON
 
 
 def render(rows: Sequence[Row], said: Mapping[str, Any], year_now: int) -> dict[str, dict[str, Any]]:

@@ -1,11 +1,13 @@
 """Speech drafts grounded in the sources, every factual sentence footnoted.
 
 The outline of each occasion is written by people (``speech_data/outlines.json``), not invented by the
-model. Its parts are of two kinds:
+model. Its parts are of three kinds:
 
 - *said* parts (greeting, opening, thanks) are written out in each language and assert nothing: a part
   that names a number, a date, a name or a place (``checking.claims``) is refused when the outline loads;
-- *asked* parts (the Rencontres, the speaker's subject, commitments) are questions put to the
+- *rendered* parts (the Rencontres, the commitments) are the speaker's sentences, rendered from the fact
+  base by templates (:mod:`speech_facts`), each fact footnoted; a commitment is quoted;
+- *asked* parts (the speaker's subject; the others when there is no fact base) are questions put to the
   evidence-first engine, one at a time, so the small model stays grounded and fast. The model names
   the sentences that answer and writes; its reply is checked as an answer is, but the speech says the
   named sentences themselves, quoted and footnoted, after the part's said lead-in ("Sur ce sujet, nos
@@ -14,7 +16,8 @@ model. Its parts are of two kinds:
   meetings in four years"), so its words are not used. A question the sources do not answer is listed
   as a gap, never filled in. Questions are asked in French, the sources' language, whatever the
   speech's; the subject has up to four planned and more asked only while the speech is still short of
-  its length.
+  its length. Quotes (or, in English or Japanese, their translations) fill at most ``QUOTED_SHARE`` of
+  it: a speech of quotes under lead-ins is what its first readers rewrote whole.
 
 Footnotes are numbered across the whole speech. A sentence is said once, and one holding a web address
 or a © credit is not said at all (it cannot be read out; the quote sheet has the documents' links).
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from importlib import resources
@@ -32,17 +35,20 @@ from typing import Any, Protocol
 
 from assistant.answer.checking import claims
 from assistant.answer.quoting import quoted_text, translated_quote, translation_line
-from assistant.drafting import edition_answers, overview
+from assistant.drafting import overview, speech_facts, speech_quotes
 from assistant.errors import AssistantError
 from assistant.text.chunking import introduces
 from assistant.text.inputs import has_letters_or_digits, typed_line
-from assistant.text.numbers import URL
 from assistant.types import Answer, Citation
 
 OCCASIONS = ("welcome", "council", "signing", "closing")
 TONES = ("formal", "warm")
 SAID = ("greeting", "opening", "thanks", "lead")
 MAX_POINTS = 4
+# Of the length asked for, at most, in the sources' words (quoted, or their translation): a quarter of a
+# speech 15 % shorter than asked. The rest is the speaker's own sentences.
+QUOTED_SHARE = 0.25 * 0.85
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|「[^」]*」")
 ANSWER_WORDS = 45  # about what one checked answer holds; sets how many points a length asks for
 
 SpeechProgress = Callable[[int, int, str], None]  # (parts done, parts in all, the part's title)
@@ -116,19 +122,21 @@ def draft_speech(
     request: SpeechRequest,
     progress: SpeechProgress | None = None,
     *,
-    timeline: overview.Timeline | None = None,
+    facts: Mapping[str, Any] | None = None,
 ) -> Speech:
     """Draft a speech: each said part as written, each asked part answered and checked by the engine.
 
-    Given a brief's ``timeline`` (its checked rows and their citations, ``briefs.kept_timeline``), the
-    part on the Rencontres says their editions in a sentence rendered from the rows, each with its
-    footnotes, instead of asking the engine.
+    Given the fact base (``briefs.kept_facts``: its checked rows, commitments and their citations), the
+    part on the Rencontres says their editions in sentences rendered from the rows, and the part on
+    commitments says which declaration lists how many, then one of them quoted, each footnoted, instead
+    of asking the engine. Quotes fill at most ``QUOTED_SHARE`` of the length asked for.
 
     Long: the parts in the outline's order share one length budget, then the spare questions and the
     room left at the end; splitting them would pass the budget around as state."""
     request = _checked(request)
+    language = request.language
     data = outlines()
-    texts = data[request.language]
+    texts = data[language]
     rate = data["rates"][request.language]
     unit = rate["unit"]
     leads = texts["said"]["lead"]  # one per asked part, said before its first quotes only
@@ -148,17 +156,31 @@ def draft_speech(
     voice = _Voice(assistant, request.language, unit)
     drafted: list[Section | _Quoted | _Rendered] = []
     gaps: list[str] = []
+    pledged = (
+        speech_facts.pledged(facts, texts["facts"], language)
+        if facts and any(p == "commitment" for p, _ in parts)
+        else None
+    )
+    # What quotes may still fill, the commitment's quote set aside: the rest is the speaker's sentences.
+    quotable = QUOTED_SHARE * wanted - (voice.size(pledged[2].quote) if pledged else 0.0)
+    sizes: list[float] = []  # of the quotes offered so far: once even the shortest has no room, none is asked
+
+    def full() -> bool:
+        return quotable <= 0 or quotable < min(sizes, default=0.0)
 
     def ask(part: str, question: _Question, share: float) -> _Quoted | None:
         """The part's quotes that fit ``share`` (translated), or None when the sources do not answer."""
-        nonlocal left
+        nonlocal left, quotable
         answer = assistant.answer(question.asked, quote_only=True)
         if answer.refused or not answer.citations:
             return None
-        offered = _new_quotes(answer, [c for d in drafted if isinstance(d, _Quoted) for c in d.said])
-        said = _within(offered, share - lead_length, voice.size)
+        offered = speech_quotes.new_quotes(answer, [c for d in drafted if isinstance(d, _Quoted) for c in d.said])
+        sizes.extend(voice.size(c.quote) for c in offered)
+        said = speech_quotes.within(offered, share - lead_length, voice.size, limit=quotable)
         if said:
-            left = max(0.0, left - lead_length - voice.say(said))
+            spoken = voice.say(said)
+            left = max(0.0, left - lead_length - spoken)
+            quotable -= spoken
         return _Quoted(part, texts["titles"][part], answer.mode, question.shown, offered, said)
 
     for done, (part, question) in enumerate(parts):
@@ -168,14 +190,23 @@ def draft_speech(
         if question is None:
             drafted.append(Section(part, title, _said(texts, part, request), "said"))
             continue
-        if part == "context" and timeline and timeline[0]:
-            said = edition_answers.history_and_latest(*timeline, texts["facts"], request.language)
-            rendered = _Rendered(part, title, *said)
-            drafted.append(rendered)
-            left = max(0.0, left - _length(rendered.text, unit))
+        rendered = None
+        if part == "context" and facts and facts.get("rows"):
+            translate = partial(assistant.translate, language=language)
+            rendered = [_Rendered(part, title, *speech_facts.context(facts, texts["facts"], language, translate))]
+        elif part == "commitment" and pledged:
+            lead, numbered, item = pledged
+            left -= voice.say([item])
+            rendered = [_Rendered(part, title, lead, numbered), _Quoted(part, title, "quoted", "", [item], [item])]
+        if rendered:
+            drafted += rendered
+            left = max(0.0, left - _length(rendered[0].text, unit))
+            quotable -= sum(_length(q, unit) for q in _QUOTED.findall(rendered[0].text))  # a theme, as worded
             asked -= 1
             continue
         share, asked = left / max(asked, 1), asked - 1
+        if full():  # the speech quotes as much as it may: asking more would only cost time
+            continue
         quoted = ask(part, question, share)
         if quoted is None:
             gaps.append(question.shown)
@@ -184,7 +215,7 @@ def draft_speech(
     # Still more than a tenth short (parts the sources left unanswered, translations withheld): the
     # subject's further questions, said after its last point, while the outline has some.
     for done, question in enumerate(spare, start=len(parts)):
-        if left <= wanted / 10:
+        if left <= wanted / 10 or full():
             break
         if progress:
             progress(done, steps, texts["titles"]["points"])
@@ -192,13 +223,15 @@ def draft_speech(
         if quoted is not None and quoted.said:
             drafted.insert(_after_points(drafted), quoted)
     answered = [d for d in drafted if isinstance(d, _Quoted)]
-    said = {_said_as(c) for d in answered for c in d.said}
+    said = {speech_quotes.said_as(c) for d in answered for c in d.said}
     for d in answered:  # a quote two parts were offered is said in the first that says it
         for c in d.offered:
-            if _said_as(c) not in said and not introduces(c.quote) and voice.size(c.quote) <= left:
-                left = max(0.0, left - voice.say([c]))
-                d.said.append(c)
-                said.add(_said_as(c))
+            if speech_quotes.said_as(c) in said or introduces(c.quote) or voice.size(c.quote) > min(left, quotable):
+                continue
+            spoken = voice.say([c])
+            left, quotable = max(0.0, left - spoken), quotable - spoken
+            d.said.append(c)
+            said.add(speech_quotes.said_as(c))
     if progress:
         progress(steps, steps, "")
     sections, citations = _numbered(drafted, leads, voice)
@@ -283,8 +316,9 @@ def _numbered(
         if isinstance(d, Section):
             sections.append(d)
             continue
-        if isinstance(d, _Rendered):
+        if isinstance(d, _Rendered):  # it says what its quotes are: they need no lead-in
             sections.append(Section(d.part, d.title, overview.renumbered(d.text, d.citations, citations), "rendered"))
+            led.add(d.part)
             continue
         said = [replace(c, n=len(citations) + i + 1) for i, c in enumerate(c for c in d.offered if c in d.said)]
         citations += said
@@ -373,55 +407,6 @@ def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
     said_purpose = purpose.format(purpose=typed if request.language == "ja" else lowered)
     space = "" if request.language == "ja" else " "
     return f"{text}{space}{said_purpose}" if part == "opening" else f"{said_purpose}{space}{text}"
-
-
-def _within(quotes: list[Citation], share: float, size: Callable[[str], float]) -> list[Citation]:
-    """The quotes that fit in ``share`` of the speech's length, each of ``size``, in order; the first
-    one always. An introduction ("… les démarches suivantes :") is said with the quote after it, or not
-    at all: a speech announcing a list that never comes was the first thing its reader struck out."""
-    kept: list[Citation] = []
-    length = 0.0
-    for unit in _units(quotes):
-        this = sum(size(c.quote) for c in unit)
-        if kept and length + this > share:
-            continue
-        kept += unit
-        length += this
-    return kept
-
-
-def _units(quotes: list[Citation]) -> list[list[Citation]]:
-    """The quotes one by one, an introduction together with the quote that follows it in its document;
-    an introduction with nothing after it is left out."""
-    units: list[list[Citation]] = []
-    i = 0
-    while i < len(quotes):
-        c = quotes[i]
-        if not introduces(c.quote):
-            units.append([c])
-        elif i + 1 < len(quotes) and quotes[i + 1].doc_id == c.doc_id and quotes[i + 1].start >= c.end:
-            units.append([c, quotes[i + 1]])
-            i += 1
-        i += 1
-    return units
-
-
-def _new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
-    """The answer's quotes the speech has not said yet and that can be said aloud (no web address, no ©
-    credit line: not a photo's caption). A quote holds words: ``citations.cite`` makes no other."""
-    said = {_said_as(c) for c in taken}
-    new: list[Citation] = []
-    for c in answer.citations:
-        if _said_as(c) in said or URL.search(c.quote) or "©" in c.quote:
-            continue
-        said.add(_said_as(c))
-        new.append(c)
-    return new
-
-
-def _said_as(c: Citation) -> str:
-    """A quote as it sounds: one sentence two documents hold (a declaration and its report) is said once."""
-    return " ".join(c.quote.split()).casefold()
 
 
 def _spoken(text: str, language: str) -> str:

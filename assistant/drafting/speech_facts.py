@@ -1,0 +1,84 @@
+"""What a speech says from the fact base (:mod:`editions`), in the speaker's own sentences.
+
+Templates written per language (``speech_data/outlines.json``, "facts") render the checked rows and
+commitments; no model writes them, so they state nothing the fact base does not hold, each fact
+followed by the footnotes of the spans that state it:
+
+- the Rencontres: the editions in a sentence, the latest with its number and dates (in a French speech
+  its theme too, in the sources' words; a French title is not read to an English or Japanese audience),
+  each edition held later than first planned, and what the sources count of an edition's participants
+  (in English or Japanese their machine translation, said only where it keeps every number and name,
+  ``quoting.translated_quote``);
+- the commitments: which edition's declaration lists them, then its shortest item, quoted: a
+  commitment's wording is what was committed to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from assistant.answer.quoting import translated_quote
+from assistant.drafting import edition_answers, editions, overview
+from assistant.types import Citation
+
+_MARK = re.compile(r"\[(\d+)\]")
+_ELIDED = re.compile(r"(\s)de ([AEIOUYÀÂÉÈÊÎÔÛaeiouyàâéèêîôû])")
+Rendered = tuple[str, dict[int, Citation]]  # a text with marks [k], and the citations k number
+
+
+def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str, translate: Callable[[str], str]) -> Rendered:
+    """The Rencontres as the fact base's rows tell them (see the module's docstring)."""
+    rows = sorted(facts["rows"], key=lambda r: r["year"])
+    cited = facts.get("citations") or []
+    text, citations = edition_answers.history_and_latest(rows, cited, t, language, theme=language == "fr")
+    sentences = [text]
+    for row in rows:
+        for conflict in row.get("conflicts", []):
+            if conflict["field"] == "planned":
+                for value in conflict["values"]:
+                    marks = overview.marks(value["citations"])
+                    sentences.append(
+                        t["planned"].format(city=row["city"], year=row["year"], planned=value["value"], marks=marks)
+                    )
+        if row.get("participants"):
+            said = (
+                row["participants"] if language == "fr" else translated_quote(translate, row["participants"], language)
+            )
+            marks = overview.marks(row.get("stated_by", {}).get("participants") or row["citations"])
+            if said:
+                sentences.append(
+                    t["participants"].format(city=row["city"], year=row["year"], participants=said, marks=marks)
+                )
+    by_number = {c["n"]: c for c in cited}
+    text = ("" if language == "ja" else " ").join(dict.fromkeys(sentences))
+    if language == "fr":  # "de Aix-en-Provence" is said "d'Aix-en-Provence"
+        text = _ELIDED.sub(r"\1d'\2", text)
+    for n in (int(k) for k in _MARK.findall(text)):
+        if n in by_number and n not in citations:
+            citations[n] = editions.citation(by_number[n])
+    return text, citations
+
+
+def pledged(
+    facts: Mapping[str, Any], t: Mapping[str, str], language: str
+) -> tuple[str, dict[int, Citation], Citation] | None:
+    """The fact base's first declaration that lists commitments: of which edition (as its title states
+    the number), in a sentence footnoted to its introduction, and its shortest item; None if the fact
+    base holds none."""
+    by_number = {c["n"]: c for c in facts.get("citations") or []}
+    declarations = [d for d in facts.get("commitments") or [] if any(i["citations"][:1] for i in d.get("items", []))]
+    if not declarations:
+        return None
+    declaration = declarations[0]
+    item = min((i for i in declaration["items"] if i["citations"]), key=lambda i: len(i["text"].split()))
+    intro = [n for n in declaration["introduction"] if n in by_number]
+    if item["citations"][0] not in by_number:
+        return None
+    numbered = {n: editions.citation(by_number[n]) for n in [*intro, item["citations"][0]]}
+    edition = declaration.get("edition")
+    suffix = edition_answers.ordinal_suffix(edition, language) if edition else ""
+    template = t["pledged"] if edition else t["pledged_undated"]
+    lead = template.format(edition=edition, suffix=suffix, marks=overview.marks(intro))
+    return lead, numbered, numbered[item["citations"][0]]
