@@ -493,7 +493,7 @@ def test_a_brief_in_english_or_japanese_asks_the_french_questions_and_labels_the
     french, japanese = words()["fr"], words()["ja"]
     assert asked == [*french["sections"].values(), *french["faq"]]
     rendered = set(japanese["faq_rendered"].values())  # from the timeline's rows, asked of no model
-    shown = [s for s in built["sections"] if s["part"] not in ("history", "commitments")]  # rendered
+    shown = [s for s in built["sections"] if s["part"] not in ("history", "commitments", "organisations")]  # rendered
     shown += [f for f in built["faq"] if f["question"] not in rendered]
     assert shown, "the fake sources answer some of the questions"
     for item in shown:

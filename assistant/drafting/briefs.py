@@ -4,7 +4,9 @@ Every item is cited, as an answer is:
 
 - the commitments are the declarations' listed items, read from the fact base (:mod:`commitments`):
   quoted, since their wording is the commitment, under a sentence that says which declaration;
-- the other sections ("what they are", "organisations") are questions of ``brief_data`` put to
+- the organisations are those the sources name in a role (:mod:`organisations`, from the fact base),
+  each footnoted, then the documents' publishers;
+- "what they are" is a question of ``brief_data`` put to
   the evidence-first engine, in French whatever the brief's language; the brief says the sentences the
   model chose, verbatim and footnoted, as a speech does (``quote_only``), and in English or Japanese
   their labelled machine translation;
@@ -46,7 +48,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 11  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 12  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -222,7 +224,11 @@ def build_brief(
     # What the checked rows tell is rendered from them, not asked again: the editions in a few words,
     # their rhythm, the next one.
     pledged = _commitments(known.get("commitments", []), cited, notes, said, language, sources)
-    sections.insert(min(1, len(sections)), {"part": "commitments", "title": said["titles"]["commitments"], **pledged})
+    named = _organisations(known.get("organisations", []), cited, notes, said, language, catalog)
+    sections[min(1, len(sections)) : min(1, len(sections))] = [
+        {"part": "commitments", "title": said["titles"]["commitments"], **pledged},
+        {"part": "organisations", "title": said["titles"]["organisations"], **named},
+    ]
     facts = overview.render(rows, said, date.today().year)
     if "history" in facts:
         sections.append({"part": "history", "title": said["titles"]["history"], **facts["history"]})
@@ -331,6 +337,30 @@ def _commitments(
         blocks.append(quoted_block(lead, quotes, marks, language, translate, to_english=to_english))
         numbers += [*intro, *marks]
     return {"text": "\n\n".join(blocks), "citations": list(dict.fromkeys(numbers)), "mode": "rendered"}
+
+
+def _organisations(
+    named: list[dict[str, Any]],
+    cited: list[Citation],
+    notes: Footnotes,
+    said: dict[str, Any],
+    language: str,
+    catalog: IndexCatalog,
+) -> dict[str, Any]:
+    """The organisations the sources name in a role (``named``, from the fact base), each footnoted to
+    the sentence that names it so; then who publishes the documents gathered (their descriptions)."""
+    t = said["facts"]
+    numbers, items = [], []
+    for organisation in named:
+        marks = [notes.add(cited[n - 1]) for n in organisation["citations"]]
+        items.append(f"{organisation['name']} {overview.marks(marks)}")
+        numbers += marks
+    sentences = [t["organisations_named"].format(items=overview.joined(items, t)) if items else t["organisations_none"]]
+    records = sorted(catalog.documents.values(), key=lambda r: r.source)
+    publishers = list(dict.fromkeys(str(r.metadata["publisher"]) for r in records if r.metadata.get("publisher")))
+    if publishers:
+        sentences.append(t["publishers"].format(items=overview.joined(publishers, t)))
+    return {"text": ("" if language == "ja" else " ").join(sentences), "citations": numbers, "mode": "rendered"}
 
 
 def _links(catalog: IndexCatalog, notes: Footnotes) -> list[dict[str, Any]]:

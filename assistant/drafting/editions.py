@@ -3,12 +3,14 @@
 Each edition is a row of the timeline (:mod:`assistant.drafting.timeline`): a year and a host city, and
 where a passage writes them its number, dates, theme and participants. Every value was checked against
 the passage it was read from, every row is cited to the spans that state it, and where the sources
-differ the row keeps each value with its own citations. Briefs, speeches and answers read it.
+differ the row keeps each value with its own citations. Beside the editions, the commitments the
+declarations list and the organisations the sources name in a role, each cited. Briefs, speeches and
+answers read it.
 
 It is built once per index generation, after ``assistant index`` (or by the first brief that needs it,
 never on a question), and kept in ``data_dir/facts/<generation>.json``::
 
-    {"version": 1, "generation": "…", "complete": true,
+    {"version": 5, "generation": "…", "complete": true,
      "rows": [{"year": 2014, "city": "Takamatsu", "edition": 4, "dates": null, "theme": null,
                "participants": null, "citations": [3],
                "stated_by": {"place": [3], "edition": [], "dates": [], "theme": [], "participants": []},
@@ -16,6 +18,9 @@ never on a question), and kept in ``data_dir/facts/<generation>.json``::
                                        | "listed",
                               "values": [{"value": …, "citations": [5]}],
                               "count": 5, "span": [2008, 2018]}]}],       # count and span: "listed" only
+     "commitments": [{"declaration": …, "edition": 7, "year": 2022, "introduction": [8],
+                      "items": [{"text": …, "citations": [9]}]}],               # :mod:`commitments`
+     "organisations": [{"name": "Cités Unies France", "citations": [4]}],     # :mod:`organisations`
      "citations": [{"n": 3, "doc_id": …, "start": …, "end": …, "quote": …, …}]}
 
 A row's numbers point into ``citations``: ``citations`` are the spans that state the row (a span inside
@@ -39,7 +44,7 @@ from typing import Any, Protocol
 
 from assistant.answer.citations import citations_json
 from assistant.config import Settings
-from assistant.drafting import commitments, timeline
+from assistant.drafting import commitments, organisations, timeline
 from assistant.ingest.catalog import IndexCatalog
 from assistant.models.embeddings import Embedder, cosine
 from assistant.models.generation import ChatModel
@@ -47,7 +52,7 @@ from assistant.types import Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 4  # of the file's shape: a kept file of another version is built again
+VERSION = 5  # of the file's shape: a kept file of another version is built again
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 # What the timeline's passages are chosen for: their cosine to this question (bare sentences, see
 # ``_windows``), and the series' name that a passage may write instead.
@@ -152,6 +157,7 @@ def build(sources: Sources, progress: Steps | None = None) -> Facts:
     notes = Footnotes(catalog)
     rows = [_row(r, notes) for r in timeline.rows_of(mentions)]
     pledged = commitments.read(catalog, notes)
+    named = organisations.read(catalog, notes)
     return {
         "version": VERSION,
         "generation": catalog.generation,
@@ -159,6 +165,7 @@ def build(sources: Sources, progress: Steps | None = None) -> Facts:
         "unread": unread,
         "rows": rows,
         "commitments": pledged,
+        "organisations": named,
         "citations": citations_json(notes.citations),
     }
 

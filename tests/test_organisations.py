@@ -1,0 +1,80 @@
+"""The organisations the sources name in a role, in the fact base, and the brief's section that says them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.drafting import editions, organisations
+from assistant.drafting.briefs import brief
+from assistant.pipeline import Assistant
+from tests.fakes import FakeChatModel, FakeEmbedder
+from tests.test_briefs import fake_model
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("Le site de notre partenaire Cités Unies France : https://example.org", ["Cités Unies France"]),
+        (
+            "Organisé par la Ville de Lyon avec le soutien du Ministère de l’Europe, de la Région et de CLAIR.",
+            ["Ville de Lyon", "Ministère de l’Europe", "Région", "CLAIR"],
+        ),
+        ("The forum was organised by the Council of Local Authorities for International Relations.", None),
+        ("with the support of CLAIR, the Japan Foundation and JETRO.", ["CLAIR", "Japan Foundation", "JETRO"]),
+        ("自治体国際化協会の主催で開かれた。", ["自治体国際化協会"]),
+        # a role's word with no name after it, or a word of organising that names no one
+        ("Chaque collectivité favorisera les échanges, partenaires ou pas.", []),
+        ("Les Rencontres ont été organisées pour la première fois à Nancy.", []),
+    ],
+)
+def test_a_name_is_read_where_a_role_stands_next_to_it(sentence: str, names: list[str] | None) -> None:
+    expected = ["Council of Local Authorities for International Relations"] if names is None else names
+    assert organisations.named(sentence) == expected
+
+
+DOCUMENT = (
+    "Les Rencontres de Lyon\n\n"
+    "Les Rencontres se sont tenues à Lyon en 2026. Elles étaient organisées par la Ville de Lyon avec le "
+    "soutien de CLAIR.\n\nLes élus ont visité le port.\n"
+)
+
+
+@pytest.fixture
+def assistant(settings: Settings, tmp_path: Path) -> Assistant:
+    corpus = tmp_path / "lyon"
+    corpus.mkdir()
+    (corpus / "lyon.txt").write_text(DOCUMENT, encoding="utf-8")
+    (corpus / "metadata.json").write_text('{"lyon.txt": {"title": "Lyon", "publisher": "Ville de Lyon"}}')
+    s = settings.model_copy(update={"corpus_dir": corpus, "timeline_floor": -1.0})
+    a = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([fake_model]))
+    a.index()
+    return a
+
+
+def test_the_brief_says_the_organisations_each_cited_to_the_sentence_that_names_it(assistant: Assistant) -> None:
+    notes = editions.Footnotes(assistant.catalog)
+    found = organisations.read(assistant.catalog, notes)
+    assert [o["name"] for o in found] == ["Ville de Lyon", "CLAIR"]
+    french = brief(assistant, "fr")
+    (section,) = [s for s in french["sections"] if s["part"] == "organisations"]
+    quotes = {c["n"]: c["quote"] for c in french["citations"]}
+    (n,) = set(section["citations"])  # one sentence names both
+    assert section["text"] == (
+        f"Les sources nomment comme organisateurs, soutiens ou partenaires : Ville de Lyon [{n}] et CLAIR [{n}]. "
+        "Les documents réunis ici sont publiés par : Ville de Lyon."
+    )
+    assert "CLAIR" in quotes[n] and "Ville de Lyon" in quotes[n]
+    japanese = brief(assistant, "ja")
+    (section,) = [s for s in japanese["sections"] if s["part"] == "organisations"]
+    assert section["text"].startswith("資料が主催・後援・協力団体として挙げているのは、Ville de Lyon [")
+
+
+def test_sources_that_name_no_organisation_say_so(settings: Settings) -> None:
+    a = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel([fake_model]))
+    a.index()
+    (section,) = [s for s in brief(a, "en")["sections"] if s["part"] == "organisations"]
+    assert section["text"].startswith("The sources name no organiser or partner of the Rencontres.")
+    assert section["citations"] == []
