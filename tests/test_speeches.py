@@ -194,7 +194,8 @@ def test_an_english_speech_translates_each_quote_it_says_and_counts_what_is_read
     assert len(engine.translated) == len(asked) and all(t.count("«") == 1 for t in engine.translated)
     label = message("machine_translation", "en")
     assert all(re.search(rf"^{re.escape(label)} said[a-z]+( said[a-z]+)* \[\d+\]$", s.text, re.M) for s in asked)
-    assert speech.length < 100  # the translations are what is read; with the French quotes as well, over 100
+    read = [line for line in speech.text.splitlines() if not line.startswith("«")]  # not the French quotes
+    assert speech.length == len(re.sub(r"\[\d+\]", "", " ".join(read)).split())
 
 
 def test_quotes_fill_at_most_their_share_and_shorter_translations_leave_room_for_more() -> None:
@@ -430,3 +431,28 @@ def test_a_count_of_participants_whose_translation_changes_a_number_is_not_said(
     assert "41" not in said and "brought together" not in said
     said, _ = speech_facts.context(facts, t, "en", lambda text: "14 local authorities")
     assert "The Rencontres in Aix in 2022 brought together 14 local authorities [1]." in said
+
+
+@pytest.mark.parametrize(("years", "said"), [((2008, 2010, 2012, 2016), True), ((2008, 2010, 2014), False)])
+def test_the_rhythm_is_said_only_when_most_gaps_are_the_same(years: tuple[int, ...], said: bool) -> None:
+    from assistant.drafting import speech_facts
+
+    rows = [{"year": y, "city": f"Ville{k}", "citations": [k + 1]} for k, y in enumerate(years)]
+    text, _ = speech_facts.context({"rows": rows, "citations": []}, outlines()["fr"]["facts"], "fr", str)
+    marks = "".join(f"[{k + 1}]" for k in range(len(years)))
+    assert (f"Elles se tiennent le plus souvent tous les 2 ans {marks}." in text) is said, text
+
+
+def test_the_bridge_to_the_subject_is_said_only_after_the_rencontres_were() -> None:
+    class Silent(Quoting):
+        def answer(self, question: str, *, quote_only: bool = False) -> Answer:
+            return replace(super().answer(question), refused=True, citations=())
+
+    request = SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="fr")
+    bridge = outlines()["fr"]["said"]["bridge"]["welcome"]
+    speech = draft_speech(Silent([], rate=1.0), request)
+    assert [s.part for s in speech.sections] == ["greeting", "opening", "wish", "thanks"]
+    passage = {"doc_id": "d", "title": "T", "source": "t.txt", "start": 0, "end": 5, "quote": "Nancy", "passage": "x"}
+    facts = {"rows": [{"year": 2008, "city": "Nancy", "citations": [1]}], "citations": [{**passage, "n": 1}]}
+    speech = draft_speech(Silent([], rate=1.0), request, facts=facts)
+    assert [s.part for s in speech.sections][2:4] == ["context", "bridge"] and bridge in speech.text

@@ -6,7 +6,8 @@ followed by the footnotes of the spans that state it:
 
 - the Rencontres: the editions in a sentence, the latest with its number and dates (in a French speech
   its theme too, in the sources' words; a French title is not read to an English or Japanese audience),
-  each edition held later than first planned, and what the sources count of an edition's participants
+  the gap between editions when most of them have the same, each edition held later than first
+  planned, and what the sources count of an edition's participants
   (in English or Japanese their machine translation, said only where it keeps every number and name,
   ``quoting.translated_quote``);
 - the commitments: which edition's declaration lists them, then its shortest item, quoted: a
@@ -15,7 +16,9 @@ followed by the footnotes of the spans that state it:
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -34,6 +37,12 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str, trans
     cited = facts.get("citations") or []
     text, citations = edition_answers.history_and_latest(rows, cited, t, language, theme=language == "fr")
     sentences = [text]
+    gaps = Counter(b["year"] - a["year"] for a, b in itertools.pairwise(rows) if b["year"] > a["year"])
+    if gaps:
+        gap, times = gaps.most_common(1)[0]
+        if times > 1 and times > sum(gaps.values()) / 2:  # most of them: "most often", not one of several
+            marks = overview.marks(sorted({n for r in rows for n in overview.place(r)}))
+            sentences.append(t["rhythm"].format(gap=gap, marks=marks))
     for row in rows:
         for conflict in row.get("conflicts", []):
             if conflict["field"] == "planned":

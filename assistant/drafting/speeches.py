@@ -3,7 +3,8 @@
 The outline of each occasion is written by people (``speech_data/outlines.json``), not invented by the
 model. Its parts are of three kinds:
 
-- *said* parts (greeting, opening, thanks) are written out in each language and assert nothing: a part
+- *said* parts (greeting, opening, the bridge from the Rencontres to the subject, the closing wish,
+  thanks) are written out in each language and assert nothing: a part
   that names a number, a date, a name or a place (``checking.claims``) is refused when the outline loads;
 - *rendered* parts (the Rencontres, the commitments) are the speaker's sentences, rendered from the fact
   base by templates (:mod:`speech_facts`), each fact footnoted; a commitment is quoted;
@@ -43,7 +44,7 @@ from assistant.types import Answer, Citation
 
 OCCASIONS = ("welcome", "council", "signing", "closing")
 TONES = ("formal", "warm")
-SAID = ("greeting", "opening", "thanks", "lead")
+SAID = ("greeting", "opening", "bridge", "wish", "thanks", "lead")
 MAX_POINTS = 4
 # Of the length asked for, at most, in the sources' words (quoted, or their translation): a quarter of a
 # speech 15 % shorter than asked. The rest is the speaker's own sentences.
@@ -188,7 +189,8 @@ def draft_speech(
         if progress:
             progress(done, steps, title)
         if question is None:
-            drafted.append(Section(part, title, _said(texts, part, request), "said"))
+            if part != "bridge" or any(d.part == "context" for d in drafted):  # a bridge from what was said
+                drafted.append(Section(part, title, _said(texts, part, request), "said"))
             continue
         rendered = None
         if part == "context" and facts and facts.get("rows"):
