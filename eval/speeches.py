@@ -65,9 +65,11 @@ def size(text: str, language: str) -> int:
 
 def unfootnoted(text: str, language: str) -> list[str]:
     """The sentences that state a number or a name and carry no footnote mark (a quote, whatever it
-    holds, is one word of its sentence)."""
+    holds, is one word of its sentence, and a quote's labelled translation one sentence with its marks)."""
+    label = message("machine_translation", language)
+    lines = [line for line in text.splitlines() if not line.startswith(label) or not _MARK.search(line)]
     found = []
-    for sentence in (s.strip() for s in _SENTENCE.findall(_MARK.sub(" [n]", _QUOTED.sub("«»", text)))):
+    for sentence in (s.strip() for s in _SENTENCE.findall(_MARK.sub(" [n]", _QUOTED.sub("«»", "\n".join(lines))))):
         if not sentence or "[n]" in sentence:
             continue
         bare = sentence.replace("[n]", "")

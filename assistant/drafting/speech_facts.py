@@ -4,12 +4,12 @@ Templates written per language (``speech_data/outlines.json``, "facts") render t
 commitments; no model writes them, so they state nothing the fact base does not hold, each fact
 followed by the footnotes of the spans that state it:
 
-- the Rencontres: the editions in a sentence, the latest with its number and dates (in a French speech
-  its theme too, in the sources' words; a French title is not read to an English or Japanese audience),
-  the gap between editions when most of them have the same, each edition held later than first
-  planned, and what the sources count of an edition's participants
-  (in English or Japanese their machine translation, said only where it keeps every number and name,
-  ``quoting.translated_quote``);
+- the Rencontres: the editions in a sentence, the latest with its number and dates, the gap between
+  editions when most of them have the same, and each edition held later than first planned; in a
+  French speech also the latest theme and what the sources count of an edition's participants, in the
+  sources' words. A French title is not read to an English or Japanese audience, and a machine
+  translation is not said as the speaker's own sentence: the small model made « 14 collectivités
+  japonaises » fourteen Japanese prefectures (都道府県), every number kept;
 - the commitments: which edition's declaration lists them, then its shortest item, quoted: a
   commitment's wording is what was committed to.
 """
@@ -19,23 +19,24 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from assistant.answer.quoting import translated_quote
 from assistant.drafting import edition_answers, editions, overview
 from assistant.types import Citation
 
+SOURCES_LANGUAGE = "fr"
 _MARK = re.compile(r"\[(\d+)\]")
 _ELIDED = re.compile(r"(\s)de ([AEIOUYÀÂÉÈÊÎÔÛaeiouyàâéèêîôû])")
 Rendered = tuple[str, dict[int, Citation]]  # a text with marks [k], and the citations k number
 
 
-def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str, translate: Callable[[str], str]) -> Rendered:
+def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Rendered:
     """The Rencontres as the fact base's rows tell them (see the module's docstring)."""
     rows = sorted(facts["rows"], key=lambda r: r["year"])
     cited = facts.get("citations") or []
-    text, citations = edition_answers.history_and_latest(rows, cited, t, language, theme=language == "fr")
+    worded = language == SOURCES_LANGUAGE  # a value in the sources' words is said in their language only
+    text, citations = edition_answers.history_and_latest(rows, cited, t, language, theme=worded)
     sentences = [text]
     gaps = Counter(b["year"] - a["year"] for a, b in itertools.pairwise(rows) if b["year"] > a["year"])
     if gaps:
@@ -51,15 +52,10 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str, trans
                     sentences.append(
                         t["planned"].format(city=row["city"], year=row["year"], planned=value["value"], marks=marks)
                     )
-        if row.get("participants"):
-            said = (
-                row["participants"] if language == "fr" else translated_quote(translate, row["participants"], language)
-            )
+        if row.get("participants") and worded:
             marks = overview.marks(row.get("stated_by", {}).get("participants") or row["citations"])
-            if said:
-                sentences.append(
-                    t["participants"].format(city=row["city"], year=row["year"], participants=said, marks=marks)
-                )
+            values = {"city": row["city"], "year": row["year"], "participants": row["participants"]}
+            sentences.append(t["participants"].format(**values, marks=marks))
     by_number = {c["n"]: c for c in cited}
     text = ("" if language == "ja" else " ").join(dict.fromkeys(sentences))
     if language == "fr":  # "de Aix-en-Provence" is said "d'Aix-en-Provence"

@@ -175,7 +175,8 @@ def draft_speech(
         answer = assistant.answer(question.asked, quote_only=True)
         if answer.refused or not answer.citations:
             return None
-        offered = speech_quotes.new_quotes(answer, [c for d in drafted if isinstance(d, _Quoted) for c in d.said])
+        taken = [c for d in drafted if isinstance(d, _Quoted) for c in d.said] + ([pledged[2]] if pledged else [])
+        offered = speech_quotes.new_quotes(answer, taken)  # the commitment quoted later is not said twice
         sizes.extend(voice.size(c.quote) for c in offered)
         said = speech_quotes.within(offered, share - lead_length, voice.size, limit=quotable)
         if said:
@@ -194,8 +195,7 @@ def draft_speech(
             continue
         rendered = None
         if part == "context" and facts and facts.get("rows"):
-            translate = partial(assistant.translate, language=language)
-            rendered = [_Rendered(part, title, *speech_facts.context(facts, texts["facts"], language, translate))]
+            rendered = [_Rendered(part, title, *speech_facts.context(facts, texts["facts"], language))]
         elif part == "commitment" and pledged:
             lead, numbered, item = pledged
             left -= voice.say([item])
