@@ -498,7 +498,8 @@ def test_a_brief_in_english_or_japanese_asks_the_french_questions_and_labels_the
     assert shown, "the fake sources answer some of the questions"
     for item in shown:
         assert item["question"] in [*japanese["sections"].values(), *japanese["faq"]]
-        assert item["text"].startswith(message("quoted", "ja"))
+        label = message("quoted", "ja")
+        assert item["text"].startswith(label) or f"\n\n{label}" in item["text"]  # after a summary, if any
         assert message("quoted", "fr") not in item["text"]
     assert set(built["gaps"]) <= {*japanese["sections"].values(), *japanese["faq"]}
 
@@ -558,3 +559,20 @@ def test_preparing_the_three_briefs_asks_each_question_once_and_keeps_them(
     calls = len(assistant.chat_model.calls)  # type: ignore[union-attr]
     assert brief(assistant, "ja")["generation"] == assistant.catalog.generation
     assert len(assistant.chat_model.calls) == calls  # type: ignore[union-attr]  # read, not built
+
+
+def test_the_brief_opens_with_a_summary_rendered_from_the_fact_base(assistant: Assistant) -> None:
+    built = brief(assistant, "fr")
+    about = built["sections"][0]
+    assert about["part"] == "about"
+    summary = about["text"].split("\n\n")[0]
+    years = sorted({r["year"] for r in built["timeline"]})
+    latest = max(built["timeline"], key=lambda r: r["year"])
+    assert summary.startswith(
+        f"Les sources relatent {len(years)} éditions des Rencontres depuis {years[0]}, "
+        f"la dernière à {latest['city']} en {latest['year']} ["
+    )
+    quotes = {c["n"]: c["quote"] for c in built["citations"]}
+    marked = [int(n) for n in re.findall(r"\[(\d+)\]", summary)]
+    assert marked and all(n in about["citations"] for n in marked)
+    assert any(latest["city"] in quotes[n] for n in marked)  # the latest edition's city, in what it cites

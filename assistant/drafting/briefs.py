@@ -6,10 +6,11 @@ Every item is cited, as an answer is:
   quoted, since their wording is the commitment, under a sentence that says which declaration;
 - the organisations are those the sources name in a role (:mod:`organisations`, from the fact base),
   each footnoted, then the documents' publishers;
-- "what they are" is a question of ``brief_data`` put to
-  the evidence-first engine, in French whatever the brief's language; the brief says the sentences the
-  model chose, verbatim and footnoted, as a speech does (``quote_only``), and in English or Japanese
-  their labelled machine translation;
+- "what they are" opens with a summary rendered from the fact base (how many editions since when, the
+  latest, their usual rhythm, how many commitments a declaration lists), then is a question of
+  ``brief_data`` put to the evidence-first engine, in French whatever the brief's language; the brief
+  says the sentences the model chose, verbatim and footnoted, as a speech does (``quote_only``), and in
+  English or Japanese their labelled machine translation;
 - the timeline is extracted and checked by :mod:`assistant.drafting.timeline`; where sources differ, the row says so;
 - the links are the web addresses the documents write, each cited to its sentence;
 - the editions in a few words, their rhythm and the next one are rendered from the timeline's checked
@@ -39,7 +40,7 @@ from typing import Any, Protocol
 
 from assistant.answer.citations import citations_json
 from assistant.answer.quoting import quoted_block
-from assistant.drafting import editions, overview
+from assistant.drafting import edition_answers, editions, overview
 from assistant.errors import AssistantError
 from assistant.ingest.catalog import IndexCatalog
 from assistant.text.language import message
@@ -48,7 +49,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 12  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 13  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -229,6 +230,7 @@ def build_brief(
         {"part": "commitments", "title": said["titles"]["commitments"], **pledged},
         {"part": "organisations", "title": said["titles"]["organisations"], **named},
     ]
+    _summarised(sections, _summary(rows, known.get("commitments", []), cited, notes, said, language), said)
     facts = overview.render(rows, said, date.today().year)
     if "history" in facts:
         sections.append({"part": "history", "title": said["titles"]["history"], **facts["history"]})
@@ -337,6 +339,50 @@ def _commitments(
         blocks.append(quoted_block(lead, quotes, marks, language, translate, to_english=to_english))
         numbers += [*intro, *marks]
     return {"text": "\n\n".join(blocks), "citations": list(dict.fromkeys(numbers)), "mode": "rendered"}
+
+
+def _summary(
+    rows: list[dict[str, Any]],
+    pledged: list[dict[str, Any]],
+    cited: list[Citation],
+    notes: Footnotes,
+    said: dict[str, Any],
+    language: str,
+) -> dict[str, Any] | None:
+    """The Rencontres in a few sentences rendered from the fact base: how many editions since when and
+    the latest, their usual rhythm, how many commitments a declaration lists; None without editions."""
+    if not rows:
+        return None
+    t = said["facts"]
+    years = sorted({r["year"] for r in rows})
+    latest = max(rows, key=lambda r: r["year"])
+    marks = overview.place(latest)
+    latest_said = {"city": latest["city"], "year": latest["year"], "marks": overview.marks(marks)}
+    sentences = [t["summary"].format(n=len(years), first=years[0], **latest_said)]
+    gap = overview.usual_gap(rows)
+    if gap:
+        sentences.append(t["summary_rhythm"].format(gap=gap))
+    numbers = list(marks)
+    for declaration in [d for d in pledged if d.get("edition") and d.get("items")][:1]:
+        listed = [notes.add(cited[n - 1]) for item in declaration["items"] for n in item["citations"][:1]]
+        edition = declaration["edition"]
+        suffix = edition_answers.ordinal_suffix(edition, language)
+        n, listed_marks = len(declaration["items"]), overview.marks(listed)
+        sentences.append(t["summary_commitments"].format(edition=edition, suffix=suffix, n=n, marks=listed_marks))
+        numbers += listed
+    return {"text": ("" if language == "ja" else " ").join(sentences), "citations": numbers}
+
+
+def _summarised(sections: list[dict[str, Any]], summary: dict[str, Any] | None, said: dict[str, Any]) -> None:
+    """The summary first in the section on what the Rencontres are, before the sentences the engine chose."""
+    if summary is None:
+        return
+    about = next((s for s in sections if s["part"] == "about"), None)
+    if about is None:
+        sections.insert(0, {"part": "about", "title": said["titles"]["about"], "mode": "rendered", **summary})
+        return
+    about["text"] = f"{summary['text']}\n\n{about['text']}"
+    about["citations"] = list(dict.fromkeys([*summary["citations"], *about["citations"]]))
 
 
 def _organisations(

@@ -55,6 +55,17 @@ def place(row: Row) -> list[int]:
     return row.get("stated_by", {}).get("place") or row["citations"]
 
 
+def usual_gap(rows: Sequence[Row]) -> int | None:
+    """The gap in years between consecutive editions that most of the gaps are, if one is; else None
+    ("most often every two years" is said of 2, 2, 2, 4, not of 2, 4)."""
+    years = sorted({r["year"] for r in rows})
+    gaps = Counter(b - a for a, b in itertools.pairwise(years))
+    if not gaps:
+        return None
+    gap, times = gaps.most_common(1)[0]
+    return gap if times > 1 and times > sum(gaps.values()) / 2 else None
+
+
 def _cited(text: str, rows: Sequence[Row]) -> dict[str, Any]:
     return {"text": text, "citations": sorted({n for r in rows for n in r["citations"]})}
 

@@ -16,9 +16,7 @@ followed by the footnotes of the spans that state it:
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,12 +36,10 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
     worded = language == SOURCES_LANGUAGE  # a value in the sources' words is said in their language only
     text, citations = edition_answers.history_and_latest(rows, cited, t, language, theme=worded)
     sentences = [text]
-    gaps = Counter(b["year"] - a["year"] for a, b in itertools.pairwise(rows) if b["year"] > a["year"])
-    if gaps:
-        gap, times = gaps.most_common(1)[0]
-        if times > 1 and times > sum(gaps.values()) / 2:  # most of them: "most often", not one of several
-            marks = overview.marks(sorted({n for r in rows for n in overview.place(r)}))
-            sentences.append(t["rhythm"].format(gap=gap, marks=marks))
+    gap = overview.usual_gap(rows)
+    if gap:
+        years = sorted({n for r in rows for n in overview.place(r)})  # the spans that state each year
+        sentences.append(t["rhythm"].format(gap=gap, marks=overview.marks(years)))
     for row in rows:
         for conflict in row.get("conflicts", []):
             if conflict["field"] == "planned":
