@@ -235,7 +235,7 @@ def test_room_left_by_a_part_without_answer_goes_to_quotes_that_had_none_and_num
     assert re.findall(r"\[(\d+)\]", asked.text.splitlines()[-1]) == [str(c.n) for c in speech.citations]
 
 
-def test_a_translation_that_changes_a_number_is_not_read_out() -> None:
+def test_a_quote_whose_translation_changes_a_number_is_neither_read_out_nor_shown() -> None:
     class Misreading(Quoting):
         def translate(self, text: str, language: str) -> str:
             self.translated.append(text)
@@ -247,8 +247,9 @@ def test_a_translation_that_changes_a_number_is_not_read_out() -> None:
     )
     label = message("machine_translation", "en")
     (translated,) = [line for line in speech.text.splitlines() if line.startswith(label)]
-    assert "2021" not in speech.text and "[1]" not in translated  # the 2022 quote stays in French only
-    assert translated.endswith("« Elles ont réuni des collectivités. » [2]")  # the faithful one is read out
+    assert "2021" not in speech.text and "2022" not in speech.text  # not read out, not shown in French
+    assert translated.endswith("« Elles ont réuni des collectivités. » [1]")  # the faithful one is read out
+    assert len(speech.citations) == 1
 
 
 class OneEach(Quoting):
@@ -293,7 +294,7 @@ def test_questions_are_asked_until_the_quotes_fill_their_share(words: int) -> No
 
 
 def test_a_quote_two_parts_were_offered_is_said_once_when_room_is_left_at_the_end() -> None:
-    short = "Les jeunes des deux pays se sont rencontrés."
+    short = "Les jeunes des villes jumelles se sont rencontrés."  # no number: the fake translation drops words
     long = " ".join(["initiative"] * 39) + "."
 
     class Overlapping(Quoting):  # the first part's second quote is also the answer to every later question
@@ -463,3 +464,10 @@ def test_the_commitment_the_speech_quotes_is_not_said_before_it_as_a_point() -> 
     assert speech.text.count(item) == 1 and "Les jeunes des deux pays" in speech.text
     (part,) = [s for s in speech.sections if s.part == "commitment"]
     assert item in part.text
+
+
+def test_a_heading_or_a_title_is_never_said() -> None:
+    heading = "Atelier 3 : Les collectivités locales acteurs de l'environnement"
+    engine = Quoting([heading, "Les jeunes des villes jumelles se sont rencontrés."], rate=1.0)
+    speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="fr"))
+    assert "Atelier 3" not in speech.text and "Les jeunes des villes jumelles" in speech.text

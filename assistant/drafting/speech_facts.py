@@ -10,8 +10,9 @@ followed by the footnotes of the spans that state it:
   sources' words. A French title is not read to an English or Japanese audience, and a machine
   translation is not said as the speaker's own sentence: the small model made « 14 collectivités
   japonaises » fourteen Japanese prefectures (都道府県), every number kept;
-- the commitments: which edition's declaration lists them, then its shortest item, quoted: a
-  commitment's wording is what was committed to.
+- the commitments: which edition's declaration lists them, then one item, quoted (the shortest; in
+  English or Japanese the shortest of two whose translation is faithful): a commitment's wording is what
+  was committed to.
 """
 
 from __future__ import annotations
@@ -64,22 +65,20 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
 
 def pledged(
     facts: Mapping[str, Any], t: Mapping[str, str], language: str
-) -> tuple[str, dict[int, Citation], Citation] | None:
+) -> tuple[str, dict[int, Citation], list[Citation]] | None:
     """The fact base's first declaration that lists commitments: of which edition (as its title states
-    the number), in a sentence footnoted to its introduction, and its shortest item; None if the fact
-    base holds none."""
+    the number), in a sentence footnoted to its introduction (with the citations its marks number), and
+    its items, shortest first; None if the fact base holds none."""
     by_number = {c["n"]: c for c in facts.get("citations") or []}
     declarations = [d for d in facts.get("commitments") or [] if any(i["citations"][:1] for i in d.get("items", []))]
     if not declarations:
         return None
     declaration = declarations[0]
-    item = min((i for i in declaration["items"] if i["citations"]), key=lambda i: len(i["text"].split()))
+    items = sorted((i for i in declaration["items"] if i["citations"][:1]), key=lambda i: len(i["text"].split()))
+    quoted = [editions.citation(by_number[i["citations"][0]]) for i in items if i["citations"][0] in by_number]
     intro = [n for n in declaration["introduction"] if n in by_number]
-    if item["citations"][0] not in by_number:
-        return None
-    numbered = {n: editions.citation(by_number[n]) for n in [*intro, item["citations"][0]]}
     edition = declaration.get("edition")
     suffix = edition_answers.ordinal_suffix(edition, language) if edition else ""
     template = t["pledged"] if edition else t["pledged_undated"]
     lead = template.format(edition=edition, suffix=suffix, marks=overview.marks(intro))
-    return lead, numbered, numbered[item["citations"][0]]
+    return (lead, {n: editions.citation(by_number[n]) for n in intro}, quoted) if quoted else None

@@ -3,11 +3,14 @@ introduces, each sentence once, none that cannot be read out."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from assistant.text.chunking import introduces
 from assistant.text.numbers import URL
 from assistant.types import Answer, Citation
+
+_ENDS = re.compile(r"[.!?。！？:：…][\s»”\"'’)）」』]*$")  # how a sentence, or an introduction, ends
 
 
 def within(
@@ -45,12 +48,14 @@ def units(quotes: list[Citation]) -> list[list[Citation]]:
 
 
 def new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
-    """The answer's quotes the speech has not said yet and that can be said aloud (no web address, no ©
-    credit line: not a photo's caption). A quote holds words: ``citations.cite`` makes no other."""
+    """The answer's quotes the speech has not said yet and that can be said aloud: a sentence (it ends as
+    one does, or introduces what follows), not a heading, a title or a fragment ("Atelier 3 : Les
+    collectivités locales acteurs de l'environnement"); no web address, no © credit line (a photo's
+    caption). A quote holds words: ``citations.cite`` makes no other."""
     said = {said_as(c) for c in taken}
     new: list[Citation] = []
     for c in answer.citations:
-        if said_as(c) in said or URL.search(c.quote) or "©" in c.quote:
+        if said_as(c) in said or URL.search(c.quote) or "©" in c.quote or not _ENDS.search(c.quote):
             continue
         said.add(said_as(c))
         new.append(c)

@@ -163,7 +163,7 @@ def draft_speech(
         else None
     )
     # What quotes may still fill, the commitment's quote set aside: the rest is the speaker's sentences.
-    quotable = QUOTED_SHARE * wanted - (voice.size(pledged[2].quote) if pledged else 0.0)
+    quotable = QUOTED_SHARE * wanted - (voice.size(pledged[2][0].quote) if pledged else 0.0)
     sizes: list[float] = []  # of the quotes offered so far: once even the shortest has no room, none is asked
 
     def full() -> bool:
@@ -175,13 +175,14 @@ def draft_speech(
         answer = assistant.answer(question.asked, quote_only=True)
         if answer.refused or not answer.citations:
             return None
-        taken = [c for d in drafted if isinstance(d, _Quoted) for c in d.said] + ([pledged[2]] if pledged else [])
-        offered = speech_quotes.new_quotes(answer, taken)  # the commitment quoted later is not said twice
+        taken = [c for d in drafted if isinstance(d, _Quoted) for c in d.said] + (pledged[2] if pledged else [])
+        offered = speech_quotes.new_quotes(answer, taken)  # a commitment quoted later is not said before
         sizes.extend(voice.size(c.quote) for c in offered)
         said = speech_quotes.within(offered, share - lead_length, voice.size, limit=quotable)
         if said:
             spoken = voice.say(said)
-            left = max(0.0, left - lead_length - spoken)
+            said = [c for c in said if voice.readable(c)]  # a translation withheld: not said, not shown
+            left = max(0.0, left - (lead_length if said else 0) - spoken)
             quotable -= spoken
         return _Quoted(part, texts["titles"][part], answer.mode, question.shown, offered, said)
 
@@ -197,9 +198,16 @@ def draft_speech(
         if part == "context" and facts and facts.get("rows"):
             rendered = [_Rendered(part, title, *speech_facts.context(facts, texts["facts"], language))]
         elif part == "commitment" and pledged:
-            lead, numbered, item = pledged
-            left -= voice.say([item])
-            rendered = [_Rendered(part, title, lead, numbered), _Quoted(part, title, "quoted", "", [item], [item])]
+            lead, numbered, items = pledged
+            for item in items[:2]:  # in English or Japanese, the next if a translation is withheld
+                spoken = voice.say([item])
+                if voice.readable(item):
+                    left -= spoken
+                    rendered = [
+                        _Rendered(part, title, lead, numbered),
+                        _Quoted(part, title, "quoted", "", [item], [item]),
+                    ]
+                    break
         if rendered:
             drafted += rendered
             left = max(0.0, left - _length(rendered[0].text, unit))
@@ -231,6 +239,8 @@ def draft_speech(
             if speech_quotes.said_as(c) in said or introduces(c.quote) or voice.size(c.quote) > min(left, quotable):
                 continue
             spoken = voice.say([c])
+            if not voice.readable(c):
+                continue
             left, quotable = max(0.0, left - spoken), quotable - spoken
             d.said.append(c)
             said.add(speech_quotes.said_as(c))
@@ -279,6 +289,10 @@ class _Voice:
         self.translations: dict[tuple[str, int], str] = {}
         self._words = self._said = 0
 
+    def readable(self, quote: Citation) -> bool:
+        """Whether ``quote`` can be read out: in French as it is, else if its translation was kept."""
+        return self.language == "fr" or bool(self.translations.get((quote.doc_id, quote.start)))
+
     def size(self, quote: str) -> float:
         return _length(quote, "words") * self.per_word
 
@@ -288,6 +302,9 @@ class _Voice:
             return sum(_length(c.quote, self._unit) for c in quotes)
         said = 0
         for c in quotes:
+            if (c.doc_id, c.start) in self.translations:  # tried once: kept or withheld, not asked again
+                said += _length(self.translations[(c.doc_id, c.start)], self._unit)
+                continue
             translation = translated_quote(
                 partial(self._assistant.translate, language=self.language),
                 quoted_text(c.quote),
