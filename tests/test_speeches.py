@@ -471,3 +471,13 @@ def test_a_heading_or_a_title_is_never_said() -> None:
     engine = Quoting([heading, "Les jeunes des villes jumelles se sont rencontrés."], rate=1.0)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="fr"))
     assert "Atelier 3" not in speech.text and "Les jeunes des villes jumelles" in speech.text
+
+
+def test_no_question_is_asked_once_the_time_for_asking_is_spent(assistant: Assistant) -> None:
+    _, _, cited = kept_citations(assistant, (7,))
+    facts = {"rows": [{"year": 2008, "city": "Nancy", "citations": [7]}], "citations": cited}
+    request = SpeechRequest(PURPOSE, occasion="council", minutes=2, language="fr")
+    speech = draft_speech(assistant, request, facts=facts, seconds=0.0)
+    assert not assistant.chat_model.calls  # type: ignore[union-attr]
+    assert [s.part for s in speech.sections if s.mode != "said"] == ["context"]  # what the facts say
+    assert draft_speech(assistant, request, facts=facts).sections != speech.sections  # with time, it asks

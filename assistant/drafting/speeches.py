@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, partial
@@ -49,6 +50,9 @@ MAX_POINTS = 4
 # Of the length asked for, at most, in the sources' words (quoted, or their translation): a quarter of a
 # speech 15 % shorter than asked. The rest is the speaker's own sentences.
 QUOTED_SHARE = 0.25 * 0.85
+# No question is put to the engine after this many seconds of drafting: a question and its quotes'
+# translations take 15 to 30 s on two cores, and a speech is ready within a minute.
+ASKING_SECONDS = 30.0
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|「[^」]*」")
 ANSWER_WORDS = 45  # about what one checked answer holds; sets how many points a length asks for
 
@@ -124,16 +128,19 @@ def draft_speech(
     progress: SpeechProgress | None = None,
     *,
     facts: Mapping[str, Any] | None = None,
+    seconds: float = ASKING_SECONDS,
 ) -> Speech:
     """Draft a speech: each said part as written, each asked part answered and checked by the engine.
 
     Given the fact base (``briefs.kept_facts``: its checked rows, commitments and their citations), the
     part on the Rencontres says their editions in sentences rendered from the rows, and the part on
-    commitments says which declaration lists how many, then one of them quoted, each footnoted, instead
-    of asking the engine. Quotes fill at most ``QUOTED_SHARE`` of the length asked for.
+    commitments says which edition's declaration lists them, then one of them quoted, each footnoted,
+    instead of asking the engine. Quotes fill at most ``QUOTED_SHARE`` of the length asked for, and no
+    question is asked after ``seconds`` of drafting.
 
     Long: the parts in the outline's order share one length budget, then the spare questions and the
     room left at the end; splitting them would pass the budget around as state."""
+    started = time.perf_counter()
     request = _checked(request)
     language = request.language
     data = outlines()
@@ -167,7 +174,9 @@ def draft_speech(
     sizes: list[float] = []  # of the quotes offered so far: once even the shortest has no room, none is asked
 
     def full() -> bool:
-        return quotable <= 0 or quotable < min(sizes, default=0.0)
+        """Whether asking more would only cost time: the quotes fill their share, or time is up."""
+        late = time.perf_counter() - started > seconds
+        return late or quotable <= 0 or quotable < min(sizes, default=0.0)
 
     def ask(part: str, question: _Question, share: float) -> _Quoted | None:
         """The part's quotes that fit ``share`` (translated), or None when the sources do not answer."""
@@ -215,7 +224,7 @@ def draft_speech(
             asked -= 1
             continue
         share, asked = left / max(asked, 1), asked - 1
-        if full():  # the speech quotes as much as it may: asking more would only cost time
+        if full():
             continue
         quoted = ask(part, question, share)
         if quoted is None:
