@@ -410,7 +410,8 @@ def test_the_rencontres_part_says_what_the_fact_base_holds_and_reads_no_french_t
     planned = {"field": "planned", "values": [{"value": 2020, "citations": [8]}]}
     aix = {"year": 2022, "city": "Aix-en-Provence", "edition": 7, "theme": "Le monde d'après", "citations": [7]}
     aix |= {"participants": "14 collectivités japonaises", "conflicts": [planned], "stated_by": {"participants": [9]}}
-    facts = {"rows": [{"year": 2008, "city": "Nancy", "citations": [7]}, aix], "citations": cited}
+    rows = [{"year": 2008, "city": "Nancy", "citations": [7]}, aix]
+    facts = {"rows": rows, "organisations": [{"name": "Cités Unies France", "citations": [9]}], "citations": cited}
     texts = {}
     for language in ("fr", "en"):
         request = SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language=language)
@@ -421,6 +422,7 @@ def test_the_rencontres_part_says_what_the_fact_base_holds_and_reads_no_french_t
     assert "« Le monde d'après »" in texts["fr"] and "monde" not in texts["en"]
     assert "The Aix-en-Provence edition, held in 2022, was first planned for 2020 [2]." in texts["en"]
     assert "14" not in texts["en"]  # no machine translation said as the speaker's own sentence
+    assert "Among their organisers and partners, the sources name Cités Unies France [3]." in texts["en"]
 
 
 @pytest.mark.parametrize(("years", "said"), [((2008, 2010, 2012, 2016), True), ((2008, 2010, 2014), False)])

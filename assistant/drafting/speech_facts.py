@@ -5,8 +5,9 @@ commitments; no model writes them, so they state nothing the fact base does not 
 followed by the footnotes of the spans that state it:
 
 - the Rencontres: the editions in a sentence, the latest with its number and dates, the gap between
-  editions when most of them have the same, and each edition held later than first planned; in a
-  French speech also the latest theme and what the sources count of an edition's participants, in the
+  editions when most of them have the same, each edition held later than first planned, and the
+  organisations the sources name in a role (:mod:`organisations`); in a French speech also the
+  latest theme and what the sources count of an edition's participants, in the
   sources' words. A French title is not read to an English or Japanese audience, and a machine
   translation is not said as the speaker's own sentence: the small model made « 14 collectivités
   japonaises » fourteen Japanese prefectures (都道府県), every number kept;
@@ -53,6 +54,9 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
             marks = overview.marks(row.get("stated_by", {}).get("participants") or row["citations"])
             values = {"city": row["city"], "year": row["year"], "participants": row["participants"]}
             sentences.append(t["participants"].format(**values, marks=marks))
+    named = [f"{o['name']} {overview.marks(o['citations'])}" for o in facts.get("organisations") or []]
+    if named:
+        sentences.append(t["partners"].format(items=overview.joined(named, t)))
     by_number = {c["n"]: c for c in cited}
     text = ("" if language == "ja" else " ").join(dict.fromkeys(sentences))
     if language == "fr":  # "de Aix-en-Provence" is said "d'Aix-en-Provence"
