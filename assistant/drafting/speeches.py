@@ -52,7 +52,7 @@ MAX_POINTS = 4
 QUOTED_SHARE = 0.25 * 0.85
 # No question is put to the engine after this many seconds of drafting: a question and its quotes'
 # translations take 15 to 30 s on two cores, and a speech is ready within a minute.
-ASKING_SECONDS = 30.0
+ASKING_SECONDS = 25.0
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|「[^」]*」")
 ANSWER_WORDS = 45  # about what one checked answer holds; sets how many points a length asks for
 
