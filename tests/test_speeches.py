@@ -241,14 +241,14 @@ def test_a_quote_whose_translation_changes_a_number_is_neither_read_out_nor_show
             self.translated.append(text)
             return text.replace("2022", "2021")  # the small model wrote "2021年" for a 2022 edition
 
-    quotes = ["Les 7es Rencontres se sont tenues à Aix-en-Provence en 2022.", "Elles ont réuni des collectivités."]
+    quotes = ["Les 7es Rencontres se sont tenues à Aix-en-Provence en 2022.", "Les délégations ont réuni des collectivités."]
     speech = draft_speech(
         Misreading(quotes, rate=1.0), SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="en")
     )
     label = message("machine_translation", "en")
     (translated,) = [line for line in speech.text.splitlines() if line.startswith(label)]
     assert "2021" not in speech.text and "2022" not in speech.text  # not read out, not shown in French
-    assert translated.endswith("« Elles ont réuni des collectivités. » [1]")  # the faithful one is read out
+    assert translated.endswith("« Les délégations ont réuni des collectivités. » [1]")  # the faithful one is read out
     assert len(speech.citations) == 1
 
 
@@ -468,11 +468,13 @@ def test_the_commitment_the_speech_quotes_is_not_said_before_it_as_a_point() -> 
     assert item in part.text
 
 
-def test_a_heading_or_a_title_is_never_said() -> None:
+def test_a_heading_a_title_or_a_sentence_about_the_one_before_is_never_said() -> None:
     heading = "Atelier 3 : Les collectivités locales acteurs de l'environnement"
-    engine = Quoting([heading, "Les jeunes des villes jumelles se sont rencontrés."], rate=1.0)
+    after = "Elle s'efforcera aussi de partager ses savoirs."
+    engine = Quoting([heading, after, "Les jeunes des villes jumelles se sont rencontrés."], rate=1.0)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="fr"))
-    assert "Atelier 3" not in speech.text and "Les jeunes des villes jumelles" in speech.text
+    assert "Atelier 3" not in speech.text and "Elle s'efforcera" not in speech.text
+    assert "Les jeunes des villes jumelles" in speech.text
 
 
 def test_no_question_is_asked_once_the_time_for_asking_is_spent(assistant: Assistant) -> None:

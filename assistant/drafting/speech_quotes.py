@@ -10,6 +10,11 @@ from assistant.text.chunking import introduces
 from assistant.text.numbers import URL
 from assistant.types import Answer, Citation
 
+# A sentence that opens on a pronoun or a demonstrative speaks of the one before it in its document.
+_ANAPHORA = re.compile(
+    r"(?:il|elle|ils|elles|ce|cet|cette|ces|celui-ci|celle-ci|ceux-ci|celles-ci|it|he|she|they|this|these|those)\b",
+    re.IGNORECASE,
+)
 _ENDS = re.compile(r"[.!?。！？:：…][\s»”\"'’)）」』]*$")  # how a sentence, or an introduction, ends
 
 
@@ -50,12 +55,15 @@ def units(quotes: list[Citation]) -> list[list[Citation]]:
 def new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
     """The answer's quotes the speech has not said yet and that can be said aloud: a sentence (it ends as
     one does, or introduces what follows), not a heading, a title or a fragment ("Atelier 3 : Les
-    collectivités locales acteurs de l'environnement"); no web address, no © credit line (a photo's
-    caption). A quote holds words: ``citations.cite`` makes no other."""
+    collectivités locales acteurs de l'environnement"), nor one that speaks of the sentence before it
+    ("Elle s'efforcera aussi…", "These…"); no web address, no © credit line (a photo's caption). A quote
+    holds words: ``citations.cite`` makes no other."""
     said = {said_as(c) for c in taken}
     new: list[Citation] = []
     for c in answer.citations:
         if said_as(c) in said or URL.search(c.quote) or "©" in c.quote or not _ENDS.search(c.quote):
+            continue
+        if _ANAPHORA.match(c.quote.strip()):  # "Elle s'efforcera aussi…": of what came before, unsaid
             continue
         said.add(said_as(c))
         new.append(c)
