@@ -241,7 +241,10 @@ def test_a_quote_whose_translation_changes_a_number_is_neither_read_out_nor_show
             self.translated.append(text)
             return text.replace("2022", "2021")  # the small model wrote "2021年" for a 2022 edition
 
-    quotes = ["Les 7es Rencontres se sont tenues à Aix-en-Provence en 2022.", "Les délégations ont réuni des collectivités."]
+    quotes = [
+        "Les 7es Rencontres se sont tenues à Aix-en-Provence en 2022.",
+        "Les délégations ont réuni des collectivités.",
+    ]
     speech = draft_speech(
         Misreading(quotes, rate=1.0), SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="en")
     )
@@ -485,3 +488,10 @@ def test_no_question_is_asked_once_the_time_for_asking_is_spent(assistant: Assis
     assert not assistant.chat_model.calls  # type: ignore[union-attr]
     assert [s.part for s in speech.sections if s.mode != "said"] == ["context"]  # what the facts say
     assert draft_speech(assistant, request, facts=facts).sections != speech.sections  # with time, it asks
+
+
+def test_a_subject_the_speech_says_nothing_of_is_listed_as_not_covered() -> None:
+    engine = Quoting(["Elle s'efforcera aussi de partager ses savoirs."], rate=1.0)  # nothing to say alone
+    speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="fr"))
+    assert not [s for s in speech.sections if s.part == "points"]
+    assert speech.gaps[0] == outlines()["fr"]["asked"]["points"][0].format(purpose=PURPOSE)
