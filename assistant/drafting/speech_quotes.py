@@ -1,11 +1,15 @@
-"""Which of the engine's quotes a speech says: those that fit, an introduction only with what it
-introduces, each sentence once, none that cannot be read out."""
+"""Which of the engine's quotes a speech says, and how they sound: those that fit, an introduction only
+with what it introduces, each sentence once, none that cannot be read out; in English or Japanese their
+checked machine translation (:class:`Voice`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Protocol
 
+from assistant.answer.quoting import quoted_text, translated_quote
 from assistant.text.chunking import introduces
 from assistant.text.numbers import URL
 from assistant.types import Answer, Citation
@@ -73,3 +77,55 @@ def new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
 def said_as(c: Citation) -> str:
     """A quote as it sounds: one sentence two documents hold (a declaration and its report) is said once."""
     return " ".join(c.quote.split()).casefold()
+
+
+class Translates(Protocol):
+    def translate(self, text: str, language: str) -> str: ...
+
+
+class Voice:
+    """What a quote will be when said: in English or Japanese its machine translation, once per quote
+    (given a list at once, the small model dropped lines), and how long, in the speech's unit."""
+
+    def __init__(self, assistant: Translates, language: str, unit: str) -> None:
+        self._assistant, self.language, self._unit = assistant, language, unit
+        self.per_word = 2.5 if unit == "characters" else 1.0  # then as measured on this speech
+        self.translations: dict[tuple[str, int], str] = {}
+        self._words = self._said = 0
+
+    def readable(self, quote: Citation) -> bool:
+        """Whether ``quote`` can be read out: in French as it is, else if its translation was kept."""
+        return self.language == "fr" or bool(self.translations.get((quote.doc_id, quote.start)))
+
+    def size(self, quote: str) -> float:
+        return length(quote, "words") * self.per_word
+
+    def say(self, quotes: Sequence[Citation]) -> int:
+        """Translate ``quotes`` (in English or Japanese) and return how long they are when said."""
+        if self.language == "fr":
+            return sum(length(c.quote, self._unit) for c in quotes)
+        said = 0
+        for c in quotes:
+            if (c.doc_id, c.start) in self.translations:  # tried once: kept or withheld, not asked again
+                said += length(self.translations[(c.doc_id, c.start)], self._unit)
+                continue
+            translation = translated_quote(
+                partial(self._assistant.translate, language=self.language),
+                quoted_text(c.quote),
+                self.language,
+                to_english=partial(self._assistant.translate, language="en"),
+            )
+            self.translations[(c.doc_id, c.start)] = translation
+            if translation:
+                said += length(translation, self._unit)
+                self._words += length(c.quote, "words")
+        self._said += said
+        if self._words and self._said:
+            self.per_word = self._said / self._words
+        return said
+
+
+def length(text: str, unit: str) -> int:
+    """Words, or characters without spaces (Japanese), footnote marks aside."""
+    plain = re.sub(r"\[\d+\]", "", text)
+    return len("".join(plain.split())) if unit == "characters" else len(plain.split())

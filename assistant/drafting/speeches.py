@@ -29,14 +29,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import cache, partial
+from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
 from assistant.answer.checking import claims
-from assistant.answer.quoting import quoted_text, translated_quote, translation_line
+from assistant.answer.quoting import quoted_text, translation_line
 from assistant.drafting import overview, speech_facts, speech_quotes
 from assistant.errors import AssistantError
 from assistant.text.chunking import introduces
@@ -148,9 +148,9 @@ def draft_speech(
     rate = data["rates"][request.language]
     unit = rate["unit"]
     leads = texts["said"]["lead"]  # one per asked part, said before its first quotes only
-    lead_length = max(_length(lead, unit) for lead in leads.values())
+    lead_length = max(speech_quotes.length(lead, unit) for lead in leads.values())
     parts, spare = _parts(data["occasions"][request.occasion], data, request, rate)
-    said_length = sum(_length(_said(texts, part, request), unit) for part, q in parts if q is None)
+    said_length = sum(speech_quotes.length(_said(texts, part, request), unit) for part, q in parts if q is None)
     # Each asked part says the quotes that fit in its share of what is left of the length asked for (its
     # first quote always), so a part that says less leaves more to the next. In English or Japanese a
     # quote is sized as its translation will be: at first 2.5 characters a French word in Japanese, then
@@ -161,7 +161,7 @@ def draft_speech(
     left = max(0.0, wanted - said_length)
     asked = sum(1 for _, q in parts if q is not None)
     steps = len(parts) + len(spare)
-    voice = _Voice(assistant, request.language, unit)
+    voice = speech_quotes.Voice(assistant, request.language, unit)
     drafted: list[Section | _Quoted | _Rendered] = []
     gaps: list[str] = []
     pledged = (
@@ -219,8 +219,9 @@ def draft_speech(
                     break
         if rendered:
             drafted += rendered
-            left = max(0.0, left - _length(rendered[0].text, unit))
-            quotable -= sum(_length(q, unit) for q in _QUOTED.findall(rendered[0].text))  # a theme, as worded
+            left = max(0.0, left - speech_quotes.length(rendered[0].text, unit))
+            worded = _QUOTED.findall(rendered[0].text)  # a theme, in the sources' words
+            quotable -= sum(speech_quotes.length(q, unit) for q in worded)
             asked -= 1
             continue
         share, asked = left / max(asked, 1), asked - 1
@@ -259,7 +260,7 @@ def draft_speech(
     if progress:
         progress(steps, steps, "")
     sections, citations = _numbered(drafted, leads, voice)
-    length = sum(_length(_spoken(s.text, request.language), unit) for s in sections)
+    length = sum(speech_quotes.length(_spoken(s.text, request.language), unit) for s in sections)
     return Speech(request, sections, citations, tuple(gaps), length, unit, rate["per_minute"])
 
 
@@ -291,50 +292,8 @@ class _Quoted:
     said: list[Citation]
 
 
-class _Voice:
-    """What a quote will be when said: in English or Japanese its machine translation, once per quote
-    (given a list at once, the small model dropped lines), and how long, in the speech's unit."""
-
-    def __init__(self, assistant: Answers, language: str, unit: str) -> None:
-        self._assistant, self.language, self._unit = assistant, language, unit
-        self.per_word = 2.5 if unit == "characters" else 1.0  # then as measured on this speech
-        self.translations: dict[tuple[str, int], str] = {}
-        self._words = self._said = 0
-
-    def readable(self, quote: Citation) -> bool:
-        """Whether ``quote`` can be read out: in French as it is, else if its translation was kept."""
-        return self.language == "fr" or bool(self.translations.get((quote.doc_id, quote.start)))
-
-    def size(self, quote: str) -> float:
-        return _length(quote, "words") * self.per_word
-
-    def say(self, quotes: Sequence[Citation]) -> int:
-        """Translate ``quotes`` (in English or Japanese) and return how long they are when said."""
-        if self.language == "fr":
-            return sum(_length(c.quote, self._unit) for c in quotes)
-        said = 0
-        for c in quotes:
-            if (c.doc_id, c.start) in self.translations:  # tried once: kept or withheld, not asked again
-                said += _length(self.translations[(c.doc_id, c.start)], self._unit)
-                continue
-            translation = translated_quote(
-                partial(self._assistant.translate, language=self.language),
-                quoted_text(c.quote),
-                self.language,
-                to_english=partial(self._assistant.translate, language="en"),
-            )
-            self.translations[(c.doc_id, c.start)] = translation
-            if translation:
-                said += _length(translation, self._unit)
-                self._words += _length(c.quote, "words")
-        self._said += said
-        if self._words and self._said:
-            self.per_word = self._said / self._words
-        return said
-
-
 def _numbered(
-    drafted: list[Section | _Quoted | _Rendered], leads: dict[str, str], voice: _Voice
+    drafted: list[Section | _Quoted | _Rendered], leads: dict[str, str], voice: speech_quotes.Voice
 ) -> tuple[tuple[Section, ...], tuple[Citation, ...]]:
     """The sections as said, footnotes numbered in order across the speech, each part's quotes in the
     engine's order after its lead-in (the first time the part is said: "Comme le rappellent nos
@@ -445,8 +404,3 @@ def _spoken(text: str, language: str) -> str:
     if language == "fr":
         return text
     return "\n".join(line for line in text.splitlines() if not line.startswith("«"))
-
-
-def _length(text: str, unit: str) -> int:
-    plain = re.sub(r"\[\d+\]", "", text)
-    return len("".join(plain.split())) if unit == "characters" else len(plain.split())
