@@ -49,7 +49,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 13  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 14  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -359,10 +359,12 @@ def _summary(
     marks = overview.place(latest)
     latest_said = {"city": latest["city"], "year": latest["year"], "marks": overview.marks(marks)}
     sentences = [t["summary"].format(n=len(years), first=years[0], **latest_said)]
-    gap = overview.usual_gap(rows)
-    if gap:
-        sentences.append(t["summary_rhythm"].format(gap=gap))
     numbers = list(marks)
+    gap = overview.usual_gap(rows)
+    if gap:  # worked out from the years: cited to the spans that state them
+        years_cited = sorted({n for r in rows for n in overview.place(r)})
+        sentences.append(t["summary_rhythm"].format(gap=gap, marks=overview.marks(years_cited)))
+        numbers += years_cited
     for declaration in [d for d in pledged if d.get("edition") and d.get("items")][:1]:
         listed = [notes.add(cited[n - 1]) for item in declaration["items"] for n in item["citations"][:1]]
         edition = declaration["edition"]

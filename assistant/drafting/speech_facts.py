@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from assistant.drafting import edition_answers, editions, overview
+from assistant.drafting import edition_answers, editions, overview, speech_quotes
 from assistant.types import Citation
 
 SOURCES_LANGUAGE = "fr"
@@ -79,7 +79,8 @@ def pledged(
         return None
     declaration = declarations[0]
     items = sorted((i for i in declaration["items"] if i["citations"][:1]), key=lambda i: len(i["text"].split()))
-    quoted = [editions.citation(by_number[i["citations"][0]]) for i in items if i["citations"][0] in by_number]
+    cited = [editions.citation(by_number[i["citations"][0]]) for i in items if i["citations"][0] in by_number]
+    quoted = [speech_quotes.unmarked(c) for c in cited]  # "2. Chaque collectivité…" read without its "2."
     intro = [n for n in declaration["introduction"] if n in by_number]
     edition = declaration.get("edition")
     suffix = edition_answers.ordinal_suffix(edition, language) if edition else ""

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Protocol
 
 from assistant.answer.quoting import quoted_text, translated_quote
-from assistant.text.chunking import introduces
+from assistant.text.chunking import introduces, list_marker
 from assistant.text.numbers import URL
 from assistant.types import Answer, Citation
 
@@ -70,8 +71,19 @@ def new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
         if _ANAPHORA.match(c.quote.strip()):  # "Elle s'efforcera aussi…": of what came before, unsaid
             continue
         said.add(said_as(c))
-        new.append(c)
+        new.append(unmarked(c))
     return new
+
+
+def unmarked(c: Citation) -> Citation:
+    """A list item as it is said, without its marker ("2. Chaque collectivité…" is read "Chaque
+    collectivité…"): the same span from after the marker, still the source's text at its offsets."""
+    marker = list_marker(c.quote.lstrip())
+    if not marker:
+        return c
+    cut = c.quote.index(marker) + len(marker)
+    cut += len(c.quote[cut:]) - len(c.quote[cut:].lstrip())
+    return replace(c, start=c.start + cut, quote=c.quote[cut:])
 
 
 def said_as(c: Citation) -> str:
