@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -576,3 +577,27 @@ def test_the_brief_opens_with_a_summary_rendered_from_the_fact_base(assistant: A
     marked = [int(n) for n in re.findall(r"\[(\d+)\]", summary)]
     assert marked and all(n in about["citations"] for n in marked)
     assert any(latest["city"] in quotes[n] for n in marked)  # the latest edition's city, in what it cites
+
+
+def test_the_brief_quotes_no_heading_and_no_sentence_about_the_one_before(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer = assistant.answer
+
+    def with_strays(question: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        found = answer(question, **kwargs)  # type: ignore[arg-type]
+        if not found.citations:
+            return found
+        first = found.citations[0]
+        strays = [
+            replace(first, n=90, start=first.start + 1, quote="Il a également déclaré que tout allait bien."),
+            replace(first, n=91, start=first.start + 2, quote="Atelier 3 : Les collectivités actrices"),
+        ]
+        return replace(found, citations=(*found.citations, *strays))
+
+    monkeypatch.setattr(assistant, "answer", with_strays)
+    built = brief(assistant, "fr")
+    quoted = [c["quote"] for c in built["citations"]]
+    assert "Il a également déclaré que tout allait bien." not in quoted
+    assert "Atelier 3 : Les collectivités actrices" not in quoted
+    assert any(s["part"] == "about" and "«" in s["text"] for s in built["sections"])  # the others still quoted

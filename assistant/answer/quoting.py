@@ -125,6 +125,24 @@ def quoted_block(
     return "\n".join([*lines, "", translated] if translated else lines)
 
 
+# A sentence that opens on a pronoun or a demonstrative speaks of the one before it in its document.
+_ANAPHORA = re.compile(
+    r"(?:il|elle|ils|elles|ce|cet|cette|ces|celui-ci|celle-ci|ceux-ci|celles-ci|it|he|she|they|this|these|those)\b",
+    re.IGNORECASE,
+)
+_ENDS = re.compile(r"[.!?。！？:：…][\s»”\"'’)）」』]*$")  # how a sentence, or an introduction, ends
+
+
+def stands_alone(quote: str) -> bool:
+    """Whether a source sentence can be quoted on its own, away from its neighbours: it ends as a
+    sentence does (or introduces what follows it), so it is not a heading, a title or a fragment
+    ("Atelier 3 : Les collectivités locales acteurs de l'environnement"), and it does not open on a
+    pronoun or a demonstrative, which speak of the sentence before it ("Il a également déclaré…",
+    "Elle s'efforcera aussi…"). What speeches say and briefs quote."""
+    text = quote.strip()
+    return bool(_ENDS.search(text)) and not _ANAPHORA.match(text)
+
+
 def translation_line(translations: Sequence[tuple[str, int]], language: str) -> str:
     """(translation, footnote mark) pairs as one line, under the label that says the translation is not
     checked; "" if none was translated."""

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -39,7 +38,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.answer.citations import citations_json
-from assistant.answer.quoting import quoted_block
+from assistant.answer.quoting import quoted_block, stands_alone
 from assistant.drafting import edition_answers, editions, overview
 from assistant.errors import AssistantError
 from assistant.ingest.catalog import IndexCatalog
@@ -49,7 +48,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 14  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 15  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -187,20 +186,21 @@ def build_brief(
         footnoted; None (and a gap) if none does."""
         step(what)
         answer = sources.answer(asked, quote_only=True)
-        if answer.refused or not answer.citations:
+        alone = [c for c in answer.citations if stands_alone(c.quote)]  # no heading, no "Il a déclaré…"
+        if answer.refused or not alone:
             gaps.append(question)
             return None
-        taken = notes.take(answer)
-        if language != "fr":  # the quotes kept, under the brief's label, machine-translated and labelled so
-            taken["text"] = quoted_block(
-                message("quoted", language),
-                [notes.citations[n - 1].quote for n in taken["citations"]],
-                taken["citations"],
-                language,
-                partial(sources.translate, language=language),
-                to_english=partial(sources.translate, language="en"),
-            )
-        return {"question": question, **taken}
+        numbers = list(dict.fromkeys(notes.add(c) for c in alone))
+        translate = None if language == "fr" else partial(sources.translate, language=language)
+        text = quoted_block(  # under the brief's label; in English or Japanese machine-translated, labelled so
+            message("quoted", language),
+            [notes.citations[n - 1].quote for n in numbers],
+            numbers,
+            language,
+            translate,
+            to_english=partial(sources.translate, language="en"),
+        )
+        return {"question": question, "text": text, "mode": answer.mode, "citations": numbers}
 
     # Every language's brief asks the French wording of its questions: the sources are French, and
     # asked in English or Japanese the engine found less (eval/README.md). So the
@@ -269,16 +269,6 @@ def build_brief(
 
 class Footnotes(editions.Footnotes):
     """The brief's citations, numbered once across the whole brief: a quote cited twice keeps its number."""
-
-    def take(self, answer: Answer) -> dict[str, Any]:
-        """An answer's text and mode, its [n] markers renumbered to the brief's, and those numbers in the
-        order the text cites them."""
-        numbers = {c.n: self.add(c) for c in answer.citations}
-        text = _MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", answer.text)
-        return {"text": text, "mode": answer.mode, "citations": list(dict.fromkeys(numbers.values()))}
-
-
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def _row(row: dict[str, Any], cited: list[Citation], notes: Footnotes, said: dict[str, Any]) -> dict[str, Any]:

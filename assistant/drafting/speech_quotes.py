@@ -10,17 +10,10 @@ from dataclasses import replace
 from functools import partial
 from typing import Protocol
 
-from assistant.answer.quoting import quoted_text, translated_quote
+from assistant.answer.quoting import quoted_text, stands_alone, translated_quote
 from assistant.text.chunking import introduces, list_marker
 from assistant.text.numbers import URL
 from assistant.types import Answer, Citation
-
-# A sentence that opens on a pronoun or a demonstrative speaks of the one before it in its document.
-_ANAPHORA = re.compile(
-    r"(?:il|elle|ils|elles|ce|cet|cette|ces|celui-ci|celle-ci|ceux-ci|celles-ci|it|he|she|they|this|these|those)\b",
-    re.IGNORECASE,
-)
-_ENDS = re.compile(r"[.!?。！？:：…][\s»”\"'’)）」』]*$")  # how a sentence, or an introduction, ends
 
 
 def within(
@@ -66,9 +59,7 @@ def new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
     said = {said_as(c) for c in taken}
     new: list[Citation] = []
     for c in answer.citations:
-        if said_as(c) in said or URL.search(c.quote) or "©" in c.quote or not _ENDS.search(c.quote):
-            continue
-        if _ANAPHORA.match(c.quote.strip()):  # "Elle s'efforcera aussi…": of what came before, unsaid
+        if said_as(c) in said or URL.search(c.quote) or "©" in c.quote or not stands_alone(c.quote):
             continue
         said.add(said_as(c))
         new.append(unmarked(c))
