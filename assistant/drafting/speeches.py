@@ -50,9 +50,10 @@ MAX_POINTS = 4
 # Of the length asked for, at most, in the sources' words (quoted, or their translation): a quarter of a
 # speech 15 % shorter than asked. The rest is the speaker's own sentences.
 QUOTED_SHARE = 0.25 * 0.85
-# No question is put to the engine after this many seconds of drafting: a question and its quotes'
-# translations take 15 to 30 s on two cores, and a speech is ready within a minute.
-ASKING_SECONDS = 25.0
+# No question is put to the engine after this many seconds of drafting: a question takes 6 to 15 s on
+# two cores, and in Japanese its quotes' translations up to 30 s more (a withheld one is tried again
+# through English); a speech is ready within a minute.
+ASKING_SECONDS = 20.0
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|「[^」]*」")
 ANSWER_WORDS = 45  # about what one checked answer holds; sets how many points a length asks for
 
