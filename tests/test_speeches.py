@@ -455,8 +455,8 @@ def test_the_bridge_to_the_subject_is_said_only_after_the_rencontres_were() -> N
 
 def test_the_commitment_the_speech_quotes_is_not_said_before_it_as_a_point() -> None:
     item = "Chaque collectivité favorisera les échanges."
-    engine = Quoting([item, "Les jeunes des deux pays se sont rencontrés."], rate=1.0)
-    spans = ((1, "Nancy 2008"), (2, item))
+    engine = Quoting([f"2. {item}", "Les jeunes des deux pays se sont rencontrés."], rate=1.0)
+    spans = ((1, "Nancy 2008"), (2, f"2. {item}"))
     cited = [
         {"n": n, "doc_id": "e", "title": "T", "source": "t.txt", "start": 99 * n, "end": 99 * n + len(q), "quote": q}
         for n, q in spans

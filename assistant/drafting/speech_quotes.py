@@ -58,11 +58,11 @@ def new_quotes(answer: Answer, taken: list[Citation]) -> list[Citation]:
     holds words: ``citations.cite`` makes no other."""
     said = {said_as(c) for c in taken}
     new: list[Citation] = []
-    for c in answer.citations:
+    for c in map(unmarked, answer.citations):
         if said_as(c) in said or URL.search(c.quote) or "©" in c.quote or not stands_alone(c.quote):
             continue
         said.add(said_as(c))
-        new.append(unmarked(c))
+        new.append(c)
     return new
 
 
