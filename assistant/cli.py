@@ -12,7 +12,6 @@ from pathlib import Path
 
 from assistant.answer.shapes import search_json
 from assistant.config import Settings
-from assistant.drafting.briefs import kept_facts
 from assistant.drafting.speeches import OCCASIONS, TONES, SpeechRequest, draft_speech
 from assistant.errors import AssistantError, ConfigError, IndexNotBuiltError
 from assistant.ingest.catalog import current_generation
@@ -360,7 +359,7 @@ def cmd_speech(args: argparse.Namespace, settings: Settings) -> int:
         tone=args.tone,
         language=args.language or detect_language(args.purpose),
     )
-    speech = draft_speech(assistant, request, progress=_step, facts=kept_facts(assistant))
+    speech = draft_speech(assistant, request, progress=_step, facts=assistant.known_facts())
     _step(0, 0, "")
     documents = {d["doc_id"]: d for d in assistant.documents()}
     if args.md:

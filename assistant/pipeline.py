@@ -291,7 +291,7 @@ class Assistant:
             if served is not None:
                 yield Final(served)
                 return
-        standalone = edition_answers.anchored(standalone, self._known_facts())  # "la dernière édition"
+        standalone = edition_answers.anchored(standalone, self.known_facts())  # "la dernière édition"
         if not self._warm:  # models load together, once, and not on a question the fact base answers
             yield Progress("loading")
             self.warm_up()
@@ -351,7 +351,7 @@ class Assistant:
     ) -> Answer | None:
         """The answer rendered from the fact base of the editions, if it is built for the generation read
         and the question is one it holds whole (``edition_answers``); else None."""
-        known = self._known_facts()
+        known = self.known_facts()
         served = edition_answers.answer(standalone, language, known) if known else None
         if served is None:
             return None
@@ -367,8 +367,9 @@ class Assistant:
             timings_ms=timings,
         )
 
-    def _known_facts(self) -> dict[str, Any] | None:
-        """The fact base of the generation read, if it is built; read from disk once per generation."""
+    def known_facts(self) -> dict[str, Any] | None:
+        """The fact base of the generation read, if it is built; read from disk once per generation.
+        Answers anchor ranks with it and answer from it; speeches say the editions and commitments from it."""
         generation = self._read_index(lambda: self.catalog.generation)
         if self._facts is None or self._facts.get("generation") != generation:
             self._facts = editions.kept(self.settings, generation)

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.drafting.briefs import kept_facts
 from assistant.drafting.speeches import OCCASIONS, Speech, SpeechRequest, draft_speech
 from assistant.pipeline import Assistant
 from assistant.text.language import message
@@ -157,7 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     assistant = Assistant(Settings())
     assistant.warm_up()
-    facts = kept_facts(assistant)
+    facts = assistant.known_facts()
     cases = [
         (language, occasion, k)
         for language, (o, occasion) in itertools.product(PURPOSES, enumerate(OCCASIONS))

@@ -10,7 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.drafting.briefs import brief, kept_facts
+from assistant.drafting.briefs import brief
 from assistant.drafting.speeches import SpeechRequest, draft_speech
 from assistant.errors import (
     AssistantError,
@@ -54,7 +54,7 @@ class DraftHandlers:
                 self.assistant,
                 request,
                 progress=lambda d, t, title: bar((d, max(t, 1)), desc=title),
-                facts=kept_facts(self.assistant),
+                facts=self.assistant.known_facts(),
             )
         except AssistantError as exc:
             return f"<p>⚠️ {explain(exc, ui_lang)}</p>", hidden, hidden

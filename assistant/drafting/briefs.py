@@ -133,12 +133,6 @@ class _Once:
         return self._translations[key]
 
 
-def kept_facts(sources: Sources) -> editions.Facts | None:
-    """The fact base kept for the current generation (rows, commitments, the citations their numbers
-    point to), or None if it is not built: a speech says the editions and commitments from it."""
-    return editions.kept(sources.settings, sources.catalog.generation)
-
-
 _BUILDING = threading.Lock()
 
 

@@ -133,7 +133,7 @@ def draft_speech(
 ) -> Speech:
     """Draft a speech: each said part as written, each asked part answered and checked by the engine.
 
-    Given the fact base (``briefs.kept_facts``: its checked rows, commitments and their citations), the
+    Given the fact base (``Assistant.known_facts``: its checked rows, commitments and their citations), the
     part on the Rencontres says their editions in sentences rendered from the rows, and the part on
     commitments says which edition's declaration lists them, then one of them quoted, each footnoted,
     instead of asking the engine. Quotes fill at most ``QUOTED_SHARE`` of the length asked for, and no

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.checking import claims, supported
-from assistant.drafting.briefs import brief, kept_facts
+from assistant.drafting.briefs import brief
 from assistant.drafting.speeches import SpeechRequest, draft_speech, outlines
 from assistant.pipeline import Assistant
 from assistant.text.language import message
@@ -118,7 +118,7 @@ def test_a_two_minute_council_speech_is_long_enough_and_every_fact_is_footnoted(
         language=language,
     )
     started = time.perf_counter()
-    speech = draft_speech(real_assistant, request, facts=kept_facts(real_assistant))
+    speech = draft_speech(real_assistant, request, facts=real_assistant.known_facts())
     print(f"\nspeech ({language}, 2 min): {time.perf_counter() - started:.0f} s, {speech.length} {speech.unit}")
     corpus = real_assistant.settings.corpus_dir
     assert len(speech.citations) >= 4
