@@ -35,6 +35,8 @@ def test_the_rhythm_is_the_gaps_between_years_and_says_what_was_postponed() -> N
     assert "Le plus souvent" not in rhythm  # 6, 8 and 2 years: no gap comes twice
     biennial = [*ROWS, *({"year": y, "city": "Tours", "citations": [6], "conflicts": []} for y in (2010, 2012))]
     assert "Le plus souvent, il est de 2 ans." in render(biennial, words()["fr"], 2026)["rhythm"]["text"]
+    mixed = [{"year": y, "city": "Tours", "citations": [6], "conflicts": []} for y in (2008, 2010, 2012, 2016, 2020)]
+    assert "Le plus souvent" not in render(mixed, words()["fr"], 2026)["rhythm"]["text"]  # 2, 2, 4, 4: no usual gap
     even = render([r for r in ROWS if r["year"] >= 2022], words()["en"], 2026)["rhythm"]["text"]
     assert even.startswith("They have been held every 2 years (2022, 2024)")
     assert "rhythm" not in render(ROWS[:1], words()["en"], 2026)  # one edition has no rhythm

@@ -346,9 +346,8 @@ def _summary(
     numbers = list(marks)
     gap = overview.usual_gap(rows)
     if gap:  # worked out from the years: cited to the spans that state them
-        years_cited = sorted({n for r in rows for n in overview.place(r)})
-        sentences.append(t["summary_rhythm"].format(gap=gap, marks=overview.marks(years_cited)))
-        numbers += years_cited
+        sentences.append(t["summary_rhythm"].format(gap=gap, marks=overview.marks(overview.placed(rows))))
+        numbers += overview.placed(rows)
     for declaration in [d for d in pledged if d.get("edition") and d.get("items")][:1]:
         listed = [notes.add(cited[n - 1]) for item in declaration["items"] for n in item["citations"][:1]]
         edition = declaration["edition"]
@@ -356,7 +355,7 @@ def _summary(
         n, listed_marks = len(declaration["items"]), overview.marks(listed)
         sentences.append(t["summary_commitments"].format(edition=edition, suffix=suffix, n=n, marks=listed_marks))
         numbers += listed
-    return {"text": ("" if language == "ja" else " ").join(sentences), "citations": numbers}
+    return {"text": overview.sentences(sentences, language), "citations": numbers}
 
 
 def _summarised(sections: list[dict[str, Any]], summary: dict[str, Any] | None, said: dict[str, Any]) -> None:
@@ -392,7 +391,7 @@ def _organisations(
     publishers = list(dict.fromkeys(str(r.metadata["publisher"]) for r in records if r.metadata.get("publisher")))
     if publishers:
         sentences.append(t["publishers"].format(items=overview.joined(publishers, t)))
-    return {"text": ("" if language == "ja" else " ").join(sentences), "citations": numbers, "mode": "rendered"}
+    return {"text": overview.sentences(sentences, language), "citations": numbers, "mode": "rendered"}
 
 
 def _links(catalog: IndexCatalog, notes: Footnotes) -> list[dict[str, Any]]:

@@ -55,6 +55,17 @@ def place(row: Row) -> list[int]:
     return row.get("stated_by", {}).get("place") or row["citations"]
 
 
+def placed(rows: Sequence[Row]) -> list[int]:
+    """The footnotes of the spans that state the rows' years with their cities: what a sentence about
+    all the editions (how many, how often) is cited to."""
+    return sorted({n for r in rows for n in place(r)})
+
+
+def sentences(said: Sequence[str], language: str) -> str:
+    """Sentences as one text: after a space, or none in Japanese."""
+    return ("" if language == "ja" else " ").join(said)
+
+
 def usual_gap(rows: Sequence[Row]) -> int | None:
     """The gap in years between consecutive editions that most of the gaps are, if one is; else None
     ("most often every two years" is said of 2, 2, 2, 4, not of 2, 4)."""
@@ -77,7 +88,7 @@ def history(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any]:
     items = [t["item"].format(city=r["city"], year=r["year"], marks=marks(place(r))) for r in rows]
     years = sorted({r["year"] for r in rows})
     text = t["history"].format(n=len(years), first=years[0], items=joined(items, t))
-    return {"text": text, "citations": sorted({n for r in rows for n in place(r)})}
+    return {"text": text, "citations": placed(rows)}
 
 
 def _details(rows: Sequence[Row], t: Mapping[str, Any], part: str, field: str) -> dict[str, Any]:
@@ -96,9 +107,8 @@ def _details(rows: Sequence[Row], t: Mapping[str, Any], part: str, field: str) -
 
 
 def _rhythm(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The gaps between consecutive years, said as one gap or as their range (and the most frequent one,
-    if one comes more than once), then each edition held later than first planned (the timeline's
-    "planned" differences)."""
+    """The gaps between consecutive years, said as one gap or as their range (and the usual one, if most
+    gaps are one), then each edition held later than first planned."""
     years = sorted({r["year"] for r in rows})
     gaps = [b - a for a, b in itertools.pairwise(years)]
     if not gaps:
@@ -108,17 +118,23 @@ def _rhythm(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any] | None:
         text = t["rhythm_same"].format(gap=gaps[0], years=listed)
     else:
         text = t["rhythm_range"].format(low=min(gaps), high=max(gaps), years=listed)
-        common, times = Counter(gaps).most_common(1)[0]
-        if times > 1:
+        common = usual_gap(rows)
+        if common:
             text += " " + t["rhythm_common"].format(common=common)
-    planned = [
+    return _cited(" ".join([text, *later_than_planned(rows, t)]), rows)
+
+
+def later_than_planned(rows: Sequence[Row], t: Mapping[str, Any]) -> list[str]:
+    """Each edition held later than first planned (the timeline's "planned" differences), by ``t``'s
+    "planned" template, with the footnotes of the spans that say so; each once."""
+    said = [
         t["planned"].format(city=r["city"], year=r["year"], planned=v["value"], marks=marks(v["citations"]))
         for r in rows
         for c in r.get("conflicts", [])
         if c["field"] == "planned"
         for v in c["values"]
     ]
-    return _cited(" ".join([text, *dict.fromkeys(planned)]), rows)
+    return list(dict.fromkeys(said))
 
 
 def _next(rows: Sequence[Row], t: Mapping[str, Any], year_now: int) -> dict[str, Any]:

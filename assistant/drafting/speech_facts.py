@@ -39,17 +39,10 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
     text, citations = edition_answers.history_and_latest(rows, cited, t, language, theme=worded)
     sentences = [text]
     gap = overview.usual_gap(rows)
-    if gap:
-        years = sorted({n for r in rows for n in overview.place(r)})  # the spans that state each year
-        sentences.append(t["rhythm"].format(gap=gap, marks=overview.marks(years)))
+    if gap:  # worked out from the years: cited to the spans that state them
+        sentences.append(t["rhythm"].format(gap=gap, marks=overview.marks(overview.placed(rows))))
+    sentences += overview.later_than_planned(rows, t)
     for row in rows:
-        for conflict in row.get("conflicts", []):
-            if conflict["field"] == "planned":
-                for value in conflict["values"]:
-                    marks = overview.marks(value["citations"])
-                    sentences.append(
-                        t["planned"].format(city=row["city"], year=row["year"], planned=value["value"], marks=marks)
-                    )
         if row.get("participants") and worded:
             marks = overview.marks(row.get("stated_by", {}).get("participants") or row["citations"])
             values = {"city": row["city"], "year": row["year"], "participants": row["participants"]}
@@ -58,7 +51,7 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
     if named:
         sentences.append(t["partners"].format(items=overview.joined(named, t)))
     by_number = {c["n"]: c for c in cited}
-    text = ("" if language == "ja" else " ").join(dict.fromkeys(sentences))
+    text = overview.sentences(list(dict.fromkeys(sentences)), language)
     if language == "fr":  # "de Aix-en-Provence" is said "d'Aix-en-Provence"
         text = _ELIDED.sub(r"\1d'\2", text)
     for n in (int(k) for k in _MARK.findall(text)):
