@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from assistant.drafting import edition_answers, editions, overview, speech_quotes
@@ -60,23 +61,32 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
     return text, citations
 
 
-def pledged(
-    facts: Mapping[str, Any], t: Mapping[str, str], language: str
-) -> tuple[str, dict[int, Citation], list[Citation]] | None:
-    """The fact base's first declaration that lists commitments: of which edition (as its title states
-    the number), in a sentence footnoted to its introduction (with the citations its marks number), and
-    its items, shortest first; None if the fact base holds none."""
+@dataclass(frozen=True)
+class Pledge:
+    """What a speech says of a declaration's commitments: ``lead`` (which edition's declaration, with
+    marks [k] that number ``citations``), then one of ``items``, shortest first, quoted."""
+
+    lead: str
+    citations: dict[int, Citation]
+    items: list[Citation]
+
+
+def pledged(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Pledge | None:
+    """The fact base's first declaration that lists a commitment its citations hold: of which edition
+    (as its title states the number), in a sentence footnoted to its introduction, and its items without
+    their list markers; None if the fact base holds none."""
     by_number = {c["n"]: c for c in facts.get("citations") or []}
-    declarations = [d for d in facts.get("commitments") or [] if any(i["citations"][:1] for i in d.get("items", []))]
-    if not declarations:
-        return None
-    declaration = declarations[0]
-    items = sorted((i for i in declaration["items"] if i["citations"][:1]), key=lambda i: len(i["text"].split()))
-    cited = [editions.citation(by_number[i["citations"][0]]) for i in items if i["citations"][0] in by_number]
-    quoted = [speech_quotes.unmarked(c) for c in cited]  # "2. Chaque collectivité…" read without its "2."
-    intro = [n for n in declaration["introduction"] if n in by_number]
-    edition = declaration.get("edition")
-    suffix = edition_answers.ordinal_suffix(edition, language) if edition else ""
-    template = t["pledged"] if edition else t["pledged_undated"]
-    lead = template.format(edition=edition, suffix=suffix, marks=overview.marks(intro))
-    return (lead, {n: editions.citation(by_number[n]) for n in intro}, quoted) if quoted else None
+    for declaration in facts.get("commitments") or []:
+        cited = [
+            editions.citation(by_number[n]) for i in declaration["items"] for n in i["citations"][:1] if n in by_number
+        ]
+        if not cited:
+            continue
+        items = sorted(map(speech_quotes.unmarked, cited), key=lambda c: len(c.quote.split()))  # "2. Chaque…"
+        intro = [n for n in declaration["introduction"] if n in by_number]
+        edition = declaration.get("edition")
+        suffix = edition_answers.ordinal_suffix(edition, language) if edition else ""
+        template = t["pledged"] if edition else t["pledged_undated"]
+        lead = template.format(edition=edition, suffix=suffix, marks=overview.marks(intro))
+        return Pledge(lead, {n: editions.citation(by_number[n]) for n in intro}, items)
+    return None

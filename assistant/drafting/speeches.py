@@ -171,7 +171,7 @@ def draft_speech(
         else None
     )
     # What quotes may still fill, the commitment's quote set aside: the rest is the speaker's sentences.
-    quotable = QUOTED_SHARE * wanted - (voice.size(pledged[2][0].quote) if pledged else 0.0)
+    quotable = QUOTED_SHARE * wanted - (voice.size(pledged.items[0].quote) if pledged else 0.0)
     sizes: list[float] = []  # of the quotes offered so far: once even the shortest has no room, none is asked
 
     def full() -> bool:
@@ -185,7 +185,7 @@ def draft_speech(
         answer = assistant.answer(question.asked, quote_only=True)
         if answer.refused or not answer.citations:
             return None
-        taken = [c for d in drafted if isinstance(d, _Quoted) for c in d.said] + (pledged[2] if pledged else [])
+        taken = [c for d in drafted if isinstance(d, _Quoted) for c in d.said] + (pledged.items if pledged else [])
         offered = speech_quotes.new_quotes(answer, taken)  # a commitment quoted later is not said before
         sizes.extend(voice.size(c.quote) for c in offered)
         said = speech_quotes.within(offered, share - lead_length, voice.size, limit=quotable)
@@ -208,13 +208,12 @@ def draft_speech(
         if part == "context" and facts and facts.get("rows"):
             rendered = [_Rendered(part, title, *speech_facts.context(facts, texts["facts"], language))]
         elif part == "commitment" and pledged:
-            lead, numbered, items = pledged
-            for item in items[:2]:  # in English or Japanese, the next if a translation is withheld
+            for item in pledged.items[:2]:  # in English or Japanese, the next if a translation is withheld
                 spoken = voice.say([item])
                 if voice.readable(item):
                     left -= spoken
                     rendered = [
-                        _Rendered(part, title, lead, numbered),
+                        _Rendered(part, title, pledged.lead, pledged.citations),
                         _Quoted(part, title, "quoted", "", [item], [item]),
                     ]
                     break
