@@ -18,22 +18,20 @@ from typing import Any, Protocol
 from assistant.ingest.catalog import IndexCatalog
 from assistant.types import Chunk
 
+_ARTICLE = r"(?:la\s+|le\s+|l['’]\s*|les\s+|the\s+)?"
 # The words of roles in the three languages: the grammar of organising, not one document's words.
 _ROLE = re.compile(
     r"\b(?:(?:co-?)?organis[ée]e?s?\s+par|en\s+partenariat\s+avec|partenaires?|avec\s+le\s+(?:soutien|concours)\s+"
     r"d(?:e|u|es|['’])|sous\s+l['’]\s*[ée]gide\s+d(?:e|u|es|['’])|soutenue?s?\s+par|"
     r"(?:co-?)?organi[sz]ed\s+by|hosted\s+by|partners?(?:\s+with)?|in\s+partnership\s+with|"
-    r"with\s+the\s+support\s+of|supported\s+by|under\s+the\s+auspices\s+of)\s+(?:la\s+|le\s+|l['’]\s*|les\s+|the\s+)?",
+    r"with\s+the\s+support\s+of|supported\s+by|under\s+the\s+auspices\s+of)\s+" + _ARTICLE,
     re.IGNORECASE,
 )
 _UPPER = r"[A-ZÀ-ÖØ-Þ]"
 _WORD = rf"{_UPPER}[\w’'\-]*"
 _PARTICLE = r"(?:de|du|des|la|le|of|the|for|on)"
 # Between the names of a list: "de A, de la B et C", "of A, the B and C".
-_THEN = re.compile(
-    r"\s*(?:,|\bet\b|\band\b|、)\s*(?:(?:et|and)\s+)?(?:de\s+|du\s+|des\s+|d['’]\s*|of\s+)?"
-    r"(?:la\s+|le\s+|l['’]\s*|les\s+|the\s+)?"
-)
+_THEN = re.compile(r"\s*(?:,|\bet\b|\band\b|、)\s*(?:(?:et|and)\s+)?(?:de\s+|du\s+|des\s+|d['’]\s*|of\s+)?" + _ARTICLE)
 _NAME = re.compile(rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+)*(?:[dl]['’]\s*)?{_WORD})*")
 _JAPANESE_ROLE = re.compile(r"([\u30a0-\u30ff\u3400-\u9fffA-Za-z（）()]{3,})(?:の|が)?(?:主催|共催|後援|協力)")
 _MAX_NAMES = 12
