@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -71,12 +72,17 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def assistant(settings: Settings, corpus: Path) -> Assistant:
+def indexed(settings: Settings, corpus: Path, model: Callable[[list[dict[str, str]]], str] = fake_model) -> Assistant:
+    """An assistant over ``corpus``, indexed, with fake embedders and ``model``; every dated sentence read."""
     s = settings.model_copy(update={"corpus_dir": corpus, "timeline_floor": -1.0})
-    a = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([fake_model]))
+    a = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([model]))
     a.index()
     return a
+
+
+@pytest.fixture
+def assistant(settings: Settings, corpus: Path) -> Assistant:
+    return indexed(settings, corpus)
 
 
 def rows_by_city(built: dict) -> dict[str, dict]:
@@ -145,9 +151,7 @@ def test_an_edition_named_by_its_number_alone_gives_its_row_what_the_document_sa
             ensure_ascii=False,
         )
 
-    s = settings.model_copy(update={"corpus_dir": folder, "timeline_floor": -1.0})
-    a = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([model]))
-    a.index()
+    a = indexed(settings, folder, model)
     (row,) = brief(a, "fr")["timeline"]  # no row for the 8th: no year or city of it is written
     assert (row["year"], row["city"], row["edition"]) == (2022, "Aix-en-Provence", 7)
     assert row["participants"] == "14 collectivités japonaises et 22 collectivités françaises"

@@ -11,8 +11,7 @@ from assistant.drafting import commitments, editions
 from assistant.drafting.briefs import brief
 from assistant.pipeline import Assistant
 from assistant.text.language import message
-from tests.fakes import FakeChatModel, FakeEmbedder
-from tests.test_briefs import fake_model
+from tests.test_briefs import indexed
 
 DECLARATION = (
     "Déclaration de Lyon\n\n"
@@ -30,10 +29,7 @@ def assistant(settings: Settings, tmp_path: Path) -> Assistant:
     corpus = tmp_path / "declaration"
     corpus.mkdir()
     (corpus / "declaration.txt").write_text(DECLARATION, encoding="utf-8")
-    s = settings.model_copy(update={"corpus_dir": corpus, "timeline_floor": -1.0})
-    a = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([fake_model]))
-    a.index()
-    return a
+    return indexed(settings, corpus)
 
 
 def test_commitments_are_the_items_under_an_introduction_that_commits(assistant: Assistant) -> None:
@@ -66,8 +62,6 @@ def test_without_a_listed_commitment_the_brief_says_so(settings: Settings, tmp_p
     corpus = tmp_path / "plain"
     corpus.mkdir()
     (corpus / "note.txt").write_text("Note\n\nLes Rencontres ont eu lieu à Nancy en 2008.\n", encoding="utf-8")
-    s = settings.model_copy(update={"corpus_dir": corpus, "timeline_floor": -1.0})
-    a = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([fake_model]))
-    a.index()
+    a = indexed(settings, corpus)
     (section,) = [x for x in brief(a, "en")["sections"] if x["part"] == "commitments"]
     assert section["text"] == "The sources give no commitments as a list." and not section["citations"]

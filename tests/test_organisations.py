@@ -10,8 +10,7 @@ from assistant.config import Settings
 from assistant.drafting import editions, organisations
 from assistant.drafting.briefs import brief
 from assistant.pipeline import Assistant
-from tests.fakes import FakeChatModel, FakeEmbedder
-from tests.test_briefs import fake_model
+from tests.test_briefs import indexed
 
 
 @pytest.mark.parametrize(
@@ -22,7 +21,10 @@ from tests.test_briefs import fake_model
             "Organisé par la Ville de Lyon avec le soutien du Ministère de l’Europe, de la Région et de CLAIR.",
             ["Ville de Lyon", "Ministère de l’Europe", "Région", "CLAIR"],
         ),
-        ("The forum was organised by the Council of Local Authorities for International Relations.", None),
+        (
+            "The forum was organised by the Council of Local Authorities for International Relations.",
+            ["Council of Local Authorities for International Relations"],
+        ),
         ("with the support of CLAIR, the Japan Foundation and JETRO.", ["CLAIR", "Japan Foundation", "JETRO"]),
         ("自治体国際化協会の主催で開かれた。", ["自治体国際化協会"]),
         # a role's word with no name after it, or a word of organising that names no one
@@ -30,9 +32,8 @@ from tests.test_briefs import fake_model
         ("Les Rencontres ont été organisées pour la première fois à Nancy.", []),
     ],
 )
-def test_a_name_is_read_where_a_role_stands_next_to_it(sentence: str, names: list[str] | None) -> None:
-    expected = ["Council of Local Authorities for International Relations"] if names is None else names
-    assert organisations.named(sentence) == expected
+def test_a_name_is_read_where_a_role_stands_next_to_it(sentence: str, names: list[str]) -> None:
+    assert organisations.named(sentence) == names
 
 
 DOCUMENT = (
@@ -48,10 +49,7 @@ def assistant(settings: Settings, tmp_path: Path) -> Assistant:
     corpus.mkdir()
     (corpus / "lyon.txt").write_text(DOCUMENT, encoding="utf-8")
     (corpus / "metadata.json").write_text('{"lyon.txt": {"title": "Lyon", "publisher": "Ville de Lyon"}}')
-    s = settings.model_copy(update={"corpus_dir": corpus, "timeline_floor": -1.0})
-    a = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([fake_model]))
-    a.index()
-    return a
+    return indexed(settings, corpus)
 
 
 def test_the_brief_says_the_organisations_each_cited_to_the_sentence_that_names_it(assistant: Assistant) -> None:
@@ -73,8 +71,8 @@ def test_the_brief_says_the_organisations_each_cited_to_the_sentence_that_names_
 
 
 def test_sources_that_name_no_organisation_say_so(settings: Settings) -> None:
-    a = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel([fake_model]))
-    a.index()
-    (section,) = [s for s in brief(a, "en")["sections"] if s["part"] == "organisations"]
+    (section,) = [
+        s for s in brief(indexed(settings, settings.corpus_dir), "en")["sections"] if s["part"] == "organisations"
+    ]
     assert section["text"].startswith("The sources name no organiser or partner of the Rencontres.")
     assert section["citations"] == []

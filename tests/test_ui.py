@@ -317,16 +317,14 @@ def test_the_speech_tab_drafts_with_clickable_footnotes_and_downloads(settings: 
 def test_the_onboarding_tab_shows_the_cited_timeline_its_chart_and_downloads(
     settings: Settings, tmp_path: Path
 ) -> None:
-    from tests.test_briefs import HISTORY, ROUND_TABLE, fake_model
+    from tests.test_briefs import HISTORY, ROUND_TABLE, indexed
 
     corpus = tmp_path / "brief_corpus"
     corpus.mkdir()
     (corpus / "history.txt").write_text(HISTORY, encoding="utf-8")
     (corpus / "round_table.txt").write_text(ROUND_TABLE, encoding="utf-8")
-    s = settings.model_copy(update={"corpus_dir": corpus, "timeline_floor": -1.0})
-    assistant = Assistant(s, embedder=FakeEmbedder(), chat_model=FakeChatModel([fake_model]))
-    assistant.index()
-    handlers = Handlers(assistant, FeedbackStore(s.data_dir / "f.db"))
+    assistant = indexed(settings, corpus)
+    handlers = Handlers(assistant, FeedbackStore(assistant.settings.data_dir / "f.db"))
     view, chart, md, docx = handlers.brief("en", "ja", progress=NO_BAR)
     assert '<table class="timeline"' in view and "<td>Takamatsu</td>" in view and "without Takamatsu" in view
     assert re.search(r'<a class="cite" href="#br-src-(\d+)">\[\1\]</a>', view) and 'id="br-src-1"' in view
