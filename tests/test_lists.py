@@ -19,10 +19,12 @@ PROGRAMME = (
 )
 
 
-def assistant_answering(settings: Settings, tmp_path: Path, answer: str, named: tuple[str, ...]) -> Assistant:
+def assistant_answering(
+    settings: Settings, tmp_path: Path, answer: str, named: tuple[str, ...], *, document: str = PROGRAMME
+) -> Assistant:
     corpus = tmp_path / "programme"
-    corpus.mkdir()
-    (corpus / "programme.md").write_text(PROGRAMME, encoding="utf-8")
+    corpus.mkdir(parents=True)
+    (corpus / "programme.md").write_text(document, encoding="utf-8")
 
     def reply(messages: list[dict[str, str]]) -> str:
         return f"EVIDENCE: {' '.join(sentence_id(messages, w) for w in named)}\nANSWER: {answer}"
@@ -49,6 +51,26 @@ def test_a_list_cut_short_is_quoted_whole_not_shown_as_the_answer(
     assert found.mode == "quoted"
     quotes = " ".join(c.quote for c in found.citations)
     assert all(item in quotes for item in ("trois ateliers", "Atelier Kobe", "Atelier Lyon", "Atelier Nara"))
+
+
+def test_a_list_cut_short_from_a_sentence_that_holds_its_items_is_quoted_as_that_sentence(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """ "… quatre engagements : a, b, c et d." is whole by itself: quoted, not refused for lack of items below."""
+    charter = (
+        "# Charte\n\nLa charte signée à Annecy comporte quatre engagements : partager les données sur l'eau, "
+        "former des techniciens, associer les écoles et publier un rapport commun.\n\n"
+        + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. "
+        * 3
+    )
+    answer = "Partager les données sur l'eau, former des techniciens et associer les écoles."
+    assistant = assistant_answering(settings, tmp_path, answer, ("quatre engagements",), document=charter)
+    found = assistant.answer("Quels engagements la charte d'Annecy comporte-t-elle ?")
+    assert found.mode == "quoted" and "publier un rapport commun" in found.citations[0].quote
+    stated = assistant_answering(
+        settings, tmp_path / "b", "Quatre engagements.", ("quatre engagements",), document=charter
+    )
+    assert stated.answer("Quels engagements la charte d'Annecy comporte-t-elle ?").mode == "quoted"
 
 
 def test_a_whole_list_is_an_answer(settings: Settings, tmp_path: Path) -> None:

@@ -121,7 +121,7 @@ def check_reply(
         short = lists.cut_short(text, extra, shown)
         if short:  # a list cut short is no answer: the sources' own sentences, or nothing
             problem = f"the sources announce {short[0]} items and the reply gives fewer"
-            return Verdict("quoted" if len(short[1]) > 1 else "refused", short[1], (problem,))
+            return Verdict("quoted" if short[2] else "refused", short[1], (problem,))
     wrong_item = untied(made, fixed, [_read_with_introduction(shown[i - 1], shown) for i in extra], question)
     if wrong_item:
         # The right sentence, the wrong item of its list: the sentence itself is the answer to show.

@@ -45,10 +45,12 @@ def items_given(text: str, announcing: str = "") -> int:
     return count
 
 
-def cut_short(text: str, chosen: Sequence[int], shown: Sequence[Candidate]) -> tuple[int, tuple[int, ...]] | None:
-    """For an answer to a list question: (items announced, the ids to quote instead) when the named
-    evidence announces more items than ``text`` gives; None when the list is whole or none is announced.
-    The ids are the named sentences and the items shown under an announcing one."""
+def cut_short(text: str, chosen: Sequence[int], shown: Sequence[Candidate]) -> tuple[int, tuple[int, ...], bool] | None:
+    """For an answer to a list question: (items announced, the ids to quote instead, whether they hold
+    the items) when the named evidence announces more items than ``text`` gives; None when the list is
+    whole or none is announced. The ids are the named sentences and the items shown under an announcing
+    one; they hold the items if there are such items, or if an announcing sentence gives them itself
+    ("… quatre engagements : a, b, c et d.")."""
     counts = {i: announced(shown[i - 1].sentence.text) for i in chosen}
     announcing = [i for i, n in counts.items() if n > 0]
     if not announcing:
@@ -58,4 +60,11 @@ def cut_short(text: str, chosen: Sequence[int], shown: Sequence[Candidate]) -> t
         return None
     heads = {shown[i - 1].sentence.chunk_id for i in announcing}
     items = [i for i, c in enumerate(shown, start=1) if c.introduced_by in heads]
-    return expected, tuple(sorted({*chosen, *items}))
+    whole = bool(items) or any(holds_items(shown[i - 1].sentence.text, counts[i]) for i in announcing)
+    return expected, tuple(sorted({*chosen, *items})), whole
+
+
+def holds_items(sentence: str, count: int) -> bool:
+    """True if a sentence that announces ``count`` items gives them after its colon."""
+    _, colon, after = sentence.partition(":")
+    return bool(colon) and items_given(after) >= count
