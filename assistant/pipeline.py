@@ -14,7 +14,7 @@ from assistant.answer.followups import standalone_question
 from assistant.answer.quoting import ms as _ms
 from assistant.answer.quoting import quote_sentences, refusal, translate
 from assistant.config import Settings
-from assistant.drafting import edition_answers, editions
+from assistant.drafting import commitment_answers, edition_answers, editions
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.ingest.catalog import IndexCatalog, current_generation
 from assistant.ingest.corpus import AddedDocument, add_documents, remove_document, undo_interrupted_add, update_document
@@ -287,7 +287,7 @@ class Assistant:
             yield Progress("rewriting")
             standalone = self.rewrite_question(question, history)
         if not quote_only:  # speeches and briefs say the sources' sentences, not the fact base's
-            served = self._from_editions(question, standalone, language, started, timings)
+            served = self._from_facts(question, standalone, language, started, timings)
             if served is not None:
                 yield Final(served)
                 return
@@ -346,13 +346,17 @@ class Assistant:
             logger.warning("chat model failed, answering with extracts: %s", exc)
             yield Final(self._extracts(base, candidates, query_vector, timings, started, str(exc)))
 
-    def _from_editions(
+    def _from_facts(
         self, question: str, standalone: str, language: str, started: float, timings: dict[str, float]
     ) -> Answer | None:
-        """The answer rendered from the fact base of the editions, if it is built for the generation read
-        and the question is one it holds whole (``edition_answers``); else None."""
+        """The answer rendered from the fact base, if it is built for the generation read and the question
+        is one it holds whole (``edition_answers``, ``commitment_answers``); else None."""
         known = self.known_facts()
-        served = edition_answers.answer(standalone, language, known) if known else None
+        if not known:
+            return None
+        served = edition_answers.answer(standalone, language, known) or commitment_answers.answer(
+            standalone, language, known, lambda text: self.translate(text, language)
+        )
         if served is None:
             return None
         text, citations = served

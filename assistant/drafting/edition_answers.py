@@ -37,7 +37,7 @@ from assistant.types import Citation
 Row = Mapping[str, Any]
 
 # The series' name, removed before the words are read: "Rencontres franco-japonaises", "日仏自治体交流会議".
-_SERIES = re.compile(
+SERIES = re.compile(
     r"franco[- ]japon\w*|franco[- ]japanese|japan[- ]france|de la coop[ée]ration d[ée]centralis[ée]e|"
     r"(?:of )?decentrali[sz]ed cooperation|日仏[\u3400-\u9fff\u30a0-\u30ff]*",
     re.IGNORECASE,
@@ -207,7 +207,7 @@ def read(question: str, rows: Sequence[Row]) -> Asked | None:
         return None
     if questions.asks_for_count(question) and not _COUNTS_EDITIONS.search(question):
         return None  # a count of something else than editions
-    text = _SERIES.sub(" ", unicodedata.normalize("NFKC", question))
+    text = SERIES.sub(" ", unicodedata.normalize("NFKC", question))
     spelled = _spelled_in_japanese(text, rows)
     cities = tuple(c for c in dict.fromkeys(r["city"] for r in rows) if _latin_names(text, c) or c in spelled.values())
     years = tuple(years_named(text))
