@@ -181,6 +181,19 @@ def test_the_timeline_reads_dated_sentences_close_to_its_question_or_naming_the_
     assert read("") == ["close"]
 
 
+def test_an_edition_named_by_a_heading_is_quoted_from_the_heading_not_joined_to_the_next_sentence() -> None:
+    heading = Chunk("h", "d", 0, 26, "Rendez-vous à Lyon en 2030", metadata={"heading": True})
+    after = Chunk("t", "d", 28, 88, "Nancy, qui a reporté la conférence en 2028, était déterminée.")
+    raw = {"year": 2030, "city": "Lyon", "edition": None, "dates": None, "theme": None, "planned": 2028}
+    found = timeline.verify(raw, timeline.Window(heading, after=after))
+    assert found is not None and (found.year, found.city) == (2030, "Lyon")
+    assert found.quote.text == "Rendez-vous à Lyon en 2030"  # not "… en 2030 Nancy, qui a reporté …"
+    assert found.planned is None  # stated only across the heading: left out
+    prose = Chunk("p", "d", 0, 26, "La conférence eut lieu à Lyon en 2030.")
+    joined = timeline.verify(raw, timeline.Window(prose, after=after))
+    assert joined is not None and joined.planned == 2028 and "Nancy" in joined.quote.text
+
+
 def test_a_passage_read_for_an_editions_number_places_nothing_by_year_or_city() -> None:
     named = Chunk("s", "d", 0, 48, "Cette septième édition a réuni 14 collectivités.")
     after = Chunk("t", "d", 49, 90, "Aix a signé à Lyon en 2030 un accord.")

@@ -112,12 +112,21 @@ class Window:
     def parts(self) -> list[Chunk]:
         return [c for c in (self.before, self.sentence, self.after) if c is not None]
 
-    def quotes(self) -> list[Chunk]:
+    def quotes(self, *, across_headings: bool = False) -> list[Chunk]:
         """The spans a fact may be quoted from, shortest first: the sentence alone, then with a neighbour,
-        then all three."""
+        then all three; none that joins a heading to a sentence unless ``across_headings`` (quoted on one
+        line, "Rendez-vous à Shizuoka en 2024 Aix-en-Provence, qui…" reads as one sentence)."""
         b, s, a = self.before, self.sentence, self.after
         spans: list[list[Chunk | None]] = [[s], [b, s], [s, a], [b, s, a]]
-        return [_joined([c for c in span if c is not None]) for span in spans if None not in span]
+        return [
+            _joined([c for c in span if c is not None])
+            for span in spans
+            if None not in span and (across_headings or len(span) == 1 or not any(_heading(c) for c in span))
+        ]
+
+
+def _heading(unit: Chunk | None) -> bool:
+    return unit is not None and bool(unit.metadata.get("heading"))
 
 
 def _joined(parts: list[Chunk]) -> Chunk:
@@ -321,7 +330,16 @@ def verify(
     if stated.year_written(raw.get("planned"), window.text):
         values["planned"] = raw["planned"]  # whether it is a plan of this edition: ``_differences``
     kept = {"year": year, "city": city, **values}
-    quote = next(span for span in spans if all(checks[k](v, span.text) for k, v in kept.items() if v is not None))
+
+    def states(span: Chunk, fields: dict[str, Any]) -> bool:
+        return all(checks[k](v, span.text) for k, v in fields.items() if v is not None)
+
+    quote = next((span for span in spans if states(span, kept)), None)
+    placed = next((span for span in spans if states(span, {"year": year, "city": city})), None)
+    if quote is None and placed is not None:  # a detail stated only across a heading is left out
+        quote, values = placed, {k: v for k, v in values.items() if states(placed, {k: v})}
+    elif quote is None:
+        quote = next(span for span in window.quotes(across_headings=True) if states(span, kept))
     return Mention(window, quote, year, city, **values)
 
 
