@@ -166,3 +166,18 @@ def test_a_japanese_reply_with_a_latin_word_the_sources_do_not_hold_is_quoted() 
 def test_a_reply_that_stops_at_an_introduction_is_quoted() -> None:
     question = "Quelles collectivités ont participé ?"
     assert judge("Cette édition a rassemblé les collectivités suivantes :", [2], question) == "quoted"
+
+
+def test_a_list_reply_that_leaves_out_names_its_evidence_lists_is_quoted() -> None:
+    hosts = "Elles ont eu lieu à Nancy en 2008, à Kanazawa en 2010, à Chartres en 2012 et à Takamatsu en 2014."
+    chunk = Chunk(chunk_id="h", doc_id="d", start=0, end=len(hosts), text=hosts)
+    passage = Passage(chunk=chunk, title="Historique", source="h.txt", score=1.0, rank=1)
+    listed = [Candidate(passage=passage, sentence=chunk, vector=[1.0, 0.0], about="Historique")]
+
+    def mode(text: str, question: str) -> str:
+        return check_reply(text, [1], listed, question=question, query_vector=Q, evidence_floor=0.5).mode
+
+    asked = "Quelles villes ont accueilli les Rencontres ?"
+    assert mode("Nancy, Kanazawa et Takamatsu.", asked) == "quoted"  # Chartres left out
+    assert mode("Nancy, Kanazawa, Chartres et Takamatsu.", asked) == "answer"
+    assert mode("Nancy.", "Quelle ville a accueilli les premières Rencontres ?") == "answer"

@@ -21,7 +21,9 @@ against sentences it must guess. The rules are the same in every language, in th
 6. Asked about a year, a reply naming what the evidence gives to another year took the wrong item of
    a list ("à Nancy en 2008, …, à Takamatsu en 2014"): the evidence is *quoted* instead.
 7. Asked which things (not how many), a reply that gives fewer items than its evidence announces
-   ("Trois ateliers…", ``lists``) is quoted: the announcing sentence and the items shown with it.
+   ("Trois ateliers…", ``lists``) is quoted: the announcing sentence and the items shown with it; so is
+   a reply that gives some of the names an evidence sentence lists ("Nancy, Kanazawa" of "à Nancy en
+   2008, puis à Kanazawa en 2010, à Chartres en 2012").
 8. With ``quote_unchecked``, a reply that asserts nothing rule 5 can compare beyond the question's own
    words (no number, address or Latin-script name) is *quoted* too: a paraphrase no check reached
    ("the declaration concluded that mobility should be repensed…") is not shown as fact.
@@ -122,6 +124,9 @@ def check_reply(
         if short:  # a list cut short is no answer: the sources' own sentences, or nothing
             problem = f"the sources announce {short[0]} items and the reply gives fewer"
             return Verdict("quoted" if short[2] else "refused", short[1], (problem,))
+        left_out = lists.names_left_out(text, [shown[i - 1].sentence.text for i in extra], question)
+        if left_out:  # "Nancy, Kanazawa, Chartres" from a sentence that lists Takamatsu as well
+            return Verdict("quoted", tuple(extra), (f"the reply leaves out {', '.join(left_out)}",))
     wrong_item = untied(made, fixed, [_read_with_introduction(shown[i - 1], shown) for i in extra], question)
     if wrong_item:
         # The right sentence, the wrong item of its list: the sentence itself is the answer to show.

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.text.chunking import announced
-from assistant.text.lexical import tokenize
+from assistant.text.lexical import fold, tokenize
 from assistant.text.questions import CJK
 from assistant.types import Candidate
 
@@ -68,3 +68,27 @@ def holds_items(sentence: str, count: int) -> bool:
     """True if a sentence that announces ``count`` items gives them after its colon."""
     _, colon, after = sentence.partition(":")
     return bool(colon) and items_given(after) >= count
+
+
+# A capitalised word, with its hyphenated parts ("Aix-en-Provence"), after the first word of its sentence.
+_NAME = re.compile(r"(?<=[\s(«“\"'’])[A-ZÀ-ÖØ-Þ][\w’'\-]*\w")
+
+
+def names_left_out(text: str, evidence: Sequence[str], question: str) -> list[str]:
+    """For a list question: the names of an evidence sentence that lists names, some of them in the reply,
+    that the reply leaves out. "Nancy, Kanazawa, Chartres, Tours, Kumamoto" from "à Nancy en 2008, puis à
+    Kanazawa en 2010, …, à Takamatsu en 2014, …" leaves out Takamatsu: a list cut short with no count to
+    say so. A sentence lists names when it writes three or more, apart from those the question writes,
+    with commas between them; the reply must give two of them for its list to be read as taken from it."""
+    asked = fold(question)
+    given = {fold(n) for n in _NAME.findall(" " + text)}
+    for sentence in evidence:
+        if sentence.count(",") < 2:
+            continue
+        names = [n for n in dict.fromkeys(_NAME.findall(sentence)) if fold(n) not in asked]
+        if len(names) < 3:
+            continue
+        kept = [n for n in names if fold(n) in given]
+        if len(kept) >= 2 and len(kept) < len(names):
+            return [n for n in names if fold(n) not in given]
+    return []
