@@ -308,14 +308,12 @@ def test_a_brief_is_built_once_per_index_generation_and_rebuilt_when_a_document_
 def test_the_brief_exports_to_markdown_word_and_a_chart(assistant: Assistant, tmp_path: Path) -> None:
     built = brief(assistant, "en")
     rendered_faq = set(words()["en"]["faq_rendered"].values())
-    rendered = [s for s in built["sections"] if s["part"] == "history"] + [
-        f for f in built["faq"] if f["question"] in rendered_faq
-    ]
+    rendered = [f for f in built["faq"] if f["question"] in rendered_faq]
     quoted = [s for s in built["sections"] + built["faq"] if s not in rendered and s.get("mode") != "rendered"]
     assert quoted and all(message("machine_translation", "en") in q["text"] for q in quoted)
     # rendered from the timeline's rows in English (editions, participants, themes, rhythm, next), each fact
     # with its marks: no translation to label
-    assert len(rendered) == 5 and all(r["citations"] and "Machine" not in r["text"] for r in rendered)
+    assert len(rendered) == 4 and all(r["citations"] and "Machine" not in r["text"] for r in rendered)
     marks = re.compile(r"\[(\d+)\]")
     for q in quoted:  # each quote translated, under its own footnote mark
         said = [line for line in q["text"].splitlines() if line.startswith("«")]
@@ -511,7 +509,7 @@ def test_a_brief_in_english_or_japanese_asks_the_french_questions_and_labels_the
     french, japanese = words()["fr"], words()["ja"]
     assert asked == [*french["sections"].values(), *french["faq"]]
     rendered = set(japanese["faq_rendered"].values())  # from the timeline's rows, asked of no model
-    shown = [s for s in built["sections"] if s["part"] not in ("history", "commitments", "organisations")]  # rendered
+    shown = [s for s in built["sections"] if s["part"] not in ("commitments", "organisations")]  # rendered
     shown += [f for f in built["faq"] if f["question"] not in rendered]
     assert shown, "the fake sources answer some of the questions"
     for item in shown:
@@ -618,3 +616,10 @@ def test_the_brief_quotes_no_heading_and_no_sentence_about_the_one_before(
     assert "Il a également déclaré que tout allait bien." not in quoted
     assert "Atelier 3 : Les collectivités actrices" not in quoted
     assert any(s["part"] == "about" and "«" in s["text"] for s in built["sections"])  # the others still quoted
+
+
+def test_a_difference_between_sources_names_the_edition_it_is_about() -> None:
+    """Listed under "the sources differ", « Cette édition… » refers to nothing: each names its city."""
+    for language in ("fr", "en", "ja"):
+        conflicts = words()[language]["conflicts"]
+        assert all("{city}" in conflicts[field] for field in ("year", "planned", "listed")), language

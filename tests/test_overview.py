@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.drafting import overview
 from assistant.drafting.briefs import words
 from assistant.drafting.overview import render
 
@@ -18,7 +19,7 @@ ROWS = [
 
 def test_every_edition_is_said_in_order_with_its_own_footnotes_in_three_languages() -> None:
     for lang in ("fr", "en", "ja"):
-        history = render(ROWS, words()[lang], 2026)["history"]
+        history = overview.history(ROWS, words()[lang]["facts"])
         text = history["text"]
         places = [text.index(city) for city in ("Nancy", "Takamatsu", "Aix-en-Provence", "Shizuoka")]
         assert places == sorted(places) and history["citations"] == [1, 2, 3, 4, 5], lang

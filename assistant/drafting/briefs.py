@@ -48,7 +48,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 15  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 16  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -216,8 +216,8 @@ def build_brief(
     cited = [editions.citation(c) for c in known["citations"]]
     rows = [_row(r, cited, notes, said) for r in known["rows"]]
 
-    # What the checked rows tell is rendered from them, not asked again: the editions in a few words,
-    # their rhythm, the next one.
+    # What the checked rows tell is rendered from them, not asked again: the editions (summary and
+    # timeline), their rhythm, the next one.
     pledged = _commitments(known.get("commitments", []), cited, notes, said, language, sources)
     named = _organisations(known.get("organisations", []), cited, notes, said, language, catalog)
     sections[min(1, len(sections)) : min(1, len(sections))] = [
@@ -226,8 +226,6 @@ def build_brief(
     ]
     _summarised(sections, _summary(rows, known.get("commitments", []), cited, notes, said, language), said)
     facts = overview.render(rows, said, date.today().year)
-    if "history" in facts:
-        sections.append({"part": "history", "title": said["titles"]["history"], **facts["history"]})
     faq = [{"question": said["faq_rendered"][part], **facts[part]} for part in said["faq_rendered"] if part in facts]
     faq += [
         found
@@ -287,7 +285,7 @@ def _row(row: dict[str, Any], cited: list[Citation], notes: Footnotes, said: dic
                 + "".join(f"[{n}]" for n in values[0]["citations"])
             )
         else:
-            text = said["conflicts"][c["field"]].format(year=row["year"], values=shown)
+            text = said["conflicts"][c["field"]].format(year=row["year"], city=row["city"], values=shown)
         conflicts.append({"field": c["field"], "text": text, "values": values})
     stated_by = {name: numbered(ns) for name, ns in row.get("stated_by", {}).items()}
     return {**row, "citations": numbered(row["citations"]), "stated_by": stated_by, "conflicts": conflicts}

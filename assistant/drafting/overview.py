@@ -23,13 +23,14 @@ Row = Mapping[str, Any]  # a row of the brief's timeline: year, city, edition, c
 
 
 def render(rows: Sequence[Row], said: Mapping[str, Any], year_now: int) -> dict[str, dict[str, Any]]:
-    """{"history", "rhythm", "next", "participants", "themes"} → {"text", "citations"}, for the parts the
-    rows can tell; none without rows. ``said`` is the brief's words in one language; ``year_now`` today's year."""
+    """{"rhythm", "next", "participants", "themes"} → {"text", "citations"}, for the parts the rows can
+    tell; none without rows (the editions themselves are the brief's summary and timeline). ``said`` is
+    the brief's words in one language; ``year_now`` today's year."""
     rows = sorted(rows, key=lambda r: (r["year"], r["city"]))
     if not rows:
         return {}
     t = said["facts"]
-    out = {"history": history(rows, t)}
+    out = {}
     rhythm = _rhythm(rows, t)
     if rhythm:
         out["rhythm"] = rhythm

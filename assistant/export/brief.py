@@ -35,8 +35,8 @@ def timeline_rows(brief: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]
 
 def split_sections(brief: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The sections shown before the timeline (what the Rencontres are) and after it."""
-    first = [s for s in brief["sections"] if s["part"] in ("about", "history")]
-    return first, [s for s in brief["sections"] if s["part"] not in ("about", "history")]
+    first = [s for s in brief["sections"] if s["part"] == "about"]
+    return first, [s for s in brief["sections"] if s["part"] != "about"]
 
 
 def timeline_chart(brief: Mapping[str, Any]) -> bytes | None:
