@@ -494,7 +494,8 @@ def test_a_subject_the_speech_says_nothing_of_is_listed_as_not_covered() -> None
     engine = Quoting(["Elle s'efforcera aussi de partager ses savoirs."], rate=1.0)  # nothing to say alone
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="fr"))
     assert not [s for s in speech.sections if s.part == "points"]
-    assert speech.gaps[0] == outlines()["fr"]["asked"]["points"][0].format(purpose=PURPOSE)
+    assert speech.gaps[0] == f"Notre sujet, « {PURPOSE} » : les sources n'en disent rien ; ce passage est à écrire."
+    assert outlines()["fr"]["asked"]["points"][0].format(purpose=PURPOSE) not in speech.gaps  # not as a question
 
 
 def test_a_list_item_is_said_without_its_marker_and_stays_verbatim_at_its_offsets() -> None:

@@ -243,8 +243,8 @@ def draft_speech(
         if quoted is not None and quoted.said:
             drafted.insert(_after_points(drafted), quoted)
     subject = next((q.shown for p, q in parts if p == "points" and q), None)
-    if subject and subject not in gaps and not any(d.part == "points" for d in drafted):
-        gaps.insert(0, subject)  # nothing said on it: the speaker's to write, and the draft says so
+    if subject and not any(d.part == "points" for d in drafted):  # the speaker's to write; the draft says so
+        gaps = [texts["subject_gap"].format(purpose=request.purpose), *(g for g in gaps if g != subject)]
     answered = [d for d in drafted if isinstance(d, _Quoted)]
     said = {speech_quotes.said_as(c) for d in answered for c in d.said}
     for d in answered:  # a quote two parts were offered is said in the first that says it
