@@ -26,7 +26,7 @@ from typing import Any
 from assistant.answer.quoting import quoted_block
 from assistant.drafting import editions, overview
 from assistant.drafting.briefs import LANGUAGES, words
-from assistant.drafting.edition_answers import SERIES
+from assistant.drafting.edition_answers import SERIES, parts_of
 from assistant.text import transliteration
 from assistant.text.lexical import STOPWORDS, fold
 from assistant.text.numbers import editions_named, numbers, words_as_digits, years_named
@@ -115,20 +115,7 @@ def _names_only(text: str, folded: str, declaration: Mapping[str, Any], rows: Se
         return False
     for noun in nouns:
         text = text.replace(noun, " ")
-    return all(_made_of_words(run) for run in _JAPANESE.findall(text))
-
-
-def _made_of_words(run: str) -> bool:
-    """True if a Japanese run is words of questions for commitments and numerals end to end."""
-    ends = {0}
-    for i in range(1, len(run) + 1):
-        if any(_word(run[j:i]) for j in ends if j < i):
-            ends.add(i)
-    return len(run) in ends
-
-
-def _word(part: str) -> bool:
-    return part in _WORDS or bool(_ASKS.fullmatch(part)) or all(ch in _KANJI_NUMERALS for ch in part)
+    return all(parts_of(run, _WORDS | _KANJI_NUMERALS) is not None for run in _JAPANESE.findall(text))
 
 
 _KANJI_NUMERALS = frozenset("一二三四五六七八九十")

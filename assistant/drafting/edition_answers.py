@@ -162,6 +162,7 @@ def answer(question: str, language: str, facts: Mapping[str, Any]) -> tuple[str,
         return None  # asked which edition, of one the sources give no number
     language = language if language in _SAID else "en"
     said = _SAID[language]
+    chosen = overview.in_japanese(chosen, facts, language)
     named = len(asked.years) + len(asked.numbers) + len(asked.cities)
     several = asked.count or asked.relation not in (None, "first", "last", "next") or len(chosen) > max(named, 1)
     if several and len(chosen) > 1:
@@ -215,13 +216,17 @@ def read(question: str, rows: Sequence[Row]) -> Asked | None:
     words = [w for w in (*_LATIN.findall(fold(text)), *_JAPANESE.findall(text)) if w not in STOPWORDS]
     city_words = {w for c in cities for w in _LATIN.findall(fold(c))}
     known = {str(v) for v in (*years, *numbers)}
+    said: set[str] = set()  # the words, a Japanese run cut into its words ("年以降" is 年 and 以降)
     for w in words:
         numbered = _NUMBERED.fullmatch(w)
         if numbered:
             if numbered.group(1) not in known:
                 return None
-        elif w not in city_words and not _made_of(w, _WORDS | set(spelled)):
+            continue
+        parts = [w] if w in city_words else parts_of(w, _WORDS | set(spelled))
+        if parts is None:
             return None
+        said.update(parts)
     relation = next(
         (
             name
@@ -234,7 +239,7 @@ def read(question: str, rows: Sequence[Row]) -> Asked | None:
                 ("last", _LAST),
                 ("next", _NEXT),
             )
-            if marks & set(words)
+            if marks & said
         ),
         None,
     )
@@ -366,11 +371,12 @@ def _spelled_in_japanese(text: str, rows: Sequence[Row]) -> dict[str, str]:
     return {n: r["city"] for n in nouns for r in rows if transliteration.named(n, r["city"])}
 
 
-def _made_of(word: str, parts: set[str]) -> bool:
-    """True if ``word`` is a run of ``parts`` end to end: Japanese writes its words without spaces
-    ("回会議" is 回 and 会議, "静岡市" is 静岡 and 市)."""
-    ends = {0}
+def parts_of(word: str, parts: set[str]) -> list[str] | None:
+    """``word`` cut into ``parts`` end to end, the longest first, or None if it is not made of them:
+    Japanese writes its words without spaces ("回会議" is 回 and 会議, "静岡市" is 静岡 and 市)."""
+    cuts: dict[int, list[str]] = {0: []}
     for i in range(1, len(word) + 1):
-        if any(word[j:i] in parts for j in ends if j < i):
-            ends.add(i)
-    return len(word) in ends
+        starts = [j for j in sorted(cuts) if j < i and word[j:i] in parts]
+        if starts:
+            cuts[i] = [*cuts[starts[0]], word[starts[0] : i]]
+    return cuts.get(len(word))
