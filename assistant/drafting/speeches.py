@@ -54,6 +54,9 @@ QUOTED_SHARE = 0.25 * 0.85
 # two cores, and in Japanese its quotes' translations up to 30 s more (a withheld one is tried again
 # through English); a speech is ready within a minute.
 ASKING_SECONDS = 20.0
+# Nor is a further quote translated to fill the length after this many: one Japanese translation takes up
+# to 15 s (tried again through English), and the speech is ready within a minute.
+FILLING_SECONDS = 42.0
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|「[^」]*」")
 ANSWER_WORDS = 45  # about what one checked answer holds; sets how many points a length asks for
 
@@ -249,6 +252,8 @@ def draft_speech(
     said = {speech_quotes.said_as(c) for d in answered for c in d.said}
     for d in answered:  # a quote two parts were offered is said in the first that says it
         for c in d.offered:
+            if time.perf_counter() - started > seconds * FILLING_SECONDS / ASKING_SECONDS:
+                break
             if speech_quotes.said_as(c) in said or introduces(c.quote) or voice.size(c.quote) > min(left, quotable):
                 continue
             spoken = voice.say([c])
