@@ -39,6 +39,16 @@ def test_a_count_is_a_number_that_is_not_a_year_and_a_date_is_a_year_a_month_or_
     assert missing_values("En 2022.", "Quand et combien ?") == ["count"]
 
 
+def test_an_amount_asked_for_is_a_number_in_three_languages() -> None:
+    funded = "Il a été financé à parts égales par les deux collectivités."
+    assert missing_values(funded, "Quel a été le budget de l'atelier d'Albi ?") == ["amount"]  # deux: no amount
+    assert missing_values("12 000 euros.", "Quel a été le budget de l'atelier d'Albi ?") == []
+    assert missing_values("It was shared by both cities.", "What was the cost of the visit?") == ["amount"]
+    assert missing_values("無料でした。", "参加費はいくらでしたか？") == ["amount"]
+    assert missing_values("5万円でした。", "参加費はいくらでしたか？") == []
+    assert missing_values(funded, "Qui a financé le budget de l'atelier ?") == []  # asks who, not how much
+
+
 def test_what_a_reply_names_is_one_word_of_the_list_or_other() -> None:
     assert named_kind(FakeChatModel(named=["PLACE"]), "À Takamatsu.") == "PLACE"
     assert named_kind(FakeChatModel(named=["a city"]), "À Takamatsu.") == "OTHER"

@@ -20,7 +20,7 @@ from assistant.models.generation import ChatModel, Messages, OutputFormat, compl
 from assistant.prompts import load_prompt
 from assistant.text.lexical import fold, tokenize
 from assistant.text.numbers import months_named, normalise, numbers, words_as_digits
-from assistant.text.questions import asks_for_count, asks_for_date, asks_for_person, asks_for_title
+from assistant.text.questions import asks_for_amount, asks_for_count, asks_for_date, asks_for_person, asks_for_title
 
 NAMED = ("PERSON", "ORGANISATION", "PLACE", "DATE", "NUMBER", "THEME", "EVENT", "OTHER")
 OUTPUT = OutputFormat(
@@ -40,8 +40,9 @@ _JAPANESE_DATE = re.compile(r"[\d〇一二三四五六七八九十]\s*[年月日
 
 
 def missing_values(text: str, question: str) -> list[str]:
-    """ "date" and "count", where the question asks for one and the reply adds none: a date is a new
-    number written as a year, a month or a Japanese date; a count a new number that is not a year."""
+    """ "date", "count" and "amount", where the question asks for one and the reply adds none: a date is
+    a new number written as a year, a month or a Japanese date; a count a new number that is not a year;
+    an amount a number with its currency ("12 000 euros", "5万円"; "les deux collectivités" is none)."""
     text, question = normalise(text), normalise(question)
     added = numbers(text) - numbers(question)
     out = []
@@ -49,7 +50,14 @@ def missing_values(text: str, question: str) -> list[str]:
         out.append("date")
     if asks_for_count(question) and not added - set(_YEAR.findall(text)):
         out.append("count")
+    if asks_for_amount(question) and not _MONEY.search(text):
+        out.append("amount")
     return out
+
+
+_MONEY = re.compile(
+    r"\d[\d\s.,]*\s*(?:k|m|millions?|milliards?|万|億)?\s*(?:€|euros?|eur\b|\$|dollars?|yens?|円)|[€$]\s*\d", re.I
+)
 
 
 # "Combien de personnes", "combien d'habitants": what a French question counts.

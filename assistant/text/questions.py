@@ -25,7 +25,20 @@ _ASKS_COUNT = re.compile(
 
 def asks_for_number(question: str) -> bool:
     """True if the question asks when, how many or how much."""
-    return asks_for_date(question) or asks_for_count(question)
+    return asks_for_date(question) or asks_for_count(question) or asks_for_amount(question)
+
+
+# An amount of money asked as the question's object: "quel a été le budget", "what was the cost", "いくら".
+_ASKS_AMOUNT = re.compile(
+    r"\bquel(?:le)?s?\s+(?:(?:a été|est|était|sera|fut)\s+)?(?:le |la |l['’])?(?:budget|coût|montant|prix|tarif)\b|"
+    r"\bwhat\s+(?:was|is|were|are|will be)\s+the\s+(?:\w+\s+)?(?:budget|cost|price|fee|amount)s?\b|"
+    r"いくら|(?:予算|費用|参加費|料金|金額)は(?:どれ|何円)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_amount(question: str) -> bool:
+    return _ASKS_AMOUNT.search(question) is not None
 
 
 def asks_for_date(question: str) -> bool:
