@@ -510,14 +510,3 @@ def test_a_list_item_is_said_without_its_marker_and_stays_verbatim_at_its_offset
     engine = Quoting([source[start:]], rate=1.0)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="fr"))
     assert "« Chaque collectivité favorisera les échanges. »" in speech.text and "2." not in speech.text
-
-
-def test_a_japanese_speech_names_the_host_cities_the_fact_base_spells_in_japanese() -> None:
-    from assistant.drafting import speech_facts
-
-    rows = [{"year": 2008, "city": "Nancy", "citations": [1]}, {"year": 2014, "city": "Takamatsu", "citations": [2]}]
-    facts = {"rows": rows, "citations": [], "japanese": {"Takamatsu": "高松"}}
-    japanese, _ = speech_facts.context(facts, outlines()["ja"]["facts"], "ja")
-    assert "高松" in japanese and "Takamatsu" not in japanese and "Nancy" in japanese
-    english, _ = speech_facts.context(facts, outlines()["en"]["facts"], "en")
-    assert "Takamatsu" in english and "高松" not in english

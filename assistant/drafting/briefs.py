@@ -224,9 +224,8 @@ def build_brief(
         {"part": "commitments", "title": said["titles"]["commitments"], **pledged},
         {"part": "organisations", "title": said["titles"]["organisations"], **named},
     ]
-    written = overview.in_japanese(rows, known, language)  # as the text names them; the table as the sources
-    _summarised(sections, _summary(written, known.get("commitments", []), cited, notes, said, language), said)
-    facts = overview.render(written, said, date.today().year)
+    _summarised(sections, _summary(rows, known.get("commitments", []), cited, notes, said, language), said)
+    facts = overview.render(rows, said, date.today().year)
     faq = [{"question": said["faq_rendered"][part], **facts[part]} for part in said["faq_rendered"] if part in facts]
     faq += [
         found

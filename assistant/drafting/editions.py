@@ -10,7 +10,7 @@ answers read it.
 It is built once per index generation, after ``assistant index`` (or by the first brief that needs it,
 never on a question), and kept in ``data_dir/facts/<generation>.json``::
 
-    {"version": 7, "generation": "…", "complete": true,
+    {"version": 5, "generation": "…", "complete": true,
      "rows": [{"year": 2014, "city": "Takamatsu", "edition": 4, "dates": null, "theme": null,
                "participants": null, "citations": [3],
                "stated_by": {"place": [3], "edition": [], "dates": [], "theme": [], "participants": []},
@@ -21,7 +21,6 @@ never on a question), and kept in ``data_dir/facts/<generation>.json``::
      "commitments": [{"declaration": …, "edition": 7, "year": 2022, "introduction": [8],
                       "items": [{"text": …, "citations": [9]}]}],               # :mod:`commitments`
      "organisations": [{"name": "Cités Unies France", "citations": [4]}],     # :mod:`organisations`
-     "japanese": {"Kanazawa": "金沢"},        # host cities in Japanese script, checked (``_in_japanese``)
      "citations": [{"n": 3, "doc_id": …, "start": …, "end": …, "quote": …, …}]}
 
 A row's numbers point into ``citations``: ``citations`` are the spans that state the row (a span inside
@@ -46,17 +45,14 @@ from typing import Any, Protocol
 from assistant.answer.citations import citations_json
 from assistant.config import Settings
 from assistant.drafting import commitments, organisations, timeline
-from assistant.errors import ModelError
 from assistant.ingest.catalog import IndexCatalog
 from assistant.models.embeddings import Embedder, cosine
-from assistant.models.generation import ChatModel, complete
-from assistant.prompts import load_prompt
-from assistant.text import transliteration
+from assistant.models.generation import ChatModel
 from assistant.types import Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 7  # of the file's shape: a kept file of another version is built again
+VERSION = 6  # of the file's shape: a kept file of another version is built again
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 # What the timeline's passages are chosen for: their cosine to this question (bare sentences, see
 # ``_windows``), and the series' name that a passage may write instead.
@@ -155,12 +151,11 @@ def build(sources: Sources, progress: Steps | None = None) -> Facts:
     todo += len(details)
     for window in details:
         read(window, by_number=True)
+    replies.save()
     if progress:
         progress(todo, todo)
     notes = Footnotes(catalog)
     rows = [_row(r, notes) for r in timeline.rows_of(mentions)]
-    japanese = _in_japanese([r["city"] for r in rows], replies, model, sources.settings.brief_timeout_s)
-    replies.save()
     pledged = commitments.read(catalog, notes)
     named = organisations.read(catalog, notes)
     return {
@@ -171,7 +166,6 @@ def build(sources: Sources, progress: Steps | None = None) -> Facts:
         "rows": rows,
         "commitments": pledged,
         "organisations": named,
-        "japanese": japanese,
         "citations": citations_json(notes.citations),
     }
 
@@ -294,27 +288,6 @@ def _windows(sources: Sources) -> list[timeline.Window]:
         limit=TIMELINE_WINDOWS,
         series=SERIES,
     )
-
-
-def _in_japanese(cities: Sequence[str], replies: _Replies, model: ChatModel | None, timeout_s: float) -> dict[str, str]:
-    """The host cities the model spells in Japanese script, where the spelling reads back as the city in
-    Latin letters (``transliteration.spelled_as``: 金沢 for Kanazawa); the others stay in Latin letters.
-    Japanese briefs, speeches and answers name them so. The model's replies are kept with the timeline's."""
-    spelled: dict[str, str] = {}
-    for city in dict.fromkeys(cities):
-        key = f"Japanese spelling: {city}"
-        raw = replies.get(key)
-        if raw is None and model is not None:
-            messages = [{"role": "user", "content": load_prompt("japanese_name").format(name=city)}]
-            try:
-                raw = [{"japanese": complete(model, messages, max_tokens=16, timeout_s=timeout_s).strip()}]
-            except ModelError as exc:
-                logger.warning("no Japanese spelling of %s: %s", city, exc)
-            replies.put(key, raw)
-        said = str((raw or [{}])[0].get("japanese", "")).strip(" 。「」\"'")
-        if transliteration.spelled_as(said, city):
-            spelled[city] = said
-    return spelled
 
 
 def _path(settings: Settings, generation: str) -> Path:

@@ -40,13 +40,6 @@ def render(rows: Sequence[Row], said: Mapping[str, Any], year_now: int) -> dict[
     return out
 
 
-def in_japanese(rows: Sequence[Row], facts: Mapping[str, Any], language: str) -> list[Row]:
-    """The rows with their host cities as Japanese writes them (the fact base's checked spellings) for a
-    text in Japanese; as they are for any other."""
-    spelled = (facts.get("japanese") or {}) if language == "ja" else {}
-    return [{**r, "city": spelled.get(r["city"], r["city"])} for r in rows]
-
-
 def marks(citations: Sequence[int]) -> str:
     return "".join(f"[{n}]" for n in citations)
 

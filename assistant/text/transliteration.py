@@ -62,19 +62,6 @@ def named(name: str, quote: str) -> bool:
     return all(any(w.startswith(p[:5]) for w in words) for p in parts)
 
 
-def spelled_as(text: str, name: str) -> bool:
-    """True if ``text`` is ``name`` in Japanese script: read in Latin letters it gives the name's letters,
-    no more, no fewer (a 市 or 県 after it aside). 金沢 is Kanazawa and エクサンプロヴァンス Aix-en-Provence;
-    高 (Kou) is not Takamatsu, nor 奈良 (Nara) Nancy."""
-    if not text or not _JAPANESE_SCRIPT.fullmatch(text):
-        return False
-    words = [w for w in _ascii_words(_romaji(text)) if w not in _SUFFIXES]
-    return "".join(words) == "".join(_ascii_words(name))
-
-
-_JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff・ー]+")
-
-
 def _ascii_words(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
     return re.findall(r"[a-z0-9]+", folded)
