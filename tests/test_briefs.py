@@ -192,6 +192,10 @@ def test_an_edition_named_by_a_heading_is_quoted_from_the_heading_not_joined_to_
     prose = Chunk("p", "d", 0, 26, "La conférence eut lieu à Lyon en 2030.")
     joined = timeline.verify(raw, timeline.Window(prose, after=after))
     assert joined is not None and joined.planned == 2028 and "Nancy" in joined.quote.text
+    # read for the sentence after it, the heading above states its edition by itself
+    dated = Chunk("t", "d", 28, 88, "Nancy, qui a reporté la conférence en 2028, était déterminée.")
+    above = timeline.verify({**raw, "planned": None}, timeline.Window(dated, before=heading))
+    assert above is not None and above.quote.text == "Rendez-vous à Lyon en 2030"
 
 
 def test_a_passage_read_for_an_editions_number_places_nothing_by_year_or_city() -> None:

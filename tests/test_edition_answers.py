@@ -133,12 +133,6 @@ def test_a_japanese_question_is_answered_in_japanese_with_the_city_in_latin_lett
     assert city in text and f"{year}年" in text and "開催" in text
 
 
-def test_a_city_the_fact_base_spells_in_japanese_is_named_so_in_a_japanese_answer_only() -> None:
-    spelled = {**facts(), "japanese": {"Takamatsu": "高松"}}
-    assert "高松で開催" in answered("2014年にランコントルを開催した都市はどこですか？", "ja", spelled)[0]
-    assert "à Takamatsu" in answered("Quelle ville a accueilli les Rencontres en 2014 ?", "fr", spelled)[0]
-
-
 @pytest.mark.parametrize(
     "question",
     [

@@ -162,7 +162,6 @@ def answer(question: str, language: str, facts: Mapping[str, Any]) -> tuple[str,
         return None  # asked which edition, of one the sources give no number
     language = language if language in _SAID else "en"
     said = _SAID[language]
-    chosen = overview.in_japanese(chosen, facts, language)
     named = len(asked.years) + len(asked.numbers) + len(asked.cities)
     several = asked.count or asked.relation not in (None, "first", "last", "next") or len(chosen) > max(named, 1)
     if several and len(chosen) > 1:

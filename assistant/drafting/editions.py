@@ -52,7 +52,7 @@ from assistant.types import Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 6  # of the file's shape: a kept file of another version is built again
+VERSION = 7  # of the file's shape: a kept file of another version is built again
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 # What the timeline's passages are chosen for: their cosine to this question (bare sentences, see
 # ``_windows``), and the series' name that a passage may write instead.

@@ -115,9 +115,11 @@ class Window:
     def quotes(self, *, across_headings: bool = False) -> list[Chunk]:
         """The spans a fact may be quoted from, shortest first: the sentence alone, then with a neighbour,
         then all three; none that joins a heading to a sentence unless ``across_headings`` (quoted on one
-        line, "Rendez-vous à Shizuoka en 2024 Aix-en-Provence, qui…" reads as one sentence)."""
+        line, "Rendez-vous à Shizuoka en 2024 Aix-en-Provence, qui…" reads as one sentence), but a
+        neighbouring heading alone, which states what it names."""
         b, s, a = self.before, self.sentence, self.after
-        spans: list[list[Chunk | None]] = [[s], [b, s], [s, a], [b, s, a]]
+        alone = [] if across_headings else [[c] for c in (b, a) if _heading(c)]
+        spans: list[list[Chunk | None]] = [[s], *alone, [b, s], [s, a], [b, s, a]]
         return [
             _joined([c for c in span if c is not None])
             for span in spans
