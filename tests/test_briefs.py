@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.drafting import stated, timeline
+from assistant.drafting import editions, stated, timeline
 from assistant.drafting.briefs import BriefError, brief, words
 from assistant.errors import ModelError
 from assistant.export.brief import brief_markdown, timeline_chart, write_brief_docx
@@ -627,3 +627,13 @@ def test_a_difference_between_sources_names_the_edition_it_is_about() -> None:
     for language in ("fr", "en", "ja"):
         conflicts = words()[language]["conflicts"]
         assert all("{city}" in conflicts[field] for field in ("year", "planned", "listed")), language
+
+
+def test_a_brief_kept_from_another_version_of_the_fact_base_is_built_again(assistant: Assistant) -> None:
+    brief(assistant, "fr")
+    (kept,) = (assistant.settings.data_dir / "briefs").glob("*-fr.json")
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    older = f"{data['version'].split('/')[0]}/{editions.VERSION - 1}"
+    kept.write_text(json.dumps({**data, "version": older, "sections": []}), encoding="utf-8")
+    assert brief(assistant, "fr")["sections"]  # not the kept one
+    assert json.loads(kept.read_text(encoding="utf-8"))["version"] != older

@@ -137,7 +137,11 @@ _BUILDING = threading.Lock()
 
 
 def _kept(path: Path) -> dict | None:
-    return editions.read_json(path, VERSION)
+    return editions.read_json(path, _STAMP)
+
+
+# A brief is rendered from the fact base: one kept from another version of either is built again.
+_STAMP = f"{VERSION}/{editions.VERSION}"
 
 
 def _build_and_keep(sources: Sources, language: str, path: Path, progress: BriefProgress | None) -> dict:
@@ -242,7 +246,7 @@ def build_brief(
     elif not rows:
         notice = said["no_timeline"]
     return {
-        "version": VERSION,
+        "version": _STAMP,
         "language": language,
         "generation": catalog.generation,
         "title": said["title"],

@@ -83,7 +83,7 @@ def kept(settings: Settings, generation: str) -> Facts | None:
     return read_json(_path(settings, generation), VERSION)
 
 
-def read_json(path: Path, version: int) -> dict | None:
+def read_json(path: Path, version: int | str) -> dict | None:
     """A file this module or the brief keeps, if it is there, readable and of ``version``; else None (and
     it is built again)."""
     if not path.is_file():
