@@ -73,6 +73,21 @@ def test_a_list_cut_short_from_a_sentence_that_holds_its_items_is_quoted_as_that
     assert stated.answer("Quels engagements la charte d'Annecy comporte-t-elle ?").mode == "quoted"
 
 
+def test_a_count_of_something_the_question_does_not_name_announces_no_list_of_it(
+    settings: Settings, tmp_path: Path
+) -> None:
+    values = (
+        "# Déclaration\n\nLa France et le Japon partagent des valeurs, la liberté, la démocratie et le droit. "
+        "Les villes inscrivent leur action dans les 17 Objectifs de développement durable.\n\n"
+        + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. "
+        * 3
+    )
+    answer = "La liberté, la démocratie et le droit."
+    assistant = assistant_answering(settings, tmp_path, answer, ("partagent", "17 Objectifs"), document=values)
+    found = assistant.answer("Quelles valeurs la France et le Japon partagent-ils ?")
+    assert found.mode != "refused" and "la liberté, la démocratie et le droit" in found.text  # not 3 of 17
+
+
 def test_a_whole_list_is_an_answer(settings: Settings, tmp_path: Path) -> None:
     answer = "Atelier Kobe, Atelier Lyon et Atelier Nara."
     assistant = assistant_answering(settings, tmp_path, answer, ("trois ateliers", "Kobe", "Lyon", "Nara"))

@@ -120,7 +120,7 @@ def check_reply(
     if introduces(text):  # "… selon les sous-thèmes suivants :", and the reply stops
         return Verdict("quoted", tuple(extra), ("the reply announces what it does not give",))
     if lists.asks_for_list(question) and not asks_for_number(question):
-        short = lists.cut_short(text, extra, shown)
+        short = lists.cut_short(text, extra, shown, question)
         if short:  # a list cut short is no answer: the sources' own sentences, or nothing
             problem = f"the sources announce {short[0]} items and the reply gives fewer"
             return Verdict("quoted" if short[2] else "refused", short[1], (problem,))

@@ -10,9 +10,10 @@ the items the model was shown with it) or, with nothing more to quote, the answe
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.text.chunking import announced
+from assistant.text.language import detect_language
 from assistant.text.lexical import fold, tokenize
 from assistant.text.questions import CJK
 from assistant.types import Candidate
@@ -45,13 +46,18 @@ def items_given(text: str, announcing: str = "") -> int:
     return count
 
 
-def cut_short(text: str, chosen: Sequence[int], shown: Sequence[Candidate]) -> tuple[int, tuple[int, ...], bool] | None:
+def cut_short(
+    text: str, chosen: Sequence[int], shown: Sequence[Candidate], question: str = ""
+) -> tuple[int, tuple[int, ...], bool] | None:
     """For an answer to a list question: (items announced, the ids to quote instead, whether they hold
     the items) when the named evidence announces more items than ``text`` gives; None when the list is
     whole or none is announced. The ids are the named sentences and the items shown under an announcing
     one; they hold the items if there are such items, or if an announcing sentence gives them itself
-    ("… quatre engagements : a, b, c et d.")."""
-    counts = {i: announced(shown[i - 1].sentence.text) for i in chosen}
+    ("… quatre engagements : a, b, c et d."). A French ``question`` is answered only by counts of what
+    it names: asked which values two countries share, "les 17 Objectifs de développement durable" of
+    another sentence announces no list of values (in English or Japanese the words cannot be compared)."""
+    about = _names_a_word_of(question) if question and detect_language(question) == "fr" else None
+    counts = {i: announced(shown[i - 1].sentence.text, about) for i in chosen}
     announcing = [i for i, n in counts.items() if n > 0]
     if not announcing:
         return None
@@ -62,6 +68,11 @@ def cut_short(text: str, chosen: Sequence[int], shown: Sequence[Candidate]) -> t
     items = [i for i, c in enumerate(shown, start=1) if c.introduced_by in heads]
     whole = bool(items) or any(holds_items(shown[i - 1].sentence.text, counts[i]) for i in announcing)
     return expected, tuple(sorted({*chosen, *items})), whole
+
+
+def _names_a_word_of(question: str) -> Callable[[str], bool]:
+    asked = {w[:5] for w in tokenize(question)}  # "valeurs" and "valeur" share their first letters
+    return lambda counted: any(w[:5] in asked for w in tokenize(counted) if not w.isdigit())
 
 
 def holds_items(sentence: str, count: int) -> bool:

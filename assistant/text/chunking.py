@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -146,11 +147,14 @@ _COUNT = re.compile(r"(?<![\d.,/-])\b([2-9]|1\d|20)\s+(?:[^\W\d_]{2,}\s+)?[^\W\d
 _JAPANESE_COUNT = re.compile(r"([2-9]|[二三四五六七八九])(?:つ|件|回|か所|ヶ所)の")
 
 
-def announced(sentence: str) -> int:
-    """How many items the sentence announces ("Trois ateliers thématiques ont été proposés": 3), or 0."""
+def announced(sentence: str, about: Callable[[str], bool] | None = None) -> int:
+    """How many items the sentence announces ("Trois ateliers thématiques ont été proposés": 3), or 0;
+    given ``about``, only a count whose words ("3 ateliers thématiques") it accepts."""
     text = normalise(sentence)
-    counts = [int(m.group(1)) for lang in ("fr", "en") for m in _COUNT.finditer(words_as_digits(text, lang))]
-    counts += [int(n) if n.isdigit() else kanji_value(n) for n in _JAPANESE_COUNT.findall(text)]
+    found = [m for lang in ("fr", "en") for m in _COUNT.finditer(words_as_digits(text, lang))]
+    counts = [int(m.group(1)) for m in found if about is None or about(m.group(0))]
+    if about is None:
+        counts += [int(n) if n.isdigit() else kanji_value(n) for n in _JAPANESE_COUNT.findall(text)]
     return max(counts, default=0)
 
 
