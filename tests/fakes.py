@@ -127,8 +127,7 @@ class FakeChatModel:
 
 def sentence_id(messages: list[dict[str, str]], word: str) -> str:
     """The id ("S3") under which the prompt numbered the first sentence holding ``word``."""
-    numbered = [m["content"] for m in messages if "\nS1: " in m["content"]]  # the last prompt that numbers
-    for line in (numbered or [messages[-1]["content"]])[-1].splitlines():
+    for line in messages[-1]["content"].splitlines():
         if line.startswith("S") and ":" in line and word in line:
             return line.split(":", 1)[0]
     raise AssertionError(f"no numbered sentence holds {word!r}")
@@ -140,7 +139,7 @@ def grounded(word: str, answer: str, *, standalone: str = "") -> Callable[[list[
     ``answer``) alone."""
 
     def reply(messages: list[dict[str, str]]) -> str:
-        if not any("\nS1: " in m["content"] for m in messages):
+        if "\nS1: " not in messages[-1]["content"]:
             return standalone or answer
         try:
             return f"EVIDENCE: {sentence_id(messages, word)}\nANSWER: {answer}"

@@ -309,26 +309,3 @@ def test_a_count_of_something_else_than_the_question_counts_is_refused(settings:
     assert answer.mode == "refused" and "counts something else" in (answer.notice or "")
     asked_countries = make(settings, FakeChatModel([grounded("deux pays", "2")]))
     assert asked_countries.answer("Combien de pays participent aux échanges de jeunes ?").mode != "refused"
-
-
-def test_a_reply_that_only_restates_the_question_is_asked_for_once_more(settings: Settings) -> None:
-    """ "Dans quelle ville les Rencontres de 2014 ont-elles eu lieu ? → Elles ont eu lieu en 2014." names
-    the right sentence and says nothing; told so in the same conversation, the model gives the city."""
-    question = "Dans quelle ville les Rencontres ont-elles eu lieu en 2014 ?"
-    restated = grounded("Takamatsu", "Les Rencontres ont eu lieu en 2014.")
-    chat = FakeChatModel([restated, grounded("Takamatsu", "À Takamatsu.")])
-    answer = make(settings, chat).answer(question)
-    assert answer.mode == "answer" and answer.text.startswith("À Takamatsu. [1]")
-    first, again = chat.calls
-    assert again[: len(first)] == first  # the same conversation, then the model's reply and the new turn
-    assert [m["role"] for m in again[len(first) :]] == ["assistant", "user"]
-    assert again[len(first)]["content"].endswith("Les Rencontres ont eu lieu en 2014.")
-    assert "French" in again[-1]["content"] and "repeats the question" in again[-1]["content"]
-
-
-def test_a_reply_that_restates_the_question_twice_is_refused_after_one_more_try(settings: Settings) -> None:
-    question = "Dans quelle ville les Rencontres ont-elles eu lieu en 2014 ?"
-    chat = FakeChatModel([grounded("Takamatsu", "Les Rencontres ont eu lieu en 2014.")])
-    answer = make(settings, chat).answer(question)
-    assert answer.mode == "refused" and len(chat.calls) == 2
-    assert "restates" in (answer.notice or "")

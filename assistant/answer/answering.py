@@ -14,9 +14,9 @@ from dataclasses import replace
 
 from assistant.answer import checking, kinds, verifying
 from assistant.answer.citations import cite
-from assistant.answer.grounding import Reply, parse_reply, render_evidence, write_grounded
+from assistant.answer.grounding import parse_reply, render_evidence, write_grounded
 from assistant.answer.quoting import ms, quote_sentences, quoted_text, refusal, translate, with_items
-from assistant.models.generation import ChatModel, Messages
+from assistant.models.generation import ChatModel
 from assistant.prompts import load_prompt
 from assistant.text.language import LANGUAGE_NAMES, written_in
 from assistant.text.questions import CJK, asks_for_number, asks_for_place
@@ -61,8 +61,7 @@ class EvidenceFirstWriter:
         """The model names the sentences it uses, then writes; ``checking`` judges the text against them.
 
         The outcome is the written answer cited sentence by sentence, the named sentences quoted, or a
-        refusal. A reply that only restates the question is asked for once more (:meth:`_asked_again`).
-        With ``second_reading``, the model is then asked whether the named sentences give the
+        refusal. With ``second_reading``, the model is then asked whether the named sentences give the
         answer at all (``verifying``); a NO refuses. Asked who or which theme, the model says what the
         reply names (``kinds``): a reply of another kind is quoted. A reply in another language than the question's is
         translated, then judged again.
@@ -101,10 +100,10 @@ class EvidenceFirstWriter:
         # without its year still needs 2016 in the evidence.
         asked = question if base.question == question else f"{question} {base.question}"
 
-        def judge(text: str, ids: Sequence[int]) -> checking.Verdict:
+        def judge(text: str) -> checking.Verdict:
             return checking.check_reply(
                 text,
-                ids,
+                reply.ids,
                 shown,
                 question=asked,
                 query_vector=query_vector,
@@ -113,13 +112,7 @@ class EvidenceFirstWriter:
             )
 
         yield Progress("checking")
-        verdict = judge(text, reply.ids)
-        if verdict.problems == (checking.RESTATES,):  # asked once more, in the same conversation
-            again = self._asked_again(messages, "".join(pieces), len(shown), language)
-            if again.ids:
-                reply, text = again, again.text
-                yield self._evidence(reply.ids, shown)
-                verdict = judge(text, reply.ids)
+        verdict = judge(text)
         timings["checked"] = ms(started)
         if verdict.mode != "refused" and self._second_reading and not quote_only:
             named = [c.sentence.text for c in with_items([shown[i - 1] for i in verdict.evidence], shown)]
@@ -142,7 +135,7 @@ class EvidenceFirstWriter:
             yield Progress("rewording")
             translated = self._translate(text, language)
             if translated:
-                text, verdict = translated, judge(translated, reply.ids)
+                text, verdict = translated, judge(translated)
                 if verdict.mode == "answer" and not written_in(text, language):
                     verdict = replace(verdict, mode="quoted")
         timings["total"] = ms(started)
@@ -166,22 +159,6 @@ class EvidenceFirstWriter:
         if bare(text):  # "14 [1]": what 14 counts is in its source sentence, shown under it
             cited += "".join(f"\n{quoted_text(c.quote)} [{c.n}]" for c in citations)
         yield Final(replace(base, text=cited, citations=citations, refused=False, timings_ms=timings))
-
-    def _asked_again(self, messages: Messages, said: str, n: int, language: str) -> Reply:
-        """The model's second reply after being told that its first (``said``) only restated the question.
-
-        The 1.5B model often names the sentence that holds the answer, then writes the question back as a
-        statement ("The Noh stage in the parc is made of wood."). Told so, in the same conversation (its
-        kept state reads only the new turn), it often gives the words; the new reply is checked like the first.
-        """
-        turn = load_prompt("restated_user").format(language=LANGUAGE_NAMES[language])
-        again = [*messages, {"role": "assistant", "content": said}, {"role": "user", "content": turn}]
-        pieces: list[str] = []
-        for _ in write_grounded(
-            self._model, again, n, max_tokens=self._max_tokens, temperature=self._temperature, pieces=pieces
-        ):
-            pass
-        return parse_reply("".join(pieces), n)
 
     def _wrong_kind(self, question: str, text: str) -> str | None:
         """The kind the question asks for ("person", "title") if the model says the reply names another;
