@@ -474,9 +474,11 @@ def test_the_commitment_the_speech_quotes_is_not_said_before_it_as_a_point() -> 
 def test_a_heading_a_title_or_a_sentence_about_the_one_before_is_never_said() -> None:
     heading = "Atelier 3 : Les collectivités locales acteurs de l'environnement"
     after = "Elle s'efforcera aussi de partager ses savoirs."
-    engine = Quoting([heading, after, "Les jeunes des villes jumelles se sont rencontrés."], rate=1.0)
+    declared = "Nous déclarons ici les résolutions prises par les collectivités."
+    engine = Quoting([heading, after, declared, "Les jeunes des villes jumelles se sont rencontrés."], rate=1.0)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="fr"))
     assert "Atelier 3" not in speech.text and "Elle s'efforcera" not in speech.text
+    assert "Nous déclarons" not in speech.text  # the declaration's authors' words, not the speaker's
     assert "Les jeunes des villes jumelles" in speech.text
 
 

@@ -125,9 +125,11 @@ def quoted_block(
     return "\n".join([*lines, "", translated] if translated else lines)
 
 
-# A sentence that opens on a pronoun or a demonstrative speaks of the one before it in its document.
+# A sentence that opens on a pronoun or a demonstrative speaks of the one before it in its document; one
+# that opens on "nous", "je", "we" speaks for its own authors, and said by another it speaks for them.
 _ANAPHORA = re.compile(
-    r"(?:il|elle|ils|elles|ce|cet|cette|ces|celui-ci|celle-ci|ceux-ci|celles-ci|it|he|she|they|this|these|those)\b",
+    r"(?:il|elle|ils|elles|ce|cet|cette|ces|celui-ci|celle-ci|ceux-ci|celles-ci|it|he|she|they|this|these|those|"
+    r"nous|je|j['’]|we|i)\b|私たち|我々",
     re.IGNORECASE,
 )
 _ENDS = re.compile(r"[.!?。！？:：…][\s»”\"'’)）」』]*$")  # how a sentence, or an introduction, ends
@@ -138,7 +140,8 @@ def stands_alone(quote: str) -> bool:
     sentence does (or introduces what follows it), so it is not a heading, a title or a fragment
     ("Atelier 3 : Les collectivités locales acteurs de l'environnement"), and it does not open on a
     pronoun or a demonstrative, which speak of the sentence before it ("Il a également déclaré…",
-    "Elle s'efforcera aussi…"). What speeches say and briefs quote."""
+    "Elle s'efforcera aussi…"), nor on the first person, which a speaker would say as their own ("Nous
+    déclarons ici les résolutions…"). What speeches say and briefs quote."""
     text = quote.strip()
     return bool(_ENDS.search(text)) and not _ANAPHORA.match(text)
 
