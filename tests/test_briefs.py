@@ -596,6 +596,10 @@ def test_the_brief_opens_with_a_summary_rendered_from_the_fact_base(assistant: A
     marked = [int(n) for n in re.findall(r"\[(\d+)\]", summary)]
     assert marked and all(n in about["citations"] for n in marked)
     assert any(latest["city"] in quotes[n] for n in marked)  # the latest edition's city, in what it cites
+    first = min(built["timeline"], key=lambda r: r["year"])
+    first_sentence = summary.split(". ")[0]
+    cited = [quotes[int(n)] for n in re.findall(r"\[(\d+)\]", first_sentence)]
+    assert any(first["city"] in q and str(first["year"]) in q for q in cited)  # "depuis 2008": cited too
 
 
 def test_the_brief_quotes_no_heading_and_no_sentence_about_the_one_before(

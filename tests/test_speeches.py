@@ -378,7 +378,7 @@ def test_the_speech_says_the_latest_edition_with_its_theme_where_the_sources_giv
     # the editions cite what states each year and city; the latest, what states its number and theme too
     assert said in context.text and context.text.count("[") == 4, context.text
     japanese, _ = edition_answers.history_and_latest(rows, cited, outlines()["ja"]["facts"], "ja")
-    assert "第8回のランコントルは2024年にShizuokaで開催されました（テーマ：「Nouvelles valeurs」）" in japanese
+    assert "第8回日仏自治体交流会議は2024年にShizuokaで開催されました（テーマ：「Nouvelles valeurs」）" in japanese
 
 
 def test_the_commitments_are_said_from_the_fact_base_one_quoted_after_the_declaration_they_come_from(

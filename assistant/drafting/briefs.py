@@ -48,7 +48,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 16  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 17  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -342,7 +342,7 @@ def _summary(
     t = said["facts"]
     years = sorted({r["year"] for r in rows})
     latest = max(rows, key=lambda r: r["year"])
-    marks = overview.place(latest)
+    marks = overview.placed(rows)  # how many editions since the first, and the latest: every row's spans
     latest_said = {"city": latest["city"], "year": latest["year"], "marks": overview.marks(marks)}
     sentences = [t["summary"].format(n=len(years), first=years[0], **latest_said)]
     numbers = list(marks)

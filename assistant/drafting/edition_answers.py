@@ -120,8 +120,8 @@ _SAID = {
         "and": " and ",
     },
     "ja": {
-        "numbered": "第{n}回のランコントルは{year}年に{city}で開催されました{theme}{marks}。",
-        "unnumbered": "{year}年のランコントルは{city}で開催されました{theme}{marks}。",
+        "numbered": "第{n}回日仏自治体交流会議は{year}年に{city}で開催されました{theme}{marks}。",
+        "unnumbered": "{year}年の日仏自治体交流会議は{city}で開催されました{theme}{marks}。",
         "sep": "",
         "dates": "",
         "theme": "（テーマ：「{theme}」）",
