@@ -33,7 +33,21 @@ from tests.test_briefs import indexed
     ],
 )
 def test_a_name_is_read_where_a_role_stands_next_to_it(sentence: str, names: list[str]) -> None:
-    assert organisations.named(sentence) == names
+    assert [name for name, _ in organisations.named(sentence)] == names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "roles"),
+    [
+        ("Le site de notre partenaire Cités Unies France.", ["partner"]),
+        ("Organisé par la Ville de Lyon avec le soutien de CLAIR.", ["organiser", "supporter"]),
+        ("under the auspices of the Japan Foundation", ["supporter"]),
+        ("自治体国際化協会の主催で開かれた。", ["organiser"]),
+        ("自治体国際化協会の協力で開かれた。", ["partner"]),
+    ],
+)
+def test_each_name_keeps_the_role_its_sentence_gives_it(sentence: str, roles: list[str]) -> None:
+    assert [role for _, role in organisations.named(sentence)] == roles
 
 
 DOCUMENT = (
@@ -55,19 +69,22 @@ def assistant(settings: Settings, tmp_path: Path) -> Assistant:
 def test_the_brief_says_the_organisations_each_cited_to_the_sentence_that_names_it(assistant: Assistant) -> None:
     notes = editions.Footnotes(assistant.catalog)
     found = organisations.read(assistant.catalog, notes)
-    assert [o["name"] for o in found] == ["Ville de Lyon", "CLAIR"]
+    assert [(o["name"], o["role"]) for o in found] == [("Ville de Lyon", "organiser"), ("CLAIR", "supporter")]
     french = brief(assistant, "fr")
     (section,) = [s for s in french["sections"] if s["part"] == "organisations"]
     quotes = {c["n"]: c["quote"] for c in french["citations"]}
     (n,) = set(section["citations"])  # one sentence names both
     assert section["text"] == (
-        f"Les sources nomment comme organisateurs, soutiens ou partenaires : Ville de Lyon [{n}] et CLAIR [{n}]. "
+        f"Les sources nomment comme organisateur : Ville de Lyon [{n}]. "
+        f"Les sources nomment comme soutien : CLAIR [{n}]. "
         "Les documents réunis ici sont publiés par : Ville de Lyon."
     )
     assert "CLAIR" in quotes[n] and "Ville de Lyon" in quotes[n]
     japanese = brief(assistant, "ja")
     (section,) = [s for s in japanese["sections"] if s["part"] == "organisations"]
-    assert section["text"].startswith("資料が主催・後援・協力団体として挙げているのは、Ville de Lyon [")
+    assert section["text"].startswith("資料はVille de Lyon [")  # the organiser first, as such
+    assert "を主催団体として" in section["text"] and "CLAIR [" in section["text"]
+    assert "を後援団体として" in section["text"]
 
 
 def test_sources_that_name_no_organisation_say_so(settings: Settings) -> None:

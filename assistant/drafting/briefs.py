@@ -383,12 +383,14 @@ def _organisations(
     """The organisations the sources name in a role (``named``, from the fact base), each footnoted to
     the sentence that names it so; then who publishes the documents gathered (their descriptions)."""
     t = said["facts"]
-    numbers, items = [], []
-    for organisation in named:
-        marks = [notes.add(cited[n - 1]) for n in organisation["citations"]]
-        items.append(f"{organisation['name']} {overview.marks(marks)}")
-        numbers += marks
-    sentences = [t["organisations_named"].format(items=overview.joined(items, t)) if items else t["organisations_none"]]
+    numbers: list[int] = []
+
+    def marked(organisation: dict[str, Any]) -> list[int]:
+        found = [notes.add(cited[n - 1]) for n in organisation["citations"]]
+        numbers.extend(found)
+        return found
+
+    sentences = overview.in_roles(named, t, marked) or [t["organisations_none"]]
     records = sorted(catalog.documents.values(), key=lambda r: r.source)
     publishers = list(dict.fromkeys(str(r.metadata["publisher"]) for r in records if r.metadata.get("publisher")))
     if publishers:

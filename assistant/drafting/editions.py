@@ -10,7 +10,7 @@ answers read it.
 It is built once per index generation, after ``assistant index`` (or by the first brief that needs it,
 never on a question), and kept in ``data_dir/facts/<generation>.json``::
 
-    {"version": 5, "generation": "…", "complete": true,
+    {"version": 8, "generation": "…", "complete": true,
      "rows": [{"year": 2014, "city": "Takamatsu", "edition": 4, "dates": null, "theme": null,
                "participants": null, "citations": [3],
                "stated_by": {"place": [3], "edition": [], "dates": [], "theme": [], "participants": []},
@@ -20,7 +20,7 @@ never on a question), and kept in ``data_dir/facts/<generation>.json``::
                               "count": 5, "span": [2008, 2018]}]}],       # count and span: "listed" only
      "commitments": [{"declaration": …, "edition": 7, "year": 2022, "introduction": [8],
                       "items": [{"text": …, "citations": [9]}]}],               # :mod:`commitments`
-     "organisations": [{"name": "Cités Unies France", "citations": [4]}],     # :mod:`organisations`
+     "organisations": [{"name": "Cités Unies France", "role": "partner", "citations": [4]}],     # :mod:`organisations`
      "citations": [{"n": 3, "doc_id": …, "start": …, "end": …, "quote": …, …}]}
 
 A row's numbers point into ``citations``: ``citations`` are the spans that state the row (a span inside
@@ -52,7 +52,7 @@ from assistant.types import Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 7  # of the file's shape: a kept file of another version is built again
+VERSION = 8  # of the file's shape: a kept file of another version is built again
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 # What the timeline's passages are chosen for: their cosine to this question (bare sentences, see
 # ``_windows``), and the series' name that a passage may write instead.

@@ -41,30 +41,46 @@ class Notes(Protocol):
     def span(self, unit: Chunk) -> int: ...
 
 
+ROLES = ("organiser", "supporter", "partner")
+
+
 def read(catalog: IndexCatalog, notes: Notes) -> list[dict[str, Any]]:
-    """The organisations the sources name in a role, each {"name", "citations": [n]} once (cited to the
-    first sentence that names it so), in document order; ``notes`` numbers the spans cited."""
+    """The organisations the sources name in a role, each {"name", "role", "citations": [n]} once (the
+    role and citation of the first sentence that names it so), in document order; ``notes`` numbers the
+    spans cited."""
     found: dict[str, dict[str, Any]] = {}
     for doc_id in sorted(catalog.documents, key=lambda d: catalog.documents[d].source):
         for unit in catalog.sentences_in(doc_id):
-            for name in named(unit.text):
+            for name, role in named(unit.text):
                 if name.casefold() not in found and len(found) < _MAX_NAMES:
-                    found[name.casefold()] = {"name": name, "citations": [notes.span(unit)]}
+                    found[name.casefold()] = {"name": name, "role": role, "citations": [notes.span(unit)]}
     return list(found.values())
 
 
-def named(sentence: str) -> list[str]:
-    """The names ``sentence`` gives a role (see the module's docstring)."""
+def named(sentence: str) -> list[tuple[str, str]]:
+    """The names ``sentence`` gives a role, each with its role (one of :data:`ROLES`; see the module's
+    docstring)."""
     text = " ".join(sentence.split())
     names = []
     for role in _ROLE.finditer(text):
         at = role.end()
         while name := _NAME.match(text, at):  # "avec le soutien de A, B et C": each of them
             if len(name.group()) > 2:
-                names.append(name.group().rstrip("’'-"))
+                names.append((name.group().rstrip("’'-"), _role(role.group())))
             then = _THEN.match(text, name.end())
             if not then:
                 break
             at = then.end()
-    names += [m.group(1).strip("（）()") for m in _JAPANESE_ROLE.finditer(text)]
+    names += [(m.group(1).strip("（）()"), _role(m.group(0))) for m in _JAPANESE_ROLE.finditer(text)]
     return list(dict.fromkeys(names))
+
+
+def _role(words: str) -> str:
+    """Which role a role's words say: organising ("organisé par", "主催"), supporting ("avec le soutien
+    de", "under the auspices of", "後援"), or being a partner ("partenaire", "協力")."""
+    folded = words.casefold()
+    if re.search(r"organi|hosted|主催|共催", folded):
+        return "organiser"
+    if re.search(r"soutien|concours|[ée]gide|soutenu|support|auspices|後援", folded):
+        return "supporter"
+    return "partner"

@@ -12,11 +12,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from assistant.drafting import editions
+from assistant.drafting.organisations import ROLES
 from assistant.types import Citation
 
 Row = Mapping[str, Any]  # a row of the brief's timeline: year, city, edition, citations, …
@@ -38,6 +39,19 @@ def render(rows: Sequence[Row], said: Mapping[str, Any], year_now: int) -> dict[
     out["participants"] = _details(rows, t, "participants", "participants")
     out["themes"] = _details(rows, t, "themes", "theme")
     return out
+
+
+def in_roles(
+    named: Sequence[Mapping[str, Any]], t: Mapping[str, Any], marks_of: Callable[[Any], Sequence[int]]
+) -> list[str]:
+    """One sentence per role the organisations ``named`` have (organiser, supporter, partner: the role
+    its sentence gives each), each name with its marks, in ``t["roles"]`` (a form for one, one for more)."""
+    said = []
+    for role in ROLES:
+        items = [f"{o['name']} {marks(marks_of(o))}" for o in named if o.get("role", "partner") == role]
+        if items:
+            said.append(t["roles"][role]["one" if len(items) == 1 else "many"].format(items=joined(items, t)))
+    return said
 
 
 def marks(citations: Sequence[int]) -> str:

@@ -48,9 +48,7 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
             marks = overview.marks(row.get("stated_by", {}).get("participants") or row["citations"])
             values = {"city": row["city"], "year": row["year"], "participants": row["participants"]}
             sentences.append(t["participants"].format(**values, marks=marks))
-    named = [f"{o['name']} {overview.marks(o['citations'])}" for o in facts.get("organisations") or []]
-    if named:
-        sentences.append(t["partners"].format(items=overview.joined(named, t)))
+    sentences += overview.in_roles(facts.get("organisations") or [], t, lambda o: o["citations"])
     by_number = {c["n"]: c for c in cited}
     text = overview.sentences(list(dict.fromkeys(sentences)), language)
     if language == "fr":  # "de Aix-en-Provence" is said "d'Aix-en-Provence"
