@@ -95,7 +95,8 @@ def check_reply(
 
     missing_values = kinds.missing_values(text, question)
     if missing_values:  # "how many" answered with a year, "when" with an edition
-        problem = f"the question asks for a {' and a '.join(missing_values)} the reply does not give"
+        wanted = " and ".join(f"{'an' if v[0] in 'aeiou' else 'a'} {v}" for v in missing_values)
+        problem = f"the question asks for {wanted} the reply does not give"
         return Verdict("refused", tuple(chosen), (problem,))
     if adds_nothing(text, question):  # quoting its named sentences instead showed more wrong than right
         return Verdict("refused", tuple(chosen), ("the reply only restates the question",))
