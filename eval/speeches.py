@@ -65,8 +65,8 @@ def size(text: str, language: str) -> int:
 def unfootnoted(text: str, language: str) -> list[str]:
     """The sentences that state a number or a name and carry no footnote mark (a quote, whatever it
     holds, is one word of its sentence, and a quote's labelled translation one sentence with its marks)."""
-    label = message("machine_translation", language)
-    lines = [line for line in text.splitlines() if not line.startswith(label) or not _MARK.search(line)]
+    note = message("translated_quotes", language)
+    lines = [line for line in text.splitlines() if line != note]
     found = []
     for sentence in (s.strip() for s in _SENTENCE.findall(_MARK.sub(" [n]", _QUOTED.sub("«»", "\n".join(lines))))):
         if not sentence or "[n]" in sentence:
@@ -91,15 +91,10 @@ def says_purpose(text: str, purpose: str, language: str) -> bool:
 
 
 def spoken(text: str, language: str) -> tuple[str, str]:
-    """What the speaker reads out of ``text``, and which of it is the sources' words: in English or
-    Japanese the translations of the French quotes (the quotes themselves are on the page, not read)."""
-    if language == "fr":
-        return text, " ".join(_QUOTED.findall(text))
-    label = message("machine_translation", language)
-    lines = [line for line in text.splitlines() if not line.startswith("«")]
-    translated = [line.removeprefix(label) for line in lines if line.startswith(label)]
-    said = [line for line in lines if not line.startswith(label)]
-    return "\n".join(lines), " ".join([*translated, *(q for line in said for q in _QUOTED.findall(line))])
+    """What the speaker reads out of ``text``, and which of it is the sources' words (in quotation marks:
+    in English or Japanese the quotes' translations; the line that says so is not read)."""
+    read = "\n".join(line for line in text.splitlines() if line != message("translated_quotes", language))
+    return read, " ".join(_QUOTED.findall(read))
 
 
 def measure(speech: Speech, seconds: float) -> dict[str, Any]:

@@ -190,11 +190,12 @@ def test_an_english_speech_translates_each_quote_it_says_and_counts_what_is_read
     engine = Quoting(quotes, rate=1.0)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=1, language="en"))
     asked = [s for s in speech.sections if s.mode != "said"]
-    assert asked and all(s.text.count("«") == 1 for s in asked)  # a 1-minute speech has room for one quote
+    assert asked and all(s.text.count("“") == 1 for s in asked)  # a 1-minute speech has room for one quote
+    assert not any("«" in s.text for s in asked)  # no French to read out: it is the note's quote
     assert len(engine.translated) == len(asked) and all(t.count("«") == 1 for t in engine.translated)
-    label = message("machine_translation", "en")
-    assert all(re.search(rf"^{re.escape(label)} said[a-z]+( said[a-z]+)* \[\d+\]$", s.text, re.M) for s in asked)
-    read = [line for line in speech.text.splitlines() if not line.startswith("«")]  # not the French quotes
+    note = message("translated_quotes", "en")
+    assert all(re.search(r"^“said[a-z]+( said[a-z]+)*” \[\d+\]$", s.text, re.M) and note in s.text for s in asked)
+    read = [line for line in speech.text.splitlines() if line != note]
     assert speech.length == len(re.sub(r"\[\d+\]", "", " ".join(read)).split())
 
 
@@ -206,8 +207,7 @@ def test_quotes_fill_at_most_their_share_and_shorter_translations_leave_room_for
     said = {}
     for rate in (1.0, 0.5):
         speech = draft_speech(Quoting(quotes, rate=rate), request)
-        label = message("machine_translation", "en")
-        read = [line.removeprefix(label) for line in speech.text.splitlines() if line.startswith(label)]
+        read = [line for line in speech.text.splitlines() if line.startswith("“")]
         assert sum(len(re.sub(r"\[\d+\]", "", line).split()) for line in read) <= QUOTED_SHARE * 3 * 130
         said[rate] = len(speech.citations)
     # Sized at first as long as the French, the quotes are then sized as their translations measure.
@@ -232,7 +232,7 @@ def test_room_left_by_a_part_without_answer_goes_to_quotes_that_had_none_and_num
     assert [c.quote for c in speech.citations] == quotes[: len(speech.citations)]  # in the engine's order
     assert len(speech.citations) >= 4  # more than its share: the room the other parts left
     (asked,) = [s for s in speech.sections if s.mode != "said"]
-    assert re.findall(r"\[(\d+)\]", asked.text.splitlines()[-1]) == [str(c.n) for c in speech.citations]
+    assert re.findall(r"\[(\d+)\]", asked.text) == [str(c.n) for c in speech.citations]  # each said once, in order
 
 
 def test_a_quote_whose_translation_changes_a_number_is_neither_read_out_nor_shown() -> None:
@@ -248,10 +248,9 @@ def test_a_quote_whose_translation_changes_a_number_is_neither_read_out_nor_show
     speech = draft_speech(
         Misreading(quotes, rate=1.0), SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="en")
     )
-    label = message("machine_translation", "en")
-    (translated,) = [line for line in speech.text.splitlines() if line.startswith(label)]
+    (translated,) = [line for line in speech.text.splitlines() if line.startswith("“")]
     assert "2021" not in speech.text and "2022" not in speech.text  # not read out, not shown in French
-    assert translated.endswith("« Les délégations ont réuni des collectivités. » [1]")  # the faithful one is read out
+    assert translated == "“Les délégations ont réuni des collectivités.” [1]"  # the faithful one is read out
     assert len(speech.citations) == 1
 
 
@@ -275,13 +274,8 @@ class OneEach(Quoting):
 def test_questions_are_asked_until_the_quotes_fill_their_share(words: int) -> None:
     engine = OneEach(words)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="council", minutes=2, language="en"))
-    said = [line for s in speech.sections for line in s.text.splitlines() if line.startswith("«")]
-    label = message("machine_translation", "en")
-    read = [
-        len(re.sub(r"\[\d+\]", "", line.removeprefix(label)).split())
-        for line in speech.text.splitlines()
-        if line.startswith(label)
-    ]
+    said = [line for s in speech.sections for line in s.text.splitlines() if line.startswith("“")]
+    read = [len(re.sub(r"\[\d+\]", "", line).split()) for line in said]
     assert sum(read) <= QUOTED_SHARE * 2 * 130
     assert len(engine.questions) == len(said)  # no question asked once no quote could be said
     # asked in French, the sources' language, in the outline's order; shown in the speech's
@@ -311,8 +305,9 @@ def test_a_quote_two_parts_were_offered_is_said_once_when_room_is_left_at_the_en
             return replace(found, citations=tuple(moved))  # the short quote at one place in every answer
 
     speech = draft_speech(Overlapping([], rate=1.0), SpeechRequest(PURPOSE, occasion="closing", language="en"))
-    assert speech.text.count(short) == 1
+    assert sum(c.quote == short for c in speech.citations) == 1
     assert len({(c.doc_id, c.start) for c in speech.citations}) == len(speech.citations) == 2
+    assert speech.text.count("“") == 2  # each said once, in its translation
 
 
 def test_an_introduction_is_said_with_the_quote_after_it_or_not_at_all() -> None:
@@ -512,3 +507,12 @@ def test_a_list_item_is_said_without_its_marker_and_stays_verbatim_at_its_offset
     engine = Quoting([source[start:]], rate=1.0)
     speech = draft_speech(engine, SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language="fr"))
     assert "« Chaque collectivité favorisera les échanges. »" in speech.text and "2." not in speech.text
+
+
+def test_a_japanese_speech_reads_its_quotes_in_japanese_marks_and_the_french_stays_in_the_notes() -> None:
+    quotes = ["Les jeunes des villes jumelles se sont rencontrés."]
+    speech = draft_speech(Quoting(quotes, rate=1.0), SpeechRequest(PURPOSE, occasion="welcome", language="ja"))
+    asked = [s for s in speech.sections if s.mode != "said"]
+    assert asked and all("「" in s.text and "«" not in s.text for s in asked)
+    assert all(message("translated_quotes", "ja") in s.text for s in asked)
+    assert speech.citations[0].quote == quotes[0]  # the French original, in the note

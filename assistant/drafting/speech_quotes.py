@@ -132,3 +132,12 @@ def length(text: str, unit: str) -> int:
     """Words, or characters without spaces (Japanese), footnote marks aside."""
     plain = re.sub(r"\[\d+\]", "", text)
     return len("".join(plain.split())) if unit == "characters" else len(plain.split())
+
+
+_MARKS = {"en": "“{}”", "ja": "「{}」"}
+
+
+def in_marks(translation: str, language: str) -> str:
+    """A quote's translation as a speech in English or Japanese says it: in that language's quotation
+    marks, whatever marks the model wrote around it."""
+    return _MARKS.get(language, "“{}”").format(translation.strip().strip("«»“”\"'「」『』 ").strip())

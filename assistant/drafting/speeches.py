@@ -36,11 +36,12 @@ from importlib import resources
 from typing import Any, Protocol
 
 from assistant.answer.checking import claims
-from assistant.answer.quoting import quoted_text, translation_line
+from assistant.answer.quoting import quoted_text
 from assistant.drafting import overview, speech_facts, speech_quotes
 from assistant.errors import AssistantError
 from assistant.text.chunking import introduces
 from assistant.text.inputs import has_letters_or_digits, typed_line
+from assistant.text.language import message
 from assistant.types import Answer, Citation
 
 OCCASIONS = ("welcome", "council", "signing", "closing")
@@ -302,8 +303,9 @@ def _numbered(
 ) -> tuple[tuple[Section, ...], tuple[Citation, ...]]:
     """The sections as said, footnotes numbered in order across the speech, each part's quotes in the
     engine's order after its lead-in (the first time the part is said: "Comme le rappellent nos
-    sources" five times over reads as a collage); in English or Japanese followed by their labelled
-    translation."""
+    sources" five times over reads as a collage); in English or Japanese their translations, in the
+    speech's quotation marks, then one line that says they are machine translations, the French in the
+    notes (a reader would read the French aloud)."""
     sections: list[Section] = []
     citations: list[Citation] = []
     led: set[str] = set()
@@ -319,11 +321,12 @@ def _numbered(
         citations += said
         lead = [leads[d.part]] if d.part in leads and d.part not in led else []
         led.add(d.part)
-        lines = [*lead, *(f"{quoted_text(c.quote)} [{c.n}]" for c in said)]
-        if voice.language != "fr":
-            pairs = [(voice.translations.get((c.doc_id, c.start), ""), c.n) for c in said]
-            translated = translation_line(pairs, voice.language)
-            lines += [translated] if translated else []
+        if voice.language == "fr":
+            lines = [*lead, *(f"{quoted_text(c.quote)} [{c.n}]" for c in said)]
+        else:  # the translation is read out, labelled once; the French is the note's quote
+            translated = [(voice.translations.get((c.doc_id, c.start), ""), c.n) for c in said]
+            quoted = [f"{speech_quotes.in_marks(t, voice.language)} [{n}]" for t, n in translated if t]
+            lines = [*lead, *quoted, *([message("translated_quotes", voice.language)] if quoted else [])]
         if sections and sections[-1].part == d.part and sections[-1].mode != "said":  # one part, one heading
             sections[-1] = replace(sections[-1], text="\n".join([sections[-1].text, *lines]))
             continue
@@ -405,7 +408,5 @@ def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
 
 
 def _spoken(text: str, language: str) -> str:
-    """What the speaker reads out: in English or Japanese the translation, not the French quotes."""
-    if language == "fr":
-        return text
-    return "\n".join(line for line in text.splitlines() if not line.startswith("«"))
+    """What the speaker reads out: not the line that says the quotes are machine translations."""
+    return "\n".join(line for line in text.splitlines() if line != message("translated_quotes", language))

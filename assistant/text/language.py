@@ -36,6 +36,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Machine translation, not checked:",
         "ja": "機械翻訳（未確認）：",
     },
+    "translated_quotes": {
+        "fr": "(Traductions automatiques des sources, non vérifiées ; les originaux sont en note.)",
+        "en": "(Machine translations of the French sources, not checked; the originals are in the notes.)",
+        "ja": "（フランス語の資料の機械翻訳・未確認。原文は注にあります。）",
+    },
     "extracts": {
         "fr": "Extraits des sources (sans reformulation) :",
         "en": "Extracts from the sources (quoted, not rephrased):",

@@ -130,14 +130,16 @@ def test_a_two_minute_council_speech_is_long_enough_and_every_fact_is_footnoted(
             assert not claims(section.text.replace(request.purpose, ""))
         elif section.mode == "rendered":  # from the fact base: each name and number in what its footnotes show
             held = " ".join(f"{c.title} {c.quote}" for c in speech.citations if f"[{c.n}]" in section.text)
-            label = message("machine_translation", language)
-            said = "\n".join(x for x in section.text.splitlines() if not x.startswith(label))  # a quote's, checked
+            note = message("translated_quotes", language)
+            translated = re.compile(r"[“「].+[”」] ?\[\d+\]")  # a quote's translation, checked when made
+            said = "\n".join(x for x in section.text.splitlines() if x != note and not translated.fullmatch(x))
             assert all(supported(claim, held) for claim in claims(re.sub(r"\[\d+\]", "", said)))
-        else:  # after the part's lead-in (its first time only): quotes each with its footnote, then
-            # maybe the labelled translation
+        else:  # after the part's lead-in (its first time only): quotes each with its footnote; in English or
+            # Japanese their translations, then the line that says they are
             lines = section.text.splitlines()
             lines = lines[1:] if lines[0] == outlines()[language]["said"]["lead"].get(section.part) else lines
-            quotes = [x for x in lines if re.fullmatch(r"« .+ » \[\d+\]", x)]
-            label = message("machine_translation", language)
-            assert quotes and all(x in quotes or x.startswith(label) for x in lines)
+            quoted = r"« .+ » \[\d+\]" if language == "fr" else r"[“「].+[”」] ?\[\d+\]"
+            quotes = [x for x in lines if re.fullmatch(quoted, x)]
+            note = message("translated_quotes", language)
+            assert quotes and all(x in quotes or x == note for x in lines)
     assert speech.length >= said_words, f"{speech.length} {speech.unit} said, {said_words} asked"
