@@ -306,25 +306,41 @@ def _commitments(
     """The declarations' commitments (``commitments``, from the fact base): which declaration, how many,
     then each item in the sources' words, footnoted; in English or Japanese with its labelled machine
     translation. Their wording is what a commitment is, so they are quoted, not rewritten."""
-    t = said["facts"]
     if not pledged:
-        return {"text": t["no_commitments"], "citations": [], "mode": "rendered"}
-    blocks, numbers = [], []
-    for declaration in pledged:
-        intro = [notes.add(cited[n - 1]) for n in declaration["introduction"]]
-        marks = [notes.add(cited[n - 1]) for item in declaration["items"] for n in item["citations"][:1]]
-        quotes = [item["text"] for item in declaration["items"]]
-        lead = t["commitments"].format(
-            declaration=declaration["declaration"],
-            year=declaration["year"] or "",
-            marks=overview.marks(intro),
-            n=len(quotes),
-        )
-        translate = None if language == "fr" else partial(sources.translate, language=language)
-        to_english = None if language == "fr" else partial(sources.translate, language="en")
-        blocks.append(quoted_block(lead, quotes, marks, language, translate, to_english=to_english))
-        numbers += [*intro, *marks]
+        return {"text": said["facts"]["no_commitments"], "citations": [], "mode": "rendered"}
+    numbers: list[int] = []
+
+    def numbered(n: int) -> int:
+        numbers.append(notes.add(cited[n - 1]))
+        return numbers[-1]
+
+    translate = None if language == "fr" else partial(sources.translate, language=language)
+    to_english = None if language == "fr" else partial(sources.translate, language="en")
+    blocks = [commitments_text(d, numbered, language, translate, to_english=to_english) for d in pledged]
     return {"text": "\n\n".join(blocks), "citations": list(dict.fromkeys(numbers)), "mode": "rendered"}
+
+
+def commitments_text(
+    declaration: dict[str, Any],
+    numbered: Callable[[int], int],
+    language: str,
+    translate: Callable[[str], str] | None,
+    *,
+    to_english: Callable[[str], str] | None = None,
+) -> str:
+    """A declaration of the fact base and its commitments: which declaration and how many, then each item
+    in the sources' words with its footnote; given ``translate``, their labelled machine translation.
+    ``numbered`` turns a fact base citation number into the text's. What briefs and answers say."""
+    intro = [numbered(n) for n in declaration["introduction"]]
+    marks = [numbered(n) for item in declaration["items"] for n in item["citations"][:1]]
+    quotes = [item["text"] for item in declaration["items"]]
+    lead = words()[language]["facts"]["commitments"].format(
+        declaration=declaration["declaration"],
+        year=declaration.get("year") or "",
+        marks=overview.marks(intro),
+        n=len(quotes),
+    )
+    return quoted_block(lead, quotes, marks, language, translate, to_english=to_english)
 
 
 def _summary(

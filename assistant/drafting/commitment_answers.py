@@ -23,9 +23,8 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from assistant.answer.quoting import quoted_block
 from assistant.drafting import editions, overview
-from assistant.drafting.briefs import LANGUAGES, words
+from assistant.drafting.briefs import LANGUAGES, commitments_text
 from assistant.drafting.edition_answers import SERIES, parts_of
 from assistant.text import transliteration
 from assistant.text.lexical import STOPWORDS, fold
@@ -64,17 +63,9 @@ def answer(
     declaration = asked_for(question, facts.get("commitments") or [], facts.get("rows") or [])
     if declaration is None:
         return None
-    items = declaration["items"]
-    lead = words()[language if language in LANGUAGES else "en"]["facts"]["commitments"].format(
-        declaration=declaration["declaration"],
-        year=declaration.get("year") or "",
-        n=len(items),
-        marks=overview.marks(declaration.get("introduction") or []),
-    )  # worded as the brief says it
+    language = language if language in LANGUAGES else "en"
+    block = commitments_text(declaration, lambda n: n, language, translate if language != "fr" else None)
     cited = {n: editions.citation(c) for n, c in enumerate(facts["citations"], start=1)}
-    quotes = [cited[item["citations"][0]].quote for item in items]
-    marks = [item["citations"][0] for item in items]
-    block = quoted_block(lead, quotes, marks, language, translate if language != "fr" else None)
     citations: list[Citation] = []
     return overview.renumbered(block, cited, citations), citations
 
