@@ -358,14 +358,14 @@ def _summary(
     t = said["facts"]
     years = sorted({r["year"] for r in rows})
     latest = max(rows, key=lambda r: r["year"])
-    marks = overview.placed(rows)  # how many editions since the first, and the latest: every row's spans
-    latest_said = {"city": latest["city"], "year": latest["year"], "marks": overview.marks(marks)}
+    # How many editions since the first, the latest, how often: every row's spans, the years they state.
+    placed = overview.placed(rows)
+    latest_said = {"city": latest["city"], "year": latest["year"], "marks": overview.marks(placed)}
     sentences = [t["summary"].format(n=len(years), first=years[0], **latest_said)]
-    numbers = list(marks)
+    numbers = list(placed)
     gap = overview.usual_gap(rows)
-    if gap:  # worked out from the years: cited to the spans that state them
-        sentences.append(t["summary_rhythm"].format(gap=gap, marks=overview.marks(overview.placed(rows))))
-        numbers += overview.placed(rows)
+    if gap:
+        sentences.append(t["summary_rhythm"].format(gap=gap, marks=overview.marks(placed)))
     for declaration in [d for d in pledged if d.get("edition") and d.get("items")][:1]:
         listed = [notes.add(cited[n - 1]) for item in declaration["items"] for n in item["citations"][:1]]
         edition = declaration["edition"]
