@@ -251,18 +251,18 @@ def draft_speech(
         gaps = [texts["subject_gap"].format(purpose=request.purpose), *(g for g in gaps if g != subject)]
     answered = [d for d in drafted if isinstance(d, _Quoted)]
     said = {speech_quotes.said_as(c) for d in answered for c in d.said}
-    for d in answered:  # a quote two parts were offered is said in the first that says it
-        for c in d.offered:
-            if time.perf_counter() - started > seconds * FILLING_SECONDS / ASKING_SECONDS:
-                break
-            if speech_quotes.said_as(c) in said or introduces(c.quote) or voice.size(c.quote) > min(left, quotable):
-                continue
-            spoken = voice.say([c])
-            if not voice.readable(c):
-                continue
-            left, quotable = max(0.0, left - spoken), quotable - spoken
-            d.said.append(c)
-            said.add(speech_quotes.said_as(c))
+    filled_by = started + seconds * FILLING_SECONDS / ASKING_SECONDS  # as the asking time is scaled
+    for part, c in [(d, c) for d in answered for c in d.offered]:  # a quote two parts were offered: said once
+        if time.perf_counter() > filled_by:
+            break
+        if speech_quotes.said_as(c) in said or introduces(c.quote) or voice.size(c.quote) > min(left, quotable):
+            continue
+        spoken = voice.say([c])
+        if not voice.readable(c):
+            continue
+        left, quotable = max(0.0, left - spoken), quotable - spoken
+        part.said.append(c)
+        said.add(speech_quotes.said_as(c))
     if progress:
         progress(steps, steps, "")
     sections, citations = _numbered(drafted, leads, voice)
