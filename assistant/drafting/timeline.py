@@ -337,11 +337,12 @@ def verify(
         return all(checks[k](v, span.text) for k, v in fields.items() if v is not None)
 
     quote = next((span for span in spans if states(span, kept)), None)
-    placed = next((span for span in spans if states(span, {"year": year, "city": city})), None)
-    if quote is None and placed is not None:  # a detail stated only across a heading is left out
-        quote, values = placed, {k: v for k, v in values.items() if states(placed, {k: v})}
-    elif quote is None:
-        quote = next(span for span in window.quotes(across_headings=True) if states(span, kept))
+    if quote is None:  # a detail stated only across a heading is left out, unless the place needs it too
+        quote = next((span for span in spans if states(span, {"year": year, "city": city})), None)
+        if quote is None:
+            quote = next(span for span in window.quotes(across_headings=True) if states(span, kept))
+        else:
+            values = {k: v for k, v in values.items() if states(quote, {k: v})}
     return Mention(window, quote, year, city, **values)
 
 
