@@ -120,6 +120,15 @@ def test_a_source_that_lists_fewer_hosts_for_a_span_is_shown_as_a_difference(ass
     assert not rows["Nancy"]["conflicts"] and not rows["Kanazawa"]["conflicts"]
 
 
+def test_a_japanese_brief_writes_japanese_hosts_in_japanese_and_french_ones_as_the_sources_do(
+    assistant: Assistant,
+) -> None:
+    built = brief(assistant, "ja")
+    assert [r["city"] for r in built["timeline"]] == ["Nancy", "金沢", "高松", "Aix-en-Provence"]
+    (listed,) = rows_by_city(built)["高松"]["conflicts"]
+    assert "（Nancy、金沢）" in listed["text"] and "高松は含まれていません" in listed["text"]
+
+
 def test_an_edition_named_by_its_number_alone_gives_its_row_what_the_document_says_of_it(
     settings: Settings, tmp_path: Path
 ) -> None:

@@ -30,7 +30,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import cache, partial
 from importlib import resources
@@ -42,13 +42,14 @@ from assistant.answer.quoting import quoted_block, stands_alone
 from assistant.drafting import edition_answers, editions, overview
 from assistant.errors import AssistantError
 from assistant.ingest.catalog import IndexCatalog
+from assistant.text import place_names
 from assistant.text.language import message
 from assistant.text.numbers import URL
 from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 17  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 18  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -218,7 +219,7 @@ def build_brief(
 
     known = editions.facts(sources, progress=reading)
     cited = [editions.citation(c) for c in known["citations"]]
-    rows = [_row(r, cited, notes, said) for r in known["rows"]]
+    rows = [_row(r, cited, notes, said, language) for r in overview.in_language(known["rows"], language)]
 
     # What the checked rows tell is rendered from them, not asked again: the editions (summary and
     # timeline), their rhythm, the next one.
@@ -267,7 +268,9 @@ class Footnotes(editions.Footnotes):
     """The brief's citations, numbered once across the whole brief: a quote cited twice keeps its number."""
 
 
-def _row(row: dict[str, Any], cited: list[Citation], notes: Footnotes, said: dict[str, Any]) -> dict[str, Any]:
+def _row(
+    row: Mapping[str, Any], cited: list[Citation], notes: Footnotes, said: dict[str, Any], language: str
+) -> dict[str, Any]:
     """A row of the fact base as the brief shows it: its citations numbered as the brief's (``cited`` are
     the fact base's), each difference between sources said in the brief's language."""
 
@@ -280,7 +283,8 @@ def _row(row: dict[str, Any], cited: list[Citation], notes: Footnotes, said: dic
         shown = ", ".join(f"{v['value']} {''.join(f'[{n}]' for n in v['citations'])}" for v in values)
         if c["field"] == "listed":
             first, last = c["span"]
-            names = c["values"][0]["value"].split(": ", 1)[1]
+            listed = c["values"][0]["value"].split(": ", 1)[1].split(", ")
+            names = ("、" if language == "ja" else ", ").join(place_names.localized(n, language) for n in listed)
             text = (
                 said["conflicts"]["listed"].format(
                     count=c["count"], first=first, last=last, names=names, city=row["city"]

@@ -18,6 +18,7 @@ from typing import Any
 
 from assistant.drafting import editions
 from assistant.drafting.organisations import ROLES
+from assistant.text import place_names
 from assistant.types import Citation
 
 Row = Mapping[str, Any]  # a row of the brief's timeline: year, city, edition, citations, …
@@ -52,6 +53,12 @@ def in_roles(
         if items:
             said.append(t["roles"][role]["one" if len(items) == 1 else "many"].format(items=joined(items, t)))
     return said
+
+
+def in_language(rows: Sequence[Row], language: str) -> list[Row]:
+    """The rows as a text in ``language`` names their cities: in Japanese, a Japanese city in its own
+    script (:mod:`place_names`), checked against a gazetteer, not spelled by the model."""
+    return [{**r, "city": place_names.localized(r["city"], language)} for r in rows]
 
 
 def marks(citations: Sequence[int]) -> str:

@@ -34,7 +34,7 @@ Rendered = tuple[str, dict[int, Citation]]  # a text with marks [k], and the cit
 
 def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Rendered:
     """The Rencontres as the fact base's rows tell them (see the module's docstring)."""
-    rows = sorted(facts["rows"], key=lambda r: r["year"])
+    rows = overview.in_language(sorted(facts["rows"], key=lambda r: r["year"]), language)
     cited = facts.get("citations") or []
     worded = language == SOURCES_LANGUAGE  # a value in the sources' words is said in their language only
     text, citations = edition_answers.history_and_latest(rows, cited, t, language, theme=worded)

