@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer.shapes import answer_json
 from assistant.config import Settings
 from assistant.ingest.corpus import doc_id_for
@@ -214,8 +216,26 @@ def test_a_japanese_translation_with_a_made_up_foreign_name_is_left_out() -> Non
         "第7回の会議はシャンパーニュ・アルデンヌのアIX・エン・プロヴェッジで開催されました。"  # UniDic: common nouns
     )
     assert translated_quote(lambda q: made_up, quote, "ja") == ""
-    right = "第7回の会議はシャンパーニュ・アルデンヌで開催されました。"  # a name written word by word, kept
+    right = "第7回の会議はシャンパーニュ・アルデンヌのAix-en-Provenceで開催されました。"  # a name word by word, kept
     assert translated_quote(lambda q: right, quote, "ja") == right
+
+
+@pytest.mark.parametrize(
+    ("translation", "language", "kept"),
+    [
+        ("第7回会議は2022年10月3日から6日に自治体の間で開催されました。", "ja", False),
+        ("第7回会議は2022年10月3日から6日までAix-en-Provenceで開催されました。", "ja", True),
+        ("The 7th Rencontres were held from 3 to 6 October 2022 by French and Japanese authorities.", "en", False),
+        ("The 7th Rencontres were held in Aix-en-Provence from 3 to 6 October 2022.", "en", True),
+    ],
+)
+def test_a_translation_that_drops_the_place_its_quote_names_is_left_out(
+    translation: str, language: str, kept: bool
+) -> None:
+    from assistant.answer.quoting import translated_quote
+
+    quote = "Les 7es Rencontres se sont tenues à Aix-en-Provence du 3 au 6 octobre 2022."
+    assert translated_quote(lambda q: translation, quote, language) == (translation if kept else "")
 
 
 def test_a_japanese_translation_withheld_is_tried_again_through_english_each_step_checked() -> None:

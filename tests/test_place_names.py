@@ -38,3 +38,22 @@ def test_names_lose_the_kind_of_place_and_a_city_of_wards_is_what_its_wards_shar
     wards = [("札幌市中央区", "サッポロシチュウオウク"), ("札幌市北区", "サッポロシキタク")]
     assert place_names.stems(wards) == []
     assert place_names.cities_of_wards(wards) == [("札幌", "サッポロ")]
+
+
+def test_the_places_a_french_sentence_names_after_a() -> None:
+    sentence = "Tenues à Nancy en 2008, puis à La Rochelle, à Aix-en-Provence (France) et à l’Arbois à 9 h."
+    assert place_names.places_at(sentence) == ["Nancy", "La Rochelle", "Aix-en-Provence"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("2024年に静岡で開催されました。", True),  # its Japanese name
+        ("2024年にShizuokaで開催されました。", True),  # as the source writes it
+        ("Held in Shizuoka in 2024.", True),
+        ("2024年に滋賀で開催されました。", False),  # another prefecture
+        ("2024年に開催されました。", False),
+    ],
+)
+def test_a_translation_writes_a_place_as_its_source_does_or_by_its_japanese_name(text: str, kept: bool) -> None:
+    assert place_names.written("Shizuoka", text) is kept

@@ -19,7 +19,7 @@ from assistant.answer.lists import asks_for_list
 from assistant.errors import ModelError
 from assistant.models.generation import ChatModel, complete
 from assistant.prompts import load_prompt
-from assistant.text import transliteration
+from assistant.text import place_names, transliteration
 from assistant.text.chunking import introduces
 from assistant.text.language import LANGUAGE_NAMES, message
 from assistant.text.questions import CJK, asks_for_title
@@ -89,6 +89,8 @@ def _faithful(translation: str, quote: str, language: str) -> str:
         return ""
     if language == "ja" and transliteration.lost_names(quote, translation):
         return ""
+    if not all(place_names.written(place, translation) for place in place_names.places_at(quote)):
+        return ""  # "tenues à Aix-en-Provence" translated "held as French and Japanese authorities"
     return translation
 
 

@@ -50,6 +50,34 @@ def localized(name: str, language: str) -> str:
     return japanese(name) or name
 
 
+# "à Aix-en-Provence", "à Shizuoka (Japon)": French writes where something is or happens after « à ».
+_AT_PLACE = re.compile(r"(?<![\w'’])à\s+((?:[A-ZÀ-Ý][\w’'-]*)(?:\s+[A-ZÀ-Ý][\w’'-]*)*)")
+
+
+def places_at(french: str) -> list[str]:
+    """The places a French sentence names after « à » ("se sont tenues à Aix-en-Provence")."""
+    return [m.group(1).rstrip("-' ") for m in _AT_PLACE.finditer(french)]
+
+
+def written(place: str, text: str) -> bool:
+    """Whether ``text`` (a translation) writes ``place``: as the source does, or, in Japanese, in its
+    Japanese form or a spelling that reads back as it (ナンシー for Nancy)."""
+    from assistant.text import transliteration
+
+    if _latin_word_in(place, text):
+        return True
+    japanese_name = japanese(place)
+    if japanese_name and japanese_name in text:
+        return True
+    return any(transliteration.named(noun, place) for noun in transliteration.names_in(text))
+
+
+def _latin_word_in(place: str, text: str) -> bool:
+    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    name = unicodedata.normalize("NFKD", place.lower()).encode("ascii", "ignore").decode()
+    return re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", folded) is not None
+
+
 def spelling(text: str) -> str:
     """A comparison key for a name in Latin letters: lower-case letters only, long vowels written once
     ("Ōsaka", "Oosaka", "Osaka" -> "osaka"; "Toukyou", "Tokyo" -> "tokyo")."""

@@ -28,8 +28,12 @@ _DOTTED = re.compile(r"[\u30a1-\u30faーA-Za-z]+(?:・[\u30a1-\u30faーA-Za-z]+)
 
 def lost_names(quote: str, translation: str) -> list[str]:
     """The proper nouns of the Japanese ``translation`` that the French ``quote`` does not name."""
-    names = dict.fromkeys([*proper_nouns(translation), *_DOTTED.findall(translation)])
-    return [name for name in names if not named(name, quote)]
+    return [name for name in names_in(translation) if not named(name, quote)]
+
+
+def names_in(japanese: str) -> list[str]:
+    """The names a Japanese text writes: the proper nouns UniDic finds, and foreign names joined by ・."""
+    return list(dict.fromkeys([*proper_nouns(japanese), *_DOTTED.findall(japanese)]))
 
 
 @cache
