@@ -399,6 +399,44 @@ def test_each_field_cites_the_shortest_span_that_states_it() -> None:
     assert _innermost([paragraph, sentence, elsewhere]) == [sentence, elsewhere]
 
 
+DATED_TEXTS = {
+    "declaration": "Nous décidons de nous retrouver en 2024 à Shizuoka.",
+    "report": "Les Rencontres se sont tenues à Shizuoka en 2024.",
+}
+
+
+class _Dated:
+    """A catalog of two documents, a declaration of 2022 and a report of 2024."""
+
+    def __init__(self) -> None:
+        from assistant.ingest.catalog import DocumentRecord
+
+        dates = {"declaration": "2022-10-06", "report": "2024-11"}
+        self.documents = {
+            d: DocumentRecord(d, f"{d}.txt", d, "", 1, "", {"date": dates[d]}) for d in ("declaration", "report")
+        }
+
+    def text(self, doc_id: str) -> str:
+        return DATED_TEXTS[doc_id]
+
+
+@pytest.mark.parametrize(
+    ("documents", "cited"), [(("declaration", "report"), ["report"]), (("declaration",), ["declaration"])]
+)
+def test_an_edition_is_cited_to_what_reports_it_not_to_a_document_written_before_it_that_announced_it(
+    documents: tuple[str, ...], cited: list[str]
+) -> None:
+    catalog = _Dated()
+    mentions = []
+    for doc in documents:
+        quote = Chunk(doc, doc, 0, len(DATED_TEXTS[doc]), DATED_TEXTS[doc])
+        mentions.append(timeline.Mention(timeline.Window(quote), quote, 2024, "Shizuoka"))
+    notes = editions.Footnotes(catalog)  # type: ignore[arg-type]
+    row = editions._row(timeline.Row(2024, "Shizuoka", mentions), notes, catalog)  # type: ignore[arg-type]
+    assert [notes.citations[n - 1].doc_id for n in row["stated_by"]["place"]] == cited
+    assert len(row["citations"]) == len(documents)  # the row keeps every span that names it
+
+
 def test_participants_reworded_by_the_model_are_shown_in_the_passages_words_when_the_counts_hold() -> None:
     text = (
         "Cette septième édition, qui a rassemblé 14 collectivités japonaises et 22 collectivités françaises, "

@@ -52,7 +52,7 @@ from assistant.types import Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 8  # of the file's shape: a kept file of another version is built again
+VERSION = 9  # of the file's shape: a kept file of another version is built again
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 # What the timeline's passages are chosen for: their cosine to this question (bare sentences, see
 # ``_windows``), and the series' name that a passage may write instead.
@@ -155,7 +155,7 @@ def build(sources: Sources, progress: Steps | None = None) -> Facts:
     if progress:
         progress(todo, todo)
     notes = Footnotes(catalog)
-    rows = [_row(r, notes) for r in timeline.rows_of(mentions)]
+    rows = [_row(r, notes, catalog) for r in timeline.rows_of(mentions)]
     pledged = commitments.read(catalog, notes)
     named = organisations.read(catalog, notes)
     return {
@@ -201,12 +201,20 @@ def citation(c: dict[str, Any]) -> Citation:
     return Citation(c["n"], c["doc_id"], c["title"], c["source"], c["start"], c["end"], c["quote"], passage)
 
 
-def _row(row: timeline.Row, notes: Footnotes) -> dict[str, Any]:
-    """A row as the fact base keeps it; a field the sources give two ways is in ``conflicts``."""
+def _row(row: timeline.Row, notes: Footnotes, catalog: IndexCatalog) -> dict[str, Any]:
+    """A row as the fact base keeps it; a field the sources give two ways is in ``conflicts``. Each field
+    is cited to the spans that state it; of those, to the ones whose documents were not written before
+    the edition, where there are such: a declaration of 2022 saying "we meet in 2024 at Shizuoka" only
+    announced what the report of 2024 says was held."""
 
     def one(name: str) -> Any:
         values = row.values(name)
         return values[0] if len(values) == 1 else None
+
+    def stating(needs: tuple[str, ...]) -> list[Chunk]:
+        found = [m for m in row.mentions if all(getattr(m, n) is not None for n in needs)]
+        reported = [m for m in found if not _written_before(catalog, m.quote.doc_id, row.year)]
+        return [m.quote for m in reported or found]
 
     conflicts = []
     for c in row.conflicts:
@@ -224,19 +232,15 @@ def _row(row: timeline.Row, notes: Footnotes) -> dict[str, Any]:
         "theme": one("theme"),
         "participants": one("participants"),
         "citations": sorted({notes.span(q) for q in _outermost([m.quote for m in row.mentions])}),
-        "stated_by": {
-            name: sorted(
-                {
-                    notes.span(q)
-                    for q in _innermost(
-                        [m.quote for m in row.mentions if all(getattr(m, n) is not None for n in needs)]
-                    )
-                }
-            )
-            for name, needs in _STATED.items()
-        },
+        "stated_by": {name: sorted({notes.span(q) for q in _innermost(stating(n))}) for name, n in _STATED.items()},
         "conflicts": conflicts,
     }
+
+
+def _written_before(catalog: IndexCatalog, doc_id: str, year: int) -> bool:
+    """Whether the document is dated (its metadata's "date", "2022-10") in a year before ``year``."""
+    dated = str(catalog.documents[doc_id].metadata.get("date") or "")[:4]
+    return dated.isdigit() and int(dated) < year
 
 
 # What a row's fields are cited to: the passages that state the year with the city, and each detail.
