@@ -100,7 +100,8 @@ def test_hosts_before_a_city_since_a_year_or_counted_are_listed_whole(
     ("question", "language", "expected"),
     [
         ("Quelle ville a accueilli les Rencontres en 2014 ?", "fr", ["Takamatsu", "2014"]),
-        ("When did the 7th edition take place?", "en", ["Aix-en-Provence", "2022"]),
+        ("When did the 7th edition take place?", "en", ["Aix-en-Provence on 3–6 October 2022"]),  # in English
+        ("第7回会議はいつ開催されましたか？", "ja", ["2022年10月3日～6日にAix-en-Provenceで"]),
         ("Quand et où se sont tenues les 7es Rencontres ?", "fr", ["Aix-en-Provence", "du 3 au 6 octobre 2022"]),
         ("Which city hosted the first Rencontres in 2008?", "en", ["Nancy", "2008"]),
         ("Where was the latest edition held?", "en", ["Shizuoka", "2024"]),

@@ -96,10 +96,11 @@ _NUMBERED = re.compile(r"(\d+)(?:e|es|eme|emes|er|re|res|ere|eres|th|st|nd|rd)?"
 
 _SAID = {
     "fr": {
-        "numbered": "La {n}{suffix} édition des Rencontres s'est tenue à {city} en {year}{dates}{theme} {marks}.",
-        "unnumbered": "Les Rencontres se sont tenues à {city} en {year}{dates}{theme} {marks}.",
+        "numbered": "La {n}{suffix} édition des Rencontres s'est tenue à {city} {when}{theme} {marks}.",
+        "unnumbered": "Les Rencontres se sont tenues à {city} {when}{theme} {marks}.",
         "sep": " ",
-        "dates": " ({dates})",
+        "year": "en {year}",
+        "dates": "en {year} ({dates})",
         "theme": ", sur le thème « {theme} »",
         "list": "Les sources relatent {n} éditions{span} : {items}.",
         "span": " de {first} à {last}",
@@ -108,10 +109,11 @@ _SAID = {
         "and": " et ",
     },
     "en": {
-        "numbered": "The {n}{suffix} edition of the Rencontres was held in {city} in {year}{theme} {marks}.",
-        "unnumbered": "The Rencontres were held in {city} in {year}{theme} {marks}.",
+        "numbered": "The {n}{suffix} edition of the Rencontres was held in {city} {when}{theme} {marks}.",
+        "unnumbered": "The Rencontres were held in {city} {when}{theme} {marks}.",
         "sep": " ",
-        "dates": "",
+        "year": "in {year}",
+        "dates": "on {dates}",
         "theme": ", on the theme “{theme}”",
         "list": "The sources tell of {n} editions{span}: {items}.",
         "span": " from {first} to {last}",
@@ -120,10 +122,11 @@ _SAID = {
         "and": " and ",
     },
     "ja": {
-        "numbered": "第{n}回日仏自治体交流会議は{year}年に{city}で開催されました{theme}{marks}。",
-        "unnumbered": "{year}年の日仏自治体交流会議は{city}で開催されました{theme}{marks}。",
+        "numbered": "第{n}回日仏自治体交流会議は{when}に{city}で開催されました{theme}{marks}。",
+        "unnumbered": "{when}の日仏自治体交流会議は{city}で開催されました{theme}{marks}。",
         "sep": "",
-        "dates": "",
+        "year": "{year}年",
+        "dates": "{dates}",
         "theme": "（テーマ：「{theme}」）",
         "list": "資料によると、{span}{n}回開催されています：{items}。",
         "span": "{first}年から{last}年までに",
@@ -318,9 +321,9 @@ def _sentence(row: Row, language: str, said: Mapping[str, str], *, theme: bool) 
     write them), the theme if asked; cited to the spans that state what it says."""
     n = row.get("edition")
     shown = ["place", *(["edition"] if n else [])]
-    dates = ""
-    if row.get("dates") and said["dates"]:
-        dates = said["dates"].format(dates=row["dates"])
+    when = said["year"].format(year=row["year"])
+    if row.get("dates"):  # in the answer's language (``overview.in_language``)
+        when = said["dates"].format(year=row["year"], dates=row["dates"])
         shown.append("dates")
     if theme:
         shown.append("theme")
@@ -329,7 +332,7 @@ def _sentence(row: Row, language: str, said: Mapping[str, str], *, theme: bool) 
         suffix=ordinal_suffix(n, language) if n else "",
         city=row["city"],
         year=row["year"],
-        dates=dates,
+        when=when,
         theme=said["theme"].format(theme=row["theme"]) if theme else "",
         marks=_marks(row, shown),
     )

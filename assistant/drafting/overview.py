@@ -18,7 +18,7 @@ from typing import Any
 
 from assistant.drafting import editions
 from assistant.drafting.organisations import ROLES
-from assistant.text import place_names
+from assistant.text import dates, place_names
 from assistant.types import Citation
 
 Row = Mapping[str, Any]  # a row of the brief's timeline: year, city, edition, citations, …
@@ -56,9 +56,17 @@ def in_roles(
 
 
 def in_language(rows: Sequence[Row], language: str) -> list[Row]:
-    """The rows as a text in ``language`` names their cities: in Japanese, a Japanese city in its own
-    script (:mod:`place_names`), checked against a gazetteer, not spelled by the model."""
-    return [{**r, "city": place_names.localized(r["city"], language)} for r in rows]
+    """The rows as a text in ``language`` says their cities and dates: in Japanese, a Japanese city in
+    its own script (:mod:`place_names`, from a gazetteer, not spelled by the model); in English or
+    Japanese, dates the sources write in French read as a day and month (:mod:`dates`)."""
+    return [
+        {
+            **r,
+            "city": place_names.localized(r["city"], language),
+            "dates": dates.in_language(r["dates"], language, r["year"]) if r.get("dates") else r.get("dates"),
+        }
+        for r in rows
+    ]
 
 
 def marks(citations: Sequence[int]) -> str:

@@ -1,0 +1,88 @@
+"""Dates as the sources write them (« du 3 au 6 octobre 2022 »), said in English or Japanese.
+
+The fact base keeps an edition's dates in the words of the passage that states them, in French. An
+English or Japanese brief or answer says them in its own language: a day, or a span of days, of a month,
+of a year ("3–6 October 2022", "2022年10月3日～6日"). Only a French date of that shape is read; anything
+else ("à l'automne 2022") stays as written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from assistant.text.lexical import fold
+from assistant.text.numbers import MONTHS
+
+_DAY = r"(\d{1,2})(?:er|re)?"
+_MONTH = r"([a-zéû]+)"
+_YEAR = r"(?:\s+(\d{4}))?"
+# "du 3 au 6 octobre 2022", "du 30 septembre au 2 octobre 2022", "le 6 octobre 2022", "18-21 novembre".
+_SPAN = re.compile(rf"(?:du\s+)?{_DAY}(?:\s+{_MONTH})?{_YEAR}\s*(?:au|-|–)\s*{_DAY}\s+{_MONTH}{_YEAR}")
+_ONE = re.compile(rf"(?:le\s+)?{_DAY}\s+{_MONTH}{_YEAR}")
+
+
+def in_language(dates: str, language: str, year: int | None = None) -> str:
+    """``dates`` (French) said in ``language``; ``year`` where the dates give none (the edition's)."""
+    if language not in ("en", "ja"):
+        return dates
+    read = _read(dates)
+    if read is None:
+        return dates
+    (first_day, first_month, first_year), (last_day, last_month, last_year) = read
+    last_year = last_year or year
+    first_year = first_year or last_year
+    if last_year is None:
+        return dates
+    if language == "ja":
+        start = f"{first_year}年{first_month}月{first_day}日"
+        if (first_day, first_month, first_year) == (last_day, last_month, last_year):
+            return start
+        end = f"{last_day}日" if (first_month, first_year) == (last_month, last_year) else f"{last_month}月{last_day}日"
+        end = end if first_year == last_year else f"{last_year}年{last_month}月{last_day}日"
+        return f"{start}～{end}"
+    names = _english_months()
+    last = f"{last_day} {names[last_month]} {last_year}"
+    if (first_day, first_month, first_year) == (last_day, last_month, last_year):
+        return last
+    if (first_month, first_year) == (last_month, last_year):
+        return f"{first_day}–{last}"
+    first = f"{first_day} {names[first_month]}" + ("" if first_year == last_year else f" {first_year}")
+    return f"{first} – {last}"
+
+
+Day = tuple[int, int, int | None]  # day, month, year (None where the text gives none)
+
+
+def _read(dates: str) -> tuple[Day, Day] | None:
+    text = " ".join(dates.split()).lower()
+    span = _SPAN.fullmatch(text)
+    if span:
+        d1, m1, y1, d2, m2, y2 = span.groups()
+        last_month = _month(m2)
+        first_month = _month(m1) if m1 else last_month
+        if first_month is None or last_month is None:
+            return None
+        last = (int(d2), last_month, int(y2) if y2 else None)
+        return (int(d1), first_month, int(y1) if y1 else None), last
+    one = _ONE.fullmatch(text)
+    if one:
+        d, m, y = one.groups()
+        month = _month(m)
+        if month is None:
+            return None
+        day = (int(d), month, int(y) if y else None)
+        return day, day
+    return None
+
+
+def _month(name: str) -> int | None:
+    found = MONTHS.get(fold(name))
+    return int(found) if found else None
+
+
+@cache
+def _english_months() -> dict[int, str]:
+    from babel.dates import get_month_names
+
+    return {int(k): str(v) for k, v in get_month_names("wide", locale="en").items()}
