@@ -112,3 +112,19 @@ def test_a_numbered_item_is_one_sentence_with_its_marker() -> None:
     block = text.index("1.")
     said = [text[s.start : s.end] for s in split_sentences(text, block)]
     assert said == ["1. Chaque ville agira.", "Elle partagera.", "Fin.", "2. Chaque ville aidera."]
+
+
+def test_a_heading_right_after_another_is_a_heading_and_names_the_text_below_it(tmp_path: Path) -> None:
+    prose = "Les collectivités des deux pays ont échangé sur leurs politiques locales pendant trois jours."
+    path = tmp_path / "ateliers.txt"
+    path.write_text(
+        f"{prose}\n{prose}\n{prose}\nDes ateliers alignés sur les objectifs de développement durable (ODD)\nÉconomie\n"
+        f"- Attractivité territoriale :\n{prose}\nSociété\n- Inclusive et solidaire :\n{prose}\n",
+        encoding="utf-8",
+    )
+    document = load_document(path)
+    units = [(u.kind, document.text[u.start : u.end], u.heading_path) for u in segment_document(document)]
+    headings = [text for kind, text, _ in units if kind == "heading"]
+    assert headings == ["Des ateliers alignés sur les objectifs de développement durable (ODD)", "Économie", "Société"]
+    (item,) = [path for _, text, path in units if text.startswith("- Attractivité")]
+    assert item[-1] == "Économie"

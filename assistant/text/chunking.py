@@ -186,12 +186,21 @@ def introduces(text: str) -> bool:
     return text.rstrip().endswith((":", "："))
 
 
-def is_heading_line(line: str, *, previous_line: str, next_line: str | None, typical_length: float = 0.0) -> bool:
-    """A short line with no closing punctuation, standing alone, before more text.
+def is_heading_line(
+    line: str,
+    *,
+    previous_line: str,
+    next_line: str | None,
+    typical_length: float = 0.0,
+    after_heading: bool = False,
+) -> bool:
+    """A short line with no closing punctuation, standing alone (after a sentence's end, or after a
+    heading: "Des ateliers (ODD)" then "Économie"), before more text.
 
     ``next_line`` is the following line of the same block ("" if the block ends there, None if the
     document does): a next line that starts in lower case means ``line`` is wrapped prose, and so
     does a line about as long as the block's ``typical_length`` (the median of a hard-wrapped block).
+    A closing parenthesis ends a heading ("… durable (ODD)"), not a sentence.
     """
     stripped = normalize_text(line)
     if _MD_HEADING.match(stripped):
@@ -202,12 +211,12 @@ def is_heading_line(line: str, *, previous_line: str, next_line: str | None, typ
         return False
     if typical_length and len(stripped) >= 0.8 * typical_length:
         return False
-    if stripped[-1] in '.,;:…»"”)' or not (stripped[0].isupper() or stripped[0].isdigit()):
+    if stripped[-1] in '.,;:…»"”' or not (stripped[0].isupper() or stripped[0].isdigit()):
         return False
     if next_line.strip()[:1].islower() or re.search(r"[.!?] +[A-ZÀ-Ý]", stripped):
         return False
     prev = previous_line.rstrip()
-    return not prev or prev[-1] in ".!?:;…»"
+    return after_heading or not prev or prev[-1] in ".!?:;…»"
 
 
 def segment_document(document: Document) -> list[Unit]:
@@ -221,6 +230,7 @@ def segment_document(document: Document) -> list[Unit]:
         typical = lengths[len(lengths) // 2] if len(lengths) >= 3 else 0.0
         para_start: int | None = None
         para_end = block.start
+        after_heading = False
         for i, (ls, le) in enumerate(lines):
             line = text[ls:le]
             previous = text[lines[i - 1][0] : lines[i - 1][1]] if i else ""
@@ -228,7 +238,10 @@ def segment_document(document: Document) -> list[Unit]:
                 following: str | None = text[lines[i + 1][0] : lines[i + 1][1]]
             else:
                 following = "" if block_no + 1 < len(document.content) else None
-            if is_heading_line(line, previous_line=previous, next_line=following, typical_length=typical):
+            after_heading = is_heading_line(
+                line, previous_line=previous, next_line=following, typical_length=typical, after_heading=after_heading
+            )
+            if after_heading:
                 if para_start is not None:
                     units += _sentences(text, para_start, para_end, block_no, path)
                     para_start = None
