@@ -44,7 +44,7 @@ from assistant.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "5"  # bump when chunking or the embedded text changes: it forces a rebuild
+CHUNKER_VERSION = "6"  # bump when chunking or the embedded text changes: it forces a rebuild
 
 Progress = Callable[[int, int], None]
 
