@@ -47,6 +47,8 @@ def test_the_next_edition_is_one_the_sources_announce_or_said_to_be_unknown() ->
     past = render(ROWS, words()["en"], 2026)["next"]
     assert "latest edition the sources tell of was held in Shizuoka in 2024 [5]" in past["text"]
     assert "do not announce" in past["text"] and past["citations"] == [5]
+    reported = [*ROWS[:3], {**ROWS[3], "citations": [5, 6], "stated_by": {"place": [6]}}]  # [5] announced it
+    assert render(reported, words()["en"], 2026)["next"]["citations"] == [6]
     ninth = {"year": 2026, "city": "Lyon", "citations": [9], "conflicts": []}  # a document added announces it
     coming = render([*ROWS, ninth], words()["ja"], 2026)["next"]
     assert "Lyon" in coming["text"] and "2026年" in coming["text"] and coming["citations"] == [9]

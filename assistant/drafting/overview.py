@@ -175,8 +175,9 @@ def _next(rows: Sequence[Row], t: Mapping[str, Any], year_now: int) -> dict[str,
         r = coming[0]
         return _cited(t["next_announced"].format(city=r["city"], year=r["year"], marks=marks(r["citations"])), [r])
     last = rows[-1]
-    text = t["next_unknown"].format(city=last["city"], year=last["year"], marks=marks(last["citations"]))
-    return _cited(text, [last])
+    said = place(last)  # "was held": the spans that report it, not those that announced it
+    text = t["next_unknown"].format(city=last["city"], year=last["year"], marks=marks(said))
+    return {"text": text, "citations": said}
 
 
 def history_cited(
