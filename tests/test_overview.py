@@ -58,11 +58,14 @@ def test_the_next_edition_is_one_the_sources_announce_or_said_to_be_unknown() ->
 def test_participants_and_themes_are_said_for_the_editions_that_give_them_cited_to_their_spans() -> None:
     rows = [dict(r) for r in ROWS]
     rows[2].update(participants="14 collectivités japonaises", theme="Un territoire durable")
-    rows[2]["stated_by"] = {"participants": [4], "theme": [3]}
+    rows[2]["stated_by"] = {"participants": [4], "theme": [3], "place": [3]}
     for lang in ("fr", "en", "ja"):
         said = render(rows, words()[lang], 2026)
+        # the span that gives the participants ("Cette septième édition a rassemblé…"), and the one that
+        # places the edition the sentence names by its city and year
         assert "14 collectivités japonaises" in said["participants"]["text"] and said["participants"]["citations"] == [
-            4
+            3,
+            4,
         ]
         assert "Un territoire durable" in said["themes"]["text"] and said["themes"]["citations"] == [3]
         assert "Nancy" not in said["themes"]["text"]  # an edition whose theme the sources do not give

@@ -427,7 +427,8 @@ def test_the_rencontres_part_says_what_the_fact_base_holds_and_reads_no_french_t
         speech = draft_speech(assistant, request, facts=facts)
         (texts[language],) = [s.text for s in speech.sections if s.part == "context"]
     assert "L'édition d'Aix-en-Provence, tenue en 2022, était d'abord prévue en 2020 [2]." in texts["fr"]
-    assert "Les Rencontres d'Aix-en-Provence en 2022 ont réuni 14 collectivités japonaises [3]." in texts["fr"]
+    # cited to the span that counts them and to the one that places the edition it names by city and year
+    assert "Les Rencontres d'Aix-en-Provence en 2022 ont réuni 14 collectivités japonaises [1][3]." in texts["fr"]
     assert "« Le monde d'après »" in texts["fr"] and "monde" not in texts["en"]
     assert "The Aix-en-Provence edition, held in 2022, was first planned for 2020 [2]." in texts["en"]
     assert "14" not in texts["en"]  # no machine translation said as the speaker's own sentence

@@ -85,6 +85,12 @@ def place(row: Row) -> list[int]:
     return row.get("stated_by", {}).get("place") or row["citations"]
 
 
+def stating(row: Row, field: str) -> list[int]:
+    """The footnotes of a sentence that says the row's ``field`` with its city and year: the spans that
+    state the field ("Cette septième édition a rassemblé…") and those that place the edition."""
+    return sorted({*(row.get("stated_by", {}).get(field) or row["citations"]), *place(row)})
+
+
 def placed(rows: Sequence[Row]) -> list[int]:
     """The footnotes of the spans that state the rows' years with their cities: what a sentence about
     all the editions (how many, how often) is cited to."""
@@ -127,7 +133,7 @@ def _details(rows: Sequence[Row], t: Mapping[str, Any], part: str, field: str) -
     given = [r for r in rows if r.get(field)]
     if not given:
         return {"text": t["none"], "citations": []}
-    cited = {id(r): r.get("stated_by", {}).get(field) or r["citations"] for r in given}
+    cited = {id(r): stating(r, field) for r in given}
     items = [
         t[f"{part}_item"].format(city=r["city"], year=r["year"], marks=marks(cited[id(r)]), **{field: r[field]})
         for r in given

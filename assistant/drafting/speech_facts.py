@@ -45,7 +45,7 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
     sentences += overview.later_than_planned(rows, t)
     for row in rows:
         if row.get("participants") and worded:
-            marks = overview.marks(row.get("stated_by", {}).get("participants") or row["citations"])
+            marks = overview.marks(overview.stating(row, "participants"))
             values = {"city": row["city"], "year": row["year"], "participants": row["participants"]}
             sentences.append(t["participants"].format(**values, marks=marks))
     sentences += overview.in_roles(facts.get("organisations") or [], t, lambda o: o["citations"])
