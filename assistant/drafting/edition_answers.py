@@ -165,7 +165,7 @@ def answer(question: str, language: str, facts: Mapping[str, Any]) -> tuple[str,
         return None  # asked which edition, of one the sources give no number
     language = language if language in _SAID else "en"
     said = _SAID[language]
-    chosen, rows = overview.in_language(chosen, language), overview.in_language(rows, language)
+    chosen = overview.in_language(chosen, language)
     named = len(asked.years) + len(asked.numbers) + len(asked.cities)
     several = asked.count or asked.relation not in (None, "first", "last", "next") or len(chosen) > max(named, 1)
     if several and len(chosen) > 1:

@@ -63,7 +63,7 @@ def in_language(rows: Sequence[Row], language: str) -> list[Row]:
         {
             **r,
             "city": place_names.localized(r["city"], language),
-            "dates": dates.in_language(r["dates"], language, r["year"]) if r.get("dates") else r.get("dates"),
+            "dates": r.get("dates") and dates.in_language(r["dates"], language, r["year"]),
         }
         for r in rows
     ]

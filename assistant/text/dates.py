@@ -22,36 +22,35 @@ _SPAN = re.compile(rf"(?:du\s+)?{_DAY}(?:\s+{_MONTH})?{_YEAR}\s*(?:au|-|–)\s*{
 _ONE = re.compile(rf"(?:le\s+)?{_DAY}\s+{_MONTH}{_YEAR}")
 
 
+Day = tuple[int, int, int | None]  # day, month, year (None where the text gives none)
+
+
 def in_language(dates: str, language: str, year: int | None = None) -> str:
     """``dates`` (French) said in ``language``; ``year`` where the dates give none (the edition's)."""
-    if language not in ("en", "ja"):
-        return dates
-    read = _read(dates)
+    read = _read(dates) if language in ("en", "ja") else None
     if read is None:
         return dates
-    (first_day, first_month, first_year), (last_day, last_month, last_year) = read
-    last_year = last_year or year
-    first_year = first_year or last_year
-    if last_year is None:
+    (d1, m1, y1), (d2, m2, y2) = read
+    y2 = y2 or year
+    y1 = y1 or y2
+    if y2 is None:
         return dates
     if language == "ja":
-        start = f"{first_year}年{first_month}月{first_day}日"
-        if (first_day, first_month, first_year) == (last_day, last_month, last_year):
-            return start
-        end = f"{last_day}日" if (first_month, first_year) == (last_month, last_year) else f"{last_month}月{last_day}日"
-        end = end if first_year == last_year else f"{last_year}年{last_month}月{last_day}日"
-        return f"{start}～{end}"
+        start = f"{y1}年{m1}月{d1}日"
+        if y1 != y2:
+            end = f"{y2}年{m2}月{d2}日"
+        elif m1 != m2:
+            end = f"{m2}月{d2}日"
+        else:
+            end = f"{d2}日"
+        return start if (d1, m1) == (d2, m2) and y1 == y2 else f"{start}～{end}"
     names = _english_months()
-    last = f"{last_day} {names[last_month]} {last_year}"
-    if (first_day, first_month, first_year) == (last_day, last_month, last_year):
+    last = f"{d2} {names[m2]} {y2}"
+    if (d1, m1, y1) == (d2, m2, y2):
         return last
-    if (first_month, first_year) == (last_month, last_year):
-        return f"{first_day}–{last}"
-    first = f"{first_day} {names[first_month]}" + ("" if first_year == last_year else f" {first_year}")
-    return f"{first} – {last}"
-
-
-Day = tuple[int, int, int | None]  # day, month, year (None where the text gives none)
+    if (m1, y1) == (m2, y2):
+        return f"{d1}–{last}"
+    return f"{d1} {names[m1]}{'' if y1 == y2 else f' {y1}'} – {last}"
 
 
 def _read(dates: str) -> tuple[Day, Day] | None:
