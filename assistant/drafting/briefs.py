@@ -284,7 +284,7 @@ def _row(
         if c["field"] == "listed":
             first, last = c["span"]
             listed = c["values"][0]["value"].split(": ", 1)[1].split(", ")
-            names = ("、" if language == "ja" else ", ").join(place_names.localized(n, language) for n in listed)
+            names = said["facts"]["comma"].join(place_names.localized(n, language) for n in listed)
             text = (
                 said["conflicts"]["listed"].format(
                     count=c["count"], first=first, last=last, names=names, city=row["city"]

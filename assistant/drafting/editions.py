@@ -211,7 +211,7 @@ def _row(row: timeline.Row, notes: Footnotes, catalog: IndexCatalog) -> dict[str
         values = row.values(name)
         return values[0] if len(values) == 1 else None
 
-    def stating(needs: tuple[str, ...]) -> list[Chunk]:
+    def spans_stating(needs: tuple[str, ...]) -> list[Chunk]:
         found = [m for m in row.mentions if all(getattr(m, n) is not None for n in needs)]
         reported = [m for m in found if not _written_before(catalog, m.quote.doc_id, row.year)]
         return [m.quote for m in reported or found]
@@ -232,7 +232,9 @@ def _row(row: timeline.Row, notes: Footnotes, catalog: IndexCatalog) -> dict[str
         "theme": one("theme"),
         "participants": one("participants"),
         "citations": sorted({notes.span(q) for q in _outermost([m.quote for m in row.mentions])}),
-        "stated_by": {name: sorted({notes.span(q) for q in _innermost(stating(n))}) for name, n in _STATED.items()},
+        "stated_by": {
+            name: sorted({notes.span(q) for q in _innermost(spans_stating(needs))}) for name, needs in _STATED.items()
+        },
         "conflicts": conflicts,
     }
 

@@ -50,36 +50,36 @@ def timeline_chart(brief: Mapping[str, Any]) -> bytes | None:
     from matplotlib import font_manager
     from matplotlib import pyplot as plt
 
-    # Japanese cities are written in Japanese in a Japanese brief: a CJK font after the default, if any.
-    cjk = sorted(f.name for f in font_manager.fontManager.ttflist if f.name.endswith("CJK JP"))[:1]
-    with plt.rc_context({"font.family": ["DejaVu Sans", *cjk]}):
-        fig, ax = plt.subplots(figsize=(9, 2.0), dpi=110)
-        try:
-            years = [r["year"] for r in rows]
-            ax.hlines(0, min(years) - 1, max(years) + 1, color="#9aa5b1", linewidth=1.5)
-            for i, r in enumerate(rows):
-                up = 1 if i % 2 == 0 else -1
-                color = "#c2410c" if r["conflicts"] else "#1d4ed8"
-                ax.plot(r["year"], 0, "o", color=color, markersize=9)
-                label = f"{r['city']}\n{r['year']}"
-                ax.annotate(
-                    label,
-                    (r["year"], 0),
-                    xytext=(0, 22 * up),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom" if up > 0 else "top",
-                    fontsize=8.5,
-                )
-            ax.set_ylim(-1, 1)
-            ax.set_xlim(min(years) - 1.5, max(years) + 1.5)
-            ax.axis("off")
-            fig.tight_layout()
-            out = io.BytesIO()
-            fig.savefig(out, format="png")
-            return out.getvalue()
-        finally:
-            plt.close(fig)
+    # A Japanese brief writes Japanese cities in Japanese: a CJK font after the default one, if installed.
+    fonts = ["DejaVu Sans", *sorted(f.name for f in font_manager.fontManager.ttflist if f.name.endswith("CJK JP"))[:1]]
+    fig, ax = plt.subplots(figsize=(9, 2.0), dpi=110)
+    try:
+        years = [r["year"] for r in rows]
+        ax.hlines(0, min(years) - 1, max(years) + 1, color="#9aa5b1", linewidth=1.5)
+        for i, r in enumerate(rows):
+            up = 1 if i % 2 == 0 else -1
+            color = "#c2410c" if r["conflicts"] else "#1d4ed8"
+            ax.plot(r["year"], 0, "o", color=color, markersize=9)
+            label = f"{r['city']}\n{r['year']}"
+            ax.annotate(
+                label,
+                (r["year"], 0),
+                xytext=(0, 22 * up),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if up > 0 else "top",
+                fontsize=8.5,
+                fontfamily=fonts,
+            )
+        ax.set_ylim(-1, 1)
+        ax.set_xlim(min(years) - 1.5, max(years) + 1.5)
+        ax.axis("off")
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="png")
+        return out.getvalue()
+    finally:
+        plt.close(fig)
 
 
 def brief_markdown(

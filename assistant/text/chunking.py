@@ -230,7 +230,7 @@ def segment_document(document: Document) -> list[Unit]:
         typical = lengths[len(lengths) // 2] if len(lengths) >= 3 else 0.0
         para_start: int | None = None
         para_end = block.start
-        after_heading = False
+        heading = False  # whether the line before was a heading
         for i, (ls, le) in enumerate(lines):
             line = text[ls:le]
             previous = text[lines[i - 1][0] : lines[i - 1][1]] if i else ""
@@ -238,10 +238,10 @@ def segment_document(document: Document) -> list[Unit]:
                 following: str | None = text[lines[i + 1][0] : lines[i + 1][1]]
             else:
                 following = "" if block_no + 1 < len(document.content) else None
-            after_heading = is_heading_line(
-                line, previous_line=previous, next_line=following, typical_length=typical, after_heading=after_heading
+            heading = is_heading_line(
+                line, previous_line=previous, next_line=following, typical_length=typical, after_heading=heading
             )
-            if after_heading:
+            if heading:
                 if para_start is not None:
                     units += _sentences(text, para_start, para_end, block_no, path)
                     para_start = None
