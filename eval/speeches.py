@@ -30,9 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.drafting.speeches import OCCASIONS, Speech, SpeechRequest, draft_speech
+from assistant.drafting.speeches import OCCASIONS, Speech, SpeechRequest, draft_speech, read_aloud
 from assistant.pipeline import Assistant
-from assistant.text.language import message
 
 PURPOSES = {
     "fr": (
@@ -64,11 +63,11 @@ def size(text: str, language: str) -> int:
 
 def unfootnoted(text: str, language: str) -> list[str]:
     """The sentences that state a number or a name and carry no footnote mark (a quote, whatever it
-    holds, is one word of its sentence, and a quote's labelled translation one sentence with its marks)."""
-    note = message("translated_quotes", language)
-    lines = [line for line in text.splitlines() if line != note]
+    holds, is one word of its sentence). A line ends a sentence: a quote's line ends on its mark, not a
+    full stop, and the line after it is a sentence of its own."""
     found = []
-    for sentence in (s.strip() for s in _SENTENCE.findall(_MARK.sub(" [n]", _QUOTED.sub("«»", "\n".join(lines))))):
+    lines = _MARK.sub(" [n]", _QUOTED.sub("«»", read_aloud(text, language))).splitlines()
+    for sentence in (s.strip() for line in lines for s in _SENTENCE.findall(line)):
         if not sentence or "[n]" in sentence:
             continue
         bare = sentence.replace("[n]", "")
@@ -93,7 +92,7 @@ def says_purpose(text: str, purpose: str, language: str) -> bool:
 def spoken(text: str, language: str) -> tuple[str, str]:
     """What the speaker reads out of ``text``, and which of it is the sources' words (in quotation marks:
     in English or Japanese the quotes' translations; the line that says so is not read)."""
-    read = "\n".join(line for line in text.splitlines() if line != message("translated_quotes", language))
+    read = read_aloud(text, language)
     return read, " ".join(_QUOTED.findall(read))
 
 

@@ -266,7 +266,7 @@ def draft_speech(
     if progress:
         progress(steps, steps, "")
     sections, citations = _numbered(drafted, leads, voice)
-    length = sum(speech_quotes.length(_spoken(s.text, request.language), unit) for s in sections)
+    length = sum(speech_quotes.length(read_aloud(s.text, request.language), unit) for s in sections)
     return Speech(request, sections, citations, tuple(gaps), length, unit, rate["per_minute"])
 
 
@@ -407,6 +407,6 @@ def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
     return f"{text}{space}{said_purpose}" if part == "opening" else f"{said_purpose}{space}{text}"
 
 
-def _spoken(text: str, language: str) -> str:
+def read_aloud(text: str, language: str) -> str:
     """What the speaker reads out: not the line that says the quotes are machine translations."""
     return "\n".join(line for line in text.splitlines() if line != message("translated_quotes", language))
