@@ -412,7 +412,7 @@ def test_the_commitments_are_said_from_the_fact_base_one_quoted_after_the_declar
     assert not any("Quels engagements" in call[-1]["content"] for call in calls)  # not asked of the model
 
 
-def test_the_rencontres_part_says_what_the_fact_base_holds_and_reads_no_french_title_in_english(
+def test_the_rencontres_part_says_what_the_fact_base_holds_and_reads_no_french_words_in_english(
     assistant: Assistant,
 ) -> None:
     _, _, cited = kept_citations(assistant, (7, 8, 9))
@@ -422,7 +422,7 @@ def test_the_rencontres_part_says_what_the_fact_base_holds_and_reads_no_french_t
     rows = [{"year": 2008, "city": "Nancy", "citations": [7]}, aix]
     facts = {"rows": rows, "organisations": [{"name": "Cités Unies France", "citations": [9]}], "citations": cited}
     texts = {}
-    for language in ("fr", "en"):
+    for language in ("fr", "en", "ja"):
         request = SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language=language)
         speech = draft_speech(assistant, request, facts=facts)
         (texts[language],) = [s.text for s in speech.sections if s.part == "context"]
@@ -431,8 +431,20 @@ def test_the_rencontres_part_says_what_the_fact_base_holds_and_reads_no_french_t
     assert "Les Rencontres d'Aix-en-Provence en 2022 ont réuni 14 collectivités japonaises [1][3]." in texts["fr"]
     assert "« Le monde d'après »" in texts["fr"] and "monde" not in texts["en"]
     assert "The Aix-en-Provence edition, held in 2022, was first planned for 2020 [2]." in texts["en"]
-    assert "14" not in texts["en"]  # no machine translation said as the speaker's own sentence
+    # counts by side, said in the speaker's language by the code, not translated by the model
+    said = "The 2022 Rencontres in Aix-en-Provence brought together 14 Japanese local authorities [1][3]."
+    assert said in texts["en"]
+    assert "日本の自治体14団体が参加しました[1][3]。" in texts["ja"]
     assert "The sources name as partner: Cités Unies France [3]." in texts["en"]  # no role given: a partner
+
+
+def test_participants_the_code_cannot_count_by_side_are_said_in_french_speeches_only() -> None:
+    from assistant.drafting import speech_facts
+
+    row = {"year": 2022, "city": "Aix", "citations": [1], "participants": "près de 300 participants"}
+    for language in ("fr", "en", "ja"):
+        text, _ = speech_facts.context({"rows": [row], "citations": []}, outlines()[language]["facts"], language)
+        assert ("300" in text) is (language == "fr"), text
 
 
 @pytest.mark.parametrize(("years", "said"), [((2008, 2010, 2012, 2016), True), ((2008, 2010, 2014), False)])

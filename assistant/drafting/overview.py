@@ -18,7 +18,7 @@ from typing import Any
 
 from assistant.drafting import editions
 from assistant.drafting.organisations import ROLES
-from assistant.text import dates, place_names
+from assistant.text import dates, place_names, sides
 from assistant.types import Citation
 
 Row = Mapping[str, Any]  # a row of the brief's timeline: year, city, edition, citations, …
@@ -56,17 +56,29 @@ def in_roles(
 
 
 def in_language(rows: Sequence[Row], language: str) -> list[Row]:
-    """The rows as a text in ``language`` says their cities and dates: in Japanese, a Japanese city in
-    its own script (:mod:`place_names`, from a gazetteer, not spelled by the model); in English or
-    Japanese, dates the sources write in French read as a day and month (:mod:`dates`)."""
+    """The rows as a text in ``language`` says their cities, dates and participants: in Japanese, a
+    Japanese city in its own script (:mod:`place_names`, from a gazetteer, not spelled by the model); in
+    English or Japanese, dates the sources write in French read as a day and month (:mod:`dates`), and
+    participants counted by side in the text's words (:mod:`sides`), or else the sources' French words
+    between quotation marks."""
     return [
         {
             **r,
             "city": place_names.localized(r["city"], language),
             "dates": r.get("dates") and dates.in_language(r["dates"], language, r["year"]),
+            "participants": r.get("participants") and _participants(r["participants"], language),
         }
         for r in rows
     ]
+
+
+_QUOTED = {"en": "“{}”", "ja": "「{}」"}
+
+
+def _participants(value: str, language: str) -> str:
+    if language not in _QUOTED or sides.read(value) is not None:
+        return sides.in_language(value, language)
+    return _QUOTED[language].format(value)
 
 
 def marks(citations: Sequence[int]) -> str:

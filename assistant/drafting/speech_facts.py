@@ -6,11 +6,12 @@ followed by the footnotes of the spans that state it:
 
 - the Rencontres: the editions in a sentence, the latest with its number and dates, the gap between
   editions when most of them have the same, each edition held later than first planned, and the
-  organisations the sources name in a role (:mod:`organisations`); in a French speech also the
-  latest theme and what the sources count of an edition's participants, in the
-  sources' words. A French title is not read to an English or Japanese audience, and a machine
-  translation is not said as the speaker's own sentence: the small model made « 14 collectivités
-  japonaises » fourteen Japanese prefectures (都道府県), every number kept;
+  organisations the sources name in a role (:mod:`organisations`); what the sources count of an
+  edition's participants, in English or Japanese when :mod:`sides` reads the counts by side, else in a
+  French speech only, in the sources' words; in a French speech also the latest theme. A French title
+  is not read to an English or Japanese audience, and a machine translation is not said as the
+  speaker's own sentence: the small model made « 14 collectivités japonaises » fourteen Japanese
+  prefectures (都道府県), every number kept;
 - the commitments: which edition's declaration lists them, then one item, quoted (the shortest; in
   English or Japanese the shortest of two whose translation is faithful): a commitment's wording is what
   was committed to.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.drafting import edition_answers, editions, overview, speech_quotes
+from assistant.text import sides
 from assistant.types import Citation
 
 SOURCES_LANGUAGE = "fr"
@@ -43,8 +45,10 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
     if gap:  # worked out from the years: cited to the spans that state them
         sentences.append(t["rhythm"].format(gap=gap, marks=overview.marks(overview.placed(rows))))
     sentences += overview.later_than_planned(rows, t)
-    for row in rows:
-        if row.get("participants") and worded:
+    originals = sorted(facts["rows"], key=lambda r: r["year"])
+    for row, original in zip(rows, originals, strict=True):
+        counted = original.get("participants") and sides.read(original["participants"]) is not None
+        if row.get("participants") and (worded or counted):
             marks = overview.marks(overview.stating(row, "participants"))
             values = {"city": row["city"], "year": row["year"], "participants": row["participants"]}
             sentences.append(t["participants"].format(**values, marks=marks))
