@@ -130,6 +130,34 @@ def test_a_japanese_brief_writes_japanese_hosts_and_dates_in_japanese_and_french
     assert "（Nancy、金沢）" in listed["text"] and "高松は含まれていません" in listed["text"]
 
 
+def test_an_english_brief_gives_a_french_theme_with_its_labelled_translation(settings: Settings, corpus: Path) -> None:
+    def model(messages: list[dict[str, str]]) -> str:
+        if "Un territoire durable" in messages[0]["content"] and "2022" not in messages[0]["content"]:
+            return "A sustainable territory"  # the theme alone, as the translation prompt gives it
+        return fake_model(messages)
+
+    built = brief(indexed(settings, corpus, model), "en")
+    aix = rows_by_city(built)["Aix-en-Provence"]
+    assert aix["theme"] == "Un territoire durable" and aix["theme_translated"] == "A sustainable territory"
+    (themes,) = [f["text"] for f in built["faq"] if f["question"] == words()["en"]["faq_rendered"]["themes"]]
+    assert "“Un territoire durable” (machine translation, not checked: “A sustainable territory”) [" in themes
+    assert "(machine translation, not checked: “A sustainable territory”)" in brief_markdown(built, {})
+    assert (
+        rows_by_city(brief(indexed(settings, corpus, model), "fr"))["Aix-en-Provence"].get("theme_translated") is None
+    )
+
+
+def test_a_theme_translation_that_changes_a_number_is_not_shown(settings: Settings, corpus: Path) -> None:
+    def renumbering(messages: list[dict[str, str]]) -> str:  # "durable" made "2030": not shown
+        if "Un territoire durable" in messages[0]["content"] and "2022" not in messages[0]["content"]:
+            return "A territory for 2030"
+        return fake_model(messages)
+
+    built = brief(indexed(settings, corpus, renumbering), "en")
+    assert rows_by_city(built)["Aix-en-Provence"]["theme_translated"] is None
+    assert "A territory for 2030" not in json.dumps(built)
+
+
 def test_an_edition_named_by_its_number_alone_gives_its_row_what_the_document_says_of_it(
     settings: Settings, tmp_path: Path
 ) -> None:

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.answer.citations import citations_json
-from assistant.answer.quoting import quoted_block, stands_alone
+from assistant.answer.quoting import quoted_block, stands_alone, translated_quote
 from assistant.drafting import edition_answers, editions, overview
 from assistant.errors import AssistantError
 from assistant.ingest.catalog import IndexCatalog
@@ -220,6 +220,7 @@ def build_brief(
     known = editions.facts(sources, progress=reading)
     cited = [editions.citation(c) for c in known["citations"]]
     rows = [_row(r, cited, notes, said, language) for r in overview.in_language(known["rows"], language)]
+    rows = _themes_translated(rows, sources, language)
 
     # What the checked rows tell is rendered from them, not asked again: the editions (summary and
     # timeline), their rhythm, the next one.
@@ -266,6 +267,20 @@ def build_brief(
 
 class Footnotes(editions.Footnotes):
     """The brief's citations, numbered once across the whole brief: a quote cited twice keeps its number."""
+
+
+def _themes_translated(rows: list[dict[str, Any]], sources: Sources, language: str) -> list[dict[str, Any]]:
+    """In English or Japanese, each row's theme (a title, kept in French as the sources write it) with
+    its machine translation, if it keeps the title's numbers and places (``translated_quote``), labelled so."""
+    if language == "fr":
+        return rows
+    translate, to_english = partial(sources.translate, language=language), partial(sources.translate, language="en")
+    return [
+        {**r, "theme_translated": translated_quote(translate, r["theme"], language, to_english=to_english) or None}
+        if r.get("theme")
+        else r
+        for r in rows
+    ]
 
 
 def _row(

@@ -141,13 +141,21 @@ def history(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any]:
 
 def _details(rows: Sequence[Row], t: Mapping[str, Any], part: str, field: str) -> dict[str, Any]:
     """The editions whose ``field`` (participants, theme) the sources give, each with its value in the
-    passage's words and the footnotes of the spans that state it; how many do not say it."""
+    passage's words (and its labelled translation, if the row has one) and the footnotes of the spans
+    that state it; how many do not say it."""
     given = [r for r in rows if r.get(field)]
     if not given:
         return {"text": t["none"], "citations": []}
     cited = {id(r): stating(r, field) for r in given}
+
+    def note(r: Row) -> str:  # a French value's machine translation, labelled (a theme in an English brief)
+        translated = r.get(f"{field}_translated")
+        return t[f"{part}_note"].format(translated) if translated and f"{part}_note" in t else ""
+
     items = [
-        t[f"{part}_item"].format(city=r["city"], year=r["year"], marks=marks(cited[id(r)]), **{field: r[field]})
+        t[f"{part}_item"].format(
+            city=r["city"], year=r["year"], marks=marks(cited[id(r)]), note=note(r), **{field: r[field]}
+        )
         for r in given
     ]
     text = t[part].format(n=len(given), total=len(rows), items=t["sep"].join(items))

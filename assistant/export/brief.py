@@ -26,6 +26,8 @@ def timeline_rows(brief: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]
     rows = []
     for r in brief["timeline"]:
         cells = [r.get(c) for c in COLUMNS[:-1]]
+        if r.get("theme_translated"):  # the French title, then its labelled machine translation
+            cells[COLUMNS.index("theme")] += said["facts"]["themes_note"].format(r["theme_translated"])
         cells.append("".join(f"[{n}]" for n in r["citations"]))
         if r["conflicts"]:
             cells[-1] += " ⚠"
