@@ -197,7 +197,7 @@ def test_an_edition_named_by_its_number_alone_gives_its_row_what_the_document_sa
     assert english["timeline"][0]["participants"] == "14 Japanese and 22 French local authorities"
     assert japanese["timeline"][0]["participants"] == "日本の自治体14団体とフランスの自治体22団体"
     (who,) = [f["text"] for f in english["faq"] if f["question"] == words()["en"]["faq_rendered"]["participants"]]
-    assert "Aix-en-Provence (2022): 14 Japanese and 22 French local authorities [" in who
+    assert "editions: 14 Japanese and 22 French local authorities in Aix-en-Provence (2022) [" in who
     assert stated.ordinals("Cette septième édition") == {7} and stated.ordinals("the eighth meeting") == {8}
     assert stated.ordinals("第8回の会議") == {8} and stated.ordinals("en 2022, 14 villes") == set()
 
