@@ -435,7 +435,7 @@ def test_the_rencontres_part_says_what_the_fact_base_holds_and_reads_no_french_w
     said = "The 2022 Rencontres in Aix-en-Provence brought together 14 Japanese local authorities [1][3]."
     assert said in texts["en"]
     assert "日本の自治体14団体が参加しました[1][3]。" in texts["ja"]
-    assert "The sources name as partner: Cités Unies France [3]." in texts["en"]  # no role given: a partner
+    assert "Among the partners, let me mention Cités Unies France [3]." in texts["en"]  # no role given: a partner
 
 
 def test_participants_the_code_cannot_count_by_side_are_said_in_french_speeches_only() -> None:

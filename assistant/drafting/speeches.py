@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from assistant.answer.checking import claims
 from assistant.answer.quoting import quoted_text
-from assistant.drafting import overview, speech_facts, speech_quotes
+from assistant.drafting import overview, purposes, speech_facts, speech_quotes
 from assistant.errors import AssistantError
 from assistant.text.chunking import introduces
 from assistant.text.inputs import has_letters_or_digits, typed_line
@@ -393,16 +393,13 @@ def _parts(
 
 def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
     """A said part as written; the opening then says the speaker's purpose, and the close says it again
-    before its thanks, in the speaker's own words (a purpose is no claim to check: it is what the speaker
-    came to say)."""
+    before its thanks, in the speaker's voice (:mod:`purposes`; a purpose is no claim to check: it is what
+    the speaker came to say)."""
     said = texts["said"][part]
     text = str(said.get(request.occasion) or said[request.tone])
-    purpose = texts["said"]["purpose"].get(part)
-    if not purpose:
+    said_purpose = purposes.said(texts["said"]["purpose"], part, request.purpose, request.language)
+    if not said_purpose:
         return text
-    typed = request.purpose.strip().rstrip(".。!?！？")
-    lowered = typed[:1].lower() + typed[1:] if typed[1:2].islower() else typed  # "Présenter…" → "présenter…"
-    said_purpose = purpose.format(purpose=typed if request.language == "ja" else lowered)
     space = "" if request.language == "ja" else " "
     return f"{text}{space}{said_purpose}" if part == "opening" else f"{said_purpose}{space}{text}"
 
