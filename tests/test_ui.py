@@ -326,7 +326,11 @@ def test_the_onboarding_tab_shows_the_cited_timeline_its_chart_and_downloads(
     assistant = indexed(settings, corpus)
     handlers = Handlers(assistant, FeedbackStore(assistant.settings.data_dir / "f.db"))
     view, chart, md, docx = handlers.brief("en", "ja", progress=NO_BAR)
-    assert '<table class="timeline"' in view and "<td>Takamatsu</td>" in view and "without Takamatsu" in view
+    assert (
+        '<table class="timeline"' in view
+        and "<td>Takamatsu</td>" in view
+        and "it leaves out Takamatsu (2014), which other sources name" in view
+    )
     assert re.search(r'<a class="cite" href="#br-src-(\d+)">\[\1\]</a>', view) and 'id="br-src-1"' in view
     assert TEXTS["ja"]["brief_sources"] in view  # the interface's words, the brief's language
     assert Path(chart["value"]).read_bytes().startswith(b"\x89PNG")

@@ -49,7 +49,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 22  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 23  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -302,7 +302,7 @@ def _row(
             names = said["facts"]["comma"].join(place_names.localized(n, language) for n in listed)
             text = (
                 said["conflicts"]["listed"].format(
-                    count=c["count"], first=first, last=last, names=names, city=row["city"]
+                    count=c["count"], first=first, last=last, names=names, city=row["city"], year=row["year"]
                 )
                 + " "
                 + "".join(f"[{n}]" for n in values[0]["citations"])
