@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,7 +15,7 @@ from assistant.answer.followups import standalone_question
 from assistant.answer.quoting import ms as _ms
 from assistant.answer.quoting import quote_sentences, refusal, translate
 from assistant.config import Settings
-from assistant.drafting import commitment_answers, edition_answers, editions
+from assistant.drafting import commitment_answers, edition_answers, editions, programme_answers
 from assistant.errors import AssistantError, ModelError, QuestionError
 from assistant.ingest.catalog import IndexCatalog, current_generation
 from assistant.ingest.corpus import AddedDocument, add_documents, remove_document, undo_interrupted_add, update_document
@@ -350,12 +351,15 @@ class Assistant:
         self, question: str, standalone: str, language: str, started: float, timings: dict[str, float]
     ) -> Answer | None:
         """The answer rendered from the fact base, if it is built for the generation read and the question
-        is one it holds whole (``edition_answers``, ``commitment_answers``); else None."""
+        is one it holds whole (``edition_answers``, ``programme_answers``, ``commitment_answers``); else None."""
         known = self.known_facts()
         if not known:
             return None
-        served = edition_answers.answer(standalone, language, known) or commitment_answers.answer(
-            standalone, language, known, lambda text: self.translate(text, language)
+        translate = partial(self.translate, language=language)
+        served = (
+            edition_answers.answer(standalone, language, known)
+            or programme_answers.answer(standalone, language, known, translate)
+            or commitment_answers.answer(standalone, language, known, translate)
         )
         if served is None:
             return None

@@ -39,7 +39,7 @@ from typing import Any, Protocol
 
 from assistant.answer.citations import citations_json
 from assistant.answer.quoting import quoted_block, stands_alone, translated_quote
-from assistant.drafting import edition_answers, editions, overview
+from assistant.drafting import edition_answers, editions, overview, programme_answers
 from assistant.errors import AssistantError
 from assistant.ingest.catalog import IndexCatalog
 from assistant.text import place_names
@@ -49,7 +49,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 23  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 24  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -232,6 +232,10 @@ def build_brief(
     ]
     _summarised(sections, _summary(rows, known.get("commitments", []), cited, notes, said, language), said)
     facts = overview.render(rows, said, date.today().year)
+    if listed := programme_answers.every_list(known):  # each edition's workshops and round tables, by title
+        translate = None if language == "fr" else partial(sources.translate, language=language)
+        text = programme_answers.rendered(listed, language, translate)
+        facts["programme"] = overview.noted(text, lambda n: notes.add(cited[n - 1]))
     faq = [{"question": said["faq_rendered"][part], **facts[part]} for part in said["faq_rendered"] if part in facts]
     faq += [
         found

@@ -4,13 +4,14 @@ Each edition is a row of the timeline (:mod:`assistant.drafting.timeline`): a ye
 where a passage writes them its number, dates, theme and participants. Every value was checked against
 the passage it was read from, every row is cited to the spans that state it, and where the sources
 differ the row keeps each value with its own citations. Beside the editions, the commitments the
-declarations list and the organisations the sources name in a role, each cited. Briefs, speeches and
+declarations list, the organisations the sources name in a role and the workshops and round tables of
+each edition's programme, each cited. Briefs, speeches and
 answers read it.
 
 It is built once per index generation, after ``assistant index`` (or by the first brief that needs it,
 never on a question), and kept in ``data_dir/facts/<generation>.json``::
 
-    {"version": 8, "generation": "…", "complete": true,
+    {"version": 10, "generation": "…", "complete": true,
      "rows": [{"year": 2014, "city": "Takamatsu", "edition": 4, "dates": null, "theme": null,
                "participants": null, "citations": [3],
                "stated_by": {"place": [3], "edition": [], "dates": [], "theme": [], "participants": []},
@@ -21,6 +22,8 @@ never on a question), and kept in ``data_dir/facts/<generation>.json``::
      "commitments": [{"declaration": …, "edition": 7, "year": 2022, "introduction": [8],
                       "items": [{"text": …, "citations": [9]}]}],               # :mod:`commitments`
      "organisations": [{"name": "Cités Unies France", "role": "partner", "citations": [4]}],     # :mod:`organisations`
+     "programme": [{"edition": 7, "kind": "workshop" | "round_table", "count": 3, "announced": [10],
+                    "items": [{"title": …, "label": "Économie" | null, "citations": [11]}]}],  # :mod:`programme`
      "citations": [{"n": 3, "doc_id": …, "start": …, "end": …, "quote": …, …}]}
 
 A row's numbers point into ``citations``: ``citations`` are the spans that state the row (a span inside
@@ -44,7 +47,7 @@ from typing import Any, Protocol
 
 from assistant.answer.citations import citations_json
 from assistant.config import Settings
-from assistant.drafting import commitments, organisations, timeline
+from assistant.drafting import commitments, organisations, programme, timeline
 from assistant.ingest.catalog import IndexCatalog
 from assistant.models.embeddings import Embedder, cosine
 from assistant.models.generation import ChatModel
@@ -52,7 +55,7 @@ from assistant.types import Chunk, Citation, Passage
 
 logger = logging.getLogger(__name__)
 
-VERSION = 9  # of the file's shape: a kept file of another version is built again
+VERSION = 10  # of the file's shape: a kept file of another version is built again
 TIMELINE_WINDOWS = 40  # at most this many passages are read for the timeline
 # What the timeline's passages are chosen for: their cosine to this question (bare sentences, see
 # ``_windows``), and the series' name that a passage may write instead.
@@ -158,6 +161,7 @@ def build(sources: Sources, progress: Steps | None = None) -> Facts:
     rows = [_row(r, notes, catalog) for r in timeline.rows_of(mentions)]
     pledged = commitments.read(catalog, notes)
     named = organisations.read(catalog, notes)
+    parts = programme.read(catalog, notes)
     return {
         "version": VERSION,
         "generation": catalog.generation,
@@ -166,6 +170,7 @@ def build(sources: Sources, progress: Steps | None = None) -> Facts:
         "rows": rows,
         "commitments": pledged,
         "organisations": named,
+        "programme": parts,
         "citations": citations_json(notes.citations),
     }
 

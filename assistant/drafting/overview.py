@@ -216,6 +216,13 @@ def history_cited(
     return said["text"], {n: editions.citation(by_number[n]) for n in said["citations"] if n in by_number}
 
 
+def noted(text: str, number: Callable[[int], int]) -> dict[str, Any]:
+    """{"text", "citations"}: ``text`` with each mark [k] (a fact base's) numbered by ``number`` (a
+    brief's footnotes), and the numbers it marks."""
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{number(int(m.group(1)))}]", text)
+    return {"text": text, "citations": sorted({int(n) for n in re.findall(r"\[(\d+)\]", text)})}
+
+
 def renumbered(text: str, cited: Mapping[int, Citation], citations: list[Citation]) -> str:
     """``text`` with its marks [k] (numbers of ``cited``) numbered on from ``citations``, which gets each
     citation the first time it is marked: a brief's numbers become a speech's."""
