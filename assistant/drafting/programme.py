@@ -9,9 +9,9 @@ the announcement, each under the short heading that stands right before it, if e
 ("Environnement"). A part titled alone ("Première table ronde : discussions…", with no count announced)
 is not kept: nothing says whether it is all of them.
 
-Read with no model, from the index's sentences; each title cited to the sentence that gives it, each
-list to its announcement. An edition is the one its document's metadata (or title) names. Part of the
-fact base (:mod:`editions`), kept per index generation.
+Read with no model, from the index's sentences; each title cited to the sentence that gives it (from its
+heading, where it has one), each list to its announcement. An edition is the one its document's metadata
+(or title) names. Part of the fact base (:mod:`editions`), kept per index generation.
 """
 
 from __future__ import annotations
@@ -52,32 +52,33 @@ def read(catalog: IndexCatalog, notes: Notes) -> list[dict[str, Any]]:
         edition = record.metadata.get("edition") or _one(editions_named(record.title))
         if not isinstance(edition, int):
             continue
-        units = catalog.sentences_in(doc_id)
+        units, text = catalog.sentences_in(doc_id), catalog.text(doc_id)
         for kind in KINDS:
-            for programme in _announced(units, kind):
+            for programme in _announced(units, text, kind):
                 _merge(found, edition, kind, programme, notes)
     return list(found.values())
 
 
-Found = tuple[Chunk, list[tuple[str, str | None, list[Chunk]]]]  # the announcement; (title, label, units cited)
+Item = tuple[str, str | None, Chunk]  # title, label, the span cited (the label's heading with its item)
+Found = tuple[Chunk, list[Item]]  # the announcement, its items
 
 
-def _announced(units: Sequence[Chunk], kind: str) -> list[Found]:
+def _announced(units: Sequence[Chunk], text: str, kind: str) -> list[Found]:
     """The lists of ``kind`` the document announces and gives whole."""
     out = []
     for k, unit in enumerate(units):
         count = announced(unit.text, about=lambda words, kind=kind: _KIND[kind].search(words) is not None)
         if count < 2 or not (unit.text.rstrip().endswith((":", "：")) or _FORWARD.search(fold(unit.text))):
             continue
-        items = _items(units, k + 1, count, kind)
+        items = _items(units, text, k + 1, count, kind)
         if len(items) == count:
             out.append((unit, items))
     return out
 
 
-def _items(units: Sequence[Chunk], first: int, count: int, kind: str) -> list[tuple[str, str | None, list[Chunk]]]:
-    """Up to ``count`` items of one shape after ``units[first - 1]``, each (title, label, units cited)."""
-    items: list[tuple[str, str | None, list[Chunk]]] = []
+def _items(units: Sequence[Chunk], text: str, first: int, count: int, kind: str) -> list[Item]:
+    """Up to ``count`` items of one shape after ``units[first - 1]`` in a document of ``text``."""
+    items: list[tuple[str, str | None, Chunk, Chunk]] = []
     shape = None
     end = units[first - 1].end + _WITHIN
     for k in range(first, len(units)):
@@ -90,12 +91,18 @@ def _items(units: Sequence[Chunk], first: int, count: int, kind: str) -> list[tu
         if found[0] == "numbered" and found[2] != str(len(items) + 1):
             continue  # "1.", "2.", "3." in order: another numbered list is not this one
         shape = found[0]
-        label = _label(units[k - 1], unit)
-        items.append((found[1], label, [units[k - 1], unit] if label else [unit]))
+        items.append((found[1], _label(units[k - 1], unit), units[k - 1], unit))
         end = unit.end + _WITHIN  # the next item within a few paragraphs of this one
-    if items and any(label is None for _, label, _ in items):  # a heading before every item, or none
-        items = [(title, None, cited[-1:]) for title, _, cited in items]
-    return items
+    labelled = items and all(label for _, label, _, _ in items)  # a heading before every item, or none
+    return [
+        (title, label, _span(text, heading, unit)) if labelled else (title, None, unit)
+        for title, label, heading, unit in items
+    ]
+
+
+def _span(text: str, first: Chunk, last: Chunk) -> Chunk:
+    """The span of a document from ``first`` to ``last``, as one unit to cite."""
+    return Chunk(first.chunk_id, first.doc_id, first.start, last.end, text[first.start : last.end], first.heading_path)
 
 
 def _item(text: str, kind: str) -> tuple[str, str, str] | None:
@@ -135,16 +142,14 @@ def _merge(found: dict[tuple[int, str], dict[str, Any]], edition: int, kind: str
             "kind": kind,
             "count": len(items),
             "announced": [notes.span(announcement)],
-            "items": [
-                {"title": t, "label": label, "citations": [notes.span(u) for u in cited]} for t, label, cited in items
-            ],
+            "items": [{"title": t, "label": label, "citations": [notes.span(unit)]} for t, label, unit in items],
         }
         return
     titles = [_key(i["title"]) for i in kept["items"]]
     if [_key(t) for t, _, _ in items] != titles:
         return  # another list, or the same told otherwise: the first document's is kept
-    for item, (_, _, cited) in zip(kept["items"], items, strict=True):
-        item["citations"] += [n for n in (notes.span(u) for u in cited) if n not in item["citations"]]
+    for item, (_, _, unit) in zip(kept["items"], items, strict=True):
+        item["citations"] += [n for n in [notes.span(unit)] if n not in item["citations"]]
     kept["announced"] += [n for n in [notes.span(announcement)] if n not in kept["announced"]]
 
 
