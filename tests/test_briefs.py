@@ -15,7 +15,7 @@ from assistant.config import Settings
 from assistant.drafting import editions, stated, timeline
 from assistant.drafting.briefs import BriefError, brief, words
 from assistant.errors import ModelError
-from assistant.export.brief import brief_markdown, timeline_chart, write_brief_docx
+from assistant.export.brief import brief_markdown, rank_note, timeline_chart, timeline_rows, write_brief_docx
 from assistant.pipeline import Assistant
 from assistant.prompts import load_prompt
 from assistant.text.language import message
@@ -350,6 +350,24 @@ def test_a_brief_is_built_once_per_index_generation_and_rebuilt_when_a_document_
     timeline_calls = [m for m in model.calls[calls:] if m[0]["content"] == load_prompt("timeline_system")]
     assert len(timeline_calls) == 1  # only the new passage is read again; the others' replies were kept
     assert not list((assistant.settings.data_dir / "briefs").glob(f"{first['generation']}-*.json"))
+
+
+def test_editions_the_sources_do_not_number_show_their_proven_rank_with_a_note(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    built = brief(assistant, "en")
+    assert rank_note(built) is None  # 7th edition in 2022 after three known: no rank is proven
+    for r in built["timeline"]:
+        r["rank"] = r["edition"] or {2008: 1, 2010: 2, 2014: 3}[r["year"]]
+    _, rows = timeline_rows(built)
+    assert [row[0] for row in rows] == ["(1)", "(2)", "(3)", "7"]
+    note = words()["en"]["rank_note"]
+    assert rank_note(built) == note and f"\n\n{note}\n" in brief_markdown(built, {})
+    path = tmp_path / "brief.docx"
+    write_brief_docx(built, {}, path)
+    from docx import Document as Word
+
+    assert note in [p.text for p in Word(str(path)).paragraphs]
 
 
 def test_the_brief_exports_to_markdown_word_and_a_chart(assistant: Assistant, tmp_path: Path) -> None:

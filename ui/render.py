@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from assistant.answer.citations import citations_json
 from assistant.drafting.briefs import words as brief_words
 from assistant.drafting.speeches import Speech
-from assistant.export.brief import split_sections, timeline_rows
+from assistant.export.brief import rank_note, split_sections, timeline_rows
 from assistant.export.speech import WORDS, length_line
 from assistant.ingest.catalog import IndexCatalog
 from assistant.types import Answer
@@ -196,6 +196,8 @@ def brief_html(brief: dict, lang: str) -> str:
         head = "".join(f"<th>{esc(h)}</th>" for h in headers)
         body = "".join("<tr>" + "".join(f"<td>{cited(c)}</td>" for c in row) + "</tr>" for row in rows)
         parts.append(f'<table class="timeline" id="timeline"><tr>{head}</tr>{body}</table>')
+        if rank_note(brief):
+            parts.append(f'<p class="rank-note">{esc(rank_note(brief))}</p>')
     differ = list(dict.fromkeys(c["text"] for r in brief["timeline"] for c in r["conflicts"]))
     if differ:
         items = "".join(f"<li>{cited(d)}</li>" for d in differ)

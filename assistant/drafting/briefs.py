@@ -49,7 +49,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 24  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 25  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -219,7 +219,9 @@ def build_brief(
 
     known = editions.facts(sources, progress=reading)
     cited = [editions.citation(c) for c in known["citations"]]
-    rows = [_row(r, cited, notes, said, language) for r in overview.in_language(known["rows"], language)]
+    ranks = edition_answers.numbers_of(known["rows"])  # an edition's rank by year, where it is proven
+    shown = zip(overview.in_language(known["rows"], language), known["rows"], strict=True)
+    rows = [_row(r, cited, notes, said, language) | {"rank": ranks.get(id(raw))} for r, raw in shown]
     rows = _themes_translated(rows, sources, language)
 
     # What the checked rows tell is rendered from them, not asked again: the editions (summary and
@@ -279,12 +281,8 @@ def _themes_translated(rows: list[dict[str, Any]], sources: Sources, language: s
     if language == "fr":
         return rows
     translate, to_english = partial(sources.translate, language=language), partial(sources.translate, language="en")
-    return [
-        {**r, "theme_translated": translated_quote(translate, r["theme"], language, to_english=to_english) or None}
-        if r.get("theme")
-        else r
-        for r in rows
-    ]
+    said = {id(r): translated_quote(translate, r["theme"], language, to_english=to_english) for r in rows if r["theme"]}
+    return [{**r, "theme_translated": said.get(id(r)) or None} for r in rows]
 
 
 def _row(

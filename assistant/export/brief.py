@@ -26,6 +26,8 @@ def timeline_rows(brief: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]
     rows = []
     for r in brief["timeline"]:
         cells = [r.get(c) for c in COLUMNS[:-1]]
+        if r.get("edition") is None and r.get("rank"):  # numbered by the years, not by a source: "(3)"
+            cells[0] = f"({r['rank']})"
         if r.get("theme_translated"):  # the French title, then its labelled machine translation
             cells[COLUMNS.index("theme")] += said["facts"]["themes_note"].format(r["theme_translated"])
         cells.append("".join(f"[{n}]" for n in r["citations"]))
@@ -33,6 +35,12 @@ def timeline_rows(brief: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]
             cells[-1] += " ⚠"
         rows.append(["" if v is None else str(v) for v in cells])
     return headers, rows
+
+
+def rank_note(brief: Mapping[str, Any]) -> str | None:
+    """What "(3)" in the table's first column means, if a row is numbered so."""
+    ranked = any(r.get("edition") is None and r.get("rank") for r in brief["timeline"])
+    return words()[brief["language"]]["rank_note"] if ranked else None
 
 
 def split_sections(brief: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -103,7 +111,8 @@ def brief_markdown(
     if rows:
         lines += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(_notes(c).replace("|", "\\|") for c in row) + " |" for row in rows]
-        lines.append("")
+        note = rank_note(brief)
+        lines += ["", note, ""] if note else [""]
     differ = [c["text"] for r in brief["timeline"] for c in r["conflicts"]]
     if differ:
         lines += [f"**{said['differ']}**", "", *(f"- {_notes(d)}" for d in dict.fromkeys(differ)), ""]
@@ -151,6 +160,8 @@ def write_brief_docx(brief: Mapping[str, Any], documents: Mapping[str, Mapping[s
         for row in rows:
             for cell, text in zip(table.add_row().cells, row, strict=True):
                 cell.text = text
+        if rank_note(brief):
+            doc.add_paragraph(rank_note(brief))
     for text in dict.fromkeys(c["text"] for r in brief["timeline"] for c in r["conflicts"]):
         doc.add_paragraph(f"{said['differ']} : {text}")
     _docx_sections(doc, then)
