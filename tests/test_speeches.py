@@ -164,6 +164,7 @@ class Quoting:
     def __init__(self, quotes: list[str], rate: float) -> None:
         self.quotes, self.rate = quotes, rate
         self.translated: list[str] = []
+        self.embedder = FakeEmbedder()
 
     def answer(self, question: str, *, quote_only: bool = False) -> Answer:
         passage = Passage(Chunk("c", "d", 0, 1, "x"), "T", "t.txt", 1.0, 0)
@@ -197,6 +198,8 @@ def test_an_english_speech_translates_each_quote_it_says_and_counts_what_is_read
     assert all(re.search(r"^“said[a-z]+( said[a-z]+)*” \[\d+\]$", s.text, re.M) and note in s.text for s in asked)
     read = [line for line in speech.text.splitlines() if line != note]
     assert speech.length == len(re.sub(r"\[\d+\]", "", " ".join(read)).split())
+    markdown = speech_markdown(speech, {})  # the note is for the speaker, set apart from what is read
+    assert f"\n*{note}*\n" in markdown and f"\n{note}\n" not in markdown
 
 
 def test_quotes_fill_at_most_their_share_and_shorter_translations_leave_room_for_more() -> None:
@@ -345,7 +348,9 @@ def test_given_a_briefs_timeline_the_speech_says_the_editions_in_its_own_sentenc
     (context,) = [s for s in speech.sections if s.part == "context"]
     assert context.mode == "rendered"
     assert (
-        context.text == "Depuis 2008, les Rencontres ont connu 2 éditions : Nancy en 2008 [1] et Takamatsu en 2014 [1]."
+        context.text
+        == "Depuis 2008, les Rencontres franco-japonaises de la coopération décentralisée ont connu 2 éditions : "
+        "Nancy en 2008 [1] et Takamatsu en 2014 [1]."
     )
     assert speech.citations[0].n == 1 and speech.citations[0].quote == sentence
     assert source[speech.citations[0].start : speech.citations[0].end] == sentence
@@ -387,6 +392,34 @@ def test_the_speech_says_the_latest_edition_with_its_theme_where_the_sources_giv
     assert "第8回日仏自治体交流会議は2024年にShizuokaで開催されました（テーマ：「Nouvelles valeurs」）" in japanese
 
 
+def test_the_commitment_said_is_the_nearest_to_the_purpose_else_the_shortest() -> None:
+    from assistant.drafting import speech_facts
+    from assistant.models.embeddings import cosine
+
+    quotes = [
+        "Chaque collectivité soutiendra les jeunes de son territoire par des échanges.",
+        "Chaque ville coopérera.",
+    ]
+    cited = [
+        {"n": k, "doc_id": "d", "title": "D", "source": "d.txt", "start": 0, "end": len(q), "quote": q, "passage": q}
+        for k, q in enumerate(["Nous convenons de ce qui suit :", *quotes], start=1)
+    ]
+    items = [{"text": q, "citations": [k]} for k, q in enumerate(quotes, start=2)]
+    facts = {
+        "commitments": [{"declaration": "D", "edition": 7, "introduction": [1], "items": items}],
+        "citations": cited,
+    }
+    t = outlines()["fr"]["facts"]
+    assert speech_facts.pledged(facts, t, "fr").items[0].quote == quotes[1]  # type: ignore[union-attr]
+    embedder = FakeEmbedder()
+    wanted = embedder.embed_query("Accueillir une délégation de jeunes japonais")
+
+    def near(text: str) -> float:
+        return cosine(wanted, embedder.embed_documents([text])[0])
+
+    assert speech_facts.pledged(facts, t, "fr", near=near).items[0].quote == quotes[0]  # type: ignore[union-attr]
+
+
 def test_the_commitments_are_said_from_the_fact_base_one_quoted_after_the_declaration_they_come_from(
     assistant: Assistant,
 ) -> None:
@@ -404,7 +437,8 @@ def test_the_commitments_are_said_from_the_fact_base_one_quoted_after_the_declar
     (part,) = [s for s in speech.sections if s.part == "commitment"]
     lead, quote = part.text.splitlines()
     n = {c.n: c for c in speech.citations}
-    # the declaration's edition, footnoted to its introduction; then its shortest item, in its words
+    # the declaration's edition, footnoted to its introduction; then an item (none nearer the purpose: the
+    # shortest), in its words
     assert re.fullmatch(r"La déclaration de la 7e édition des Rencontres \[(\d+)\] fixe des engagements .*:", lead)
     assert re.fullmatch(r"« .* » \[(\d+)\]", quote) and n[int(quote.split("[")[-1][:-1])].quote == sentence
     assert "Quant aux engagements" not in speech.text  # the rendered sentence says what the quote is
@@ -420,7 +454,11 @@ def test_the_rencontres_part_says_what_the_fact_base_holds_and_reads_no_french_w
     aix = {"year": 2022, "city": "Aix-en-Provence", "edition": 7, "theme": "Le monde d'après", "citations": [7]}
     aix |= {"participants": "14 collectivités japonaises", "conflicts": [planned], "stated_by": {"participants": [9]}}
     rows = [{"year": 2008, "city": "Nancy", "citations": [7]}, aix]
-    facts = {"rows": rows, "organisations": [{"name": "Cités Unies France", "citations": [9]}], "citations": cited}
+    named = [
+        {"name": "Cités Unies France", "citations": [9]},
+        {"name": "Ville de Lyon", "role": "organiser", "citations": [9]},
+    ]
+    facts = {"rows": rows, "organisations": named, "citations": cited}
     texts = {}
     for language in ("fr", "en", "ja"):
         request = SpeechRequest(PURPOSE, occasion="welcome", minutes=2, language=language)
@@ -435,7 +473,8 @@ def test_the_rencontres_part_says_what_the_fact_base_holds_and_reads_no_french_w
     said = "The 2022 Rencontres in Aix-en-Provence brought together 14 Japanese local authorities [1][3]."
     assert said in texts["en"]
     assert "日本の自治体14団体が参加しました[1][3]。" in texts["ja"]
-    assert "Among the partners, let me mention Cités Unies France [3]." in texts["en"]  # no role given: a partner
+    assert "Among the organisers, let me mention Ville de Lyon [3]." in texts["en"]
+    assert "Cités Unies France" not in texts["en"]  # a partner (no role given): whose, the sentence seldom says
 
 
 def test_participants_the_code_cannot_count_by_side_are_said_in_french_speeches_only() -> None:
@@ -454,7 +493,7 @@ def test_the_rhythm_is_said_only_when_most_gaps_are_the_same(years: tuple[int, .
     rows = [{"year": y, "city": f"Ville{k}", "citations": [k + 1]} for k, y in enumerate(years)]
     text, _ = speech_facts.context({"rows": rows, "citations": []}, outlines()["fr"]["facts"], "fr")
     marks = "".join(f"[{k + 1}]" for k in range(len(years)))
-    assert (f"Elles se tiennent le plus souvent tous les 2 ans {marks}." in text) is said, text
+    assert (f"elles se tiennent le plus souvent tous les 2 ans {marks}." in text) is said, text
 
 
 def test_the_bridge_to_the_subject_is_said_only_after_the_rencontres_were() -> None:

@@ -12,15 +12,15 @@ followed by the footnotes of the spans that state it:
   is not read to an English or Japanese audience, and a machine translation is not said as the
   speaker's own sentence: the small model made « 14 collectivités japonaises » fourteen Japanese
   prefectures (都道府県), every number kept;
-- the commitments: which edition's declaration lists them, then one item, quoted (the shortest; in
-  English or Japanese the shortest of two whose translation is faithful): a commitment's wording is what
-  was committed to.
+- the commitments: which edition's declaration lists them, then one item, quoted (the nearest to the
+  speech's purpose; in English or Japanese the nearest of two whose translation is faithful): a
+  commitment's wording is what was committed to.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +52,10 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
             marks = overview.marks(overview.stating(row, "participants"))
             values = {"city": row["city"], "year": row["year"], "participants": row["participants"]}
             sentences.append(t["participants"].format(**values, marks=marks))
-    sentences += overview.in_roles(facts.get("organisations") or [], t, lambda o: o["citations"])
+    # Organisers and supporters; not partners, whose sentence seldom says whose ("notre partenaire" is
+    # the publisher's): said by a speaker, it would make them the Rencontres' own.
+    named = [o for o in facts.get("organisations") or [] if o.get("role", "partner") != "partner"]
+    sentences += overview.in_roles(named, t, lambda o: o["citations"])
     by_number = {c["n"]: c for c in cited}
     text = overview.sentences(list(dict.fromkeys(sentences)), language)
     if language == "fr":  # "de Aix-en-Provence" is said "d'Aix-en-Provence"
@@ -66,17 +69,21 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
 @dataclass(frozen=True)
 class Pledge:
     """What a speech says of a declaration's commitments: ``lead`` (which edition's declaration, with
-    marks [k] that number ``citations``), then one of ``items``, shortest first, quoted."""
+    marks [k] that number ``citations``), then the first of ``items`` (the next if its translation is
+    withheld), quoted."""
 
     lead: str
     citations: dict[int, Citation]
     items: list[Citation]
 
 
-def pledged(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Pledge | None:
+def pledged(
+    facts: Mapping[str, Any], t: Mapping[str, str], language: str, near: Callable[[str], float] | None = None
+) -> Pledge | None:
     """The fact base's first declaration that lists a commitment its citations hold: of which edition
     (as its title states the number), in a sentence footnoted to its introduction, and its items without
-    their list markers; None if the fact base holds none."""
+    their list markers, the nearest to the speech's purpose first (``near``, a similarity), else the
+    shortest; None if the fact base holds none."""
     by_number = {c["n"]: c for c in facts.get("citations") or []}
     for declaration in facts.get("commitments") or []:
         cited = [
@@ -85,6 +92,8 @@ def pledged(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Pl
         if not cited:
             continue
         items = sorted(map(speech_quotes.unmarked, cited), key=lambda c: len(c.quote.split()))  # "2. Chaque…"
+        if near is not None:  # a city joining hears the commitment to welcome new members, not the shortest
+            items.sort(key=lambda c: -near(c.quote))
         intro = [n for n in declaration["introduction"] if n in by_number]
         edition = declaration.get("edition")
         suffix = edition_answers.ordinal_suffix(edition, language) if edition else ""

@@ -39,6 +39,7 @@ from assistant.answer.checking import claims
 from assistant.answer.quoting import quoted_text
 from assistant.drafting import overview, purposes, speech_facts, speech_quotes
 from assistant.errors import AssistantError
+from assistant.models.embeddings import Embedder, cosine
 from assistant.text.chunking import introduces
 from assistant.text.inputs import has_letters_or_digits, typed_line
 from assistant.text.language import message
@@ -68,6 +69,9 @@ class Answers(Protocol):
     def answer(self, question: str, *, quote_only: bool = False) -> Answer: ...
 
     def translate(self, text: str, language: str) -> str: ...
+
+    @property
+    def embedder(self) -> Embedder: ...  # the index's: which commitment is nearest the purpose
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,7 @@ def draft_speech(
     drafted: list[Section | _Quoted | _Rendered] = []
     gaps: list[str] = []
     pledged = (
-        speech_facts.pledged(facts, texts["facts"], language)
+        speech_facts.pledged(facts, texts["facts"], language, near=_near(assistant, request.purpose))
         if facts and any(p == "commitment" for p, _ in parts)
         else None
     )
@@ -402,6 +406,12 @@ def _said(texts: dict[str, Any], part: str, request: SpeechRequest) -> str:
         return text
     space = "" if request.language == "ja" else " "
     return f"{text}{space}{said_purpose}" if part == "opening" else f"{said_purpose}{space}{text}"
+
+
+def _near(assistant: Answers, purpose: str) -> Callable[[str], float]:
+    """A text's similarity to ``purpose`` by the index's embedder (a query's vector against a passage's)."""
+    wanted = assistant.embedder.embed_query(purpose)
+    return lambda text: cosine(wanted, assistant.embedder.embed_documents([text])[0])
 
 
 def read_aloud(text: str, language: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from assistant.answer.citations import citations_json
 from assistant.answer.quoting import quoted_text
 from assistant.drafting.speeches import Speech, outlines
+from assistant.text.language import message
 from assistant.types import Citation
 
 # Interface words of the exports, per language (the speech itself comes from the outline and the sources).
@@ -87,8 +88,10 @@ def speech_markdown(speech: Speech, documents: Mapping[str, Mapping[str, Any]]) 
     if r.audience:
         lines.append(f"**{w['audience']}** : {r.audience}  ")
     lines += [length_line(speech), "", f"> {w['warning']}", ""]
+    notice = message("translated_quotes", r.language)  # for the speaker, not to be read out: in italics
     for s in speech.sections:
-        lines += [f"## {s.title}", "", footnote_marks(s.text), ""]
+        text = "\n".join(f"*{line}*" if line == notice else line for line in s.text.splitlines())
+        lines += [f"## {s.title}", "", footnote_marks(text), ""]
     if speech.gaps:
         lines += [f"## {w['gaps']}", "", *(f"- {g}" for g in speech.gaps), ""]
     for c in speech.citations:
@@ -113,7 +116,7 @@ def write_docx(speech: Speech, documents: Mapping[str, Mapping[str, Any]], path:
         doc.add_heading(s.title, level=2)
         for line in s.text.splitlines():
             if line.strip():
-                doc.add_paragraph(line)
+                doc.add_paragraph().add_run(line).italic = line == message("translated_quotes", r.language)
     if speech.gaps:
         doc.add_heading(w["gaps"], level=2)
         for gap in speech.gaps:
