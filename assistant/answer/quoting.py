@@ -19,7 +19,7 @@ from assistant.answer.lists import asks_for_list
 from assistant.errors import ModelError
 from assistant.models.generation import ChatModel, complete
 from assistant.prompts import load_prompt
-from assistant.text import place_names, transliteration
+from assistant.text import glossary, place_names, transliteration
 from assistant.text.chunking import introduces
 from assistant.text.language import LANGUAGE_NAMES, message
 from assistant.text.questions import CJK, asks_for_title
@@ -29,10 +29,15 @@ logger = logging.getLogger(__name__)
 
 
 def translate(model: ChatModel, text: str, language: str, *, max_tokens: int) -> str:
-    """``text`` in ``language`` by the chat model, or "" if it fails (a machine translation, unchecked)."""
-    messages = [
-        {"role": "user", "content": load_prompt("translate").format(language=LANGUAGE_NAMES[language], text=text)}
-    ]
+    """``text`` in ``language`` by the chat model, or "" if it fails (a machine translation, unchecked),
+    in English told the established forms of the domain's terms the text holds (:mod:`glossary`)."""
+    if language == "en":
+        named = "; ".join(f"« {french} » → {said}" for french, said in glossary.terms(text))
+        terms = f" Translate these terms so: {named}." if named else ""
+    else:
+        terms = " A French « collectivité » is a local authority (in Japanese: 自治体)."
+    prompt = load_prompt("translate").format(language=LANGUAGE_NAMES[language], terms=terms, text=text)
+    messages = [{"role": "user", "content": prompt}]
     try:
         return " ".join(complete(model, messages, max_tokens=max_tokens).split())
     except ModelError as exc:

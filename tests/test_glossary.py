@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from assistant.answer.quoting import translate
+from assistant.text.glossary import terms
+from tests.fakes import FakeChatModel
+
+DECLARATION = (
+    "Les Rencontres franco-japonaises de la coopération décentralisée réunissent des collectivités "
+    "locales autour d'un développement durable et inclusif ; chaque collectivité y présente ses ateliers."
+)
+
+
+def test_the_terms_a_text_holds_are_named_with_their_english_form_once() -> None:
+    assert terms(DECLARATION) == [
+        (
+            "Rencontres franco-japonaises de la coopération décentralisée",
+            "Franco-Japanese Decentralised Cooperation Meetings",
+        ),
+        ("développement durable", "sustainable development"),
+        ("collectivités locales", "local authority / local authorities"),  # « collectivité » after it: once
+        ("ateliers", "workshop"),
+        ("inclusif", "inclusive"),
+    ]  # « coopération décentralisée » and « durable », inside longer terms, are named with them
+    assert terms("Le port de Lyon.") == []
+
+
+def test_an_english_translation_prompt_names_the_forms_of_its_texts_terms_a_japanese_one_does_not() -> None:
+    model = FakeChatModel(["Each local authority will act."])
+    assert translate(model, "Chaque collectivité agira pour un territoire durable.", "en", max_tokens=50)
+    prompt = model.calls[0][0]["content"]
+    assert "« collectivité » → local authority / local authorities" in prompt
+    assert "« durable » → sustainable" in prompt
+    translate(model, "Le port de Lyon.", "en", max_tokens=50)
+    assert "Translate these terms" not in model.calls[1][0]["content"]
+    translate(model, "Chaque collectivité agira pour un territoire durable.", "ja", max_tokens=50)
+    japanese = model.calls[2][0]["content"]
+    assert (
+        "Translate these terms" not in japanese
+        and "« collectivité » is a local authority (in Japanese: 自治体)" in japanese
+    )
