@@ -238,6 +238,22 @@ def test_a_translation_that_drops_the_place_its_quote_names_is_left_out(
     assert translated_quote(lambda q: translation, quote, language) == (translation if kept else "")
 
 
+@pytest.mark.parametrize(
+    ("translation", "language", "kept"),
+    [
+        ("会議は、両国の自治体が政策を共有する場となりました。", "ja", True),  # 両国: the two countries
+        ("The meetings became a forum for the local authorities of both countries.", "en", True),
+        ("The meetings became a forum for local authorities.", "en", False),  # the two countries dropped
+        ("The meetings became a forum for the three countries' authorities.", "en", False),
+    ],
+)
+def test_both_and_its_japanese_say_two_in_a_translation(translation: str, language: str, kept: bool) -> None:
+    from assistant.answer.quoting import translated_quote
+
+    quote = "Les Rencontres sont devenues un forum pour les collectivités locales des deux pays."
+    assert translated_quote(lambda q: translation, quote, language) == (translation if kept else "")
+
+
 def test_a_japanese_translation_withheld_is_tried_again_through_english_each_step_checked() -> None:
     from assistant.answer.quoting import quoted_block
 

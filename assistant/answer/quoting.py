@@ -90,13 +90,22 @@ def translated_quote(
 
 
 def _faithful(translation: str, quote: str, language: str) -> str:
-    if checking.numbers(translation) != checking.numbers(quote) or loops(translation):
+    if _said_numbers(translation) != checking.numbers(quote) or loops(translation):
         return ""
     if language == "ja" and transliteration.lost_names(quote, translation):
         return ""
     if not all(place_names.written(place, translation) for place in place_names.places_at(quote)):
         return ""  # "tenues à Aix-en-Provence" translated "held as French and Japanese authorities"
     return translation
+
+
+# "Both", 両 ("les deux pays": "both countries", 両国) say two in a translation.
+_BOTH = re.compile(r"\bboth\b|両(?=[\u3400-\u9fff])", re.IGNORECASE)
+
+
+def _said_numbers(translation: str) -> frozenset[str]:
+    """The numbers a translation states, "both" and 両 read as 2."""
+    return checking.numbers(translation) | ({"2"} if _BOTH.search(translation) else set())
 
 
 def loops(text: str) -> bool:
