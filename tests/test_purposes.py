@@ -18,33 +18,31 @@ def said(purpose: str, language: str) -> tuple[str | None, str | None]:
             "Présenter notre adhésion aux Rencontres au conseil municipal.",
             "fr",
             "Je souhaite aujourd'hui présenter notre adhésion aux Rencontres au conseil municipal.",
-            "C'est pourquoi il me tenait à cœur, aujourd'hui, de présenter notre adhésion aux Rencontres au conseil "
-            "municipal.",
+            "Voilà ce que je souhaitais vous dire pour présenter notre adhésion aux Rencontres au conseil municipal.",
         ),
         (
             "Accueillir la délégation de Kanazawa",
             "fr",
             "Je souhaite aujourd'hui accueillir la délégation de Kanazawa.",
-            "C'est pourquoi il me tenait à cœur, aujourd'hui, d'accueillir la délégation de Kanazawa.",
+            "Voilà ce que je souhaitais vous dire pour accueillir la délégation de Kanazawa.",
         ),
         (
             "Presenting our city's membership of the Rencontres to the council",
             "en",
             "Today I am presenting our city's membership of the Rencontres to the council.",
-            "That is why I wanted to spend these few minutes presenting our city's membership of the Rencontres to "
-            "the council.",
+            "That is what I wished to say in presenting our city's membership of the Rencontres to the council.",
         ),
         (
             "To welcome the delegation from Kanazawa",
             "en",
             "Today I would like to welcome the delegation from Kanazawa.",
-            "That is why I wanted to take these few minutes to welcome the delegation from Kanazawa.",
+            "That is what I wished to say in order to welcome the delegation from Kanazawa.",
         ),
         (
             "Welcome a Japanese delegation",
             "en",
             "Today I would like to welcome a Japanese delegation.",
-            "That is why I wanted to take these few minutes to welcome a Japanese delegation.",
+            "That is what I wished to say in order to welcome a Japanese delegation.",
         ),
         (
             "日仏自治体交流会議への参加を市議会に説明する。",

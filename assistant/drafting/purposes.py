@@ -57,6 +57,4 @@ def said(templates: Mapping[str, str | Mapping[str, str]], part: str, typed: str
     template = (chosen if isinstance(chosen, Mapping) else templates).get(part)
     if not isinstance(template, str):
         return None
-    if language == "fr" and re.match(r"[aeiouyàâéèêîôû]", typed):  # « de accueillir » is said « d'accueillir »
-        template = template.replace("de {purpose}", "d'{purpose}")
     return template.format(purpose=typed)
