@@ -385,11 +385,14 @@ def test_the_speech_says_the_latest_edition_with_its_theme_where_the_sources_giv
     request = SpeechRequest(PURPOSE, occasion="council", minutes=2, language="fr")
     speech = draft_speech(assistant, request, facts={"rows": rows, "citations": cited})
     (context,) = [s for s in speech.sections if s.part == "context"]
-    said = "La 8e édition des Rencontres s'est tenue à Shizuoka en 2024, sur le thème « Nouvelles valeurs »"
+    said = "Shizuoka en 2024 [1]. La dernière, la 8e, s'est tenue en 2024, sur le thème « Nouvelles valeurs »"
     # the editions cite what states each year and city; the latest, what states its number and theme too
     assert said in context.text and context.text.count("[") == 4, context.text
     japanese, _ = edition_answers.history_and_latest(rows, cited, outlines()["ja"]["facts"], "ja")
-    assert "第8回日仏自治体交流会議は2024年にShizuokaで開催されました（テーマ：「Nouvelles valeurs」）" in japanese
+    assert (
+        "Shizuoka（2024年）[7]。最新の第8回は2024年に開催されました（テーマ：「Nouvelles valeurs」）[7][8]。"
+        in japanese
+    )
 
 
 def test_the_commitment_said_is_the_nearest_to_the_purpose_else_the_shortest() -> None:

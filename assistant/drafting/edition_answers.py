@@ -289,13 +289,16 @@ def history_and_latest(
     rows: Sequence[Row], cited: Sequence[Mapping[str, Any]], t: Mapping[str, Any], language: str, *, theme: bool = True
 ) -> tuple[str, dict[int, Citation]]:
     """The editions in a sentence (``overview.history_cited``), then the latest one with its dates and
-    (if ``theme``) theme where the sources give them, each cited: what a speech says of the Rencontres."""
+    (if ``theme``) theme where the sources give them, each cited, by ``t["latest"]`` if given (without
+    the city and year the list has just said): what a speech says of the Rencontres."""
     text, citations = overview.history_cited(rows, cited, t)
     latest = max(rows, key=lambda r: r["year"])
     theme = theme and bool(latest.get("theme"))
     if not (latest.get("edition") or latest.get("dates") or theme):
         return text, citations  # it would say its city and year again
     said = _SAID[language if language in _SAID else "en"]
+    if "latest" in t:  # the list just named its city and year: "La dernière, la 8e, s'est tenue du …"
+        said = {**said, "numbered": t["latest"]["numbered"], "unnumbered": t["latest"]["unnumbered"]}
     sentence = _sentence(latest, language, said, theme=theme)
     by_number = {c["n"]: c for c in cited}
     for n in (int(m) for m in re.findall(r"\[(\d+)\]", sentence)):
