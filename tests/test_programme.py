@@ -123,3 +123,21 @@ def test_the_brief_says_each_editions_workshops_and_round_tables(assistant: Assi
         quotes = {c["n"]: c["quote"] for c in built["citations"]}
         assert found["citations"] and all(n in quotes for n in found["citations"])
     assert "Machine translation, not checked:" in found["text"]
+
+
+def test_a_heading_over_the_titles_is_said_beside_them_in_french_and_translated_with_them_otherwise(
+    assistant: Assistant,
+) -> None:
+    facts = editions.facts(assistant)
+    asked: list[str] = []
+
+    def translate(text: str) -> str:
+        asked.append(text)
+        return {"Économie : Attractivité des territoires": "Economy: attractive territories"}.get(text, "")
+
+    french = programme_answers.answer("Quelles tables rondes ont eu lieu en 2022 ?", "fr", facts)
+    assert french is not None and "« Attractivité des territoires » (Économie) [" in french[0]
+    english = programme_answers.answer("Which round tables were held in 2022?", "en", facts, translate)
+    assert english is not None and "Économie" not in english[0].splitlines()[0]
+    assert asked == ["Économie : Attractivité des territoires", "Société : Cohésion sociale"]
+    assert "Economy: attractive territories [" in english[0]

@@ -61,8 +61,7 @@ _SAID = {
         "numbered": "The {n}{suffix} edition ({city}, {year}) had",
         "unnumbered": "The Rencontres in {city} ({year}) had",
         "list": "{edition} {count} {kind} {marks}: {items}.",
-        "item": "“{title}”{label} {marks}",
-        "label": " ({label})",
+        "item": "“{title}” {marks}",
         "comma": ", ",
         "and": " and ",
     },
@@ -72,8 +71,7 @@ _SAID = {
         "numbered": "第{n}回（{city}、{year}年）",
         "unnumbered": "{year}年の{city}での会議",
         "list": "{edition}では{count}つの{kind}が行われました{marks}：{items}。",
-        "item": "「{title}」{label}{marks}",
-        "label": "（{label}）",
+        "item": "「{title}」{marks}",
         "comma": "、",
         "and": "、",
     },
@@ -108,13 +106,15 @@ def rendered(
     translate: Callable[[str], str] | None = None,
 ) -> str:
     """The lists, one sentence each in ``language`` with the fact base's marks, each followed in English
-    and Japanese by the titles' labelled machine translation (given ``translate``)."""
+    and Japanese by the titles' labelled machine translation (given ``translate``), with the heading each
+    title stands under (in French, said beside it)."""
     language = language if language in _SAID else "en"
     lines = []
     for row, part in chosen:
         lines.append(_listed(overview.in_language([row], language)[0], part, _SAID[language], language))
         if translate is not None and language != "fr":
-            titles = [i["title"] for i in part["items"]]
+            # a heading ("Économie") is said in the translation, with its title: French words, translated
+            titles = [f"{i['label']} : {i['title']}" if i.get("label") else i["title"] for i in part["items"]]
             line = translated_quotes(translate, titles, [i["citations"][-1] for i in part["items"]], language)
             lines += [line] if line else []
     return "\n".join(lines)
@@ -150,7 +150,7 @@ def _listed(row: Mapping[str, Any], part: Mapping[str, Any], said: Mapping[str, 
     items = [
         said["item"].format(
             title=i["title"],
-            label=said["label"].format(label=i["label"]) if i.get("label") else "",
+            label=said["label"].format(label=i["label"]) if i.get("label") and "label" in said else "",
             marks=overview.marks(i["citations"]),
         )
         for i in part["items"]
