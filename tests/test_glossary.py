@@ -17,7 +17,7 @@ def test_the_terms_a_text_holds_are_named_with_their_english_form_once() -> None
             "Franco-Japanese Decentralised Cooperation Meetings",
         ),
         ("développement durable", "sustainable development"),
-        ("collectivités locales", "local authority / local authorities"),  # « collectivité » after it: once
+        ("collectivités locales", "local authorities"),  # « collectivité » after it: once
         ("ateliers", "workshop"),
         ("inclusif", "inclusive"),
     ]  # « coopération décentralisée » and « durable », inside longer terms, are named with them
@@ -26,14 +26,16 @@ def test_the_terms_a_text_holds_are_named_with_their_english_form_once() -> None
 
 def test_an_english_translation_prompt_names_the_forms_of_its_texts_terms_a_japanese_one_does_not() -> None:
     model = FakeChatModel(["Each local authority will act."])
-    assert translate(model, "Chaque collectivité agira pour un territoire durable.", "en", max_tokens=50)
+    assert translate(model, "Chaque collectivité agira pour un territoire durable et solidaire.", "en", max_tokens=50)
     prompt = model.calls[0][0]["content"]
-    assert "« collectivité » → local authority / local authorities" in prompt
+    assert "« collectivité » → local authorities" in prompt
     assert "« durable » → sustainable" in prompt
     translate(model, "Le port de Lyon.", "en", max_tokens=50)
     assert "Translate these terms" not in model.calls[1][0]["content"]
-    translate(model, "Chaque collectivité agira pour un territoire durable.", "ja", max_tokens=50)
-    japanese = model.calls[2][0]["content"]
+    translate(model, "Les collectivités locales actrices de l'environnement", "en", max_tokens=50)  # a title
+    assert "Translate these terms" not in model.calls[-1][0]["content"]
+    translate(model, "Chaque collectivité agira pour un territoire durable et solidaire.", "ja", max_tokens=50)
+    japanese = model.calls[3][0]["content"]
     assert (
         "Translate these terms" not in japanese
         and "« collectivité » is a local authority (in Japanese: 自治体)" in japanese
