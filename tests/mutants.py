@@ -263,7 +263,7 @@ MUTANTS = (
     Mutant(
         "translation-numbers",
         "assistant/answer/quoting.py",
-        "    if checking.numbers(translation) != checking.numbers(quote) or loops(translation):",
+        "    if _said_numbers(translation) != checking.numbers(quote) or loops(translation):",
         "    if loops(translation):",
         "a machine translation that changes its quote's numbers is not shown",
         first="tests/test_evidence_answers.py::test_a_quote_translation_that_changes_a_number_is_left_out_and_the_others_shown",
