@@ -10,8 +10,8 @@ the announcement, each under the short heading that stands right before it, if e
 is not kept: nothing says whether it is all of them.
 
 Read with no model, from the index's sentences; each title cited to the sentence that gives it (from its
-heading, where it has one), each list to its announcement. An edition is the one its document's metadata
-(or title) names. Part of the fact base (:mod:`editions`), kept per index generation.
+heading, where it has one), each list to its announcement. An edition is the one its document's
+metadata names. Part of the fact base (:mod:`editions`), kept per index generation.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from assistant.ingest.catalog import IndexCatalog
-from assistant.text.chunking import announced, list_marker
+from assistant.text.chunking import announced, introduces, list_marker
 from assistant.text.lexical import fold
-from assistant.text.numbers import editions_named
 from assistant.types import Chunk
 
 # The parts of a conference programme, in the three languages (folded): the grammar of programmes.
@@ -31,7 +30,8 @@ KINDS = {
     "workshop": r"ateliers?|workshops?|ワークショップ|分科会",
     "round_table": r"tables?[\s-]+rondes?|round[\s-]?tables?|円卓会議|ラウンドテーブル|パネルディスカッション",
 }
-_KIND = {kind: re.compile(rf"(?:{words})", re.IGNORECASE) for kind, words in KINDS.items()}
+# Each kind's words as a pattern, whole words in Latin letters (Japanese writes none apart).
+KIND = {kind: re.compile(rf"(?<![a-z])(?:{words})(?![a-z])", re.IGNORECASE) for kind, words in KINDS.items()}
 _FORWARD = re.compile(r"ci-dessous|ci-apres|suivante?s?\b|below|following|以下|次の", re.IGNORECASE)
 _WITHIN = 3000  # characters after an announcement, or an item, in which the next item stands
 _TITLE_WORDS = 20  # a title is a line, not a paragraph
@@ -49,7 +49,7 @@ def read(catalog: IndexCatalog, notes: Notes) -> list[dict[str, Any]]:
     found: dict[tuple[int, str], dict[str, Any]] = {}
     for doc_id in sorted(catalog.documents, key=lambda d: catalog.documents[d].source):
         record = catalog.documents[doc_id]
-        edition = record.metadata.get("edition") or _one(editions_named(record.title))
+        edition = record.metadata.get("edition")  # stated in the document's first lines, or set by a user
         if not isinstance(edition, int):
             continue
         units, text = catalog.sentences_in(doc_id), catalog.text(doc_id)
@@ -67,8 +67,8 @@ def _announced(units: Sequence[Chunk], text: str, kind: str) -> list[Found]:
     """The lists of ``kind`` the document announces and gives whole."""
     out = []
     for k, unit in enumerate(units):
-        count = announced(unit.text, about=lambda words, kind=kind: _KIND[kind].search(words) is not None)
-        if count < 2 or not (unit.text.rstrip().endswith((":", "：")) or _FORWARD.search(fold(unit.text))):
+        count = announced(unit.text, about=lambda words, kind=kind: KIND[kind].search(words) is not None)
+        if count < 2 or not (introduces(unit.text) or _FORWARD.search(fold(unit.text))):
             continue
         items = _items(units, text, k + 1, count, kind)
         if len(items) == count:
@@ -108,7 +108,7 @@ def _span(text: str, first: Chunk, last: Chunk) -> Chunk:
 def _item(text: str, kind: str) -> tuple[str, str, str] | None:
     """(shape, title, number) of an item line: "Atelier 1 : T" titled, "1. T" numbered, "- T : …" bulleted."""
     line = " ".join(text.split())
-    titled = re.match(rf"^(?:{_KIND[kind].pattern})\s*(\d+)\s*[:：–-]\s*(.+)$", line, re.IGNORECASE)
+    titled = re.match(rf"^(?:{KIND[kind].pattern})\s*(\d+)\s*[:：–-]\s*(.+)$", line, re.IGNORECASE)
     if titled and len(titled.group(2).split()) <= _TITLE_WORDS:
         return "titled", titled.group(2).strip(), titled.group(1)
     marker = list_marker(line)
@@ -155,7 +155,3 @@ def _merge(found: dict[tuple[int, str], dict[str, Any]], edition: int, kind: str
 
 def _key(title: str) -> str:
     return " ".join(re.findall(r"\w+", fold(title)))
-
-
-def _one(values: Sequence[int]) -> int | None:
-    return values[0] if len(set(values)) == 1 else None

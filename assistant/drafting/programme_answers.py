@@ -26,12 +26,11 @@ from typing import Any
 
 from assistant.answer.quoting import translated_quotes
 from assistant.drafting import edition_answers, editions, overview
-from assistant.drafting.programme import KINDS
+from assistant.drafting.programme import KIND, KINDS
 from assistant.text import questions
 from assistant.text.lexical import fold
 from assistant.types import Citation
 
-_KIND = {kind: re.compile(rf"(?<![a-z])(?:{words})(?![a-z])", re.IGNORECASE) for kind, words in KINDS.items()}
 # The words of asking for a programme's parts, folded, in the three languages: grammar, not one document.
 _WORDS = re.compile(
     r"(?<!\w)(?:quel(?:le)?s?|lesquel(?:le)?s|propose[es]{0,2}|organise[es]{0,2}|offert[es]{0,2}|"
@@ -129,18 +128,16 @@ def asked_for(question: str, facts: Mapping[str, Any]) -> list[tuple[Mapping[str
     rows = facts.get("rows") or []
     if len(kinds) != 1 or not parts or questions.asks_for_title(text) or questions.asks_for_person(text):
         return []
-    rest = _WORDS.sub(" ", _KIND[kinds[0]].sub(" ", _folded(text)))
+    rest = _WORDS.sub(" ", KIND[kinds[0]].sub(" ", _folded(text)))
     asked = edition_answers.read(rest, rows)
     if asked is None or asked.theme:
         return []
-    named = asked.years or asked.numbers or asked.cities or asked.relation
-    selected = edition_answers.select(asked, rows) if named else sorted(rows, key=lambda r: r["year"])
-    number = edition_answers.numbers_of(rows)
-    by_edition = {p["edition"]: p for p in parts if p["kind"] == kinds[0]}
-    found = [(r, by_edition.get(number.get(id(r)))) for r in selected]
-    if not found or (named and any(p is None for _, p in found)):
-        return []  # an edition named whose list of that kind the fact base does not hold
-    return [(r, p) for r, p in found if p is not None]
+    lists = [(r, p) for r, p in every_list(facts) if p["kind"] == kinds[0]]
+    if not (asked.years or asked.numbers or asked.cities or asked.relation):
+        return lists  # no edition named: every edition's list of that kind
+    selected = {id(r) for r in edition_answers.select(asked, rows)}
+    chosen = [(r, p) for r, p in lists if id(r) in selected]
+    return chosen if selected and len(chosen) == len(selected) else []  # each edition named has its list
 
 
 def _listed(row: Mapping[str, Any], part: Mapping[str, Any], said: Mapping[str, str], language: str) -> str:
@@ -167,7 +164,7 @@ def _listed(row: Mapping[str, Any], part: Mapping[str, Any], said: Mapping[str, 
 def kinds_named(question: str) -> Sequence[str]:
     """The kinds of programme parts ``question`` names ("workshop", "round_table")."""
     folded = _folded(unicodedata.normalize("NFKC", question))
-    return [k for k, pattern in _KIND.items() if pattern.search(folded)]
+    return [k for k, pattern in KIND.items() if pattern.search(folded)]
 
 
 def _folded(text: str) -> str:
