@@ -196,8 +196,9 @@ def brief_html(brief: dict, lang: str) -> str:
         head = "".join(f"<th>{esc(h)}</th>" for h in headers)
         body = "".join("<tr>" + "".join(f"<td>{cited(c)}</td>" for c in row) + "</tr>" for row in rows)
         parts.append(f'<table class="timeline" id="timeline"><tr>{head}</tr>{body}</table>')
-        if rank_note(brief):
-            parts.append(f'<p class="rank-note">{esc(rank_note(brief))}</p>')
+        note = rank_note(brief)
+        if note:
+            parts.append(f'<p class="rank-note">{esc(note)}</p>')
     differ = list(dict.fromkeys(c["text"] for r in brief["timeline"] for c in r["conflicts"]))
     if differ:
         items = "".join(f"<li>{cited(d)}</li>" for d in differ)

@@ -281,8 +281,11 @@ def _themes_translated(rows: list[dict[str, Any]], sources: Sources, language: s
     if language == "fr":
         return rows
     translate, to_english = partial(sources.translate, language=language), partial(sources.translate, language="en")
-    said = {id(r): translated_quote(translate, r["theme"], language, to_english=to_english) for r in rows if r["theme"]}
-    return [{**r, "theme_translated": said.get(id(r)) or None} for r in rows]
+
+    def said(theme: str | None) -> str | None:
+        return (translated_quote(translate, theme, language, to_english=to_english) or None) if theme else None
+
+    return [{**r, "theme_translated": said(r["theme"])} for r in rows]
 
 
 def _row(

@@ -36,7 +36,8 @@ Rendered = tuple[str, dict[int, Citation]]  # a text with marks [k], and the cit
 
 def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Rendered:
     """The Rencontres as the fact base's rows tell them (see the module's docstring)."""
-    rows = overview.in_language(sorted(facts["rows"], key=lambda r: r["year"]), language)
+    originals = sorted(facts["rows"], key=lambda r: r["year"])
+    rows = overview.in_language(originals, language)
     cited = facts.get("citations") or []
     worded = language == SOURCES_LANGUAGE  # a value in the sources' words is said in their language only
     text, citations = edition_answers.history_and_latest(rows, cited, t, language, theme=worded)
@@ -45,10 +46,8 @@ def context(facts: Mapping[str, Any], t: Mapping[str, str], language: str) -> Re
     if gap:  # worked out from the years: cited to the spans that state them
         sentences.append(t["rhythm"].format(gap=gap, marks=overview.marks(overview.placed(rows))))
     sentences += overview.later_than_planned(rows, t)
-    originals = sorted(facts["rows"], key=lambda r: r["year"])
-    for row, original in zip(rows, originals, strict=True):
-        counted = original.get("participants") and sides.read(original["participants"]) is not None
-        if row.get("participants") and (worded or counted):
+    for row, original in zip(rows, originals, strict=True):  # counts by side are said in any language
+        if row.get("participants") and (worded or sides.read(original["participants"]) is not None):
             marks = overview.marks(overview.stating(row, "participants"))
             values = {"city": row["city"], "year": row["year"], "participants": row["participants"]}
             sentences.append(t["participants"].format(**values, marks=marks))

@@ -160,8 +160,9 @@ def write_brief_docx(brief: Mapping[str, Any], documents: Mapping[str, Mapping[s
         for row in rows:
             for cell, text in zip(table.add_row().cells, row, strict=True):
                 cell.text = text
-        if rank_note(brief):
-            doc.add_paragraph(rank_note(brief))
+        note = rank_note(brief)
+        if note:
+            doc.add_paragraph(note)
     for text in dict.fromkeys(c["text"] for r in brief["timeline"] for c in r["conflicts"]):
         doc.add_paragraph(f"{said['differ']} : {text}")
     _docx_sections(doc, then)

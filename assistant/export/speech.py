@@ -112,11 +112,12 @@ def write_docx(speech: Speech, documents: Mapping[str, Mapping[str, Any]], path:
         doc.add_paragraph(f"{w['audience']} : {r.audience}")
     doc.add_paragraph(length_line(speech))
     doc.add_paragraph().add_run(w["warning"]).italic = True
+    notice = message("translated_quotes", r.language)
     for s in speech.sections:
         doc.add_heading(s.title, level=2)
         for line in s.text.splitlines():
             if line.strip():
-                doc.add_paragraph().add_run(line).italic = line == message("translated_quotes", r.language)
+                doc.add_paragraph().add_run(line).italic = line == notice  # for the speaker, not read out
     if speech.gaps:
         doc.add_heading(w["gaps"], level=2)
         for gap in speech.gaps:
