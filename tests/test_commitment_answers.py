@@ -50,6 +50,7 @@ LYON = ("Déclaration de Lyon", 9, 2026, "Lyon")
         ("Quels sont les trois engagements pris dans la Déclaration d'Aix-en-Provence ?", "fr"),
         ("What commitments did the 7th Rencontres' final declaration make?", "en"),
         ("2022年の宣言の約束は何ですか？", "ja"),
+        ("エクス宣言の三つの約束は何ですか？", "ja"),  # Aix as Japanese says it
     ],
 )
 def test_a_declarations_commitments_are_quoted_whole_each_cited(question: str, language: str) -> None:
@@ -70,11 +71,18 @@ def test_a_declarations_commitments_are_quoted_whole_each_cited(question: str, l
         "Quels engagements la ville de Nancy a-t-elle pris ?",  # a name that is not the declaration's
         "Quels sont les engagements des Rencontres ?",  # two declarations, none named
         "静岡宣言の約束は何ですか？",  # a Japanese proper noun that is not the declaration's
+        "ニース宣言の約束は何ですか？",  # Nice: no declaration
         "Quelles villes ont accueilli les Rencontres ?",  # not about commitments
     ],
 )
 def test_a_question_the_fact_base_does_not_hold_whole_goes_to_the_answer_engine(question: str) -> None:
     assert commitment_answers.answer(question, "fr", facts(AIX, LYON)) is None
+
+
+def test_a_french_city_written_in_katakana_picks_its_declaration() -> None:
+    held = facts(AIX, LYON)
+    chosen = commitment_answers.asked_for("リヨン宣言の約束は何ですか？", held["commitments"], held["rows"])
+    assert chosen is not None and chosen["declaration"] == LYON[0]
 
 
 def test_the_only_declaration_is_the_one_a_question_for_the_commitments_asks_about() -> None:

@@ -15,6 +15,8 @@ import unicodedata
 from functools import cache
 from typing import Any
 
+from assistant.text.lexical import fold
+
 # The one country name whose Japanese reading is not its French name: the assistant is about France and
 # Japan, so every source names Japan as "Japon" or "japonais".
 _SAME_NAMES = {"日本": ("japon", "nippon")}
@@ -63,7 +65,105 @@ def named(name: str, quote: str) -> bool:
     parts = [p for p in _ascii_words(spelled) if len(p) >= 3 and p not in _SUFFIXES]
     # the start of a word of the quote: "France" of "françaises" (the same first five letters), "Nan" of
     # "Nancy" (UniDic cuts ナンシー into ナン and シー)
-    return all(any(w.startswith(p[:5]) for w in words) for p in parts)
+    if all(any(w.startswith(p[:5]) for w in words) for p in parts):
+        return True
+    return not _LATIN_NAME.fullmatch(name) and _sounds_named(name, quote)
+
+
+def _sounds_named(name: str, quote: str) -> bool:
+    """True if ``name``, in katakana, sounds like capitalised words of ``quote``: a French name written
+    as it is said, not as it is spelled (エクス for Aix, トゥール for Tours). Each part's consonants must be
+    a word's; where there are only two (ニース and Nancy), its first vowel must be the word's too."""
+    if not _KATAKANA.fullmatch(name):
+        return False  # a name in kanji is read, not heard: 大阪 is Osaka
+    spoken = [p for p in _ascii_words(reading_romaji(name)) if p not in _SUFFIXES]
+    spoken = [p for p in spoken if len(_sounds(p)) >= 2]  # アン of エクス・アン・プロヴァンス says too little
+    words = re.findall(r"[A-ZÀ-Ý][^\W\d_]+", quote)
+    return bool(spoken) and all(any(_sounds_like(part, word) for word in words) for part in spoken)
+
+
+def _sounds_like(romaji: str, word: str) -> bool:
+    sounds = _sounds(romaji)
+    if sounds not in _french_sounds(word):
+        return False
+    return len(sounds) > 2 or _first_vowel(romaji, _JAPANESE_VOWELS) == _first_vowel(fold(word), _FRENCH_VOWELS)
+
+
+_KATAKANA = re.compile(r"[\u30a1-\u30fa・ー]+")
+_JAPANESE_VOWELS = (("a", "a"), ("i", "i"), ("u", "u"), ("e", "e"), ("o", "o"))
+_FRENCH_VOWELS = (
+    ("eau", "o"),
+    ("au", "o"),
+    ("ai", "e"),
+    ("ei", "e"),
+    ("ou", "u"),
+    ("oi", "a"),
+    ("an", "a"),
+    ("en", "a"),
+    ("y", "i"),
+    ("a", "a"),
+    ("i", "i"),
+    ("u", "u"),
+    ("e", "e"),
+    ("o", "o"),
+)
+
+
+def _first_vowel(text: str, vowels: tuple[tuple[str, str], ...]) -> str:
+    """The first vowel said in ``text``, as one of a, i, u, e, o ("Aix" -> "e", "Tours" -> "u")."""
+    start = re.search(r"[aeiouy]", text)
+    if start is None:
+        return ""
+    rest = text[start.start() :]
+    return next((said for letters, said in vowels if rest.startswith(letters)), "")
+
+
+# Consonants as a Japanese ear writes them: the sounds Japanese does not tell apart are one letter (l and
+# r, v and b, z and s), and vowels, y and w (French « oi » is ワ) are left out.
+_JAPANESE_SOUNDS = (("sh", "s"), ("ch", "s"), ("ts", "t"), ("l", "r"), ("v", "b"), ("z", "s"), ("f", "h"))
+_FRENCH_SOUNDS = (
+    (r"[aeiou]ill", ""),  # « Marseille », « Versailles »: a vowel
+    (r"sch|ch", "s"),
+    (r"ph", "f"),
+    (r"th", "t"),
+    (r"qu|q|ck|c(?![eiy])", "k"),
+    (r"c", "s"),
+    (r"gu(?=[eiy])", "g"),
+    (r"g(?=[eiy])", "j"),
+    (r"gn", "n"),
+    (r"x", "ks"),
+    (r"m(?=[bp])", "n"),  # « Champagne »: シャンパーニュ
+    (r"h", ""),
+    (r"l", "r"),
+    (r"[vw]", "b"),
+    (r"z", "s"),
+    (r"f", "h"),
+)
+
+
+def _sounds(romaji: str) -> str:
+    """The consonants of a Japanese reading in Latin letters ("purovansu" -> "prbns")."""
+    text = romaji.lower()
+    for letters, sound in _JAPANESE_SOUNDS:
+        text = text.replace(letters, sound)
+    return _consonants(text)
+
+
+def _french_sounds(word: str) -> set[str]:
+    """The consonants a French ``word`` may be said with: as written, and without its final silent
+    consonants ("Tours" is said "tour", "Bordeaux" "bordo"; "Aix" keeps its x)."""
+    folded = "".join(_ascii_words(word))
+    said = set()
+    for form in {folded, re.sub(r"[stxdzpg]+$", "", folded)}:
+        for pattern, sound in _FRENCH_SOUNDS:
+            form = re.sub(pattern, sound, form)
+        said.add(_consonants(form))
+    return said
+
+
+def _consonants(text: str) -> str:
+    """The letters of ``text`` without vowels, y and w, a doubled letter written once."""
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]|[aeiouyw]", "", text))
 
 
 def _ascii_words(text: str) -> list[str]:
