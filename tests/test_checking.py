@@ -155,6 +155,22 @@ def test_with_quote_unchecked_a_reply_claiming_nothing_beyond_the_question_is_qu
     assert mode("À Takamatsu en 2014.") == "answer"  # Takamatsu is checked, and stands in the sentence
 
 
+def test_a_name_a_japanese_question_writes_before_its_particle_is_the_questions_own() -> None:
+    question = "Takamatsuはどの分野で知られていますか？"
+    assert supported("Takamatsu", question)
+    # the name is the question's, the rest a Japanese word no check reaches: quoted, not shown as fact
+    verdict = check_reply(
+        "Takamatsuは水力発電で知られています。",
+        [1],
+        shown(),
+        question=question,
+        query_vector=Q,
+        evidence_floor=0.5,
+        quote_unchecked=True,
+    )
+    assert verdict.mode == "quoted"
+
+
 def test_a_japanese_reply_with_a_latin_word_the_sources_do_not_hold_is_quoted() -> None:
     question = "2014年の会議はどこで開催されましたか？"
     assert judge("2014年の会議は Takamatsu で開催されました。", [1], question) == "answer"

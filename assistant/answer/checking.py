@@ -286,13 +286,17 @@ def supported(claim: str, text: str) -> bool:
     if claim.isdigit():
         return claim in numbers(text)
     have = _words(text)
-    wanted = [w for w in re.findall(r"\w+", fold(claim)) if w not in STOPWORDS or len(w) > 3]
+    wanted = [w for w in _WORD.findall(fold(claim)) if w not in STOPWORDS or len(w) > 3]
     return bool(wanted) and all(w in have or _cognate(w, have) for w in wanted)
+
+
+# A word in one script: "Valleyはどの" is the word "valley", then Japanese.
+_WORD = re.compile(r"[a-z0-9\u00c0-\u024f]+|[^\W_a-z0-9\u00c0-\u024f]+")
 
 
 @lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
-    return frozenset(re.findall(r"\w+", fold(normalise(text))))
+    return frozenset(_WORD.findall(fold(normalise(text))))
 
 
 def _cognate(word: str, have: frozenset[str]) -> bool:
