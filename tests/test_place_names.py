@@ -21,9 +21,29 @@ def test_a_japanese_place_in_latin_letters_gets_its_japanese_name(name: str, jap
     assert place_names.localized(name, "ja") == japanese
 
 
-@pytest.mark.parametrize("name", ["Nancy", "Aix-en-Provence", "Tours", "Cités Unies France"])
-def test_a_name_no_japanese_place_reads_stays_as_written(name: str) -> None:
-    assert place_names.japanese(name) is None
+@pytest.mark.parametrize(
+    ("name", "katakana"),
+    [
+        ("Nancy", "ナンシー"),
+        ("Tours", "トゥール"),
+        ("Aix-en-Provence", "エクス＝アン＝プロヴァンス"),
+        ("La Rochelle", "ラ・ロシェル"),
+    ],
+)
+def test_a_town_abroad_gets_the_katakana_that_sounds_like_it(name: str, katakana: str) -> None:
+    assert place_names.japanese(name) is None  # no Japanese place reads so
+    assert place_names.localized(name, "ja") == katakana
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Cités Unies France",  # no town
+        "Saint-Mitre",  # a park: no town of that name
+        "Metz",  # メス does not sound like its letters: left as written rather than guessed
+    ],
+)
+def test_a_name_no_gazetteer_holds_or_sounds_out_stays_as_written(name: str) -> None:
     assert place_names.localized(name, "ja") == name
 
 
@@ -57,3 +77,8 @@ def test_the_places_a_french_sentence_names_after_a() -> None:
 )
 def test_a_translation_writes_a_place_as_its_source_does_or_by_its_japanese_name(text: str, kept: bool) -> None:
     assert place_names.written("Shizuoka", text) is kept
+
+
+def test_a_translation_may_write_a_town_abroad_in_its_katakana() -> None:
+    assert place_names.written("Tours", "2016年にトゥールで開催されました。")
+    assert not place_names.written("Tours", "2016年にナントで開催されました。")

@@ -358,7 +358,7 @@ def test_given_a_briefs_timeline_the_speech_says_the_editions_in_its_own_sentenc
     assert not any("Que sont les Rencontres" in call[-1]["content"] for call in calls)  # not asked of the model
 
 
-def test_a_japanese_speech_writes_a_japanese_host_in_japanese_and_a_french_one_as_the_sources_do(
+def test_a_japanese_speech_writes_a_japanese_host_in_japanese_and_a_french_one_in_katakana(
     assistant: Assistant,
 ) -> None:
     _, _, cited = kept_citations(assistant, (7,))
@@ -366,7 +366,8 @@ def test_a_japanese_speech_writes_a_japanese_host_in_japanese_and_a_french_one_a
     request = SpeechRequest(PURPOSE, occasion="council", minutes=2, language="ja")
     speech = draft_speech(assistant, request, facts={"rows": rows, "citations": cited})
     (context,) = [s for s in speech.sections if s.part == "context"]
-    assert "高松（2014年）" in context.text and "Nancy（2008年）" in context.text and "Takamatsu" not in context.text
+    assert "高松（2014年）" in context.text and "ナンシー（2008年）" in context.text
+    assert "Takamatsu" not in context.text and "Nancy" not in context.text
 
 
 def test_the_speech_says_the_latest_edition_with_its_theme_where_the_sources_give_it(assistant: Assistant) -> None:

