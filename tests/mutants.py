@@ -271,7 +271,7 @@ MUTANTS = (
     Mutant(
         "translation-names",
         "assistant/answer/quoting.py",
-        '    if language == "ja" and transliteration.lost_names(quote, translation):',
+        '    if language == "ja" and (transliteration.lost_names(quote, translation) or chinese_characters(translation)):',
         "    if False:",
         "a Japanese machine translation naming a place or person its quote does not is not shown",
         first="tests/test_evidence_answers.py::test_a_japanese_quote_translation_naming_another_place_is_left_out",

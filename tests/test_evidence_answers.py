@@ -208,6 +208,16 @@ def test_a_japanese_quote_translation_naming_another_place_is_left_out() -> None
     assert "ナンシー" in quoted_block("資料の記述：", quotes[:1], [1], "ja", right.__getitem__)
 
 
+def test_a_japanese_quote_translation_in_chinese_forms_is_left_out() -> None:
+    from assistant.answer.quoting import quoted_block
+
+    quote = "Les participants ont proposé des initiatives pour une société décarbonée."
+    chinese = {f"« {quote} »": "参加者は低碳社会のための取り組みを提案しました。"}  # 碳: Japanese writes 炭
+    japanese = {f"« {quote} »": "参加者は脱炭素社会のための取り組みを提案しました。"}
+    assert message("machine_translation", "ja") not in quoted_block("資料：", [quote], [1], "ja", chinese.__getitem__)
+    assert "脱炭素社会" in quoted_block("資料：", [quote], [1], "ja", japanese.__getitem__)
+
+
 def test_a_japanese_translation_with_a_made_up_foreign_name_is_left_out() -> None:
     from assistant.answer.quoting import translated_quote
 

@@ -56,3 +56,12 @@ def test_a_reply_plainly_in_another_language_is_told(reply: str, language: str, 
 )
 def test_a_japanese_question_that_names_its_subject_needs_no_rewrite(question: str, follow_up: bool) -> None:
     assert looks_like_follow_up(question, "ja") is follow_up
+
+
+def test_a_japanese_reply_in_chinese_forms_is_not_japanese() -> None:
+    from assistant.text.language import chinese_characters, written_in
+
+    assert chinese_characters("低碳社会の实现") == ["碳", "实", "现"]
+    assert chinese_characters("脱炭素社会の実現、ナンシーとエクス＝アン＝プロヴァンス") == []
+    assert not written_in("参加者は低碳社会のための取り組みを提案しました。", "ja")
+    assert written_in("参加者は脱炭素社会のための取り組みを提案しました。", "ja")

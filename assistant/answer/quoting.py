@@ -21,7 +21,7 @@ from assistant.models.generation import ChatModel, complete
 from assistant.prompts import load_prompt
 from assistant.text import glossary, place_names, transliteration
 from assistant.text.chunking import introduces
-from assistant.text.language import LANGUAGE_NAMES, message
+from assistant.text.language import LANGUAGE_NAMES, chinese_characters, message
 from assistant.text.questions import CJK, asks_for_title
 from assistant.types import Answer, Candidate, Citation
 
@@ -97,7 +97,7 @@ def translated_quote(
 def _faithful(translation: str, quote: str, language: str) -> str:
     if _said_numbers(translation) != checking.numbers(quote) or loops(translation):
         return ""
-    if language == "ja" and transliteration.lost_names(quote, translation):
+    if language == "ja" and (transliteration.lost_names(quote, translation) or chinese_characters(translation)):
         return ""
     if not all(place_names.written(place, translation) for place in place_names.places_at(quote)):
         return ""  # "tenues à Aix-en-Provence" translated "held as French and Japanese authorities"

@@ -111,8 +111,26 @@ def written_in(reply: str, language: str) -> bool:
     """
     plain = _QUOTED.sub(" ", reply)
     if language == "ja":
+        if chinese_characters(plain):
+            return False
         return bool(_HIRAGANA.search(plain)) or len("".join(plain.split())) < 12
     words = [w.casefold() for w in _WORD.findall(plain.replace("’", "'"))]
     if language == "en":  # "a" and "on" are French words too ("a rassemblé", "on y trouve")
         return any(w in _ENGLISH - {"a", "on"} for w in words) or sum(w in _FRENCH for w in words) < 2
     return any(w in _FRENCH for w in words) or sum(w in _ENGLISH for w in words) < 2
+
+
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def chinese_characters(text: str) -> list[str]:
+    """The characters of ``text`` that Japanese does not write: ideographs outside JIS X 0208, the
+    Japanese everyday set (碳 where Japanese writes 炭, 减 for 減, 说 for 説). The small model slips into
+    Chinese forms when it translates into Japanese."""
+    out = []
+    for c in dict.fromkeys(_IDEOGRAPH.findall(text)):
+        try:
+            c.encode("shift_jis")
+        except UnicodeEncodeError:
+            out.append(c)
+    return out
