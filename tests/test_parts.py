@@ -1,0 +1,82 @@
+"""Questions that ask several things: cut into parts, each answered, the answers joined."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.parts import split_question
+from assistant.config import Settings
+from tests.fakes import FakeChatModel, grounded
+from tests.test_pipeline import make
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "parts"),
+    [
+        (
+            "Which city took over after Aix-en-Provence and what is it known for regarding the SDGs?",
+            "en",
+            ["Which city took over after Aix-en-Provence?", "What is it known for regarding the SDGs?"],
+        ),
+        (
+            "Qui a organisé les Rencontres, et quand ont-elles eu lieu ?",
+            "fr",
+            ["Qui a organisé les Rencontres ?", "Quand ont-elles eu lieu ?"],
+        ),
+        (
+            "何か国の自治体が参加しましたか？日本の自治体の数は？",
+            "ja",
+            ["何か国の自治体が参加しましたか？", "日本の自治体の数は？"],
+        ),
+    ],
+)
+def test_a_question_asking_two_things_is_cut_where_the_second_starts(
+    question: str, language: str, parts: list[str]
+) -> None:
+    assert split_question(question, language) == parts
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Quand et où se sont tenues les 7es Rencontres ?", "fr"),  # one question of two words
+        ("Combien de collectivités ont participé et où ?", "fr"),  # "où" is no clause
+        ("En quelle année et où les Rencontres ont-elles eu lieu ?", "fr"),  # nor "En quelle année"
+        ("Qui a accueilli les Rencontres, et où, en 2014 ?", "fr"),
+        ("Quelles collectivités ont présenté leurs programmes à Annecy et à Albi ?", "fr"),
+        ("When and where was the declaration adopted?", "en"),
+        ("Where were the Rencontres held in 2014?", "en"),
+        ("第7回会議はどこで開催されましたか？", "ja"),
+    ],
+)
+def test_a_question_asking_one_thing_stays_whole(question: str, language: str) -> None:
+    assert split_question(question, language) == [question]
+
+
+def test_each_part_is_answered_and_a_part_the_sources_do_not_answer_is_named(settings: Settings) -> None:
+    chat = FakeChatModel(
+        [
+            grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014."),
+            grounded("Nancy", "Elles ont eu lieu à Nancy en 2008."),
+            grounded("Takamatsu", "Takamatsu a accueilli les Rencontres en 2014."),
+            grounded("budget", "Le budget était de 3 millions."),  # no sentence holds it: NONE
+        ]
+    )
+    question = (
+        "Où ont eu lieu les Rencontres en 2014 ? Où ont-elles eu lieu en 2008 ? "
+        "Quelle ville les a accueillies en 2014 ? Et quel était leur budget ?"
+    )
+    answer = make(settings, chat).answer(question)
+    first, second, third, fourth = answer.text.split("\n\n")
+    assert "Takamatsu" in first and first.endswith("[1]")
+    assert "Nancy" in second and second.endswith("[2]")
+    assert "Takamatsu" in third and third.endswith("[1]")  # the same sentence keeps its number
+    assert fourth.startswith("« Et quel était leur budget ? »") and "ne répondent pas à cette partie" in fourth
+    assert not answer.refused and [c.n for c in answer.citations] == [1, 2] and answer.question == question
+    assert "Nancy" in answer.citations[1].quote
+
+
+def test_a_question_no_part_of_which_is_answered_is_refused(settings: Settings) -> None:
+    chat = FakeChatModel([grounded("budget", "Le budget était de 3 millions.")])
+    answer = make(settings, chat).answer("Quel était le budget des Rencontres et qui les a financées ?")
+    assert answer.refused and answer.text == "Les documents disponibles ne répondent pas à cette question."
