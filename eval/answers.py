@@ -6,7 +6,9 @@ in a langchain-chroma store, one prompt, the model's answer shown as it is.
 Scoring: an answer is *right* when every key-fact group has an alternative in what is shown (for a
 quoted answer, in its quotes), matched on word and number boundaries with citation markers removed
 ("4" is not found in "2014" or "[4]"); *wrong* when something is shown that is not right; *refused*
-otherwise. A reply that says the sources are silent counts as refused for every system alike.
+otherwise. A reply that says the sources are silent counts as refused for every system alike, unless it
+gives every fact (an answer to a question in parts may say one part is unanswered); to an unanswerable
+question, an answer that says one part is unanswered and answers another is shown.
 """
 
 from __future__ import annotations
@@ -100,13 +102,15 @@ def score(items: Sequence[GoldItem], results: Sequence[dict[str, Any]], *, cited
 
 def verdict(item: GoldItem, result: dict[str, Any]) -> str:
     """right | wrong | refused (answerable questions); refused-ok | shown (unanswerable ones)."""
-    refused = result["refused"] or says_refusal(result["text"])
-    if not item.answerable:
-        return "refused-ok" if refused else "shown"
-    if refused:
-        return "refused"
     shown = " ".join(result.get("quotes") or []) if result.get("mode") == "quoted" else result["text"]
-    return "right" if facts_present(shown, item.facts) else "wrong"
+    if not item.answerable:  # an answer to one part of it, the other said unanswered, is shown
+        silent = says_refusal(result["text"]) and result.get("mode") != "answer"
+        return "refused-ok" if result["refused"] or silent else "shown"
+    if result["refused"]:
+        return "refused"
+    if facts_present(shown, item.facts):
+        return "right"  # every fact given, a part of the question said unanswered or not
+    return "refused" if says_refusal(result["text"]) else "wrong"
 
 
 def _counts(pairs: Sequence[tuple[GoldItem, dict[str, Any]]]) -> dict[str, Any]:

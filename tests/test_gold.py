@@ -62,3 +62,17 @@ def test_no_key_fact_is_one_the_question_already_states(path: Path) -> None:
         question = fold(item.question)
         for group in item.facts:
             assert not any(fact_found(fold(alt), question) for alt in group), (item.id, group)
+
+
+def test_an_answer_in_parts_is_scored_on_what_it_gives() -> None:
+    from eval.answers import verdict
+    from eval.gold import GoldItem
+
+    asked = GoldItem(id="q", lang="en", question="How many, and where?", facts=[["14"]])
+    unanswerable = GoldItem(id="u", lang="en", question="Who, and when?", answerable=False)
+    partial = "“How many?”: the available documents do not answer this part of the question.\n\n14 [1]"
+    assert verdict(asked, {"refused": False, "mode": "answer", "text": partial}) == "right"
+    assert verdict(asked, {"refused": False, "mode": "answer", "text": partial.replace("14", "15")}) == "refused"
+    assert verdict(unanswerable, {"refused": False, "mode": "answer", "text": partial}) == "shown"
+    silent = {"refused": False, "text": "The documents do not answer this question."}  # the baseline's shape
+    assert verdict(unanswerable, silent) == "refused-ok" and verdict(asked, silent) == "refused"
