@@ -9,6 +9,8 @@ import pytest
 from assistant.drafting import edition_answers
 from assistant.text import place_names
 
+FRENCH = ["Nancy", "Chartres", "Tours", "Aix-en-Provence"]
+JAPANESE = ["Kanazawa", "Takamatsu", "Kumamoto", "Shizuoka"]
 HOSTS = [
     (2008, "Nancy", 1),
     (2010, "Kanazawa", 2),
@@ -149,7 +151,7 @@ def test_a_japanese_question_is_answered_in_japanese_with_the_city_as_japanese_w
 @pytest.mark.parametrize(
     "question",
     [
-        "Which French cities hosted the Rencontres?",  # a word the rows cannot answer for
+        "Which cities in Provence hosted the Rencontres?",  # a word the rows cannot answer for
         "Which city will host the Rencontres in 2028?",  # a year no row holds
         "Pourquoi la 7e édition s'est-elle tenue à Aix-en-Provence ?",  # a reason
         "Qui a accueilli les Rencontres en 2014 ?",  # a person
@@ -233,3 +235,26 @@ def test_the_latest_edition_is_the_latest_held_not_one_announced() -> None:
     base = facts()
     base["rows"].append({**base["rows"][-1], "year": 2099, "city": "Lyon"})
     assert edition_answers.anchored("What happened at the latest edition?", base).endswith("(Shizuoka, 2024)")
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "hosts", "not_hosts"),
+    [
+        ("Which French cities hosted the Rencontres?", "en", FRENCH, JAPANESE),
+        ("Quelles villes japonaises ont accueilli les Rencontres ?", "fr", JAPANESE, FRENCH),
+        ("日本で開催された会議はどこですか？", "ja", ["金沢", "高松", "熊本", "静岡"], ["ナンシー", "トゥール"]),
+    ],
+)
+def test_the_hosts_of_one_country_are_listed_whole(
+    question: str, language: str, hosts: list[str], not_hosts: list[str]
+) -> None:
+    text, quotes = answered(question, language)
+    assert all(h in text for h in hosts) and not any(h in text for h in not_hosts), text
+    assert len(quotes) == 4
+
+
+def test_a_host_whose_country_no_gazetteer_knows_leaves_a_country_question_to_the_engine() -> None:
+    base = facts()
+    base["rows"][0] = {**base["rows"][0], "city": "Villeneuve-sur-Nulle-Part"}
+    assert edition_answers.answer("Which French cities hosted the Rencontres?", "en", base) is None
+    assert edition_answers.answer("Which French and Japanese cities hosted the Rencontres?", "en", facts()) is None

@@ -82,3 +82,11 @@ def test_a_translation_writes_a_place_as_its_source_does_or_by_its_japanese_name
 def test_a_translation_may_write_a_town_abroad_in_its_katakana() -> None:
     assert place_names.written("Tours", "2016年にトゥールで開催されました。")
     assert not place_names.written("Tours", "2016年にナントで開催されました。")
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [("Nancy", "FR"), ("Kanazawa", "JP"), ("Paris", "FR"), ("Saint-Mitre", None)],  # Paris, not Paris (Texas)
+)
+def test_a_towns_country_is_that_of_the_most_populous_town_of_its_name(name: str, country: str | None) -> None:
+    assert place_names.country(name) == country

