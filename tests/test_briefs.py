@@ -753,3 +753,18 @@ def test_a_brief_kept_from_another_version_of_the_fact_base_is_built_again(assis
     kept.write_text(json.dumps({**data, "version": older, "sections": []}), encoding="utf-8")
     assert brief(assistant, "fr")["sections"]  # not the kept one
     assert json.loads(kept.read_text(encoding="utf-8"))["version"] != older
+
+
+def test_a_year_an_edition_was_first_planned_for_is_noted_not_shown_as_a_difference(assistant: Assistant) -> None:
+    built = copy.deepcopy(brief(assistant, "fr"))
+    said = words()["fr"]
+    planned = said["conflicts"]["planned"].format(city="Aix", year=2022, values="2020") + " [1]"
+    differ = said["conflicts"]["year"].format(city="Aix", values="2021 [1], 2022 [2]")
+    built["timeline"][0]["conflicts"] = [
+        {"field": "planned", "text": planned, "values": []},
+        {"field": "year", "text": differ, "values": []},
+    ]
+    text = brief_markdown(built, {})
+    differences, noted = text.split(f"**{said['differ']}**")[1].split(f"**{said['noted']}**")
+    assert "2021" in differences and "prévue en 2020" not in differences
+    assert "d'abord prévue en 2020." in noted.split("\n\n")[1]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from assistant.answer.citations import citations_json
 from assistant.drafting.briefs import words as brief_words
 from assistant.drafting.speeches import Speech
-from assistant.export.brief import rank_note, split_sections, timeline_rows
+from assistant.export.brief import differences, rank_note, split_sections, timeline_rows
 from assistant.export.speech import WORDS, length_line
 from assistant.ingest.catalog import IndexCatalog
 from assistant.types import Answer
@@ -199,10 +199,13 @@ def brief_html(brief: dict, lang: str) -> str:
         note = rank_note(brief)
         if note:
             parts.append(f'<p class="rank-note">{esc(note)}</p>')
-    differ = list(dict.fromkeys(c["text"] for r in brief["timeline"] for c in r["conflicts"]))
+    differ, noted = differences(brief)
     if differ:
         items = "".join(f"<li>{cited(d)}</li>" for d in differ)
-        parts.append(f'<p class="differ"><b>⚠ {esc(said["differ"])}</b></p><ul>{items}</ul>')
+        parts.append(f'<p class="differ"><b>{esc(said["differ"])}</b></p><ul>{items}</ul>')
+    if noted:
+        items = "".join(f"<li>{cited(d)}</li>" for d in noted)
+        parts.append(f'<p class="noted"><b>{esc(said["noted"])}</b></p><ul>{items}</ul>')
     parts += [f"<h4>{esc(s['title'])}</h4><p>{cited(s['text'])}</p>" for s in then]
     if brief["links"]:
         items = "".join(

@@ -49,7 +49,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 28  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 29  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -312,6 +312,10 @@ def _row(
                 + " "
                 + "".join(f"[{n}]" for n in values[0]["citations"])
             )
+        elif c["field"] == "planned":  # not a difference: a year it was planned for, then the notes
+            planned = said["facts"]["comma"].join(str(v["value"]) for v in values)
+            marks = "".join(f"[{n}]" for v in values for n in v["citations"])
+            text = said["conflicts"]["planned"].format(year=row["year"], city=row["city"], values=planned) + f" {marks}"
         else:
             text = said["conflicts"][c["field"]].format(year=row["year"], city=row["city"], values=shown)
         conflicts.append({"field": c["field"], "text": text, "values": values})

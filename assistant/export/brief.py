@@ -37,6 +37,15 @@ def timeline_rows(brief: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]
     return headers, rows
 
 
+def differences(brief: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The timeline's differences between sources, then its notes (the year an edition was first planned
+    for: a fact, not a difference), each said once."""
+    conflicts = [c for r in brief["timeline"] for c in r["conflicts"]]
+    differ = [c["text"] for c in conflicts if c["field"] != "planned"]
+    noted = [c["text"] for c in conflicts if c["field"] == "planned"]
+    return list(dict.fromkeys(differ)), list(dict.fromkeys(noted))
+
+
 def rank_note(brief: Mapping[str, Any]) -> str | None:
     """What "(3)" in the table's first column means, if a row is numbered so."""
     ranked = any(r.get("edition") is None and r.get("rank") for r in brief["timeline"])
@@ -113,9 +122,10 @@ def brief_markdown(
         lines += ["| " + " | ".join(_notes(c).replace("|", "\\|") for c in row) + " |" for row in rows]
         note = rank_note(brief)
         lines += ["", note, ""] if note else [""]
-    differ = [c["text"] for r in brief["timeline"] for c in r["conflicts"]]
-    if differ:
-        lines += [f"**{said['differ']}**", "", *(f"- {_notes(d)}" for d in dict.fromkeys(differ)), ""]
+    differ, noted = differences(brief)
+    for title, texts in ((said["differ"], differ), (said["noted"], noted)):
+        if texts:
+            lines += [f"**{title}**", "", *(f"- {_notes(d)}" for d in texts), ""]
     for s in then:
         lines += [f"## {s['title']}", "", _notes(s["text"]), ""]
     if brief["links"]:
@@ -163,8 +173,10 @@ def write_brief_docx(brief: Mapping[str, Any], documents: Mapping[str, Mapping[s
         note = rank_note(brief)
         if note:
             doc.add_paragraph(note)
-    for text in dict.fromkeys(c["text"] for r in brief["timeline"] for c in r["conflicts"]):
-        doc.add_paragraph(f"{said['differ']} : {text}")
+    differ, noted = differences(brief)
+    for title, texts in ((said["differ"], differ), (said["noted"], noted)):
+        for text in texts:
+            doc.add_paragraph(f"{title} : {text}")
     _docx_sections(doc, then)
     if brief["links"]:
         doc.add_heading(said["links"], level=3)
