@@ -13,9 +13,15 @@ from assistant.export.speech import reference
 
 COLUMNS = ("edition", "year", "dates", "city", "theme", "participants", "sources")
 _WORDS = {
-    "fr": {"sheet": "Sources citées", "warning": "Chaque élément renvoie à sa source (notes) ; rien n'y est inventé."},
-    "en": {"sheet": "Sources cited", "warning": "Every item points to its source (notes); nothing in it is made up."},
-    "ja": {"sheet": "引用した資料", "warning": "各項目には出典の注があります。資料にない内容は含まれていません。"},
+    "fr": {
+        "sheet": "Sources citées",
+        "warning": "Chaque fait renvoie à sa source (notes) ; les traductions automatiques sont signalées.",
+    },
+    "en": {
+        "sheet": "Sources cited",
+        "warning": "Every fact points to its source (notes); machine translations are labelled as such.",
+    },
+    "ja": {"sheet": "引用した資料", "warning": "各事実には出典の注があります。機械翻訳はその旨を明記しています。"},
 }
 
 
