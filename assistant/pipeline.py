@@ -86,8 +86,6 @@ class Assistant:
         self._facts: dict[str, Any] | None = None  # the fact base of the generation read, once it is built
         self._warm = embedder is not None and chat_model is not _UNSET  # given ready: nothing to load
 
-    # --- components ------------------------------------------------------------------------------
-
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -231,8 +229,6 @@ class Assistant:
             except AssistantError as exc:  # the first question says it again, and answers with extracts
                 logger.warning("chat model warm-up failed: %s", exc)
 
-    # --- operations ------------------------------------------------------------------------------
-
     def index(self, *, rebuild: bool = False, progress: IndexProgress | None = None) -> IndexReport:
         undo_interrupted_add(self.settings.corpus_dir)  # a killed `add` leaves the corpus as it found it
         report = build_index(
@@ -280,8 +276,10 @@ class Assistant:
         question = validate_question(question, max_chars=self.settings.max_question_chars)
         language = detect_language(question)
         parts = [question] if quote_only else split_question(question, language)
+        self._follow_index()  # every part reads the same generation
         if len(parts) > 1:  # "which city … and what is it known for …": each part asked on its own
-            yield from answer_in_parts(self.answer_events, question, parts, language, history=history, filters=filters)
+            ask = partial(self._answer_one, language=language, quote_only=False)
+            yield from answer_in_parts(ask, question, parts, language, history=history, filters=filters)
         else:
             yield from self._answer_one(question, language, history=history, filters=filters, quote_only=quote_only)
 
@@ -290,7 +288,6 @@ class Assistant:
     ) -> Iterator[AnswerEvent]:
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        self._follow_index()
 
         standalone = question
         if history and looks_like_follow_up(question, language):
