@@ -301,20 +301,17 @@ def _row(
     for c in row["conflicts"]:
         values = [{"value": v["value"], "citations": numbered(v["citations"])} for v in c["values"]]
         shown = ", ".join(f"{v['value']} {''.join(f'[{n}]' for n in v['citations'])}" for v in values)
+        marks = "".join(f"[{n}]" for v in values for n in v["citations"])
         if c["field"] == "listed":
             first, last = c["span"]
             listed = c["values"][0]["value"].split(": ", 1)[1].split(", ")
             names = said["facts"]["comma"].join(place_names.localized(n, language) for n in listed)
-            text = (
-                said["conflicts"]["listed"].format(
-                    count=c["count"], first=first, last=last, names=names, city=row["city"], year=row["year"]
-                )
-                + " "
-                + "".join(f"[{n}]" for n in values[0]["citations"])
+            text = said["conflicts"]["listed"].format(
+                count=c["count"], first=first, last=last, names=names, city=row["city"], year=row["year"]
             )
+            text += " " + "".join(f"[{n}]" for n in values[0]["citations"])
         elif c["field"] == "planned":  # not a difference: a year it was planned for, then the notes
             planned = said["facts"]["comma"].join(str(v["value"]) for v in values)
-            marks = "".join(f"[{n}]" for v in values for n in v["citations"])
             text = said["conflicts"]["planned"].format(year=row["year"], city=row["city"], values=planned) + f" {marks}"
         else:
             text = said["conflicts"][c["field"]].format(year=row["year"], city=row["city"], values=shown)
