@@ -130,7 +130,7 @@ class Assistant:
     def _follow_index(self) -> None:
         """Read the generation that is current now, if another process re-indexed since we loaded ours.
 
-        Called once per question, never midway: one answer reads one generation.
+        Called once per question, never midway: one answer reads one generation (``parts``).
         """
         if self._retriever is None:
             return
@@ -138,6 +138,9 @@ class Assistant:
         if folder is not None and folder.name != self._retriever.catalog.generation:
             logger.info("index generation %s replaced by %s", self._retriever.catalog.generation, folder.name)
             self._retriever = None
+
+    def _generation_read(self) -> str:
+        return self._read_index(lambda: self.catalog.generation)
 
     def _read_index(self, read: Callable[[], _T]) -> _T:
         """Run ``read`` against the loaded generation. If it fails because another process committed a
@@ -278,8 +281,9 @@ class Assistant:
         parts = [question] if quote_only else split_question(question, language)
         self._follow_index()  # every part reads the same generation
         if len(parts) > 1:  # "which city … and what is it known for …": each part asked on its own
-            ask = partial(self._answer_one, language=language, quote_only=False)
-            yield from answer_in_parts(ask, question, parts, language, history=history, filters=filters)
+            ask = partial(self._answer_one, language=language, quote_only=False, filters=filters)
+            read = self._generation_read
+            yield from answer_in_parts(ask, question, parts, language, history=history, generation=read)
         else:
             yield from self._answer_one(question, language, history=history, filters=filters, quote_only=quote_only)
 
@@ -382,9 +386,8 @@ class Assistant:
         )
 
     def known_facts(self) -> dict[str, Any] | None:
-        """The fact base of the generation read, if it is built; read from disk once per generation.
-        Answers anchor ranks with it and answer from it; speeches say the editions and commitments from it."""
-        generation = self._read_index(lambda: self.catalog.generation)
+        """The fact base of the generation read, if built (answers, speeches); read once per generation."""
+        generation = self._generation_read()
         if self._facts is None or self._facts.get("generation") != generation:
             self._facts = editions.kept(self.settings, generation)
         return self._facts

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from assistant.answer.parts import split_question
@@ -80,3 +82,21 @@ def test_a_question_no_part_of_which_is_answered_is_refused(settings: Settings) 
     chat = FakeChatModel([grounded("budget", "Le budget était de 3 millions.")])
     answer = make(settings, chat).answer("Quel était le budget des Rencontres et qui les a financées ?")
     assert answer.refused and answer.text == "Les documents disponibles ne répondent pas à cette question."
+
+
+def test_the_parts_are_asked_again_if_the_index_generation_read_was_replaced_meanwhile() -> None:
+    from assistant.answer.parts import answer_in_parts
+    from assistant.types import Answer, Final
+
+    read = iter(["g1", "g2", "g2", "g2"])  # replaced during the first round, steady in the second
+    asked: list[str] = []
+
+    def ask(part: str, history: tuple[tuple[str, str], ...]) -> Iterator[Final]:
+        asked.append(part)
+        yield Final(Answer(question=part, language="fr", text=f"{part} ({len(asked)})", citations=(), refused=False))
+
+    parts = ["Où en 2014 ?", "Où en 2008 ?"]
+    events = list(answer_in_parts(ask, "Où en 2014 ? Où en 2008 ?", parts, "fr", history=(), generation=read.__next__))
+    assert asked == parts * 2
+    (final,) = events
+    assert final.answer.text == "Où en 2014 ? (3)\n\nOù en 2008 ? (4)"  # the second round's answers only

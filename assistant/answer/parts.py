@@ -71,22 +71,34 @@ Ask = Callable[..., Iterator[AnswerEvent]]
 
 
 def answer_in_parts(
-    ask: Ask, question: str, parts: Sequence[str], language: str, *, history: Sequence[tuple[str, str]], **options: Any
+    ask: Ask,
+    question: str,
+    parts: Sequence[str],
+    language: str,
+    *,
+    history: Sequence[tuple[str, str]],
+    generation: Callable[[], str],
+    **options: Any,
 ) -> Iterator[AnswerEvent]:
-    """Each part answered by ``ask`` (``Assistant.answer_events``) with the parts before it as its
-    conversation; their events passed on, then one Final answer: see :func:`combined`."""
-    answers: list[Answer] = []
-    asked = list(history)
-    for part in parts:
-        final = None
-        for event in ask(part, history=tuple(asked), **options):
-            if isinstance(event, Final):
-                final = event.answer
-            else:
-                yield event
-        assert final is not None, "answer_events ends with a Final event"
-        answers.append(final)
-        asked.append((part, "" if final.refused else final.text))
+    """Each part answered by ``ask`` with the parts before it as its conversation; their events passed
+    on, then one Final answer (:func:`combined`). If the index ``generation`` read changed meanwhile
+    (another process dropped the one read), the parts are asked again, once: one answer, one generation."""
+    for _ in range(2):
+        read = generation()
+        answers: list[Answer] = []
+        asked = list(history)
+        for part in parts:
+            final = None
+            for event in ask(part, history=tuple(asked), **options):
+                if isinstance(event, Final):
+                    final = event.answer
+                else:
+                    yield event
+            assert final is not None, "answer_events ends with a Final event"
+            answers.append(final)
+            asked.append((part, "" if final.refused else final.text))
+        if generation() == read:
+            break
     yield Final(combined(question, language, parts, answers))
 
 
