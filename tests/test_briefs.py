@@ -766,5 +766,7 @@ def test_a_year_an_edition_was_first_planned_for_is_noted_not_shown_as_a_differe
     ]
     text = brief_markdown(built, {})
     differences, noted = text.split(f"**{said['differ']}**")[1].split(f"**{said['noted']}**")
+    built["timeline"][0]["conflicts"] = built["timeline"][0]["conflicts"][:1]  # the planned year alone
+    assert not timeline_rows(built)[1][0][-1].endswith("⚠")  # no difference to flag in the table
     assert "2021" in differences and "prévue en 2020" not in differences
     assert "d'abord prévue en 2020." in noted.split("\n\n")[1]

@@ -37,7 +37,7 @@ def timeline_rows(brief: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]
         if r.get("theme_translated"):  # the French title, then its labelled machine translation
             cells[COLUMNS.index("theme")] += said["facts"]["themes_note"].format(r["theme_translated"])
         cells.append("".join(f"[{n}]" for n in r["citations"]))
-        if r["conflicts"]:
+        if any(c["field"] != "planned" for c in r["conflicts"]):  # the sources differ on this row
             cells[-1] += " ⚠"
         rows.append(["" if v is None else str(v) for v in cells])
     return headers, rows
