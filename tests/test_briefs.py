@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.drafting import edition_answers, editions, stated, timeline
+from assistant.drafting import briefs, edition_answers, editions, stated, timeline
 from assistant.drafting.briefs import BriefError, brief, words
 from assistant.errors import ModelError
 from assistant.export.brief import brief_markdown, rank_note, timeline_chart, timeline_rows, write_brief_docx
@@ -742,7 +742,7 @@ def test_a_difference_between_sources_names_the_edition_it_is_about() -> None:
     """Listed under "the sources differ", « Cette édition… » refers to nothing: each names its city."""
     for language in ("fr", "en", "ja"):
         conflicts = words()[language]["conflicts"]
-        assert all("{city}" in conflicts[field] for field in ("year", "planned", "listed")), language
+        assert all("{city}" in conflicts[field] for field in ("year", "listed")), language
 
 
 def test_a_brief_kept_from_another_version_of_the_fact_base_is_built_again(assistant: Assistant) -> None:
@@ -757,16 +757,31 @@ def test_a_brief_kept_from_another_version_of_the_fact_base_is_built_again(assis
 
 def test_a_year_an_edition_was_first_planned_for_is_noted_not_shown_as_a_difference(assistant: Assistant) -> None:
     built = copy.deepcopy(brief(assistant, "fr"))
-    said = words()["fr"]
-    planned = said["conflicts"]["planned"].format(city="Aix", year=2022, values="2020") + " [1]"
-    differ = said["conflicts"]["year"].format(city="Aix", values="2021 [1], 2022 [2]")
-    built["timeline"][0]["conflicts"] = [
-        {"field": "planned", "text": planned, "values": []},
-        {"field": "year", "text": differ, "values": []},
+    quote = "Prévue en 2020, la conférence s'est tenue à Aix en 2022."
+    cited = [
+        editions.citation(
+            {
+                "n": 1,
+                "doc_id": "d",
+                "title": "t",
+                "source": "s.txt",
+                "start": 0,
+                "end": len(quote),
+                "quote": quote,
+                "passage": quote,
+            }
+        )
     ]
+    conflicts = [
+        {"field": "planned", "values": [{"value": 2020, "citations": [1]}]},
+        {"field": "year", "values": [{"value": 2021, "citations": [1]}, {"value": 2022, "citations": [1]}]},
+    ]
+    raw = {"year": 2022, "city": "Aix", "citations": [1], "conflicts": conflicts}
+    row = briefs._row(raw, cited, briefs.Footnotes(assistant.catalog), words()["fr"], "fr")
+    assert [c["field"] for c in row["conflicts"]] == ["year"]
+    assert row["noted"] == ["L'édition tenue à Aix en 2022 était d'abord prévue en 2020 [1]."]
+    built["timeline"][0] = {**built["timeline"][0], "conflicts": [], "noted": row["noted"]}
     text = brief_markdown(built, {})
-    differences, noted = text.split(f"**{said['differ']}**")[1].split(f"**{said['noted']}**")
-    built["timeline"][0]["conflicts"] = built["timeline"][0]["conflicts"][:1]  # the planned year alone
+    said = words()["fr"]
+    assert f"**{said['noted']}**\n\n- L'édition tenue à Aix en 2022 était d'abord prévue en 2020" in text
     assert not timeline_rows(built)[1][0][-1].endswith("⚠")  # no difference to flag in the table
-    assert "2021" in differences and "prévue en 2020" not in differences
-    assert "d'abord prévue en 2020." in noted.split("\n\n")[1]

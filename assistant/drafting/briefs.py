@@ -49,7 +49,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 29  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 30  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -297,11 +297,13 @@ def _row(
     def numbered(ns: list[int]) -> list[int]:
         return sorted({notes.add(cited[n - 1]) for n in ns})
 
-    conflicts = []
+    conflicts, planned = [], []
     for c in row["conflicts"]:
         values = [{"value": v["value"], "citations": numbered(v["citations"])} for v in c["values"]]
         shown = ", ".join(f"{v['value']} {''.join(f'[{n}]' for n in v['citations'])}" for v in values)
-        marks = "".join(f"[{n}]" for v in values for n in v["citations"])
+        if c["field"] == "planned":  # no difference between sources: the year it was first planned for
+            planned.append({**c, "values": values})
+            continue
         if c["field"] == "listed":
             first, last = c["span"]
             listed = c["values"][0]["value"].split(": ", 1)[1].split(", ")
@@ -310,14 +312,18 @@ def _row(
                 count=c["count"], first=first, last=last, names=names, city=row["city"], year=row["year"]
             )
             text += " " + "".join(f"[{n}]" for n in values[0]["citations"])
-        elif c["field"] == "planned":  # not a difference: a year it was planned for, then the notes
-            planned = said["facts"]["comma"].join(str(v["value"]) for v in values)
-            text = said["conflicts"]["planned"].format(year=row["year"], city=row["city"], values=planned) + f" {marks}"
         else:
             text = said["conflicts"][c["field"]].format(year=row["year"], city=row["city"], values=shown)
         conflicts.append({"field": c["field"], "text": text, "values": values})
+    noted = overview.later_than_planned([{**row, "conflicts": planned}], said["facts"])
     stated_by = {name: numbered(ns) for name, ns in row.get("stated_by", {}).items()}
-    return {**row, "citations": numbered(row["citations"]), "stated_by": stated_by, "conflicts": conflicts}
+    return {
+        **row,
+        "citations": numbered(row["citations"]),
+        "stated_by": stated_by,
+        "conflicts": conflicts,  # where the sources differ
+        "noted": noted,  # what else is good to know of the edition: the year it was first planned for
+    }
 
 
 def _commitments(

@@ -37,23 +37,17 @@ def timeline_rows(brief: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]
         if r.get("theme_translated"):  # the French title, then its labelled machine translation
             cells[COLUMNS.index("theme")] += said["facts"]["themes_note"].format(r["theme_translated"])
         cells.append("".join(f"[{n}]" for n in r["citations"]))
-        if differs(r):
+        if r["conflicts"]:
             cells[-1] += " ⚠"
         rows.append(["" if v is None else str(v) for v in cells])
     return headers, rows
 
 
-def differs(row: Mapping[str, Any]) -> bool:
-    """Whether the sources differ on a timeline row (a year it was first planned for is no difference)."""
-    return any(c["field"] != "planned" for c in row["conflicts"])
-
-
 def differences(brief: Mapping[str, Any]) -> tuple[list[str], list[str]]:
-    """The timeline's differences between sources, then its notes (the year an edition was first planned
-    for: a fact, not a difference), each said once."""
-    conflicts = [c for r in brief["timeline"] for c in r["conflicts"]]
-    differ = [c["text"] for c in conflicts if c["field"] != "planned"]
-    noted = [c["text"] for c in conflicts if c["field"] == "planned"]
+    """The timeline's differences between sources, then what else is good to know of its editions (the
+    year one was first planned for), each said once."""
+    differ = [c["text"] for r in brief["timeline"] for c in r["conflicts"]]
+    noted = [text for r in brief["timeline"] for text in r.get("noted", ())]
     return list(dict.fromkeys(differ)), list(dict.fromkeys(noted))
 
 
@@ -88,7 +82,7 @@ def timeline_chart(brief: Mapping[str, Any]) -> bytes | None:
         ax.hlines(0, min(years) - 1, max(years) + 1, color="#9aa5b1", linewidth=1.5)
         for i, r in enumerate(rows):
             up = 1 if i % 2 == 0 else -1
-            color = "#c2410c" if differs(r) else "#1d4ed8"
+            color = "#c2410c" if r["conflicts"] else "#1d4ed8"
             ax.plot(r["year"], 0, "o", color=color, markersize=9)
             label = f"{r['city']}\n{r['year']}"
             ax.annotate(
