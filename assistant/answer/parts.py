@@ -31,11 +31,11 @@ _JOINS = {
     "fr": re.compile(rf",?\s+et\s+(?=(?:{_QUESTION_WORDS['fr']})\b)", re.IGNORECASE),
     "en": re.compile(rf",?\s+and\s+(?=(?:{_QUESTION_WORDS['en']})\b)", re.IGNORECASE),
 }
-_MARK = re.compile(r"\[(\d+)\]")
-_QUESTION_MARK = re.compile(r"(?<=[?？])\s*(?=\S)")
-_MIN_WORDS = 3  # a clause: "Quand" of "Quand et où … ?" is not one
 # Words that link rather than say: prepositions and articles.
 _LINKS = r"en|à|au|aux|de|du|des|la|le|les|l|d|un|une|dans|pour|par|sur|in|at|on|of|the|a|an|for|by|to|from"
+_ASKS_ONLY = {lang: re.compile(rf"(?:{words}|{_LINKS})", re.IGNORECASE) for lang, words in _QUESTION_WORDS.items()}
+_MARK = re.compile(r"\[(\d+)\]")
+_QUESTION_MARK = re.compile(r"(?<=[?？])\s*(?=\S)")
 _MIN_JAPANESE_CHARS = 5
 
 
@@ -43,16 +43,17 @@ def split_question(question: str, language: str) -> list[str]:
     """The questions ``question`` asks, in order: itself alone if it asks one thing."""
     parts = [p.strip() for p in _QUESTION_MARK.split(question.strip()) if p.strip()]
     if language in _JOINS:
-        parts = [q for p in parts for q in _at_joins(p, _JOINS[language])]
+        parts = [q for p in parts for q in _at_joins(p, language)]
     if len(parts) < 2 or not all(_a_clause(p, language) for p in parts):
         return [question]
     return parts
 
 
-def _at_joins(text: str, join: re.Pattern[str]) -> list[str]:
-    pieces = [p.strip() for p in join.split(text)]
-    if len(pieces) < 2 or not all(len(p.split()) >= _MIN_WORDS for p in pieces):
-        return [text]
+def _at_joins(text: str, language: str) -> list[str]:
+    """``text`` cut before each « et » / "and" that opens a second question, if each side is a clause."""
+    pieces = [p.strip() for p in _JOINS[language].split(text)]
+    if len(pieces) < 2 or not all(_a_clause(p, language) for p in pieces):
+        return [text]  # "Quand et où … ?" stays whole, and the rest of the question with it
     mark = " ?" if text.rstrip().endswith(" ?") else "?" if text.rstrip().endswith("?") else ""
     pieces = [p if p.endswith(("?", "？")) else f"{p}{mark}" for p in pieces]
     return [p[:1].upper() + p[1:] for p in pieces]
@@ -62,8 +63,7 @@ def _a_clause(part: str, language: str) -> bool:
     """Whether ``part`` says more than what it asks: "En quelle année" and "où, en 2014 ?" do not."""
     if language == "ja":
         return len("".join(part.split())) >= _MIN_JAPANESE_CHARS
-    asked = re.compile(rf"(?:{_QUESTION_WORDS[language]}|{_LINKS})", re.IGNORECASE)
-    said = [w for w in re.findall(r"[^\W\d_][\w’'-]*|\d+", part) if not asked.fullmatch(w)]
+    said = [w for w in re.findall(r"[^\W\d_][\w’'-]*|\d+", part) if not _ASKS_ONLY[language].fullmatch(w)]
     return len(said) >= 2
 
 
