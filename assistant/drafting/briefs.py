@@ -291,8 +291,8 @@ def _themes_translated(rows: list[dict[str, Any]], sources: Sources, language: s
 def _row(
     row: Mapping[str, Any], cited: list[Citation], notes: Footnotes, said: dict[str, Any], language: str
 ) -> dict[str, Any]:
-    """A row of the fact base as the brief shows it: its citations numbered as the brief's (``cited`` are
-    the fact base's), each difference between sources said in the brief's language."""
+    """A row of the fact base as the brief shows it: citations numbered as the brief's (``cited`` are the
+    fact base's), differences between sources said ("conflicts"), the year first planned apart ("noted")."""
 
     def numbered(ns: list[int]) -> list[int]:
         return sorted({notes.add(cited[n - 1]) for n in ns})
@@ -315,15 +315,10 @@ def _row(
         else:
             text = said["conflicts"][c["field"]].format(year=row["year"], city=row["city"], values=shown)
         conflicts.append({"field": c["field"], "text": text, "values": values})
-    noted = overview.later_than_planned([{**row, "conflicts": planned}], said["facts"])
+    noted = overview.later_than_planned([{**row, "conflicts": planned}], said["facts"])  # good to know
     stated_by = {name: numbered(ns) for name, ns in row.get("stated_by", {}).items()}
-    return {
-        **row,
-        "citations": numbered(row["citations"]),
-        "stated_by": stated_by,
-        "conflicts": conflicts,  # where the sources differ
-        "noted": noted,  # what else is good to know of the edition: the year it was first planned for
-    }
+    cited_row = {**row, "citations": numbered(row["citations"]), "stated_by": stated_by}
+    return cited_row | {"conflicts": conflicts, "noted": noted}
 
 
 def _commitments(
