@@ -778,10 +778,12 @@ def test_a_year_an_edition_was_first_planned_for_is_noted_not_shown_as_a_differe
     ]
     raw = {"year": 2022, "city": "Aix", "citations": [1], "conflicts": conflicts}
     row = briefs._row(raw, cited, briefs.Footnotes(assistant.catalog), words()["fr"], "fr")
-    assert [c["field"] for c in row["conflicts"]] == ["year"]
-    assert row["noted"] == ["L'édition tenue à Aix en 2022 était d'abord prévue en 2020 [1]."]
-    built["timeline"][0] = {**built["timeline"][0], "conflicts": [], "noted": row["noted"]}
-    text = brief_markdown(built, {})
+    planned, differs = row["conflicts"]
+    assert planned["text"] == "L'édition tenue à Aix en 2022 était d'abord prévue en 2020 [1]."
+    built["timeline"][0] = {**built["timeline"][0], "conflicts": [planned, differs]}
     said = words()["fr"]
-    assert f"**{said['noted']}**\n\n- L'édition tenue à Aix en 2022 était d'abord prévue en 2020" in text
+    differences, noted = brief_markdown(built, {}).split(f"**{said['differ']}**")[1].split(f"**{said['noted']}**")
+    assert "2021 [^1], 2022 [^1]" in differences and "prévue en 2020" not in differences
+    assert "\n- L'édition tenue à Aix en 2022 était d'abord prévue en 2020 [^1]." in noted
+    built["timeline"][0]["conflicts"] = [planned]
     assert not timeline_rows(built)[1][0][-1].endswith("⚠")  # no difference to flag in the table

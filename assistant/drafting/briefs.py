@@ -49,7 +49,7 @@ from assistant.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-VERSION = 30  # of the brief's shape and rules: a cached brief of another version is rebuilt
+VERSION = 31  # of the brief's shape and rules: a cached brief of another version is rebuilt
 LANGUAGES = ("fr", "en", "ja")
 MAX_LINKS = 12
 
@@ -291,20 +291,22 @@ def _themes_translated(rows: list[dict[str, Any]], sources: Sources, language: s
 def _row(
     row: Mapping[str, Any], cited: list[Citation], notes: Footnotes, said: dict[str, Any], language: str
 ) -> dict[str, Any]:
-    """A row of the fact base as the brief shows it: citations numbered as the brief's (``cited`` are the
-    fact base's), differences between sources said ("conflicts"), the year first planned apart ("noted")."""
+    """A row of the fact base as the brief shows it: its citations numbered as the brief's (``cited`` are
+    the fact base's), each conflict said in the brief's language: a difference between sources, or the
+    year it was first planned for (``overview.PLANNED``), said as the brief's facts say it."""
 
     def numbered(ns: list[int]) -> list[int]:
         return sorted({notes.add(cited[n - 1]) for n in ns})
 
-    conflicts, planned = [], []
+    conflicts = []
     for c in row["conflicts"]:
         values = [{"value": v["value"], "citations": numbered(v["citations"])} for v in c["values"]]
         shown = ", ".join(f"{v['value']} {''.join(f'[{n}]' for n in v['citations'])}" for v in values)
-        if c["field"] == "planned":  # no difference between sources: the year it was first planned for
-            planned.append({**c, "values": values})
-            continue
-        if c["field"] == "listed":
+        if c["field"] == overview.PLANNED:
+            text = " ".join(
+                overview.later_than_planned([{**row, "conflicts": [{**c, "values": values}]}], said["facts"])
+            )
+        elif c["field"] == "listed":
             first, last = c["span"]
             listed = c["values"][0]["value"].split(": ", 1)[1].split(", ")
             names = said["facts"]["comma"].join(place_names.localized(n, language) for n in listed)
@@ -315,10 +317,8 @@ def _row(
         else:
             text = said["conflicts"][c["field"]].format(year=row["year"], city=row["city"], values=shown)
         conflicts.append({"field": c["field"], "text": text, "values": values})
-    noted = overview.later_than_planned([{**row, "conflicts": planned}], said["facts"])  # good to know
     stated_by = {name: numbered(ns) for name, ns in row.get("stated_by", {}).items()}
-    cited_row = {**row, "citations": numbered(row["citations"]), "stated_by": stated_by}
-    return cited_row | {"conflicts": conflicts, "noted": noted}
+    return {**row, "citations": numbered(row["citations"]), "stated_by": stated_by, "conflicts": conflicts}
 
 
 def _commitments(

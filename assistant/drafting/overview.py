@@ -180,14 +180,23 @@ def _rhythm(rows: Sequence[Row], t: Mapping[str, Any]) -> dict[str, Any] | None:
     return _cited(" ".join([text, *later_than_planned(rows, t)]), rows)
 
 
+# A row's conflict that is no difference between sources: the year the edition was first planned for.
+PLANNED = "planned"
+
+
+def differing(row: Row) -> list[Mapping[str, Any]]:
+    """The conflicts of ``row`` on which its sources differ (not the year it was first planned for)."""
+    return [c for c in row.get("conflicts", []) if c["field"] != PLANNED]
+
+
 def later_than_planned(rows: Sequence[Row], t: Mapping[str, Any]) -> list[str]:
-    """Each edition held later than first planned (the timeline's "planned" differences), by ``t``'s
+    """Each edition held later than first planned (the timeline's "planned" conflicts), by ``t``'s
     "planned" template, with the footnotes of the spans that say so; each once."""
     said = [
         t["planned"].format(city=r["city"], year=r["year"], planned=v["value"], marks=marks(v["citations"]))
         for r in rows
         for c in r.get("conflicts", [])
-        if c["field"] == "planned"
+        if c["field"] == PLANNED
         for v in c["values"]
     ]
     return list(dict.fromkeys(said))

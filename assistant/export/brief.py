@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from assistant.drafting import overview
 from assistant.drafting.briefs import words
 from assistant.export.speech import footnote_marks as _notes
 from assistant.export.speech import reference
@@ -37,7 +38,7 @@ def timeline_rows(brief: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]
         if r.get("theme_translated"):  # the French title, then its labelled machine translation
             cells[COLUMNS.index("theme")] += said["facts"]["themes_note"].format(r["theme_translated"])
         cells.append("".join(f"[{n}]" for n in r["citations"]))
-        if r["conflicts"]:
+        if overview.differing(r):
             cells[-1] += " ⚠"
         rows.append(["" if v is None else str(v) for v in cells])
     return headers, rows
@@ -46,8 +47,8 @@ def timeline_rows(brief: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]
 def differences(brief: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     """The timeline's differences between sources, then what else is good to know of its editions (the
     year one was first planned for), each said once."""
-    differ = [c["text"] for r in brief["timeline"] for c in r["conflicts"]]
-    noted = [text for r in brief["timeline"] for text in r.get("noted", ())]
+    differ = [c["text"] for r in brief["timeline"] for c in overview.differing(r)]
+    noted = [c["text"] for r in brief["timeline"] for c in r["conflicts"] if c["field"] == overview.PLANNED]
     return list(dict.fromkeys(differ)), list(dict.fromkeys(noted))
 
 
@@ -82,7 +83,7 @@ def timeline_chart(brief: Mapping[str, Any]) -> bytes | None:
         ax.hlines(0, min(years) - 1, max(years) + 1, color="#9aa5b1", linewidth=1.5)
         for i, r in enumerate(rows):
             up = 1 if i % 2 == 0 else -1
-            color = "#c2410c" if r["conflicts"] else "#1d4ed8"
+            color = "#c2410c" if overview.differing(r) else "#1d4ed8"
             ax.plot(r["year"], 0, "o", color=color, markersize=9)
             label = f"{r['city']}\n{r['year']}"
             ax.annotate(
