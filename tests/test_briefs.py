@@ -691,7 +691,7 @@ def test_the_brief_opens_with_a_summary_rendered_from_the_fact_base(assistant: A
     years = sorted({r["year"] for r in built["timeline"]})
     latest = max(built["timeline"], key=lambda r: r["year"])
     assert summary.startswith(
-        f"Les sources relatent {len(years)} éditions des Rencontres depuis {years[0]}, "
+        f"À compter les éditions que nomment les sources, les Rencontres en ont connu {len(years)} depuis {years[0]}, "
         f"la dernière à {latest['city']} en {latest['year']} ["
     )
     quotes = {c["n"]: c["quote"] for c in built["citations"]}
