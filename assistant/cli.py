@@ -12,7 +12,7 @@ from pathlib import Path
 
 from assistant.answer.shapes import search_json
 from assistant.config import Settings
-from assistant.drafting.speeches import OCCASIONS, TONES, SpeechRequest, draft_speech
+from assistant.drafting.speeches import OCCASIONS, TONES, SpeechRequest, checked, draft_speech
 from assistant.errors import AssistantError, ConfigError, IndexNotBuiltError
 from assistant.ingest.catalog import current_generation
 from assistant.models.manifest import check_model, fetch_model, load_manifest
@@ -359,6 +359,10 @@ def cmd_speech(args: argparse.Namespace, settings: Settings) -> int:
         tone=args.tone,
         language=args.language or detect_language(args.purpose),
     )
+    checked(request)  # a request in error is said before the models load
+    # The drafting time limits asking, not loading: a cold process loads the models first.
+    print("(loading the models: `assistant ui` keeps them loaded)", file=sys.stderr, flush=True)
+    assistant.warm_up()
     speech = draft_speech(assistant, request, progress=_step, facts=assistant.known_facts())
     _step(0, 0, "")
     documents = {d["doc_id"]: d for d in assistant.documents()}

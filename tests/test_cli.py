@@ -147,6 +147,26 @@ def test_speech_prints_json_and_writes_markdown_and_word(
     assert "0.5 to 30 minutes" in capsys.readouterr().err
 
 
+def test_a_speech_is_drafted_with_the_models_loaded_its_time_limit_counts_no_loading(
+    env: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli.main(["index"])
+    capsys.readouterr()
+    steps: list[str] = []
+    monkeypatch.setattr(cli.Assistant, "warm_up", lambda self: steps.append("loaded"))
+
+    def drafted(*args: object, **kwargs: object) -> None:
+        steps.append("drafted")
+        raise SystemExit
+
+    monkeypatch.setattr(cli, "draft_speech", drafted)
+    with pytest.raises(SystemExit):
+        cli.main(["speech", "--minutes", "2", "les ateliers"])
+    assert steps == ["loaded", "drafted"]
+    steps.clear()
+    assert cli.main(["speech", "--minutes", "90", "les ateliers"]) == 2 and not steps  # said before loading
+
+
 def test_brief_without_a_chat_model_says_the_timeline_needs_one_and_still_writes_its_files(
     env: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
