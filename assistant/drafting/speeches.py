@@ -150,7 +150,7 @@ def draft_speech(
     Long: the parts in the outline's order share one length budget, then the spare questions and the
     room left at the end; splitting them would pass the budget around as state."""
     started = time.perf_counter()
-    request = _checked(request)
+    request = checked(request)
     language = request.language
     data = outlines()
     texts = data[language]
@@ -344,7 +344,8 @@ def points_for(minutes: float, per_minute: int, unit: str) -> int:
     return max(1, min(MAX_POINTS, round((words - 3 * ANSWER_WORDS) / ANSWER_WORDS)))
 
 
-def _checked(request: SpeechRequest) -> SpeechRequest:
+def checked(request: SpeechRequest) -> SpeechRequest:
+    """``request`` with its typed lines cleaned; SpeechError says what is wrong with it."""
     purpose, audience = typed_line(request.purpose), typed_line(request.audience)
     if not has_letters_or_digits(purpose):
         raise SpeechError("The speech needs a purpose: what is it for, what should it say?", reason="empty_purpose")
