@@ -197,3 +197,24 @@ def test_a_list_reply_that_leaves_out_names_its_evidence_lists_is_quoted() -> No
     assert mode("Nancy, Kanazawa et Takamatsu.", asked) == "quoted"  # Chartres left out
     assert mode("Nancy, Kanazawa, Chartres et Takamatsu.", asked) == "answer"
     assert mode("Nancy.", "Quelle ville a accueilli les premières Rencontres ?") == "answer"
+
+
+def test_a_name_listed_beside_the_questions_is_no_answer_about_how_they_are_related() -> None:
+    hosts = "Les villes hôtes précédentes, Nancy, Kanazawa, Chartres, Tours et Kumamoto, ont pris la parole."
+    twinned = "Chartres est jumelée avec Sakurai depuis 1989."
+
+    def checked(reply: str, sentences: list[str], question: str) -> str:
+        out = []
+        for i, text in enumerate(sentences):
+            chunk = Chunk(chunk_id=f"l{i}", doc_id="d", start=0, end=len(text), text=text)
+            passage = Passage(chunk=chunk, title="Historique", source="h.txt", score=1.0, rank=1)
+            out.append(Candidate(passage=passage, sentence=chunk, vector=[1.0, 0.0], about="Historique"))
+        ids = list(range(1, len(sentences) + 1))
+        return check_reply(reply, ids, out, question=question, query_vector=Q, evidence_floor=0.5).mode
+
+    asked = "Avec quelle ville japonaise Chartres est-elle jumelée ?"
+    assert checked("Chartres est jumelée avec Kanazawa.", [hosts], asked) == "refused"
+    deputy = "Hiroyuki Yamada, vice-maire de Kanazawa, a pris la parole."  # Kanazawa without Chartres
+    assert checked("Chartres est jumelée avec Kanazawa.", [hosts, deputy], asked) == "refused"
+    assert checked("Chartres est jumelée avec Sakurai.", [hosts, twinned], asked) == "answer"
+    assert checked("Kanazawa et Tours.", [hosts], "Quelles villes hôtes ont pris la parole ?") != "refused"

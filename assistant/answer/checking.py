@@ -24,7 +24,10 @@ against sentences it must guess. The rules are the same in every language, in th
    ("Trois ateliers…", ``lists``) is quoted: the announcing sentence and the items shown with it; so is
    a reply that gives some of the names an evidence sentence lists ("Nancy, Kanazawa" of "à Nancy en
    2008, puis à Kanazawa en 2010, à Chartres en 2012").
-8. With ``quote_unchecked``, a reply that asserts nothing rule 5 can compare beyond the question's own
+8. A name the evidence gives only in a run of bare names beside a name of the question ("Nancy,
+   Kanazawa, Chartres, Tours et Kumamoto") is not related to it by that run: asked whom Chartres is
+   twinned with, "Kanazawa" is refused.
+9. With ``quote_unchecked``, a reply that asserts nothing rule 5 can compare beyond the question's own
    words (no number, address or Latin-script name) is *quoted* too: a paraphrase no check reached
    ("the declaration concluded that mobility should be repensed…") is not shown as fact.
 """
@@ -133,6 +136,10 @@ def check_reply(
         return Verdict(
             "quoted", tuple(chosen), (f"{', '.join(wrong_item)} belongs to another year",), tuple(wrong_item)
         )
+    named = [c for c in made if not c.isdigit() and not URL.fullmatch(c)]
+    beside = lists.listed_beside(named, question, [shown[i - 1].sentence.text for i in extra])
+    if beside:  # "Chartres est jumelée avec Kanazawa" from a list of host cities
+        return Verdict("refused", tuple(chosen), (f"the sources only list {', '.join(beside)} beside the question's",))
     # Names a Japanese reply writes in Japanese script, read in Latin letters against the French evidence.
     japanese = [n for n in transliteration.proper_nouns(text) if n not in question] if CJK.search(text) else []
     sources = _text(evidence) + " " + context

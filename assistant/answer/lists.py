@@ -103,3 +103,37 @@ def names_left_out(text: str, evidence: Sequence[str], question: str) -> list[st
         if len(kept) >= 2 and len(kept) < len(names):
             return [n for n in names if fold(n) not in given]
     return []
+
+
+# A run of three or more bare names: "Nancy, Kanazawa, Chartres, Tours et Kumamoto".
+_BARE = r"[A-ZÀ-ÖØ-Þ][\w’'\-]*\w"
+_RUN = re.compile(rf"{_BARE}(?:\s*,\s*{_BARE})+\s*,?\s+(?:et|and|ou|or)\s+{_BARE}")
+
+
+def listed_beside(names: Sequence[str], question: str, evidence: Sequence[str]) -> list[str]:
+    """The reply's ``names`` (those the question does not write), if every evidence sentence that writes
+    one of them with a name of the question writes the two only side by side in a run of bare names;
+    else [].
+
+    Asked which Japanese city Chartres is twinned with, "Kanazawa", from « …les villes hôtes précédentes,
+    Nancy, Kanazawa, Chartres, Tours et Kumamoto… »: two names in one list say nothing of how they are
+    related. A sentence that writes the two otherwise ("Chartres, jumelée avec Sakurai") may relate them."""
+    asked = fold(question)
+    asked_names = {fold(n) for n in _NAME.findall(" " + question)}
+    new = [n for n in names if fold(n) not in asked]
+    if not new or not asked_names:
+        return []
+
+    def words(text: str) -> set[str]:
+        return {fold(w) for w in re.findall(_BARE, text)}
+
+    def beside(name: str) -> bool:
+        together = [e for e in evidence if fold(name) in words(e) and words(e) & asked_names]
+        runs = [[words(m.group()) for m in _RUN.finditer(e)] for e in together]
+        return bool(together) and all(
+            any(fold(name) in run and run & asked_names for run in found)
+            and not ({fold(name)} | asked_names) & words(_RUN.sub(" ", e))
+            for e, found in zip(together, runs, strict=True)
+        )
+
+    return new if all(beside(n) for n in new) else []
