@@ -100,3 +100,22 @@ def test_the_parts_are_asked_again_if_the_index_generation_read_was_replaced_mea
     assert asked == parts * 2
     (final,) = events
     assert final.answer.text == "Où en 2014 ? (3)\n\nOù en 2008 ? (4)"  # the second round's answers only
+
+
+def test_a_part_refused_as_a_follow_up_of_the_parts_before_is_asked_again_alone() -> None:
+    from assistant.answer.parts import answer_in_parts
+    from assistant.types import Answer, Final
+
+    asked: list[tuple[str, int]] = []
+
+    def ask(part: str, history: tuple[tuple[str, str], ...]) -> Iterator[Final]:
+        """Read with a conversation, a part is rewritten by the model and unanswered; alone, answered."""
+        asked.append((part, len(history)))
+        rewritten = "Où se sont tenues les Rencontres en 2016 au Japon ?" if history else None
+        answer = Answer(part, "ja", "" if history else "高松、熊本", (), bool(history), standalone_question=rewritten)
+        yield Final(answer)
+
+    parts = ["2016年の会議はどこですか？", "日本で開催された会議はどこですか？"]
+    (final,) = list(answer_in_parts(ask, "".join(parts), parts, "ja", history=(), generation=lambda: "g"))
+    assert asked == [(parts[0], 0), (parts[1], 1), (parts[1], 0)]
+    assert final.answer.text.endswith("高松、熊本") and not final.answer.refused

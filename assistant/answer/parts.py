@@ -15,7 +15,7 @@ answer is named as such. Only if no part is answered is the whole refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -88,18 +88,30 @@ def answer_in_parts(
         answers: list[Answer] = []
         asked = list(history)
         for part in parts:
-            final = None
-            for event in ask(part, history=tuple(asked), **options):
-                if isinstance(event, Final):
-                    final = event.answer
-                else:
-                    yield event
-            assert final is not None, "answer_events ends with a Final event"
+            final = yield from _asked(ask, part, asked, options)
+            if final.refused and len(asked) > len(history) and final.standalone_question:
+                # Read as a follow-up of the parts before and rewritten, then unanswered: a part that
+                # names its own subject ("日本で開催された会議はどこですか") may stand alone.
+                final = yield from _asked(ask, part, history, options)
             answers.append(final)
             asked.append((part, "" if final.refused else final.text))
         if generation() == read:
             break
     yield Final(combined(question, language, parts, answers))
+
+
+def _asked(
+    ask: Ask, part: str, history: Sequence[tuple[str, str]], options: dict[str, Any]
+) -> Generator[AnswerEvent, None, Answer]:
+    """``ask``'s events for ``part`` passed on; its Final answer returned."""
+    final = None
+    for event in ask(part, history=tuple(history), **options):
+        if isinstance(event, Final):
+            final = event.answer
+        else:
+            yield event
+    assert final is not None, "answer_events ends with a Final event"
+    return final
 
 
 def combined(question: str, language: str, parts: Sequence[str], answers: Sequence[Answer]) -> Answer:
