@@ -284,6 +284,14 @@ MUTANTS = (
         "past the queue's size a user is told at once that the app is busy",
         first="tests/test_load.py::test_past_the_queue_size_users_are_told_the_app_is_busy_at_once[live0]",
     ),
+    Mutant(
+        "names-listed-side-by-side",
+        "assistant/answer/checking.py",
+        "    if beside:  #",
+        "    if False:  #",
+        "a name written only beside the question's in a list of names is no answer about their relation",
+        first="tests/test_checking.py::test_a_name_listed_beside_the_questions_is_no_answer_about_how_they_are_related",
+    ),
 )
 
 
