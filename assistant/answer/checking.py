@@ -139,8 +139,7 @@ def check_reply(
     named = [c for c in made if not c.isdigit() and not URL.fullmatch(c)]
     beside = lists.listed_beside(named, question, [shown[i - 1].sentence.text for i in extra])
     if beside:  # "Chartres est jumelée avec Kanazawa" from a list of host cities
-        problem = f"the sources name {', '.join(beside)} only in a list of names, not how it relates to the question's"
-        return Verdict("refused", tuple(chosen), (problem,))
+        return Verdict("refused", tuple(chosen), (f"the sources name {', '.join(beside)} only in a list of names",))
     # Names a Japanese reply writes in Japanese script, read in Latin letters against the French evidence.
     japanese = [n for n in transliteration.proper_nouns(text) if n not in question] if CJK.search(text) else []
     sources = _text(evidence) + " " + context
