@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from assistant.answer.checking import attribute, check_reply, claims, fixed_by, foreign_words, supported
 from assistant.text.numbers import numbers
 from assistant.types import Candidate, Chunk, Passage
@@ -14,9 +16,9 @@ SENTENCES = [
 Q = [1.0, 0.0]  # the question's vector; the first two sentences are about it, the third is not
 
 
-def shown(about: str = "Historique des Rencontres") -> list[Candidate]:
+def shown(about: str = "Historique des Rencontres", sentences: Sequence[str] = SENTENCES) -> list[Candidate]:
     out = []
-    for i, text in enumerate(SENTENCES):
+    for i, text in enumerate(sentences):
         chunk = Chunk(chunk_id=f"s{i}", doc_id="d", start=0, end=len(text), text=text)
         passage = Passage(chunk=chunk, title="Historique", source="h.txt", score=1.0, rank=1)
         out.append(Candidate(passage=passage, sentence=chunk, vector=[1.0, 0.0] if i < 2 else [0.0, 1.0], about=about))
@@ -204,13 +206,10 @@ def test_a_name_listed_beside_the_questions_is_no_answer_about_how_they_are_rela
     twinned = "Chartres est jumelée avec Sakurai depuis 1989."
 
     def checked(reply: str, sentences: list[str], question: str) -> str:
-        out = []
-        for i, text in enumerate(sentences):
-            chunk = Chunk(chunk_id=f"l{i}", doc_id="d", start=0, end=len(text), text=text)
-            passage = Passage(chunk=chunk, title="Historique", source="h.txt", score=1.0, rank=1)
-            out.append(Candidate(passage=passage, sentence=chunk, vector=[1.0, 0.0], about="Historique"))
         ids = list(range(1, len(sentences) + 1))
-        return check_reply(reply, ids, out, question=question, query_vector=Q, evidence_floor=0.5).mode
+        return check_reply(
+            reply, ids, shown(sentences=sentences), question=question, query_vector=Q, evidence_floor=0.5
+        ).mode
 
     asked = "Avec quelle ville japonaise Chartres est-elle jumelée ?"
     assert checked("Chartres est jumelée avec Kanazawa.", [hosts], asked) == "refused"

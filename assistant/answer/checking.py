@@ -130,14 +130,14 @@ def check_reply(
         left_out = lists.names_left_out(text, [shown[i - 1].sentence.text for i in extra], question)
         if left_out:  # "Nancy, Kanazawa, Chartres" from a sentence that lists Takamatsu as well
             return Verdict("quoted", tuple(extra), (f"the reply leaves out {', '.join(left_out)}",))
-    wrong_item = untied(made, fixed, [_read_with_introduction(shown[i - 1], shown) for i in extra], question)
+    names = names_beyond(made, question)
+    wrong_item = untied(names, fixed, [_read_with_introduction(shown[i - 1], shown) for i in extra], question)
     if wrong_item:
         # The right sentence, the wrong item of its list: the sentence itself is the answer to show.
         return Verdict(
             "quoted", tuple(chosen), (f"{', '.join(wrong_item)} belongs to another year",), tuple(wrong_item)
         )
-    named = [c for c in made if not c.isdigit() and not URL.fullmatch(c)]
-    beside = lists.listed_beside(named, question, [shown[i - 1].sentence.text for i in extra])
+    beside = lists.listed_beside(names, question, [shown[i - 1].sentence.text for i in extra])
     if beside:  # "Chartres est jumelée avec Kanazawa" from a list of host cities
         return Verdict("refused", tuple(chosen), (f"the sources name {', '.join(beside)} only in a list of names",))
     # Names a Japanese reply writes in Japanese script, read in Latin letters against the French evidence.
@@ -165,8 +165,15 @@ def _read_with_introduction(candidate: Candidate, shown: Sequence[Candidate]) ->
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\[\]]|\.\s|\n\s*\n")
 
 
-def untied(found: Sequence[str], fixed: set[str], texts: Sequence[str], question: str) -> list[str]:
-    """The names of ``found`` that the evidence gives to another year than the question's.
+def names_beyond(found: Sequence[str], question: str) -> list[str]:
+    """The claims of ``found`` that are names (not numbers or addresses) the question does not write."""
+    asked = fold(question)
+    return [c for c in found if not c.isdigit() and not URL.fullmatch(c) and fold(c) not in asked]
+
+
+def untied(names: Sequence[str], fixed: set[str], texts: Sequence[str], question: str) -> list[str]:
+    """The ``names`` (a reply's, beyond the question: :func:`names_beyond`) that the evidence gives to
+    another year than the question's.
 
     In "à Nancy en 2008, puis …, à Takamatsu en 2014", asked about 2014, a reply naming Nancy took the
     wrong item of the list. Where the question's year stands in a clause that names something, the
@@ -175,7 +182,6 @@ def untied(found: Sequence[str], fixed: set[str], texts: Sequence[str], question
     """
     years = {int(v) for v in fixed if not v.startswith("#")}
     asked = fold(question)
-    names = [c for c in found if not c.isdigit() and not URL.fullmatch(c) and fold(c) not in asked]
     if not years or not names:
         return []
     clauses = []

@@ -82,7 +82,8 @@ def holds_items(sentence: str, count: int) -> bool:
 
 
 # A capitalised word, with its hyphenated parts ("Aix-en-Provence"), after the first word of its sentence.
-_NAME = re.compile(r"(?<=[\s(«“\"'’])[A-ZÀ-ÖØ-Þ][\w’'\-]*\w")
+_BARE = r"[A-ZÀ-ÖØ-Þ][\w’'\-]*\w"  # a capitalised word
+_NAME = re.compile(rf"(?<=[\s(«“\"'’]){_BARE}")
 
 
 def names_left_out(text: str, evidence: Sequence[str], question: str) -> list[str]:
@@ -106,34 +107,30 @@ def names_left_out(text: str, evidence: Sequence[str], question: str) -> list[st
 
 
 # A run of three or more bare names: "Nancy, Kanazawa, Chartres, Tours et Kumamoto".
-_BARE = r"[A-ZÀ-ÖØ-Þ][\w’'\-]*\w"
 _RUN = re.compile(rf"{_BARE}(?:\s*,\s*{_BARE})+\s*,?\s+(?:et|and|ou|or)\s+{_BARE}")
 
 
 def listed_beside(names: Sequence[str], question: str, evidence: Sequence[str]) -> list[str]:
-    """The reply's ``names`` (those the question does not write), if every evidence sentence that writes
-    one of them with a name of the question writes the two only side by side in a run of bare names;
-    else [].
+    """``names`` (the reply's, beyond the question's words) if every evidence sentence that writes one of
+    them with a name of the question writes the two only side by side in a run of bare names; else [].
 
     Asked which Japanese city Chartres is twinned with, "Kanazawa", from « …les villes hôtes précédentes,
     Nancy, Kanazawa, Chartres, Tours et Kumamoto… »: two names in one list say nothing of how they are
     related. A sentence that writes the two otherwise ("Chartres, jumelée avec Sakurai") may relate them."""
-    asked = fold(question)
-    asked_names = {fold(n) for n in _NAME.findall(" " + question)}
-    new = [n for n in names if fold(n) not in asked]
-    if not new or not asked_names:
-        return []
+    asked = {fold(n) for n in _NAME.findall(" " + question)}
 
     def words(text: str) -> set[str]:
         return {fold(w) for w in re.findall(_BARE, text)}
 
     def beside(name: str) -> bool:
-        together = [e for e in evidence if fold(name) in words(e) and words(e) & asked_names]
-        runs = [[words(m.group()) for m in _RUN.finditer(e)] for e in together]
-        return bool(together) and all(
-            any(fold(name) in run and run & asked_names for run in found)
-            and not ({fold(name)} | asked_names) & words(_RUN.sub(" ", e))
-            for e, found in zip(together, runs, strict=True)
-        )
+        together = False
+        for sentence in evidence:
+            if name not in words(sentence) or not words(sentence) & asked:
+                continue
+            together = True
+            in_a_run = any(name in run and run & asked for run in map(words, _RUN.findall(sentence)))
+            if not in_a_run or ({name} | asked) & words(_RUN.sub(" ", sentence)):
+                return False  # written together outside a run: the sentence may relate them
+        return together
 
-    return new if all(beside(n) for n in new) else []
+    return list(names) if names and asked and all(beside(fold(n)) for n in names) else []
