@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant import terminal
 from assistant.answer.shapes import search_json
 from assistant.config import Settings
 from assistant.drafting.speeches import OCCASIONS, TONES, SpeechRequest, checked, draft_speech
@@ -359,9 +360,8 @@ def cmd_speech(args: argparse.Namespace, settings: Settings) -> int:
         tone=args.tone,
         language=args.language or detect_language(args.purpose),
     )
-    checked(request)  # a request in error is said before the models load
-    # The drafting time limits asking, not loading: a cold process loads the models first.
-    print("(loading the models: `assistant ui` keeps them loaded)", file=sys.stderr, flush=True)
+    checked(request)  # said before loading; loaded before drafting, whose time limit is for asking
+    terminal.loading_models()
     assistant.warm_up()
     speech = draft_speech(assistant, request, progress=_step, facts=assistant.known_facts())
     _step(0, 0, "")

@@ -108,12 +108,17 @@ def prepare_briefs(assistant: Assistant) -> None:
     print(f"Briefs ready in {time.perf_counter() - started:.0f} s.")
 
 
+def loading_models() -> None:
+    """Say on stderr that the models load in this process (not the answer's time, nor the speech's)."""
+    print("(loading the models: `assistant ui` keeps them loaded)", file=sys.stderr, flush=True)
+
+
 def answered(assistant: Assistant, question: str, filters: Filters | None) -> dict[str, Any]:
     """The answer as ``ask --json`` prints it; the models' loading, if the question needs them, said on
     stderr: it is not the answer's time."""
     for event in assistant.answer_events(question, filters=filters):
         if isinstance(event, Progress) and event.stage == "loading":
-            print("(loading the models: `assistant ui` keeps them loaded)", file=sys.stderr, flush=True)
+            loading_models()
         elif isinstance(event, Final):
             return answer_json(event.answer)
     raise AssertionError("answer_events ends with a Final event")  # pragma: no cover
