@@ -349,9 +349,14 @@ class Assistant:
             second_reading=self.settings.second_reading,
             quote_unchecked=self.settings.quote_unchecked,
         )
+
+        def more() -> list[Candidate]:  # the closest sentences retrieved and not shown, if the model needs more
+            passages_read = passages[: self.settings.answer_passages]
+            return self._read_index(lambda: self.context.sentences(passages_read, query_vector, besides=candidates))
+
         try:
             yield from writer.answer_events(
-                base, candidates, standalone, query_vector, timings, started, quote_only=quote_only
+                base, candidates, standalone, query_vector, timings, started, quote_only=quote_only, more=more
             )
         except ModelError as exc:
             logger.warning("chat model failed, answering with extracts: %s", exc)
@@ -436,15 +441,6 @@ class Assistant:
         """The indexed documents, as `assistant docs --json` lists them: those of the generation current
         now, if another process (`assistant add` beside the app) committed one since."""
         self._follow_index()
-        return [
-            {
-                "doc_id": r.doc_id,
-                "title": r.title,
-                "source": r.source,
-                "chunks": r.chunks,
-                "indexed_at": r.indexed_at,
-                "sha256": r.sha256,
-                **r.metadata,
-            }
-            for r in sorted(self.catalog.documents.values(), key=lambda r: r.source)
-        ]
+        fields = ("doc_id", "title", "source", "chunks", "indexed_at", "sha256")
+        records = sorted(self.catalog.documents.values(), key=lambda r: r.source)
+        return [{**{f: getattr(r, f) for f in fields}, **r.metadata} for r in records]

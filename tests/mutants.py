@@ -292,6 +292,14 @@ MUTANTS = (
         "a name written only beside the question's in a list of names is no answer about their relation",
         first="tests/test_checking.py::test_a_name_listed_beside_the_questions_is_no_answer_about_how_they_are_related",
     ),
+    Mutant(
+        "restated-asked-of-the-next-sentences",
+        "assistant/retrieval/context.py",
+        "        seen: set[str] = {c.sentence.chunk_id for c in besides}",
+        "        seen: set[str] = set()",
+        "a reply that restates the question is asked again of sentences not shown, not of the same ones",
+        first="tests/test_evidence_answers.py::test_a_reply_that_restates_the_question_is_asked_once_more_of_the_sentences_not_shown",
+    ),
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.answer.shapes import answer_json
@@ -39,7 +41,7 @@ def test_a_verified_answer_streams_and_cites_the_sentence_it_named(settings: Set
 
 def test_ids_out_of_range_none_and_malformed_replies_are_refused(settings: Settings) -> None:
     for reply in ["EVIDENCE: S99\nANSWER: Takamatsu en 2014.", "EVIDENCE: NONE\nANSWER: NOT_IN_SOURCES", "Takamatsu."]:
-        answer = make(settings, FakeChatModel([reply])).answer("Où ont eu lieu les Rencontres en 2014 ?")
+        answer = make(settings, FakeChatModel([reply])).answer("Où les Rencontres ont-elles eu lieu ?")
         assert answer.mode == "refused" and answer.citations == (), reply
         assert answer.text == "Les documents disponibles ne répondent pas à cette question."
 
@@ -120,10 +122,10 @@ def test_a_sentence_whose_named_evidence_is_not_at_its_offsets_is_dropped_the_re
 def test_an_answer_whose_named_sentence_is_not_at_its_offsets_is_not_shown(settings: Settings) -> None:
     chat = FakeChatModel([grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014.")] * 2)
     assistant = make(settings, chat)
-    assert assistant.answer("Où ont eu lieu les Rencontres en 2014 ?").mode == "answer"
+    assert assistant.answer("Où les Rencontres ont-elles eu lieu ?").mode == "answer"
     stored = assistant.catalog.text
     assistant.catalog.text = lambda doc_id: "Préambule.\n" + stored(doc_id)  # type: ignore[method-assign]
-    answer = assistant.answer("Où ont eu lieu les Rencontres en 2014 ?")
+    answer = assistant.answer("Où les Rencontres ont-elles eu lieu ?")
     assert answer.mode == "refused" and answer.citations == () and "Takamatsu" not in answer.text
 
 
@@ -146,13 +148,13 @@ def test_a_second_reading_that_says_no_refuses_an_answer_the_checks_passed(setti
 
 def test_a_second_reading_that_says_neither_yes_nor_no_refuses(settings: Settings) -> None:
     chat = FakeChatModel([grounded("Takamatsu", "À Takamatsu.")], readings=["Peut-être."])
-    answer = make(settings, chat).answer("Où ont eu lieu les Rencontres en 2014 ?")
+    answer = make(settings, chat).answer("Où les Rencontres ont-elles eu lieu ?")
     assert answer.mode == "refused"
 
 
 def test_the_second_reading_can_be_turned_off_and_is_not_asked_of_quotes(settings: Settings) -> None:
     chat = FakeChatModel([grounded("Takamatsu", "À Takamatsu.")], readings=["NO"])
-    answer = make(settings, chat, second_reading=False).answer("Où ont eu lieu les Rencontres en 2014 ?")
+    answer = make(settings, chat, second_reading=False).answer("Où les Rencontres ont-elles eu lieu ?")
     assert answer.mode == "answer" and chat.reading_calls == []
     chat = FakeChatModel([grounded("Takamatsu", "À Takamatsu.")], readings=["NO"])
     events = list(make(settings, chat).answer_events("Où ont eu lieu les Rencontres en 2014 ?", quote_only=True))
@@ -355,3 +357,48 @@ def test_a_count_of_something_else_than_the_question_counts_is_refused(settings:
     assert answer.mode == "refused" and "counts something else" in (answer.notice or "")
     asked_countries = make(settings, FakeChatModel([grounded("deux pays", "2")]))
     assert asked_countries.answer("Combien de pays participent aux échanges de jeunes ?").mode != "refused"
+
+
+def numbered(messages: list[dict[str, str]]) -> list[str]:
+    """The sentences a grounded prompt numbered, without their ids."""
+    lines = messages[-1]["content"].splitlines()
+    return [line.split(": ", 1)[1] for line in lines if line.startswith("S") and ": " in line]
+
+
+def grounded_prompts(chat: FakeChatModel) -> list[list[str]]:
+    return [numbered(c) for c in chat.calls if "\nS1: " in c[-1]["content"]]
+
+
+@pytest.fixture
+def workshops(settings: Settings, tmp_path: Path) -> Settings:
+    """Five sentences about workshops, of which 200 characters are shown at a time."""
+    corpus = tmp_path / "workshops"
+    corpus.mkdir()
+    (corpus / "ateliers.md").write_text(
+        "# Ateliers\n\nL'atelier du matin a réuni les participants dans la grande salle. L'atelier du soir a "
+        "réuni les élus autour du maire. L'atelier de Kobe portait sur le tourisme durable et les sentiers. "
+        "L'atelier final a conclu les travaux par une synthèse. L'atelier des jeunes a eu lieu au lycée.\n",
+        encoding="utf-8",
+    )
+    return settings.model_copy(update={"corpus_dir": corpus, "context_chars": 200})
+
+
+RESTATED = "EVIDENCE: S1\nANSWER: L'atelier de Kobe portait."
+
+
+def test_a_reply_that_restates_the_question_is_asked_once_more_of_the_sentences_not_shown(workshops: Settings) -> None:
+    def reply(messages: list[dict[str, str]]) -> str:  # restated first, then the next window's first sentence
+        return RESTATED if len(grounded_prompts(chat)) == 1 else f"EVIDENCE: S1\nANSWER: {numbered(messages)[0]}"
+
+    chat = FakeChatModel([reply])
+    answer = make(workshops, chat).answer("Sur quoi portait l'atelier de Kobe ?")
+    first, second = grounded_prompts(chat)
+    assert second and not set(first) & set(second)  # the next closest sentences, none shown before
+    assert not answer.refused and answer.citations[0].quote == second[0]
+
+
+def test_a_reply_that_restates_the_question_twice_is_refused(workshops: Settings) -> None:
+    chat = FakeChatModel([RESTATED])
+    answer = make(workshops, chat).answer("Sur quoi portait l'atelier de Kobe ?")
+    assert answer.mode == "refused" and answer.notice == "the reply only restates the question"
+    assert len(grounded_prompts(chat)) == 2

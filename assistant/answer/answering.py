@@ -57,6 +57,7 @@ class EvidenceFirstWriter:
         started: float,
         *,
         quote_only: bool = False,
+        more: Callable[[], Sequence[Candidate]] | None = None,
     ) -> Iterator[AnswerEvent]:
         """The model names the sentences it uses, then writes; ``checking`` judges the text against them.
 
@@ -64,7 +65,8 @@ class EvidenceFirstWriter:
         refusal. With ``second_reading``, the model is then asked whether the named sentences give the
         answer at all (``verifying``); a NO refuses. Asked who or which theme, the model says what the
         reply names (``kinds``): a reply of another kind is quoted. A reply in another language than the question's is
-        translated, then judged again.
+        translated, then judged again. A reply that only restates the question is asked once more of
+        ``more()``, the closest sentences retrieved but not shown: the answer often stood among them.
         With ``quote_only``, a reply that passes is shown as the named sentences quoted, never reworded,
         and not translated: a speech or a brief says some of them and translates what it says.
 
@@ -140,6 +142,9 @@ class EvidenceFirstWriter:
                     verdict = replace(verdict, mode="quoted")
         timings["total"] = ms(started)
         why = "; ".join(verdict.problems) or None
+        if verdict.problems == (checking.RESTATED,) and more is not None and (window := more()):
+            yield from self.answer_events(base, window, question, query_vector, timings, started, quote_only=quote_only)
+            return
         if verdict.mode == "refused":
             yield Final(refusal(base, timings, started, dropped=(text,), why=why))
             return

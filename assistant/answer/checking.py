@@ -52,6 +52,7 @@ from assistant.text.questions import CJK, adds_nothing, asks_for_number, asks_fo
 from assistant.types import Candidate
 
 Mode = Literal["answer", "quoted", "refused"]
+RESTATED = "the reply only restates the question"
 
 _DIGITS = re.compile(r"\d+")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"
@@ -102,7 +103,7 @@ def check_reply(
         problem = f"the question asks for {wanted} the reply does not give"
         return Verdict("refused", tuple(chosen), (problem,))
     if adds_nothing(text, question):  # quoting its named sentences instead showed more wrong than right
-        return Verdict("refused", tuple(chosen), ("the reply only restates the question",))
+        return Verdict("refused", tuple(chosen), (RESTATED,))
     if asks_for_place(question) and not names_added(text, question):  # "combien … et où ?" answered in part
         return Verdict("quoted", tuple(chosen), ("the question asks where and the reply names no place",))
     context = " ".join([question, described, *(c.heading for c in shown)])

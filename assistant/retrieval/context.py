@@ -45,15 +45,18 @@ class ContextBuilder:
         self._context_chars = context_chars
         self._list_chars = list_chars
 
-    def sentences(self, passages: Sequence[Passage], query_vector: Sequence[float]) -> list[Candidate]:
+    def sentences(
+        self, passages: Sequence[Passage], query_vector: Sequence[float], *, besides: Sequence[Candidate] = ()
+    ) -> list[Candidate]:
         """The sentences of the best passages that are closest to the question, within the budget.
 
         Each passage keeps at least its best sentence; the rest of the budget goes to the closest
         sentences overall. Passages are shown in reading order (document, then offset), sentences in
         document order within their passage: the 1.5B model's answer moved with the order of the
-        same four passages (eval/README.md), and the fusion's order among them says little.
+        same four passages (eval/README.md), and the fusion's order among them says little. The
+        sentences ``besides`` (shown already) are left out: the next closest come instead.
         """
-        seen: set[str] = set()
+        seen: set[str] = {c.sentence.chunk_id for c in besides}  # shown already: the next closest instead
         per_passage = []
         # Where passages overlap, a sentence is shown once, in the first.
         for p in sorted(passages, key=lambda p: (p.source, p.chunk.start)):
