@@ -40,3 +40,15 @@ def test_an_english_translation_prompt_names_the_forms_of_its_texts_terms_a_japa
         "Translate these terms" not in japanese
         and "« collectivité » is a local authority (in Japanese: 自治体)" in japanese
     )
+
+
+def test_a_society_is_not_a_company_and_a_title_is_told_its_one_word_terms_only() -> None:
+    assert terms("Une société responsable et respectueuse de tous") == [("société", "society")]
+    assert terms("La société d'économie mixte et la société publique locale") == []  # companies, those
+    model = FakeChatModel(["Society"])
+    translate(model, "Société", "en", max_tokens=20)  # a workshop's heading
+    assert "« Société » → society" in model.calls[-1][0]["content"]
+    translate(model, "Une société durable pour les collectivités locales", "en", max_tokens=20)  # a title
+    prompt = model.calls[-1][0]["content"]
+    assert "« société » → society" in prompt and "« durable » → sustainable" in prompt
+    assert "local authorities" not in prompt  # a term of two words: the model answered with it alone

@@ -28,15 +28,18 @@ from assistant.types import Answer, Candidate, Citation
 logger = logging.getLogger(__name__)
 
 
-_SENTENCE_WORDS = 8  # a shorter text is a title or a heading: the model answered it with a term named
+# A shorter text is a title or a heading: told a term of several words, the model answered with the term
+# (« Les collectivités locales acteurs de l'environnement »: "Local authorities"); one-word terms it uses.
+_SENTENCE_WORDS = 8
 
 
 def translate(model: ChatModel, text: str, language: str, *, max_tokens: int) -> str:
     """``text`` in ``language`` by the chat model, or "" if it fails (a machine translation, unchecked),
     in English told the established forms of the domain's terms the text holds (:mod:`glossary`)."""
     if language == "en":
-        # Not for a title: « Les collectivités locales acteurs de l'environnement » came back "Local authorities".
-        found = glossary.terms(text) if len(text.split()) >= _SENTENCE_WORDS else []
+        found = glossary.terms(text)
+        if len(text.split()) < _SENTENCE_WORDS:
+            found = [(french, said) for french, said in found if len(french.split()) == 1]
         named = "; ".join(f"« {french} » → {said}" for french, said in found)
         terms = f" Translate these terms so: {named}." if named else ""
     else:

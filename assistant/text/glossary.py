@@ -34,6 +34,8 @@ TERMS: tuple[tuple[str, str], ...] = (
     (r"\bdurables?\b", "sustainable"),
     (r"\binclusi(?:f|fs|ve|ves)\b", "inclusive"),
     (r"\bdeclaration\b", "declaration"),
+    # « Une société responsable » is a society; a company is « société anonyme, d'économie mixte, … ».
+    (r"\bsocietes?\b(?!\s+(?:anonyme|civile|cooperative|publique|privee|d['’]|de\b|du\b|des\b))", "society"),
 )
 _COMPILED = tuple((re.compile(pattern), english) for pattern, english in TERMS)
 
