@@ -42,9 +42,11 @@ def test_an_english_translation_prompt_names_the_forms_of_its_texts_terms_a_japa
     )
 
 
-def test_a_society_is_not_a_company_and_a_title_is_told_its_one_word_terms_only() -> None:
+def test_a_society_is_not_a_company_policies_not_politics_and_a_title_is_told_its_one_word_terms_only() -> None:
     assert terms("Une société responsable et respectueuse de tous") == [("société", "society")]
     assert terms("La société d'économie mixte et la société publique locale") == []  # companies, those
+    assert terms("partager les politiques des villes") == [("politiques", "policies")]
+    assert terms("les partis politiques et le dialogue politique") == []  # adjectives
     model = FakeChatModel(["Society"])
     translate(model, "Société", "en", max_tokens=20)  # a workshop's heading
     assert "« Société » → society" in model.calls[-1][0]["content"]

@@ -34,6 +34,8 @@ TERMS: tuple[tuple[str, str], ...] = (
     (r"\bdurables?\b", "sustainable"),
     (r"\binclusi(?:f|fs|ve|ves)\b", "inclusive"),
     (r"\bdeclaration\b", "declaration"),
+    # « des politiques locales » are policies; « partis politiques », an adjective after its noun, are not.
+    (r"(?:(?<=\bdes )|(?<=\bles )|(?<=\bnos )|(?<=\bses )|(?<=\bde )|(?<=\baux )|(?<=\bces ))politiques\b", "policies"),
     # « Une société responsable » is a society; a company is « société anonyme, d'économie mixte, … ».
     (r"\bsocietes?\b(?!\s+(?:anonyme|civile|cooperative|publique|privee|d['’]|de\b|du\b|des\b))", "society"),
 )
