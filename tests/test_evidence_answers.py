@@ -402,3 +402,17 @@ def test_a_reply_that_restates_the_question_twice_is_refused(workshops: Settings
     answer = make(workshops, chat).answer("Sur quoi portait l'atelier de Kobe ?")
     assert answer.mode == "refused" and answer.notice == "the reply only restates the question"
     assert len(grounded_prompts(chat)) == 2
+
+
+def test_a_reply_that_names_only_headings_is_asked_once_more_of_the_sentences_not_shown(workshops: Settings) -> None:
+    def reply(messages: list[dict[str, str]]) -> str:  # a heading and a paraphrase, then the next window's first
+        if len(grounded_prompts(chat)) == 1:
+            heading = sentence_id(messages, "# Ateliers")
+            return f"EVIDENCE: {heading}\nANSWER: L'atelier de Kobe portait sur bien des sujets."
+        return f"EVIDENCE: S1\nANSWER: {numbered(messages)[0]}"
+
+    chat = FakeChatModel([reply])
+    answer = make(workshops, chat).answer("Sur quoi portait l'atelier de Kobe ?")
+    first, second = grounded_prompts(chat)
+    assert "# Ateliers" in first and not set(first) & set(second)
+    assert not answer.refused and answer.citations[0].quote == second[0]

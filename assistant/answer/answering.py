@@ -65,8 +65,9 @@ class EvidenceFirstWriter:
         refusal. With ``second_reading``, the model is then asked whether the named sentences give the
         answer at all (``verifying``); a NO refuses. Asked who or which theme, the model says what the
         reply names (``kinds``): a reply of another kind is quoted. A reply in another language than the question's is
-        translated, then judged again. A reply that only restates the question is asked once more of
-        ``more()``, the closest sentences retrieved but not shown: the answer often stood among them.
+        translated, then judged again. A reply that only restates the question, or whose named
+        sentences are all headings (nothing to quote), is asked once more of ``more()``, the closest
+        sentences retrieved but not shown: the answer often stood among them.
         With ``quote_only``, a reply that passes is shown as the named sentences quoted, never reworded,
         and not translated: a speech or a brief says some of them and translates what it says.
 
@@ -155,6 +156,11 @@ class EvidenceFirstWriter:
             quoted = self._quoted(
                 base, evidence, timings, started, dropped=(text,), notice=why, translated=not quote_only
             )
+            if quoted.refused and more is not None and (window := more()):  # it named headings only
+                yield from self.answer_events(
+                    base, window, question, query_vector, timings, started, quote_only=quote_only
+                )
+                return
             yield Final(quoted)
             return
         cited, citations = self._cite_sentences(text, verdict.evidence, shown)
