@@ -54,3 +54,11 @@ def test_a_society_is_not_a_company_policies_not_politics_and_a_title_is_told_it
     prompt = model.calls[-1][0]["content"]
     assert "« société » → society" in prompt and "« durable » → sustainable" in prompt
     assert "local authorities" not in prompt  # a term of two words: the model answered with it alone
+
+
+def test_a_japanese_translation_prompt_says_a_societe_is_a_society_only_where_the_text_holds_one() -> None:
+    model = FakeChatModel(["社会"])
+    translate(model, "Société", "ja", max_tokens=20)
+    assert "« société » here is a society (in Japanese: 社会)" in model.calls[-1][0]["content"]
+    translate(model, "La société d'économie mixte de Lyon.", "ja", max_tokens=20)  # a company
+    assert "社会" not in model.calls[-1][0]["content"]
