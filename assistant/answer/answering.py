@@ -143,33 +143,40 @@ class EvidenceFirstWriter:
                     verdict = replace(verdict, mode="quoted")
         timings["total"] = ms(started)
         why = "; ".join(verdict.problems) or None
-        if verdict.problems == (checking.RESTATED,) and more is not None and (window := more()):
-            yield from self.answer_events(base, window, question, query_vector, timings, started, quote_only=quote_only)
-            return
         if verdict.mode == "refused":
-            yield Final(refusal(base, timings, started, dropped=(text,), why=why))
-            return
-        if verdict.mode == "quoted":
+            final = refusal(base, timings, started, dropped=(text,), why=why)
+        elif verdict.mode == "quoted":
             evidence = with_items([shown[i - 1] for i in verdict.evidence], shown)
             if language != "fr" and not quote_only:
                 yield Progress("translating")
-            quoted = self._quoted(
+            final = self._quoted(
                 base, evidence, timings, started, dropped=(text,), notice=why, translated=not quote_only
             )
-            if quoted.refused and more is not None and (window := more()):  # it named headings only
-                yield from self.answer_events(
-                    base, window, question, query_vector, timings, started, quote_only=quote_only
-                )
-                return
-            yield Final(quoted)
+        else:
+            final = self._cited(base, text, verdict.evidence, shown, timings, started)
+        # Nothing said of what it was shown: it restated the question, or named only headings (no quote).
+        unused = verdict.problems == (checking.RESTATED,) or (verdict.mode == "quoted" and final.refused)
+        if unused and more is not None and (window := more()):
+            yield from self.answer_events(base, window, question, query_vector, timings, started, quote_only=quote_only)
             return
-        cited, citations = self._cite_sentences(text, verdict.evidence, shown)
+        yield Final(final)
+
+    def _cited(
+        self,
+        base: Answer,
+        text: str,
+        evidence: Sequence[int],
+        shown: Sequence[Candidate],
+        timings: dict[str, float],
+        started: float,
+    ) -> Answer:
+        """The checked text, each sentence cited (``_cite_sentences``); a refusal if no citation holds."""
+        cited, citations = self._cite_sentences(text, evidence, shown)
         if not citations:
-            yield Final(refusal(base, timings, started, dropped=(text,)))
-            return
+            return refusal(base, timings, started, dropped=(text,))
         if bare(text):  # "14 [1]": what 14 counts is in its source sentence, shown under it
             cited += "".join(f"\n{quoted_text(c.quote)} [{c.n}]" for c in citations)
-        yield Final(replace(base, text=cited, citations=citations, refused=False, timings_ms=timings))
+        return replace(base, text=cited, citations=citations, refused=False, timings_ms=timings)
 
     def _wrong_kind(self, question: str, text: str) -> str | None:
         """The kind the question asks for ("person", "title") if the model says the reply names another;
