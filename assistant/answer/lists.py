@@ -125,7 +125,8 @@ def listed_beside(names: Sequence[str], question: str, evidence: Sequence[str]) 
     def beside(name: str) -> bool:
         together = False
         for sentence in evidence:
-            if name not in words(sentence) or not words(sentence) & asked:
+            written = words(sentence)
+            if name not in written or not written & asked:
                 continue
             together = True
             in_a_run = any(name in run and run & asked for run in map(words, _RUN.findall(sentence)))
