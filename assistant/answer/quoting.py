@@ -44,8 +44,8 @@ def translate(model: ChatModel, text: str, language: str, *, max_tokens: int) ->
         terms = f" Translate these terms so: {named}." if named else ""
     else:
         terms = " A French « collectivité » is a local authority (in Japanese: 自治体)."
-        if any(said == "society" for _, said in glossary.terms(text)):  # « Société » came back 会社
-            terms += " A French « société » here is a society (in Japanese: 社会)."
+        for french, said, japanese in glossary.japanese_terms(text):
+            terms += f" A French « {french} » here is a {said} (in Japanese: {japanese})."
     prompt = load_prompt("translate").format(language=LANGUAGE_NAMES[language], terms=terms, text=text)
     messages = [{"role": "user", "content": prompt}]
     try:

@@ -7,7 +7,8 @@ French and Japanese local authorities, which every document of the domain uses, 
 
 Not for Japanese: told the Japanese forms (自治体, 分科会, 持続可能な…), the model answered with the term
 list itself or one term for a whole sentence, and a blind reader preferred the translations made without
-it 9 times to 6 (eval/README.md); a Japanese prompt says only that a « collectivité » is 自治体.
+it 9 times to 6 (eval/README.md); a Japanese prompt says that a « collectivité » is 自治体, and names
+the few terms of :data:`JAPANESE` its text holds (« Société » came back 会社, a company).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ TERMS: tuple[tuple[str, str], ...] = (
     (r"\bsocietes?\b(?!\s+(?:anonyme|civile|cooperative|publique|privee|d['’]|de\b|du\b|des\b))", "society"),
 )
 _COMPILED = tuple((re.compile(pattern), english) for pattern, english in TERMS)
+# English form → (French word, Japanese form), for the terms a Japanese translation got wrong untold.
+JAPANESE = {"society": ("société", "社会")}
 
 
 def terms(text: str) -> list[tuple[str, str]]:
@@ -57,3 +60,9 @@ def terms(text: str) -> list[tuple[str, str]]:
             if english not in {e for _, e in found}:  # « collectivité » and « collectivités »: once
                 found.append((written, english))
     return found
+
+
+def japanese_terms(text: str) -> list[tuple[str, str, str]]:
+    """(French word, English form, Japanese form) of the terms of :data:`JAPANESE` that ``text`` holds."""
+    held = [said for _, said in terms(text) if said in JAPANESE]
+    return [(JAPANESE[said][0], said, JAPANESE[said][1]) for said in held]
