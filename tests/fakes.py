@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 from assistant.answer import kinds, verifying
 from assistant.errors import ModelError
@@ -123,6 +124,13 @@ class FakeChatModel:
 
     def complete(self, messages: list[dict[str, str]], *, max_tokens: int, temperature: float = 0.0) -> str:
         return "".join(self.stream(messages, max_tokens=max_tokens, temperature=temperature))
+
+
+def one_document(folder: Path, name: str, text: str) -> Path:
+    """``folder`` made a corpus of one document, ``name``, holding ``text``; the folder returned."""
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
 
 
 def sentence_id(messages: list[dict[str, str]], word: str) -> str:

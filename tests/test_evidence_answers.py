@@ -12,7 +12,7 @@ from assistant.ingest.corpus import doc_id_for
 from assistant.pipeline import Assistant
 from assistant.text.language import message
 from assistant.types import Evidence, Final, Progress
-from tests.fakes import FakeChatModel, FakeEmbedder, grounded, sentence_id
+from tests.fakes import FakeChatModel, FakeEmbedder, grounded, one_document, sentence_id
 
 
 def make(settings: Settings, chat: FakeChatModel, **overrides: object) -> Assistant:
@@ -372,13 +372,12 @@ def grounded_prompts(chat: FakeChatModel) -> list[list[str]]:
 @pytest.fixture
 def workshops(settings: Settings, tmp_path: Path) -> Settings:
     """Five sentences about workshops, of which 200 characters are shown at a time."""
-    corpus = tmp_path / "workshops"
-    corpus.mkdir()
-    (corpus / "ateliers.md").write_text(
+    corpus = one_document(
+        tmp_path / "workshops",
+        "ateliers.md",
         "# Ateliers\n\nL'atelier du matin a réuni les participants dans la grande salle. L'atelier du soir a "
         "réuni les élus autour du maire. L'atelier de Kobe portait sur le tourisme durable et les sentiers. "
         "L'atelier final a conclu les travaux par une synthèse. L'atelier des jeunes a eu lieu au lycée.\n",
-        encoding="utf-8",
     )
     return settings.model_copy(update={"corpus_dir": corpus, "context_chars": 200})
 

@@ -8,7 +8,7 @@ from assistant.answer.shapes import answer_json
 from assistant.config import Settings
 from assistant.errors import ModelError, QuestionError
 from assistant.pipeline import Assistant
-from tests.fakes import FakeChatModel, FakeEmbedder, grounded, sentence_id
+from tests.fakes import FakeChatModel, FakeEmbedder, grounded, one_document, sentence_id
 
 TAKAMATSU = grounded("Takamatsu", "Les Rencontres ont eu lieu à Takamatsu en 2014.")
 
@@ -99,14 +99,13 @@ def test_an_introduction_brings_the_list_it_introduces(settings: Settings, tmp_p
     # One document, one retrieved passage: only the introduction's chunk can reach the model by
     # ranking (it alone shares a word with the question). With chunks of 200 characters the items
     # stand in other chunks, so they can only come in through their introduction.
-    corpus = tmp_path / "programme"
-    corpus.mkdir()
-    (corpus / "programme.md").write_text(
+    corpus = one_document(
+        tmp_path / "programme",
+        "programme.md",
         "# Programme\n\nLes Rencontres ont proposé trois ateliers, sur les thèmes suivants :\n\n"
         "## Hydrogène et bus propres\n\n## Jeunesse et écoles\n\n## Eau et rivières\n\n"
         + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. "
         * 3,
-        encoding="utf-8",
     )
 
     def reply(messages: list[dict[str, str]]) -> str:
@@ -143,12 +142,11 @@ def test_an_introduction_to_prose_brings_nothing(settings: Settings) -> None:
 def test_names_from_a_list_are_kept_when_its_introduction_supports_the_answer(
     settings: Settings, tmp_path: Path
 ) -> None:
-    corpus = tmp_path / "programme"
-    corpus.mkdir()
-    (corpus / "programme.md").write_text(
+    corpus = one_document(
+        tmp_path / "programme",
+        "programme.md",
         "# Programme\n\nLes Rencontres de 2014 ont proposé deux ateliers :\n\n## Atelier Kobe\n\n## Atelier Lyon\n\n"
         + "Chaque collectivité a ensuite présenté ses projets en détail, avec ses partenaires. " * 3,
-        encoding="utf-8",
     )
 
     def reply(messages: list[dict[str, str]]) -> str:
